@@ -1,0 +1,116 @@
+package io.rtsem.core;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Spins for a budget, then yields a few times, then naps with {@code parkNanos}, doubling from {@code minNapNanos}
+ * to {@code maxNapNanos} (Agrona's {@code BackoffIdleStrategy} shape). The default for {@code SOFT}.
+ *
+ * <p>A napping waiter is never registered for a wake-up: it notices released permits at its next attempt, so its
+ * extra latency is bounded by its current nap. Linux rounds a nap up by the thread's timer slack (50 µs by
+ * default), so {@code parkNanos(1_000)} really sleeps ~50-60 µs; a nap shorter than the slack buys nothing but
+ * system calls.
+ *
+ * <p>Immutable and thread-safe. Alias {@value #ALIAS}. Not allowed for {@code HARD} (it yields and sleeps).
+ */
+public final class BackoffWaitStrategy implements WaitStrategy
+{
+    /** Configuration alias. */
+    public static final String ALIAS = "backoff";
+
+    /** 10,000 spins, 10 yields, naps from 1 µs to 100 µs. */
+    public static final BackoffWaitStrategy DEFAULT = new BackoffWaitStrategy(10_000, 10, 1_000, 100_000);
+
+    private final int spins;
+    private final int yields;
+    private final long minNapNanos;
+    private final long maxNapNanos;
+    private final int maxShift;
+
+    /**
+     * Creates a back-off strategy. Set-up time, any context.
+     *
+     * @param spins       attempts spent spinning first, {@code >= 0}.
+     * @param yields      attempts then spent in {@link Thread#yield()}, {@code >= 0}.
+     * @param minNapNanos first nap, {@code > 0}.
+     * @param maxNapNanos longest nap, {@code >= minNapNanos}.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public BackoffWaitStrategy(final int spins, final int yields, final long minNapNanos, final long maxNapNanos)
+    {
+        if (spins < 0 || yields < 0)
+        {
+            throw new IllegalArgumentException("spins and yields must be >= 0, got spins=" + spins +
+                ", yields=" + yields);
+        }
+        if (minNapNanos <= 0 || maxNapNanos < minNapNanos)
+        {
+            throw new IllegalArgumentException("naps must satisfy 0 < minNapNanos <= maxNapNanos, got minNapNanos=" +
+                minNapNanos + ", maxNapNanos=" + maxNapNanos);
+        }
+        this.spins = spins;
+        this.yields = yields;
+        this.minNapNanos = minNapNanos;
+        this.maxNapNanos = maxNapNanos;
+        this.maxShift = 63 - Long.numberOfLeadingZeros(Math.max(1, maxNapNanos / minNapNanos)) + 1;
+    }
+
+    /**
+     * Spins, yields or naps depending on {@code attempt}. Called by a SOFT (or NON_RT) waiter; no allocation; the
+     * yield and nap phases make system calls.
+     */
+    @Override
+    public boolean idle(final int attempt, final long maxIdleNanos)
+    {
+        if (attempt < spins)
+        {
+            Thread.onSpinWait();
+            return true;
+        }
+        if (attempt < spins + yields)
+        {
+            Thread.yield();
+            return false;
+        }
+        final int shift = Math.min(attempt - spins - yields, maxShift);
+        final long nap = Math.min(Math.min(minNapNanos << shift, maxNapNanos), maxIdleNanos);
+        if (nap > 0)
+        {
+            LockSupport.parkNanos(nap);
+        }
+        return false;
+    }
+
+    /** @return always {@code false}: a backing-off waiter naps, it never registers to be woken. */
+    @Override
+    public boolean blocksAfter(final int attempt)
+    {
+        return false;
+    }
+
+    /** @return {@code false}: it yields and sleeps. */
+    @Override
+    public boolean spinsOnly()
+    {
+        return false;
+    }
+
+    @Override
+    public String alias()
+    {
+        return ALIAS;
+    }
+
+    /** @return the longest single nap in nanoseconds: the worst extra latency it adds to a wait. */
+    public long maxNapNanos()
+    {
+        return maxNapNanos;
+    }
+
+    @Override
+    public String toString()
+    {
+        return ALIAS + "(spins=" + spins + ", yields=" + yields + ", minNapNanos=" + minNapNanos +
+            ", maxNapNanos=" + maxNapNanos + ")";
+    }
+}

@@ -1,0 +1,969 @@
+package io.rtsem.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A counting semaphore shared by {@link RtContext#HARD HARD}, {@link RtContext#SOFT SOFT} and
+ * {@link RtContext#NON_RT NON_RT} threads, each waiting its own way on the same object. Method names mirror
+ * {@link java.util.concurrent.Semaphore}.
+ *
+ * <p><b>Threading contract:</b> every method may be called by any number of threads concurrently. How a caller
+ * <em>waits</em> follows {@link RtContext#current()}: HARD busy-spins (never parks, yields, allocates or makes a
+ * system call), SOFT spins then yields then naps, NON_RT spins briefly then parks until woken. Only
+ * {@link #wakeParkedWaiters()} and {@link #setDeferredWaker(DeferredWaker)} are not for HARD threads.
+ *
+ * <p><b>State word</b> (one {@code long}, padded onto its own cache lines; the protocol and its numbered guarantees
+ * G1-G10 are in {@code docs/ARCHITECTURE.md}):
+ * <pre>
+ *  63 | 62 ..... 52 | 51 ..... 32 | 31 ..... 0
+ *   0 | starving    | parked      | value
+ * </pre>
+ * {@code value} is the permits available; {@code parked} counts waiters registered for a wake-up (glibc's
+ * {@code nwaiters}); {@code starving} counts waiters that have waited longer than {@link Builder#maxBypass}.
+ *
+ * <p><b>Fast path:</b> {@link #tryAcquire()} and {@link #release()} are one CAS each on the state word, like glibc's
+ * {@code sem_wait}/{@code sem_post}. A release that finds no parked waiter makes no system call in any context; a
+ * release from HARD never makes one (it leaves a wake indication instead, see {@link DeferredWaker}).
+ *
+ * <p><b>Ordering:</b> not FIFO. Parked waiters are woken in arrival order, but any thread may take a released permit
+ * first (barging, as with {@code sem_post}). Among waiters, HARD goes before SOFT before NON_RT; no waiter is bypassed
+ * for longer than {@code maxBypass} before it is served ahead of everybody (G7, G8).
+ */
+public final class RtSemaphore extends StateWordRhsPadding
+{
+    static final long VALUE_MASK = 0xFFFF_FFFFL;
+    static final int PARKED_SHIFT = 32;
+    static final long PARKED_ONE = 1L << PARKED_SHIFT;
+    static final int MAX_PARKED = (1 << 20) - 1;
+    static final long PARKED_MASK = ((long)MAX_PARKED) << PARKED_SHIFT;
+    static final int STARVING_SHIFT = 52;
+    static final long STARVING_ONE = 1L << STARVING_SHIFT;
+    static final int MAX_STARVING = (1 << 11) - 1;
+    static final long STARVING_MASK = ((long)MAX_STARVING) << STARVING_SHIFT;
+
+    /** Waiters check the clock and their interrupt flag once every this many cheap spins (G9). */
+    static final int CLOCK_CHECK_MASK = 63;
+
+    /** Waiter-count cells are this many ints (128 bytes) apart, so contexts do not share cache lines. */
+    private static final int CELL_STRIDE = 32;
+
+    private static final VarHandle STATE;
+    private static final VarHandle WAKE_PENDING;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(StateWordValue.class, "state", long.class);
+            WAKE_PENDING = lookup.findVarHandle(RtSemaphore.class, "wakePending", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final int maxPermits;
+    private final boolean binary;
+    private final long parkFallbackNanos;
+    private final long maxBypassNanos;
+    private final WaitStrategy[] strategies;
+    private final AtomicIntegerArray waiting = new AtomicIntegerArray((RtContext.values().length + 2) * CELL_STRIDE);
+    private final ConcurrentLinkedQueue<WaitNode> parkedQueue = new ConcurrentLinkedQueue<>();
+    private volatile DeferredWaker deferredWaker;
+    /** The wake indication (G3): 1 when a HARD release (or leave) found parked waiters and did not wake them. */
+    private volatile int wakePending;
+
+    /**
+     * A semaphore with {@code permits} permits and every other option at its default (see {@link Builder}).
+     *
+     * @param permits initial permits, {@code >= 0}.
+     * @throws IllegalArgumentException if {@code permits < 0}.
+     */
+    public RtSemaphore(final int permits)
+    {
+        this(builder().permits(permits));
+    }
+
+    private RtSemaphore(final Builder builder)
+    {
+        this.maxPermits = builder.binary ? 1 : builder.maxPermits;
+        this.binary = builder.binary;
+        this.parkFallbackNanos = builder.parkFallbackNanos;
+        this.maxBypassNanos = builder.maxBypassNanos;
+        this.strategies = builder.strategies.clone();
+        STATE.setVolatile(this, (long)builder.permits);
+    }
+
+    /**
+     * A builder with defaults: 0 permits, {@code maxPermits = Integer.MAX_VALUE}, counting mode, HARD
+     * {@code busy-spin}, SOFT {@code backoff}, NON_RT {@code park}, park fallback 1 ms, max bypass 1 ms.
+     *
+     * @return a new builder (set-up time; allocates).
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Acquire
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Takes one permit if one is available now.
+     *
+     * <p>Any context. One CAS; never blocks, allocates or makes a system call. Fails while a starving waiter is
+     * being served (G8).
+     *
+     * @return {@code true} if a permit was taken.
+     */
+    public boolean tryAcquire()
+    {
+        return tryTake(1);
+    }
+
+    /**
+     * Takes {@code permits} permits if that many are available now; all or none.
+     *
+     * <p>Any context. One CAS; never blocks, allocates or makes a system call.
+     *
+     * @param permits permits to take, {@code 1..maxPermits}.
+     * @return {@code true} if they were taken.
+     * @throws IllegalArgumentException if {@code permits} is out of range.
+     */
+    public boolean tryAcquire(final int permits)
+    {
+        checkAcquire(permits);
+        return tryTake(permits);
+    }
+
+    /**
+     * Takes one permit, waiting as the caller's context waits.
+     *
+     * <p>Any context. HARD spins (no allocation, no system call); SOFT spins, yields and naps; NON_RT parks (allocates
+     * one wait node per blocking call).
+     *
+     * @throws InterruptedException if the thread is interrupted before or while waiting; no permit is taken then.
+     */
+    public void acquire() throws InterruptedException
+    {
+        acquire(1);
+    }
+
+    /**
+     * Takes {@code permits} permits at once, waiting as the caller's context waits.
+     *
+     * <p>Any context; see {@link #acquire()}.
+     *
+     * @param permits permits to take, {@code 1..maxPermits}.
+     * @throws InterruptedException if the thread is interrupted before or while waiting; no permit is taken then.
+     * @throws IllegalArgumentException if {@code permits} is out of range.
+     */
+    public void acquire(final int permits) throws InterruptedException
+    {
+        checkAcquire(permits);
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException("interrupted before acquire(" + permits + ")");
+        }
+        if (!tryTake(permits))
+        {
+            await(permits, 0L, false, true);
+        }
+    }
+
+    /**
+     * Takes one permit, waiting as the caller's context waits, ignoring interruption (the interrupt status is
+     * restored on return).
+     *
+     * <p>Any context; see {@link #acquire()}.
+     */
+    public void acquireUninterruptibly()
+    {
+        acquireUninterruptibly(1);
+    }
+
+    /**
+     * Takes {@code permits} permits, ignoring interruption (the interrupt status is restored on return).
+     *
+     * <p>Any context; see {@link #acquire()}.
+     *
+     * @param permits permits to take, {@code 1..maxPermits}.
+     * @throws IllegalArgumentException if {@code permits} is out of range.
+     */
+    public void acquireUninterruptibly(final int permits)
+    {
+        checkAcquire(permits);
+        if (!tryTake(permits))
+        {
+            try
+            {
+                await(permits, 0L, false, false);
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new AssertionError("uninterruptible wait threw", ex);
+            }
+        }
+    }
+
+    /**
+     * Takes one permit, waiting at most {@code timeout}.
+     *
+     * <p>Any context; see {@link #acquire()}. A timeout {@code <= 0} makes it a single attempt.
+     *
+     * @param timeout the longest wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@code true} if taken, {@code false} if the time ran out first.
+     * @throws InterruptedException if interrupted before or while waiting.
+     */
+    public boolean tryAcquire(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return tryAcquire(1, timeout, unit);
+    }
+
+    /**
+     * Takes {@code permits} permits, waiting at most {@code timeout}.
+     *
+     * <p>Any context; see {@link #acquire()}.
+     *
+     * @param permits permits to take, {@code 1..maxPermits}.
+     * @param timeout the longest wait; {@code <= 0} makes it a single attempt.
+     * @param unit    the unit of {@code timeout}.
+     * @return {@code true} if taken, {@code false} if the time ran out first.
+     * @throws InterruptedException if interrupted before or while waiting.
+     * @throws IllegalArgumentException if {@code permits} is out of range.
+     */
+    public boolean tryAcquire(final int permits, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        Objects.requireNonNull(unit, "unit");
+        checkAcquire(permits);
+        final long nanos = unit.toNanos(timeout);
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException("interrupted before tryAcquire(" + permits + ", " + timeout + ", " +
+                unit + ")");
+        }
+        if (tryTake(permits))
+        {
+            return true;
+        }
+        return nanos > 0 && await(permits, System.nanoTime() + nanos, true, true);
+    }
+
+    /**
+     * Takes {@code permits} permits, waiting until the absolute {@code deadlineNanoTime} at the latest.
+     *
+     * <p>The deadline is on {@link System#nanoTime()}'s clock, never the wall clock: a wall-clock jump neither
+     * lengthens nor cuts the wait. Any context; see {@link #acquire()}.
+     *
+     * @param permits          permits to take, {@code 1..maxPermits}.
+     * @param deadlineNanoTime the instant, as a {@code System.nanoTime()} value, after which it gives up.
+     * @return {@code true} if taken, {@code false} if the deadline passed first.
+     * @throws InterruptedException if interrupted before or while waiting.
+     * @throws IllegalArgumentException if {@code permits} is out of range.
+     */
+    public boolean tryAcquireUntil(final int permits, final long deadlineNanoTime) throws InterruptedException
+    {
+        checkAcquire(permits);
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException("interrupted before tryAcquireUntil(" + permits + ", " +
+                deadlineNanoTime + ")");
+        }
+        if (tryTake(permits))
+        {
+            return true;
+        }
+        return deadlineNanoTime - System.nanoTime() > 0 && await(permits, deadlineNanoTime, true, true);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Release and inspection
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Returns one permit. See {@link #release(int)}.
+     *
+     * @throws IllegalStateException if the count would exceed {@code maxPermits} (not in binary mode).
+     */
+    public void release()
+    {
+        release(1);
+    }
+
+    /**
+     * Returns {@code permits} permits and wakes parked waiters that can use them.
+     *
+     * <p>Any context. One CAS. With no parked waiter, no system call in any context. With parked waiters: from HARD,
+     * still no system call (a volatile store of the wake indication, consumed by a wake service or by the waiters'
+     * fallback, G3/G5); from SOFT or NON_RT, it unparks them directly (may allocate a queue iterator). In binary mode
+     * the count saturates at 1.
+     *
+     * @param permits permits to return, {@code >= 1}.
+     * @throws IllegalArgumentException if {@code permits <= 0}.
+     * @throws IllegalStateException if the count would exceed {@code maxPermits} (the count is left unchanged).
+     */
+    public void release(final int permits)
+    {
+        if (permits <= 0)
+        {
+            throw new IllegalArgumentException("release(" + permits + "): permits must be >= 1");
+        }
+        long s = (long)STATE.getVolatile(this);
+        long next;
+        while (true)
+        {
+            final int value = value(s);
+            final int newValue;
+            if (binary)
+            {
+                if (value >= 1)
+                {
+                    return; // saturated: no new permit, so nobody to wake (G10)
+                }
+                newValue = 1;
+            }
+            else
+            {
+                if ((long)value + permits > maxPermits)
+                {
+                    throw new IllegalStateException("release(" + permits + ") would raise the count from " + value +
+                        " to " + ((long)value + permits) + ", above maxPermits " + maxPermits);
+                }
+                newValue = value + permits;
+            }
+            next = s + (newValue - value);
+            // Release ordering: a waiter whose CAS reads this value happens-after everything before this release.
+            final long witness = (long)STATE.compareAndExchange(this, s, next);
+            if (witness == s)
+            {
+                break;
+            }
+            s = witness;
+        }
+        if (parked(next) != 0)
+        {
+            wakeAfter(RtContext.current());
+        }
+    }
+
+    /**
+     * The permits available now.
+     *
+     * <p>Any context; one volatile read. A snapshot: it may be stale by the time it is used.
+     *
+     * @return the current value, {@code >= 0}.
+     */
+    public int availablePermits()
+    {
+        return value((long)STATE.getVolatile(this));
+    }
+
+    /**
+     * Takes every permit available now and returns how many. Unlike acquiring, it does not defer to starving waiters:
+     * it is an administrative reset.
+     *
+     * <p>Any context. CAS loop; never blocks, allocates or makes a system call.
+     *
+     * @return the permits taken, {@code >= 0}.
+     */
+    public int drainPermits()
+    {
+        long s = (long)STATE.getVolatile(this);
+        while (value(s) != 0)
+        {
+            final long witness = (long)STATE.compareAndExchange(this, s, s & ~VALUE_MASK);
+            if (witness == s)
+            {
+                return value(s);
+            }
+            s = witness;
+        }
+        return 0;
+    }
+
+    /**
+     * The number of threads of {@code context} waiting in an acquire now (spinning, backing off or parked; a call
+     * that succeeded at its first attempt never counts).
+     *
+     * <p>Any context; one volatile read.
+     *
+     * @param context the context to count.
+     * @return waiting threads of that context, {@code >= 0}.
+     */
+    public int waiters(final RtContext context)
+    {
+        return waiting.get(cell(Objects.requireNonNull(context, "context")));
+    }
+
+    /**
+     * The number of waiters registered for a wake-up (parked, or about to park) now.
+     *
+     * <p>Any context; one volatile read.
+     *
+     * @return parked waiters, {@code >= 0}.
+     */
+    public int parkedWaiters()
+    {
+        return parked((long)STATE.getVolatile(this));
+    }
+
+    /**
+     * Whether a wake indication left by a HARD release (or a HARD waiter leaving) is waiting to be acted on.
+     *
+     * <p>Any context; one volatile read.
+     *
+     * @return {@code true} if {@link #wakeParkedWaiters()} has work to do.
+     */
+    public boolean hasPendingWake()
+    {
+        return wakePending != 0;
+    }
+
+    /**
+     * Clears the wake indication and unparks the parked waiters that the available permits can serve, in queue order
+     * (only starving ones while a waiter is starving). This is what a NON_RT or SOFT release does directly and what
+     * a wake service does for HARD releases.
+     *
+     * <p>NON_RT or SOFT context only (it unparks, a system call); never from HARD. May allocate a queue iterator.
+     */
+    public void wakeParkedWaiters()
+    {
+        // Clear BEFORE reading the word: a HARD release whose CAS comes after our read of the word sets the
+        // indication again after this store (both are volatile, so they are ordered in the synchronization order).
+        if (wakePending != 0)
+        {
+            WAKE_PENDING.setVolatile(this, 0);
+        }
+        final long s = (long)STATE.getVolatile(this);
+        int budget = value(s);
+        if (budget == 0 || parked(s) == 0)
+        {
+            return;
+        }
+        final boolean onlyStarving = starving(s) != 0;
+        for (final WaitNode node : parkedQueue)
+        {
+            if (onlyStarving && !node.starving)
+            {
+                continue;
+            }
+            if (node.permits <= budget)
+            {
+                LockSupport.unpark(node.thread);
+                budget -= node.permits;
+                if (budget == 0)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Attaches the wake service that acts on HARD releases' wake indications (rt-bridge's bridge does this). At most
+     * one is attached at a time.
+     *
+     * <p>NON_RT, set-up time.
+     *
+     * @param waker the service, or {@code null} to detach the current one.
+     * @throws IllegalStateException if another waker is attached already.
+     */
+    public synchronized void setDeferredWaker(final DeferredWaker waker)
+    {
+        final DeferredWaker current = deferredWaker;
+        if (waker != null && current != null && current != waker)
+        {
+            throw new IllegalStateException("a deferred waker is already attached to " + this + ": " + current);
+        }
+        deferredWaker = waker;
+    }
+
+    /**
+     * The attached wake service, or {@code null}.
+     *
+     * @return the waker. Any context; one volatile read.
+     */
+    public DeferredWaker deferredWaker()
+    {
+        return deferredWaker;
+    }
+
+    /** @return the largest count this semaphore may hold (1 in binary mode). */
+    public int maxPermits()
+    {
+        return maxPermits;
+    }
+
+    /** @return {@code true} in binary mode (the count saturates at 1). */
+    public boolean isBinary()
+    {
+        return binary;
+    }
+
+    /** @return the longest single park of a parked waiter before it re-checks by itself (G5), in nanoseconds. */
+    public long parkFallbackNanos()
+    {
+        return parkFallbackNanos;
+    }
+
+    /** @return how long a waiter may be bypassed before it is served first (G8), in nanoseconds. */
+    public long maxBypassNanos()
+    {
+        return maxBypassNanos;
+    }
+
+    /**
+     * The wait strategy used by callers of {@code context}.
+     *
+     * @param context the context.
+     * @return its strategy.
+     */
+    public WaitStrategy waitStrategy(final RtContext context)
+    {
+        return strategies[context.ordinal()];
+    }
+
+    /** @return a snapshot of the state, for diagnostics (allocates). */
+    @Override
+    public String toString()
+    {
+        final long s = (long)STATE.getVolatile(this);
+        return "RtSemaphore[permits=" + value(s) + ", maxPermits=" + maxPermits + (binary ? ", binary" : "") +
+            ", parked=" + parked(s) + ", starving=" + starving(s) + ", waiting HARD/SOFT/NON_RT=" +
+            waiters(RtContext.HARD) + "/" + waiters(RtContext.SOFT) + "/" + waiters(RtContext.NON_RT) + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------------------------------
+
+    static int value(final long s)
+    {
+        return (int)(s & VALUE_MASK);
+    }
+
+    static int parked(final long s)
+    {
+        return (int)((s & PARKED_MASK) >>> PARKED_SHIFT);
+    }
+
+    static int starving(final long s)
+    {
+        return (int)((s & STARVING_MASK) >>> STARVING_SHIFT);
+    }
+
+    private static int cell(final RtContext context)
+    {
+        return (context.ordinal() + 1) * CELL_STRIDE;
+    }
+
+    private void checkAcquire(final int permits)
+    {
+        if (permits <= 0)
+        {
+            throw new IllegalArgumentException("acquire of " + permits + " permits: permits must be >= 1");
+        }
+        if (permits > maxPermits)
+        {
+            throw new IllegalArgumentException("acquire of " + permits + " permits can never succeed: maxPermits is " +
+                maxPermits);
+        }
+    }
+
+    /** The fast path (G1): one CAS, retried only if another thread changed the word meanwhile. */
+    private boolean tryTake(final int permits)
+    {
+        long s = (long)STATE.getVolatile(this);
+        while ((s & STARVING_MASK) == 0 && value(s) >= permits)
+        {
+            // Acquire ordering: this CAS reads the value a release published.
+            final long witness = (long)STATE.compareAndExchange(this, s, s - permits);
+            if (witness == s)
+            {
+                return true;
+            }
+            s = witness;
+        }
+        return false;
+    }
+
+    /** Whether a waiter of {@code context} must let a waiting higher-context thread go first (G7). */
+    private boolean higherContextWaiting(final RtContext context)
+    {
+        switch (context)
+        {
+            case HARD:
+                return false;
+            case SOFT:
+                return waiting.get(cell(RtContext.HARD)) != 0;
+            default:
+                return waiting.get(cell(RtContext.HARD)) != 0 || waiting.get(cell(RtContext.SOFT)) != 0;
+        }
+    }
+
+    /** Wakes parked waiters after a release or a leave, as {@code context} may (G3, G6). */
+    private void wakeAfter(final RtContext context)
+    {
+        if (context == RtContext.HARD)
+        {
+            // No system call from HARD: a volatile store (ordered after our CAS on the state word) that the wake
+            // service or a parked waiter's fallback consumes.
+            WAKE_PENDING.setVolatile(this, 1);
+        }
+        else
+        {
+            wakeParkedWaiters();
+        }
+    }
+
+    /**
+     * The slow path. Waits as the caller's context waits until {@code permits} are taken, the deadline passes
+     * (when {@code timed}) or, when {@code interruptible}, the thread is interrupted.
+     */
+    private boolean await(final int permits, final long deadline, final boolean timed, final boolean interruptible)
+        throws InterruptedException
+    {
+        final RtContext context = RtContext.current();
+        final WaitStrategy strategy = strategies[context.ordinal()];
+        final int cell = cell(context);
+        final long start = System.nanoTime();
+        final long starveAt = start + maxBypassNanos;
+        long now = start;
+        boolean starving = false;
+        boolean registered = false;
+        boolean told = false;
+        boolean acquired = false;
+        boolean interruptedMeanwhile = false;
+        WaitNode node = null;
+        waiting.getAndIncrement(cell);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                final long s = (long)STATE.getVolatile(this);
+                if (value(s) >= permits && (starving || (starving(s) == 0 && !higherContextWaiting(context))))
+                {
+                    final long next = s - permits - (starving ? STARVING_ONE : 0L) - (registered ? PARKED_ONE : 0L);
+                    if (STATE.compareAndSet(this, s, next))
+                    {
+                        acquired = true;
+                        starving = false;
+                        registered = false;
+                        if (value(next) != 0 && parked(next) != 0)
+                        {
+                            wakeAfter(context); // permits left over for others (G6)
+                        }
+                        return true;
+                    }
+                    continue;
+                }
+
+                final boolean checkNow;
+                if (context != RtContext.HARD && strategy.blocksAfter(attempt))
+                {
+                    if (node == null)
+                    {
+                        node = new WaitNode(Thread.currentThread(), permits);
+                        parkedQueue.offer(node);
+                    }
+                    if (!registered)
+                    {
+                        // G4: the node is queued BEFORE this registration, and the registration comes BEFORE we
+                        // park; a release after it sees parked > 0, a release before it is in the value we re-read.
+                        final long prev = (long)STATE.getAndAdd(this, PARKED_ONE);
+                        registered = true;
+                        if (parked(prev) == MAX_PARKED)
+                        {
+                            throw new IllegalStateException("more than " + MAX_PARKED + " parked waiters on " + this);
+                        }
+                        node.starving = starving;
+                        if (!told)
+                        {
+                            told = true;
+                            final DeferredWaker waker = deferredWaker;
+                            if (waker != null)
+                            {
+                                waker.waiterParking(this);
+                            }
+                        }
+                        continue;
+                    }
+                    long parkNanos = parkFallbackNanos;
+                    if (timed)
+                    {
+                        parkNanos = Math.min(parkNanos, deadline - now);
+                    }
+                    if (!starving)
+                    {
+                        parkNanos = Math.min(parkNanos, starveAt - now);
+                    }
+                    if (parkNanos > 0)
+                    {
+                        LockSupport.parkNanos(this, parkNanos);
+                    }
+                    if (wakePending != 0)
+                    {
+                        wakeParkedWaiters(); // G5: the fallback consumes a HARD release's indication itself
+                    }
+                    checkNow = true;
+                }
+                else
+                {
+                    final long remaining = timed ? deadline - now : Long.MAX_VALUE;
+                    final long idleBound = starving ? remaining : Math.min(remaining, Math.max(1L, starveAt - now));
+                    checkNow = !strategy.idle(attempt, idleBound) || (attempt & CLOCK_CHECK_MASK) == 0;
+                }
+
+                if (checkNow)
+                {
+                    if (Thread.interrupted())
+                    {
+                        if (interruptible)
+                        {
+                            throw new InterruptedException("interrupted while waiting for " + permits +
+                                " permits on " + this);
+                        }
+                        interruptedMeanwhile = true;
+                    }
+                    now = System.nanoTime();
+                    if (timed && deadline - now <= 0)
+                    {
+                        return false;
+                    }
+                    if (!starving && now - starveAt >= 0)
+                    {
+                        starving = registerStarving();
+                        if (starving && node != null)
+                        {
+                            node.starving = true;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            waiting.getAndDecrement(cell);
+            if (node != null)
+            {
+                parkedQueue.remove(node);
+            }
+            if (!acquired)
+            {
+                leave(context, registered, starving);
+            }
+            if (interruptedMeanwhile)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Registers the caller as starving (G8); {@code false} if the starving count is saturated. */
+    private boolean registerStarving()
+    {
+        long s = (long)STATE.getVolatile(this);
+        while (starving(s) < MAX_STARVING)
+        {
+            final long witness = (long)STATE.compareAndExchange(this, s, s + STARVING_ONE);
+            if (witness == s)
+            {
+                return true;
+            }
+            s = witness;
+        }
+        return false;
+    }
+
+    /** A waiter leaves without permits: undo its registrations and pass the wake on (G6). */
+    private void leave(final RtContext context, final boolean registered, final boolean starving)
+    {
+        final long delta = (registered ? PARKED_ONE : 0L) + (starving ? STARVING_ONE : 0L);
+        final long s = delta == 0 ? (long)STATE.getVolatile(this) : (long)STATE.getAndAdd(this, -delta) - delta;
+        if (value(s) != 0 && parked(s) != 0)
+        {
+            wakeAfter(context);
+        }
+    }
+
+    /** A registered (parked) waiter, as the wake walk sees it. */
+    static final class WaitNode
+    {
+        final Thread thread;
+        final int permits;
+        /** Written by the waiter, read by wakers: whether it may take permits while others are held back (G8). */
+        volatile boolean starving;
+
+        WaitNode(final Thread thread, final int permits)
+        {
+            this.thread = thread;
+            this.permits = permits;
+        }
+    }
+
+    /**
+     * Options of an {@link RtSemaphore}. Not thread-safe; set-up time only (allocates).
+     */
+    public static final class Builder
+    {
+        private int permits;
+        private int maxPermits = Integer.MAX_VALUE;
+        private boolean binary;
+        private long parkFallbackNanos = TimeUnit.MILLISECONDS.toNanos(1);
+        private long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
+        private final WaitStrategy[] strategies = {
+            BusySpinWaitStrategy.INSTANCE, BackoffWaitStrategy.DEFAULT, ParkingWaitStrategy.DEFAULT };
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Initial permits (default 0).
+         *
+         * @param permits {@code >= 0} and {@code <= maxPermits}.
+         * @return this builder.
+         * @throws IllegalArgumentException if negative.
+         */
+        public Builder permits(final int permits)
+        {
+            if (permits < 0)
+            {
+                throw new IllegalArgumentException("permits must be >= 0, got " + permits);
+            }
+            this.permits = permits;
+            return this;
+        }
+
+        /**
+         * The largest count the semaphore may hold (default {@code Integer.MAX_VALUE}); a release past it throws.
+         *
+         * @param maxPermits {@code >= 1}.
+         * @return this builder.
+         * @throws IllegalArgumentException if below 1.
+         */
+        public Builder maxPermits(final int maxPermits)
+        {
+            if (maxPermits < 1)
+            {
+                throw new IllegalArgumentException("maxPermits must be >= 1, got " + maxPermits);
+            }
+            this.maxPermits = maxPermits;
+            return this;
+        }
+
+        /**
+         * Binary mode: the count never exceeds 1, whatever is released (releases saturate, as RTAI's BIN_SEM).
+         *
+         * @return this builder.
+         */
+        public Builder binary()
+        {
+            this.binary = true;
+            return this;
+        }
+
+        /**
+         * The wait strategy for callers of {@code context}.
+         *
+         * @param context  the context.
+         * @param strategy its strategy; for HARD it must {@link WaitStrategy#spinsOnly() spin only}.
+         * @return this builder.
+         * @throws IllegalArgumentException if a non-spinning strategy is given for HARD.
+         */
+        public Builder waitStrategy(final RtContext context, final WaitStrategy strategy)
+        {
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(strategy, "strategy");
+            if (context == RtContext.HARD && !strategy.spinsOnly())
+            {
+                throw new IllegalArgumentException("wait strategy '" + strategy.alias() +
+                    "' may park, yield or sleep; HARD waiters may only spin (use '" + BusySpinWaitStrategy.ALIAS +
+                    "')");
+            }
+            strategies[context.ordinal()] = strategy;
+            return this;
+        }
+
+        /**
+         * The wait strategy for callers of {@code context}, by configuration alias ({@link WaitStrategy#forAlias}).
+         *
+         * @param context the context.
+         * @param alias   {@code busy-spin}, {@code backoff} or {@code park}.
+         * @return this builder.
+         * @throws IllegalArgumentException if the alias is unknown or not allowed for the context.
+         */
+        public Builder waitStrategy(final RtContext context, final String alias)
+        {
+            return waitStrategy(context, WaitStrategy.forAlias(alias));
+        }
+
+        /**
+         * The longest single park of a parked waiter before it re-checks the word by itself (default 1 ms). Bounds
+         * how late a HARD release reaches a parked waiter when no wake service runs (G5).
+         *
+         * @param time {@code > 0}.
+         * @param unit unit of {@code time}.
+         * @return this builder.
+         * @throws IllegalArgumentException if not positive.
+         */
+        public Builder parkFallback(final long time, final TimeUnit unit)
+        {
+            final long nanos = unit.toNanos(time);
+            if (nanos <= 0)
+            {
+                throw new IllegalArgumentException("parkFallback must be > 0, got " + time + " " + unit);
+            }
+            this.parkFallbackNanos = nanos;
+            return this;
+        }
+
+        /**
+         * How long a waiter may be bypassed (by higher contexts or newcomers) before it is served ahead of everybody
+         * (default 1 ms, G8).
+         *
+         * @param time {@code > 0}.
+         * @param unit unit of {@code time}.
+         * @return this builder.
+         * @throws IllegalArgumentException if not positive.
+         */
+        public Builder maxBypass(final long time, final TimeUnit unit)
+        {
+            final long nanos = unit.toNanos(time);
+            if (nanos <= 0)
+            {
+                throw new IllegalArgumentException("maxBypass must be > 0, got " + time + " " + unit);
+            }
+            this.maxBypassNanos = nanos;
+            return this;
+        }
+
+        /**
+         * Builds the semaphore.
+         *
+         * @return a new semaphore.
+         * @throws IllegalArgumentException if the initial permits exceed the maximum (1 in binary mode).
+         */
+        public RtSemaphore build()
+        {
+            final int max = binary ? 1 : maxPermits;
+            if (permits > max)
+            {
+                throw new IllegalArgumentException("permits " + permits + " exceed maxPermits " + max +
+                    (binary ? " (binary semaphore)" : ""));
+            }
+            return new RtSemaphore(this);
+        }
+    }
+}

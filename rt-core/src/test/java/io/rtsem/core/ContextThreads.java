@@ -1,0 +1,66 @@
+package io.rtsem.core;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+/** Test support: runs code on a fresh thread that declared a context, and waits for conditions with a bound. */
+final class ContextThreads
+{
+    private ContextThreads()
+    {
+    }
+
+    /** A running task on its own thread. */
+    static final class Running<T>
+    {
+        final Thread thread;
+        final FutureTask<T> task;
+
+        Running(final Thread thread, final FutureTask<T> task)
+        {
+            this.thread = thread;
+            this.task = task;
+        }
+
+        T get() throws Exception
+        {
+            return task.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static <T> Running<T> start(final RtContext context, final Callable<T> body)
+    {
+        final FutureTask<T> task = new FutureTask<>(() ->
+        {
+            try (RtContext.Scope ignored = RtContext.enter(context))
+            {
+                return body.call();
+            }
+        });
+        final Thread thread = new Thread(task, "test-" + context);
+        thread.setDaemon(true);
+        thread.start();
+        return new Running<>(thread, task);
+    }
+
+    static <T> T call(final RtContext context, final Callable<T> body) throws Exception
+    {
+        return start(context, body).get();
+    }
+
+    /** Waits until the condition holds; fails the test after 20 s. */
+    static void awaitTrue(final String what, final java.util.function.BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.rtsem.core;
+
+import static io.rtsem.core.ContextThreads.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+/** The wake-up guarantees of docs/ARCHITECTURE.md, one test each. */
+class WakeProtocolTest
+{
+    @Test
+    void hardReleaseLeavesAWakeIndicationInsteadOfUnparking() throws Exception // G3
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        ContextThreads.call(RtContext.HARD, () ->
+        {
+            sem.release();
+            return null;
+        });
+        assertTrue(sem.hasPendingWake(), "HARD release with a parked waiter sets the indication");
+        Thread.sleep(50);
+        assertFalse(waiter.task.isDone(), "the HARD release did not unpark (fallback is an hour here)");
+        sem.wakeParkedWaiters();
+        assertFalse(sem.hasPendingWake(), "waking consumes the indication");
+        assertTrue(waiter.get());
+        assertEquals(0, sem.availablePermits());
+    }
+
+    @Test
+    void parkedWaiterReachesAHardReleaseThroughTheFallbackAlone() throws Exception // G5
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        ContextThreads.call(RtContext.HARD, () ->
+        {
+            sem.release();
+            return null;
+        });
+        assertTrue(waiter.get(), "no service, yet the fallback nap found the permit");
+        assertFalse(sem.hasPendingWake(), "the waiter consumed the indication itself");
+    }
+
+    @Test
+    void nonRtReleaseUnparksDirectly() throws Exception // G4 with a direct wake
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        sem.release();
+        assertTrue(waiter.get(), "woken without any fallback");
+        assertFalse(sem.hasPendingWake());
+    }
+
+    @Test
+    void deferredWakerIsToldWhenAWaiterParks() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).build();
+        final AtomicInteger told = new AtomicInteger();
+        final DeferredWaker waker = s ->
+        {
+            assertTrue(s == sem);
+            told.incrementAndGet();
+        };
+        sem.setDeferredWaker(waker);
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        awaitTrue("told", () -> told.get() == 1);
+        try
+        {
+            sem.setDeferredWaker(s -> { });
+            throw new AssertionError("a second waker was accepted");
+        }
+        catch (final IllegalStateException expected)
+        {
+            assertTrue(expected.getMessage().contains("already attached"), expected.getMessage());
+        }
+        sem.release();
+        assertTrue(waiter.get());
+        assertEquals(1, told.get(), "told once per blocking acquire");
+        sem.setDeferredWaker(null);
+        assertEquals(null, sem.deferredWaker());
+    }
+
+    @Test
+    void waiterThatTimesOutPassesTheWakeOn() throws Exception // G6
+    {
+        // Two parked waiters; one permit released directly wakes the head; the head leaves (times out) at that very
+        // moment. The second waiter must still get the permit without relying on the fallback.
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        final ContextThreads.Running<Object> first = ContextThreads.start(RtContext.NON_RT, () ->
+        {
+            try
+            {
+                return sem.tryAcquire(20, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return ex;
+            }
+        });
+        awaitTrue("first parked", () -> sem.parkedWaiters() == 1);
+        final ContextThreads.Running<Boolean> second = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("second parked", () -> sem.parkedWaiters() == 2);
+        // Interrupt the first waiter and release at once: whichever order they happen in, the permit ends with the
+        // second waiter (the first may also get it if it took it before noticing the interrupt).
+        first.thread.interrupt();
+        sem.release();
+        final Object firstResult = first.get();
+        if (Boolean.TRUE.equals(firstResult))
+        {
+            sem.release(); // the first took it before it saw the interrupt: hand it over
+        }
+        assertTrue(second.get(), "the wake meant for the leaving waiter was passed on");
+        assertEquals(0, sem.availablePermits());
+        assertEquals(0, sem.parkedWaiters());
+    }
+
+    @Test
+    void multiPermitReleaseWakesAsManyWaitersAsItCanServe() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        final ContextThreads.Running<?>[] waiters = new ContextThreads.Running<?>[3];
+        for (int i = 0; i < waiters.length; i++)
+        {
+            final int permits = i + 1;
+            waiters[i] = ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(permits, 20, TimeUnit.SECONDS));
+        }
+        awaitTrue("three parked", () -> sem.parkedWaiters() == 3);
+        sem.release(6);
+        for (final ContextThreads.Running<?> waiter : waiters)
+        {
+            assertEquals(Boolean.TRUE, waiter.get());
+        }
+        assertEquals(0, sem.availablePermits());
+    }
+
+    @Test
+    void waitingNonRtDefersToAWaitingHardThread() throws Exception // G7
+    {
+        final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
+        final ContextThreads.Running<Boolean> nonRt = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("NON_RT parked", () -> sem.parkedWaiters() == 1);
+        final ContextThreads.Running<Boolean> hard = ContextThreads.start(RtContext.HARD,
+            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue("HARD waiting", () -> sem.waiters(RtContext.HARD) == 1);
+        sem.release(); // wakes the parked NON_RT directly; it must let the HARD waiter have it
+        assertTrue(hard.get(), "HARD got the permit");
+        Thread.sleep(20);
+        assertFalse(nonRt.task.isDone(), "NON_RT stood back");
+        sem.release();
+        assertTrue(nonRt.get());
+    }
+
+    @Test
+    void starvingWaiterIsServedAheadOfEveryone() throws Exception // G8
+    {
+        final RtSemaphore sem = RtSemaphore.builder().maxBypass(5, TimeUnit.MILLISECONDS).build();
+        final ContextThreads.Running<Boolean> big = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(3, 20, TimeUnit.SECONDS));
+        // Feed single permits that newcomers keep taking; once the big waiter starves, newcomers are held back and
+        // the permits accumulate until the big waiter has its three.
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int takenByNewcomers = 0;
+        while (!big.task.isDone() && System.nanoTime() - end < 0)
+        {
+            sem.release();
+            if (sem.tryAcquire())
+            {
+                takenByNewcomers++;
+            }
+            Thread.sleep(1);
+        }
+        assertTrue(big.get(), "the 3-permit waiter was served despite the 1-permit newcomers");
+        assertTrue(takenByNewcomers >= 1, "newcomers barged before it starved");
+        assertEquals(0, sem.waiters(RtContext.NON_RT));
+        assertTrue(sem.tryAcquire() || sem.availablePermits() == 0, "no starving registration left behind: " + sem);
+        assertFalse(sem.toString().contains("starving=1"), sem.toString());
+    }
+}

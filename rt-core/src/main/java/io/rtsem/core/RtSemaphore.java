@@ -68,6 +68,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             throw new ExceptionInInitializerError(ex);
         }
+        primeRarePaths();
     }
 
     private final int maxPermits;
@@ -795,6 +796,28 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             wakeAfter(context);
         }
+    }
+
+    /**
+     * Runs every rarely taken VarHandle call site once, at class initialisation, on a private semaphore.
+     *
+     * <p>Why: the first execution of a VarHandle call site links it, and linking allocates. A HARD waiter that takes
+     * a rare branch for the first time (becoming starving, leaving on a deadline, finding parked waiters) would
+     * otherwise allocate mid-run, after the JIT has thrown the compiled loop away for the uncommon trap. Priming here
+     * keeps the HARD paths allocation-free from the first operation on.
+     */
+    private static void primeRarePaths()
+    {
+        final RtSemaphore sem = new RtSemaphore(builder());
+        STATE.setVolatile(sem, 1L | PARKED_ONE);
+        sem.registerStarving();
+        sem.leave(RtContext.NON_RT, true, true);
+        sem.wakeAfter(RtContext.HARD);
+        sem.wakeParkedWaiters();
+        sem.release(1);
+        sem.drainPermits();
+        sem.tryTake(1);
+        sem.wakeParkedWaiters();
     }
 
     /** A registered (parked) waiter, as the wake walk sees it. */

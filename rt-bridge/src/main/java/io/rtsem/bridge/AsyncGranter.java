@@ -1,0 +1,232 @@
+package io.rtsem.bridge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import io.rtsem.core.RtSemaphore;
+
+/**
+ * The ordinary daemon thread that serves queued async requests in arrival order: it waits for the head request's
+ * permits as a NON_RT waiter of the semaphore (so context priority and the starvation bound of rt-core apply to it,
+ * and a HARD release reaches it through the bridge's wake service), then claims the request and delivers.
+ *
+ * <p><b>Cancelling the request being served.</b> The grant thread publishes {@code serving = request} and then
+ * re-reads the request's state; a canceller CASes the state and then reads {@code serving}. Both are volatile, so
+ * at least one sees the other: either the grant thread does not start waiting, or the canceller sees it waiting.
+ * The canceller then claims {@code serving} (CAS request -> null) and interrupts the grant thread; the grant thread,
+ * when its wait ends, tries the same CAS and, if it lost, absorbs exactly that interrupt before going on. So only
+ * claimed interrupts are ever delivered, and none leaks into user callbacks run by this thread.
+ *
+ * <p>Idle (empty queue): parked with no timeout, no CPU; a submitter unparks it (Dekker on {@code idle} vs the
+ * queue, as in {@link WakeService}).
+ */
+final class AsyncGranter implements Runnable
+{
+    private static final VarHandle SERVING;
+
+    static
+    {
+        try
+        {
+            SERVING = MethodHandles.lookup().findVarHandle(AsyncGranter.class, "serving", AsyncRequest.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final SemaphoreBridge bridge;
+    private final RtSemaphore semaphore;
+    private final ConcurrentLinkedQueue<AsyncRequest> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Thread thread;
+    private volatile AsyncRequest serving;
+    private volatile boolean idle;
+    private volatile boolean closed;
+
+    AsyncGranter(final SemaphoreBridge bridge, final RtSemaphore semaphore, final String name)
+    {
+        this.bridge = bridge;
+        this.semaphore = semaphore;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    /** Queues a request (allocates one queue node) and unparks the grant thread if it is idle. */
+    void submit(final AsyncRequest request)
+    {
+        pending.incrementAndGet();
+        queue.offer(request);
+        // Volatile read of idle AFTER the queue's volatile publication of the node (Dekker with run()).
+        if (idle)
+        {
+            LockSupport.unpark(thread);
+        }
+        // Volatile read of closed AFTER the offer: a request queued after the grant thread drained the queue on
+        // close is cancelled here (the state CAS decides between this and the drain).
+        if (closed && request.cancel())
+        {
+            if (request.future != null)
+            {
+                request.future.completeExceptionally(new CancellationException("bridge closed before grant"));
+            }
+            else
+            {
+                bridge.countAbandoned();
+            }
+        }
+    }
+
+    /** Called by a canceller that won the request's state CAS. */
+    void cancelled(final AsyncRequest request)
+    {
+        if (SERVING.compareAndSet(this, request, null))
+        {
+            thread.interrupt();
+        }
+    }
+
+    int pending()
+    {
+        return pending.get();
+    }
+
+    @Override
+    public void run()
+    {
+        while (!closed)
+        {
+            final AsyncRequest request = queue.peek();
+            if (request == null)
+            {
+                idle = true;
+                if (queue.peek() == null && !closed)
+                {
+                    LockSupport.park(this);
+                }
+                idle = false;
+                continue;
+            }
+            if (request.state() != AsyncRequest.PENDING)
+            {
+                dequeue(); // cancelled while queued
+                continue;
+            }
+            serving = request;
+            boolean acquired = false;
+            boolean interrupted = false;
+            // Re-read state and closed AFTER publishing serving (see the class comment).
+            if (request.state() == AsyncRequest.PENDING && !closed)
+            {
+                try
+                {
+                    semaphore.acquire(request.permits);
+                    acquired = true;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (!SERVING.compareAndSet(this, request, null) && !interrupted)
+            {
+                // A canceller or close() claimed this request and interrupts us: absorb exactly that interrupt.
+                while (!Thread.interrupted())
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (acquired)
+            {
+                dequeue();
+                if (request.markGranted())
+                {
+                    bridge.deliver(request);
+                }
+                else
+                {
+                    semaphore.release(request.permits); // the cancel won the race: give the permits back
+                    bridge.countGrantRaceLost();
+                }
+            }
+            else if (request.state() != AsyncRequest.PENDING)
+            {
+                dequeue();
+            }
+            // else: a stray interrupt; serve the same request again
+        }
+        drainOnClose();
+    }
+
+    private void dequeue()
+    {
+        queue.poll(); // single consumer: removes the head we looked at
+        pending.decrementAndGet();
+    }
+
+    private void drainOnClose()
+    {
+        AsyncRequest request;
+        while ((request = queue.poll()) != null)
+        {
+            pending.decrementAndGet();
+            if (request.cancel())
+            {
+                if (request.future != null)
+                {
+                    request.future.completeExceptionally(new CancellationException("bridge closed before grant"));
+                }
+                else
+                {
+                    bridge.countAbandoned();
+                }
+            }
+        }
+    }
+
+    /** Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. */
+    void close()
+    {
+        closed = true;
+        // Volatile write of closed BEFORE reading serving; the grant thread re-reads closed after publishing it.
+        final AsyncRequest current = serving;
+        if (current != null && SERVING.compareAndSet(this, current, null))
+        {
+            thread.interrupt();
+        }
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.isAlive() && deadline - System.nanoTime() > 0)
+        {
+            try
+            {
+                thread.join(100);
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Thread thread()
+    {
+        return thread;
+    }
+}

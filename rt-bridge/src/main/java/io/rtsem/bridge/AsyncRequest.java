@@ -1,0 +1,89 @@
+package io.rtsem.bridge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * One queued {@link SemaphoreBridge#acquireAsync(int)} or {@link SemaphoreBridge#acquireAndRun} request.
+ *
+ * <p>Its {@code state} decides, by one CAS, who owns the outcome when a grant races a cancellation:
+ * {@code PENDING -> GRANTED} (the grant thread, after it has taken the permits) or {@code PENDING -> CANCELLED}
+ * (a canceller, or {@link SemaphoreBridge#close()}). Whoever loses has nothing to undo except the grant thread, which
+ * then returns the permits it took. So a permit is never lost and never delivered twice (conservation, G2).
+ */
+final class AsyncRequest
+{
+    static final int PENDING = 0;
+    static final int GRANTED = 1;
+    static final int CANCELLED = 2;
+
+    private static final VarHandle STATE;
+
+    static
+    {
+        try
+        {
+            STATE = MethodHandles.lookup().findVarHandle(AsyncRequest.class, "state", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    final int permits;
+    /** Non-null for acquireAsync. */
+    final RequestFuture future;
+    /** Non-null for acquireAndRun. */
+    final Runnable work;
+    final Executor executor;
+    private final AsyncGranter granter;
+    private volatile int state;
+
+    private AsyncRequest(final AsyncGranter granter, final int permits, final Runnable work, final Executor executor)
+    {
+        this.granter = granter;
+        this.permits = permits;
+        this.work = work;
+        this.executor = executor;
+        this.future = work == null ? new RequestFuture(this) : null;
+    }
+
+    static AsyncRequest forFuture(final AsyncGranter granter, final int permits)
+    {
+        return new AsyncRequest(granter, permits, null, null);
+    }
+
+    static AsyncRequest forWork(final AsyncGranter granter, final int permits, final Runnable work,
+        final Executor executor)
+    {
+        return new AsyncRequest(granter, permits, work, executor);
+    }
+
+    int state()
+    {
+        return state;
+    }
+
+    /** The grant thread claims the outcome; {@code false} if a cancellation won. */
+    boolean markGranted()
+    {
+        return STATE.compareAndSet(this, PENDING, GRANTED);
+    }
+
+    /**
+     * A canceller claims the outcome; if it wins while the grant thread is waiting for this request, the grant
+     * thread is interrupted out of its wait. {@code false} if the grant won (or it was cancelled already).
+     */
+    boolean cancel()
+    {
+        // Volatile CAS BEFORE the granter reads whom it serves (Dekker with AsyncGranter's serving/state pair).
+        if (STATE.compareAndSet(this, PENDING, CANCELLED))
+        {
+            granter.cancelled(this);
+            return true;
+        }
+        return false;
+    }
+}

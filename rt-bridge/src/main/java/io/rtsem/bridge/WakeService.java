@@ -1,0 +1,219 @@
+package io.rtsem.bridge;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.rtsem.core.DeferredWaker;
+import io.rtsem.core.RtSemaphore;
+
+/**
+ * The ordinary daemon thread that turns a semaphore's wake indications (left by HARD releases, which never unpark)
+ * into unparks of parked NON_RT waiters. One per {@link SemaphoreBridge} (and per {@link ResourcePool}).
+ *
+ * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
+ * timeout, so it uses no CPU at all. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
+ * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
+ * 0} it busy-spins instead (a whole CPU while waiters are parked: only for machines with a CPU to spare).
+ *
+ * <p><b>Idle to polling, without a lost wake-up</b> (a Dekker pair on two volatiles):
+ * <ol>
+ *   <li>the waiter registers in the state word ({@code parked += 1}, a volatile CAS) and then calls
+ *   {@link #waiterParking}, which reads {@code idle} and unparks the service if it is set;</li>
+ *   <li>the service stores {@code idle = true} and then re-reads {@code parkedWaiters()}; only if it is still 0 does
+ *   it park.</li>
+ * </ol>
+ * Volatile accesses are sequentially consistent, so at least one side sees the other's write: either the service
+ * sees the waiter and keeps polling, or the waiter sees {@code idle} and unparks it (an unpark before the park makes
+ * the park return at once). If this thread dies or is closed nothing is lost: parked waiters wake by themselves
+ * after the semaphore's park fallback (ARCHITECTURE G5).
+ *
+ * <p><b>Timer slack.</b> A {@code parkNanos(pollNanos)} sleeps at least the thread's timer slack longer (50 µs by
+ * default on Linux). The service sets its own slack ({@code prctl(PR_SET_TIMERSLACK)}) when asked to.
+ */
+final class WakeService implements DeferredWaker, Runnable
+{
+    private final RtSemaphore semaphore;
+    private final long pollNanos;
+    private final long timerSlackNanos;
+    private final Thread thread;
+
+    /** Written by the service thread, read by waiters in {@link #waiterParking}: see the Dekker pair above. */
+    private volatile boolean idle;
+    private volatile boolean closed;
+    private volatile boolean alive = true;
+    private volatile Throwable failure;
+    private volatile long appliedSlackNanos = -1L;
+
+    // Statistics: single writer (the service thread), so a plain increment of a volatile is exact.
+    private volatile long wakeCalls;
+    private volatile long polls;
+    private volatile long idleParks;
+
+    WakeService(final RtSemaphore semaphore, final long pollNanos, final long timerSlackNanos, final String name)
+    {
+        this.semaphore = semaphore;
+        this.pollNanos = pollNanos;
+        this.timerSlackNanos = timerSlackNanos;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Attaches to the semaphore and starts the thread. NON_RT, set-up time. */
+    void start()
+    {
+        semaphore.setDeferredWaker(this);
+        thread.start();
+    }
+
+    /**
+     * Called by a NON_RT waiter right after it registered in the state word: unparks the service if it is idle.
+     * The waiter pays that one system call, never a HARD thread.
+     */
+    @Override
+    public void waiterParking(final RtSemaphore sem)
+    {
+        // Volatile read AFTER the waiter's registering CAS (see the class comment).
+        if (idle)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        if (timerSlackNanos > 0 && TimerSlack.set(timerSlackNanos))
+        {
+            appliedSlackNanos = TimerSlack.get();
+        }
+        else
+        {
+            appliedSlackNanos = TimerSlack.get();
+        }
+        try
+        {
+            while (!closed)
+            {
+                if (semaphore.hasPendingWake())
+                {
+                    semaphore.wakeParkedWaiters();
+                    wakeCalls++;
+                }
+                if (semaphore.parkedWaiters() == 0)
+                {
+                    idle = true;
+                    // Volatile store of idle BEFORE this volatile re-read of the word (Dekker with waiterParking).
+                    if (semaphore.parkedWaiters() == 0 && !semaphore.hasPendingWake() && !closed)
+                    {
+                        idleParks++;
+                        LockSupport.park(this);
+                    }
+                    idle = false;
+                }
+                else if (pollNanos > 0)
+                {
+                    polls++;
+                    LockSupport.parkNanos(this, pollNanos);
+                }
+                else
+                {
+                    polls++;
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex; // waiters are still woken by the park fallback (G5)
+        }
+        finally
+        {
+            alive = false;
+        }
+    }
+
+    /**
+     * Detaches from the semaphore, stops the thread and performs one last wake so that no indication is left
+     * unserved. NON_RT. Idempotent.
+     */
+    void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        LockSupport.unpark(thread);
+        if (semaphore.deferredWaker() == this)
+        {
+            semaphore.setDeferredWaker(null);
+        }
+        boolean interrupted = false;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.isAlive() && deadline - System.nanoTime() > 0)
+        {
+            try
+            {
+                thread.join(100);
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+            LockSupport.unpark(thread);
+        }
+        if (semaphore.hasPendingWake())
+        {
+            semaphore.wakeParkedWaiters();
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Thread thread()
+    {
+        return thread;
+    }
+
+    boolean isAlive()
+    {
+        return alive && thread.isAlive();
+    }
+
+    boolean isIdle()
+    {
+        return idle;
+    }
+
+    Throwable failure()
+    {
+        return failure;
+    }
+
+    long wakeCalls()
+    {
+        return wakeCalls;
+    }
+
+    long polls()
+    {
+        return polls;
+    }
+
+    long idleParks()
+    {
+        return idleParks;
+    }
+
+    long pollNanos()
+    {
+        return pollNanos;
+    }
+
+    long appliedTimerSlackNanos()
+    {
+        return appliedSlackNanos;
+    }
+}

@@ -1,0 +1,58 @@
+package io.rtsem.latency.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./rtsem}: the command line of rtsem's latency validation (picocli). Subcommands:
+ * {@link ValidateCommand validate} and {@link ListConfigsCommand list-configs}.
+ *
+ * <p>Exit codes: 0 every budget met; 1 a budget missed; 2 usage, configuration or environment
+ * error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
+ * NON_RT: the command line runs on the main thread.
+ */
+@Command(name = "rtsem", mixinStandardHelpOptions = true, version = "rtsem latency validation 0.1.0",
+    description = "Latency-budget validation of rtsem's RtSemaphore against the machine's floor and "
+        + "java.util.concurrent.Semaphore, measured in the same run on the same CPUs.",
+    subcommands = {ValidateCommand.class, ListConfigsCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed, 2 usage or config error, 3 the run failed.",
+        "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
+            + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (before the subcommand)."})
+public final class RtsemCommand implements Runnable {
+    /** Exit code: a usage, configuration or environment error. */
+    public static final int EXIT_CONFIG = 2;
+    /** Exit code: the run failed (a scenario thread threw, threads did not stop). */
+    public static final int EXIT_RUN_FAILED = 3;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand: prints usage and fails with exit code 2. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: validate or list-configs");
+    }
+
+    /** @return a command line ready to execute, with rtsem's exit-code conventions. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new RtsemCommand());
+    }
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The repository root: system property {@code rtsem.root} (set by {@code ./rtsem} and the
+     * tests), else the working directory.
+     */
+    static Path root() {
+        return Path.of(System.getProperty("rtsem.root", ".")).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,163 @@
+package io.rtsem.latency.report;
+
+import io.rtsem.latency.run.JvmEventLog;
+import io.rtsem.latency.run.JvmEventLog.JvmEvent;
+import io.rtsem.latency.run.SubjectResult.WaitSample;
+import io.rtsem.latency.run.ThreadSchedMonitor.SchedChange;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Explains an outlier: which JVM events (GC, safepoint, deoptimization, end of a JIT compilation)
+ * and which OS scheduler events (CPU migration, preemption) overlapped a wait, and what would
+ * help. NON_RT; allocates.
+ */
+public final class Attribution {
+    /** Slack around a wait when matching events, for clock-mapping error (nanoseconds). */
+    public static final long TOLERANCE_NANOS = 100_000L;
+
+    /**
+     * One cause found for one wait.
+     *
+     * @param kind   gc, safepoint, deoptimization, compilation, migration or preemption
+     * @param detail what exactly (collector, VM operation, method, counts)
+     */
+    public record Cause(String kind, String detail) {
+    }
+
+    private Attribution() {
+    }
+
+    /**
+     * @param w       the wait
+     * @param events  the run's JVM events
+     * @param sched   the subject's scheduler changes
+     * @return the causes that overlapped the wait, possibly none
+     */
+    public static List<Cause> causes(WaitSample w, List<JvmEvent> events, List<SchedChange> sched) {
+        long from = w.startEpochNanos() - TOLERANCE_NANOS;
+        long to = w.endEpochNanos() + TOLERANCE_NANOS;
+        List<Cause> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        int compilations = 0;
+        for (JvmEvent e : events) {
+            boolean overlaps = switch (e.kind()) {
+                // a compilation stops nobody; what matters is code of the measured path installed mid-wait
+                case COMPILATION -> e.endEpochNanos() >= from && e.endEpochNanos() <= to && onMeasuredPath(e.detail());
+                default -> e.startEpochNanos() <= to && e.endEpochNanos() >= from;
+            };
+            if (overlaps && seen.add(kind(e) + e.detail())) {
+                if (e.kind() == JvmEventLog.Kind.COMPILATION && ++compilations > 3) {
+                    continue;
+                }
+                out.add(new Cause(kind(e), e.detail()));
+            }
+        }
+        if (compilations > 3) {
+            out.add(new Cause("compilation", (compilations - 3) + " more compilations of the measured path"));
+        }
+        long migrations = 0;
+        long involuntary = 0;
+        for (SchedChange c : sched) {
+            if (c.thread().equals(w.thread()) && c.fromEpochNanos() <= to && c.toEpochNanos() >= from) {
+                migrations += c.migrations();
+                involuntary += c.involuntary();
+            }
+        }
+        if (migrations > 0) {
+            out.add(new Cause("migration", migrations + " CPU migration(s) of " + w.thread()
+                + " in the 5 ms sampling windows around the wait"));
+        }
+        if (involuntary > 0) {
+            out.add(new Cause("preemption", involuntary + " involuntary context switch(es) of " + w.thread()
+                + " in the 5 ms sampling windows around the wait"));
+        }
+        return out;
+    }
+
+    /** Code a scenario thread runs while measuring: the harness loop, rtsem, j.u.c., HdrHistogram. */
+    private static boolean onMeasuredPath(String method) {
+        return method.startsWith("io.rtsem.") || method.startsWith("java.util.concurrent.")
+            || method.startsWith("org.HdrHistogram.") || method.startsWith("java.lang.Thread.")
+            || method.startsWith("java.lang.System.nanoTime");
+    }
+
+    /**
+     * Keeps the worst wait of each episode: with coordinated-omission correction one stall makes
+     * many consecutive large waits on a thread; those whose intervals overlap are one episode.
+     *
+     * @param sortedWorstFirst candidate waits, largest first
+     * @param limit            how many episodes to keep
+     * @return at most {@code limit} waits, largest first, no two overlapping on the same thread
+     */
+    public static List<WaitSample> episodes(List<WaitSample> sortedWorstFirst, int limit) {
+        List<WaitSample> out = new ArrayList<>();
+        for (WaitSample w : sortedWorstFirst) {
+            boolean same = false;
+            for (WaitSample o : out) {
+                if (o.thread().equals(w.thread()) && o.startEpochNanos() <= w.endEpochNanos()
+                    && w.startEpochNanos() <= o.endEpochNanos()) {
+                    same = true;
+                    break;
+                }
+            }
+            if (!same) {
+                out.add(w);
+                if (out.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String kind(JvmEvent e) {
+        return switch (e.kind()) {
+            case GC, GC_NOTIFICATION -> "gc";
+            case SAFEPOINT -> "safepoint";
+            case DEOPTIMIZATION -> "deoptimization";
+            case COMPILATION -> "compilation";
+        };
+    }
+
+    /** @return true if the cause means the JVM itself stopped or slowed the thread. */
+    public static boolean jvmStop(Cause c) {
+        return c.kind().equals("gc") || c.kind().equals("safepoint") || c.kind().equals("deoptimization");
+    }
+
+    /**
+     * @param kinds cause kinds seen among the worst waits
+     * @return advice, one line per kind, in a stable order
+     */
+    public static List<String> advice(Set<String> kinds) {
+        Set<String> out = new LinkedHashSet<>();
+        if (kinds.contains("gc")) {
+            out.add("gc: a collection stopped the threads. The real-time loops allocate nothing; keep the rest from "
+                + "filling the young generation during a run (larger -Xmn, as ./rtsem's defaults do), or use "
+                + "-XX:+UseEpsilonGC when nothing in the process allocates, or a concurrent collector (-XX:+UseZGC).");
+        }
+        if (kinds.contains("safepoint")) {
+            out.add("safepoint: the JVM stopped every thread. -XX:+UnlockDiagnosticVMOptions "
+                + "-XX:GuaranteedSafepointInterval=0 removes the periodic ones; -Xlog:safepoint names the "
+                + "operation of the others (see the detail).");
+        }
+        if (kinds.contains("deoptimization")) {
+            out.add("deoptimization: compiled code was thrown away mid-run, usually because a branch never taken "
+                + "during warm-up was taken. Lengthen 'warmup' so every path runs before measurement; "
+                + "-Xlog:deoptimization=debug names the branch.");
+        }
+        if (kinds.contains("compilation")) {
+            out.add("compilation: the JIT was still installing code during measurement. Lengthen 'warmup'.");
+        }
+        if (kinds.contains("migration")) {
+            out.add("migration: the OS moved the thread to another CPU. Pin it (cpu: N).");
+        }
+        if (kinds.contains("preemption")) {
+            out.add("preemption: the OS ran something else on the thread's CPU. On a shared machine this is "
+                + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,139 @@
+package io.rtsem.latency.report;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.latency.config.Budget;
+import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.Metric;
+import io.rtsem.latency.run.RunResult;
+import io.rtsem.latency.run.SubjectResult;
+import io.rtsem.latency.run.SubjectResult.WaitSample;
+import io.rtsem.latency.run.ValidationRun;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The console summary of a run (also written as {@code summary.txt}): percentiles by context
+ * and metric for rtsem and the peer, ratios to the floor and to the peer, budget verdicts, the
+ * worst waits with their causes, and advice. NON_RT; allocates.
+ */
+public final class ConsoleTable {
+    private ConsoleTable() {
+    }
+
+    /** @return the summary text, lines ending in {@code \n}. */
+    public static String render(RunReport report) {
+        RunResult run = report.run();
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),
+            run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + report.misses().size()
+                + " budget(s) missed"));
+        sb.append(String.format(Locale.ROOT, "all figures in microseconds; wait = corrected for coordinated omission "
+            + "(from the intended start); service = raw%n"));
+        header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
+            + ValidationRun.cpuName(run.floorCpus()[1]));
+        row(sb, "", "", "floor", report.floor());
+        header(sb, "platform hiccups (jHiccup-style 1 ms sleeper) per phase");
+        row(sb, "", "", "floor", Percentiles.of(run.floorHiccups()));
+        row(sb, "", "", "rtsem", Percentiles.of(run.rtsem().hiccups()));
+        row(sb, "", "", "peer", Percentiles.of(run.peer().hiccups()));
+        header(sb, "by context: rtsem (" + run.rtsem().description() + ") and peer (" + run.peer().description() + ")");
+        for (RtContext c : run.scenario().waitingContexts()) {
+            for (Metric m : Metric.values()) {
+                Percentiles mine = report.percentiles("rtsem", c, m);
+                Percentiles peer = report.percentiles("peer", c, m);
+                row(sb, c.name(), m.label(), "rtsem", mine);
+                row(sb, c.name(), m.label(), "peer", peer);
+                if (m == Metric.WAIT || m == Metric.HANDOFF) {
+                    ratioRow(sb, c.name(), m.label(), "rtsem/floor", mine, report.floor());
+                    ratioRow(sb, c.name(), m.label(), "rtsem/peer", mine, peer);
+                }
+            }
+        }
+        if (!run.scenario().budgets().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nbudgets (rtsem corrected wait):%n"));
+            for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
+                Percentiles p = report.percentiles("rtsem", e.getKey(), Metric.WAIT);
+                StringBuilder line = new StringBuilder("  " + pad(e.getKey().name(), 7));
+                e.getValue().limits().forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %s <= %s %s", k,
+                    num(p.get(k)), num(v / 1e3), p.count() > 0 && p.get(k) <= v / 1e3 ? "ok" : "MISSED")));
+                sb.append(line).append('\n');
+            }
+            for (RunReport.Miss m : report.misses()) {
+                sb.append("  missed: ").append(m.describe()).append('\n');
+            }
+        }
+        worst(sb, report, run.rtsem());
+        worst(sb, report, run.peer());
+        if (!report.jvmStopNotes().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nthe JVM stopped real-time threads during the worst waits:%n"));
+            report.jvmStopNotes().forEach(n -> sb.append("  ").append(n).append('\n'));
+        }
+        if (!report.advice().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nwhat would help:%n"));
+            report.advice().forEach(a -> sb.append("  - ").append(a).append('\n'));
+        }
+        if (!report.missingJvmOptions().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nthis JVM runs without recommended real-time options %s "
+                + "(./rtsem applies them by default; see configs/jvm.options)%n", report.missingJvmOptions()));
+        }
+        run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
+        sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
+        return sb.toString();
+    }
+
+    private static void worst(StringBuilder sb, RunReport report, SubjectResult s) {
+        if (s.worst().isEmpty()) {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "%n%d worst waits on %s (ms after measurement start: wait / service; "
+            + "causes overlapping):%n", s.worst().size(), s.subject()));
+        List<List<Cause>> causes = report.causes(s.subject());
+        for (int i = 0; i < s.worst().size(); i++) {
+            WaitSample w = s.worst().get(i);
+            StringBuilder c = new StringBuilder();
+            for (Cause cause : causes.get(i)) {
+                c.append(c.length() == 0 ? "" : "; ").append(cause.kind()).append(": ").append(cause.detail());
+            }
+            sb.append(String.format(Locale.ROOT, "  %9.3f ms  %-12s %-6s %10s / %-10s %s%n",
+                (w.startEpochNanos() - s.measureStartEpochNanos()) / 1e6, w.thread(), w.context(),
+                num(w.waitNanos() / 1e3), num(w.serviceNanos() / 1e3), c.length() == 0 ? "no JVM or OS event seen" : c));
+        }
+    }
+
+    private static void header(StringBuilder sb, String title) {
+        sb.append(String.format(Locale.ROOT, "%n%s%n", title));
+        sb.append(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s %10s %10s %10s %10s %10s %10s%n", "context",
+            "metric", "subject", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max"));
+    }
+
+    private static void row(StringBuilder sb, String ctx, String metric, String subject, Percentiles p) {
+        sb.append(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10d %10s %10s %10s %10s %10s %10s%n", ctx, metric,
+            subject, p.count(), num(p.p50()), num(p.p90()), num(p.p99()), num(p.p999()), num(p.p9999()), num(p.max())));
+    }
+
+    private static void ratioRow(StringBuilder sb, String ctx, String metric, String label, Percentiles a,
+                                 Percentiles b) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s", ctx, metric, label, ""));
+        for (String n : Percentiles.NAMES) {
+            Double r = a.count() == 0 || b.count() == 0 ? null : RunReport.ratio(a.get(n), b.get(n));
+            s.append(String.format(Locale.ROOT, " %10s", r == null ? "-" : String.format(Locale.ROOT, "x%.2f", r)));
+        }
+        sb.append(s).append('\n');
+    }
+
+    /** @return a microsecond figure with precision that suits its size. */
+    static String num(double us) {
+        if (us < 10) {
+            return String.format(Locale.ROOT, "%.3f", us);
+        }
+        if (us < 1000) {
+            return String.format(Locale.ROOT, "%.1f", us);
+        }
+        return String.format(Locale.ROOT, "%.0f", us);
+    }
+
+    private static String pad(String s, int n) {
+        return String.format(Locale.ROOT, "%-" + n + "s", s);
+    }
+}

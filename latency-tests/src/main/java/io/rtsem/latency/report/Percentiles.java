@@ -1,0 +1,66 @@
+package io.rtsem.latency.report;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The percentiles every report shows, in microseconds, taken from a nanosecond histogram.
+ * Immutable. NON_RT; allocates.
+ *
+ * @param count  values recorded
+ * @param mean   mean
+ * @param p50    median
+ * @param p90    90th percentile
+ * @param p99    99th
+ * @param p999   99.9th
+ * @param p9999  99.99th
+ * @param max    largest value
+ */
+public record Percentiles(long count, double mean, double p50, double p90, double p99, double p999, double p9999,
+                          double max) {
+
+    /** The JSON / table names, in order. */
+    public static final String[] NAMES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+
+    /** @return the percentiles of a nanosecond histogram, in microseconds (all 0 when empty). */
+    public static Percentiles of(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new Percentiles(0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        return new Percentiles(h.getTotalCount(), h.getMean() / 1e3, us(h, 50), us(h, 90), us(h, 99), us(h, 99.9),
+            us(h, 99.99), h.getMaxValue() / 1e3);
+    }
+
+    private static double us(Histogram h, double p) {
+        return h.getValueAtPercentile(p) / 1e3;
+    }
+
+    /** @return the value of one of {@link #NAMES}. */
+    public double get(String name) {
+        return switch (name) {
+            case "p50" -> p50;
+            case "p90" -> p90;
+            case "p99" -> p99;
+            case "p99.9" -> p999;
+            case "p99.99" -> p9999;
+            case "max" -> max;
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** @return the JSON object: count, mean and each of {@link #NAMES}, microseconds. */
+    public Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", count);
+        m.put("mean", round(mean));
+        for (String n : NAMES) {
+            m.put(n, round(get(n)));
+        }
+        return m;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,339 @@
+package io.rtsem.latency.report;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.latency.config.Budget;
+import io.rtsem.latency.config.Scenario;
+import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.JvmEventLog.JvmEvent;
+import io.rtsem.latency.run.Metric;
+import io.rtsem.latency.run.RunResult;
+import io.rtsem.latency.run.SubjectResult;
+import io.rtsem.latency.run.SubjectResult.WaitSample;
+import io.rtsem.latency.run.ValidationRun;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The judgement of a run: budget verdicts, ratios to the floor and to the peer, outlier
+ * attribution, JVM advice, and the {@code report.json} document (schema in
+ * {@code docs/LATENCY.md}, {@value #SCHEMA_VERSION}). Built once after the run; immutable.
+ * NON_RT; allocates.
+ */
+public final class RunReport {
+    /** Version of the report.json schema. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * A budget a context missed.
+     *
+     * @param context    HARD, SOFT or NON_RT
+     * @param percentile p50, p99, p99.9, p99.99 or max
+     * @param budgetUs   the limit
+     * @param actualUs   what rtsem's corrected wait was
+     */
+    public record Miss(String context, String percentile, double budgetUs, double actualUs) {
+        /** @return how far over the budget, microseconds. */
+        public double overByUs() {
+            return actualUs - budgetUs;
+        }
+
+        /** @return one line for the console and the HTML report. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%s %s: %.1f us against a budget of %.1f us (over by %.1f us, %.0f%%)",
+                context, percentile, actualUs, budgetUs, overByUs(), 100.0 * overByUs() / budgetUs);
+        }
+    }
+
+    private final RunResult run;
+    private final Percentiles floor;
+    private final Map<String, Map<RtContext, Map<Metric, Percentiles>>> subjects = new LinkedHashMap<>();
+    private final List<Miss> misses = new ArrayList<>();
+    private final Map<String, List<List<Cause>>> causes = new LinkedHashMap<>();
+    private final List<String> advice;
+    private final List<String> jvmStopNotes = new ArrayList<>();
+    private final List<String> missingJvmOptions;
+
+    /**
+     * Judges a run.
+     *
+     * @param run         what was measured
+     * @param recommended the real-time JVM options {@code ./rtsem} applies by default
+     */
+    public RunReport(RunResult run, List<String> recommended) {
+        this.run = run;
+        this.floor = Percentiles.of(run.floor());
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            Map<RtContext, Map<Metric, Percentiles>> byCtx = new EnumMap<>(RtContext.class);
+            for (RtContext c : run.scenario().waitingContexts()) {
+                Map<Metric, Percentiles> byMetric = new EnumMap<>(Metric.class);
+                for (Metric m : Metric.values()) {
+                    byMetric.put(m, Percentiles.of(s.recorders().total(c, m)));
+                }
+                byCtx.put(c, byMetric);
+            }
+            subjects.put(s.subject(), byCtx);
+        }
+        for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
+            Percentiles p = subjects.get("rtsem").get(e.getKey()).get(Metric.WAIT);
+            long[] limits = e.getValue().asArray();
+            for (int i = 0; i < limits.length; i++) {
+                if (limits[i] == Budget.UNSET) {
+                    continue;
+                }
+                double actual = p.get(Budget.KEYS[i]);
+                double budget = limits[i] / 1e3;
+                if (p.count() == 0 || actual > budget) {
+                    misses.add(new Miss(e.getKey().name(), Budget.KEYS[i], budget, actual));
+                }
+            }
+        }
+        Set<String> kinds = new LinkedHashSet<>();
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            List<List<Cause>> list = new ArrayList<>();
+            for (WaitSample w : s.worst()) {
+                List<Cause> cs = Attribution.causes(w, run.jvmEvents(), s.sched());
+                list.add(cs);
+                if (s.subject().equals("rtsem")) {
+                    cs.forEach(c -> kinds.add(c.kind()));
+                    StringBuilder stops = new StringBuilder();
+                    for (Cause c : cs) {
+                        if (Attribution.jvmStop(c)) {
+                            stops.append(stops.length() == 0 ? "" : "; ").append(c.kind()).append(": ").append(c.detail());
+                        }
+                    }
+                    if (stops.length() > 0 && jvmStopNotes.size() < 5) {
+                        jvmStopNotes.add("The JVM stopped " + w.thread() + " (" + w.context() + ") during a wait of "
+                            + String.format(java.util.Locale.ROOT, "%.1f", w.waitNanos() / 1e3) + " us: " + stops);
+                    }
+                }
+            }
+            causes.put(s.subject(), list);
+        }
+        this.advice = Attribution.advice(kinds);
+        List<String> missing = new ArrayList<>();
+        for (String o : recommended) {
+            if (!run.jvmArguments().contains(o)) {
+                missing.add(o);
+            }
+        }
+        this.missingJvmOptions = List.copyOf(missing);
+    }
+
+    /** @return the run judged. */
+    public RunResult run() {
+        return run;
+    }
+
+    /** @return true if every budget was met. */
+    public boolean pass() {
+        return misses.isEmpty();
+    }
+
+    /** @return 0 if every budget was met, 1 otherwise. */
+    public int exitCode() {
+        return pass() ? 0 : 1;
+    }
+
+    /** @return the budgets missed, in scenario order. */
+    public List<Miss> misses() {
+        return misses;
+    }
+
+    /** @return the floor's one-way hand-off percentiles. */
+    public Percentiles floor() {
+        return floor;
+    }
+
+    /** @return the percentiles of one subject, context and metric. */
+    public Percentiles percentiles(String subject, RtContext context, Metric metric) {
+        return subjects.get(subject).get(context).get(metric);
+    }
+
+    /** @return the causes found for each of a subject's worst waits (same order as {@link SubjectResult#worst()}). */
+    public List<List<Cause>> causes(String subject) {
+        return causes.get(subject);
+    }
+
+    /** @return advice for the causes among rtsem's worst waits. */
+    public List<String> advice() {
+        return advice;
+    }
+
+    /** @return sentences naming JVM stops of rtsem's real-time threads (at most 5). */
+    public List<String> jvmStopNotes() {
+        return jvmStopNotes;
+    }
+
+    /** @return recommended real-time JVM options this run did not use. */
+    public List<String> missingJvmOptions() {
+        return missingJvmOptions;
+    }
+
+    /** @return rtsem's value divided by the reference value, or null where the reference is 0. */
+    static Double ratio(double value, double reference) {
+        return reference <= 0 ? null : Percentiles.round(value / reference);
+    }
+
+    /** @return the report.json document (see docs/LATENCY.md). */
+    public Map<String, Object> json() {
+        Scenario sc = run.scenario();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("unit", "us");
+        Map<String, Object> scenario = new LinkedHashMap<>();
+        scenario.put("name", sc.name());
+        scenario.put("description", sc.description());
+        scenario.put("file", sc.file());
+        scenario.put("warmupMs", sc.warmupNanos() / 1e6);
+        scenario.put("durationMs", sc.durationNanos() / 1e6);
+        scenario.put("floorMs", sc.floorNanos() / 1e6);
+        scenario.put("intervalMs", sc.intervalNanos() / 1e6);
+        Map<String, Object> sem = new LinkedHashMap<>();
+        sem.put("permits", sc.semaphore().permits());
+        sem.put("maxPermits", sc.semaphore().maxPermits());
+        sem.put("binary", sc.semaphore().binary());
+        Map<String, String> strategies = new LinkedHashMap<>();
+        sc.semaphore().strategies().forEach((k, v) -> strategies.put(k.name(), v));
+        sem.put("strategies", strategies);
+        scenario.put("semaphore", sem);
+        List<Object> threads = new ArrayList<>();
+        for (ThreadSpec t : sc.threads()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("context", t.context().name());
+            m.put("cpu", ValidationRun.cpuName(t.cpu()));
+            m.put("role", t.role().alias());
+            m.put("rateHz", t.fixedRate() ? 1e9 / t.periodNanos() : null);
+            m.put("permits", t.permits());
+            m.put("holdUs", t.holdNanos() / 1e3);
+            m.put("releases", t.role().alias().equals("acquirer") ? (t.releasesOwn() ? "self" : "none") : null);
+            threads.add(m);
+        }
+        scenario.put("threads", threads);
+        root.put("scenario", scenario);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("startedAt", Instant.ofEpochMilli(run.startedEpochMillis()).toString());
+        r.put("outDir", run.outDir().toString());
+        r.put("javaVersion", run.javaVersion());
+        r.put("cpus", run.cpus());
+        r.put("jvmArguments", run.jvmArguments());
+        r.put("missingRecommendedJvmOptions", missingJvmOptions);
+        r.put("notes", run.notes());
+        root.put("run", r);
+
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("pass", pass());
+        verdict.put("exitCode", exitCode());
+        List<Object> missed = new ArrayList<>();
+        for (Miss m : misses) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("context", m.context());
+            mm.put("percentile", m.percentile());
+            mm.put("budget", m.budgetUs());
+            mm.put("actual", Percentiles.round(m.actualUs()));
+            mm.put("overBy", Percentiles.round(m.overByUs()));
+            missed.add(mm);
+        }
+        verdict.put("missed", missed);
+        root.put("verdict", verdict);
+
+        Map<String, Object> budgets = new LinkedHashMap<>();
+        for (Map.Entry<RtContext, Budget> e : new EnumMap<>(sc.budgets()).entrySet()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            Percentiles p = percentiles("rtsem", e.getKey(), Metric.WAIT);
+            e.getValue().limits().forEach((k, v) -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("budget", v / 1e3);
+                one.put("actual", Percentiles.round(p.get(k)));
+                one.put("pass", p.count() > 0 && p.get(k) <= v / 1e3);
+                b.put(k, one);
+            });
+            budgets.put(e.getKey().name(), b);
+        }
+        root.put("budgets", budgets);
+
+        Map<String, Object> fl = new LinkedHashMap<>();
+        fl.put("cpus", List.of(ValidationRun.cpuName(run.floorCpus()[0]), ValidationRun.cpuName(run.floorCpus()[1])));
+        fl.put("oneWay", floor.json());
+        fl.put("hiccups", Percentiles.of(run.floorHiccups()).json());
+        root.put("floor", fl);
+
+        Map<String, Object> subj = new LinkedHashMap<>();
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("description", s.description());
+            m.put("hiccups", Percentiles.of(s.hiccups()).json());
+            m.put("overBudgetWaits", s.overBudget());
+            m.put("iterations", s.iterations());
+            Map<String, Object> ctx = new LinkedHashMap<>();
+            subjects.get(s.subject()).forEach((c, metrics) -> {
+                Map<String, Object> mm = new LinkedHashMap<>();
+                metrics.forEach((metric, p) -> mm.put(metric.label(), p.json()));
+                ctx.put(c.name(), mm);
+            });
+            m.put("contexts", ctx);
+            List<Object> worst = new ArrayList<>();
+            List<List<Cause>> cs = causes.get(s.subject());
+            for (int i = 0; i < s.worst().size(); i++) {
+                WaitSample w = s.worst().get(i);
+                Map<String, Object> wm = new LinkedHashMap<>();
+                wm.put("thread", w.thread());
+                wm.put("context", w.context());
+                wm.put("wait", Percentiles.round(w.waitNanos() / 1e3));
+                wm.put("service", Percentiles.round(w.serviceNanos() / 1e3));
+                wm.put("at", instant(w.startEpochNanos()));
+                wm.put("offsetMs", Percentiles.round((w.startEpochNanos() - s.measureStartEpochNanos()) / 1e6));
+                List<Object> causeList = new ArrayList<>();
+                for (Cause c : cs.get(i)) {
+                    causeList.add(Map.of("kind", c.kind(), "detail", c.detail()));
+                }
+                wm.put("causes", causeList);
+                worst.add(wm);
+            }
+            m.put("worstWaits", worst);
+            subj.put(s.subject(), m);
+        }
+        root.put("subjects", subj);
+
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (RtContext c : sc.waitingContexts()) {
+            Map<String, Object> byMetric = new LinkedHashMap<>();
+            for (Metric m : List.of(Metric.WAIT, Metric.HANDOFF)) {
+                Percentiles mine = percentiles("rtsem", c, m);
+                Percentiles peer = percentiles("peer", c, m);
+                Map<String, Object> toFloor = new LinkedHashMap<>();
+                Map<String, Object> toPeer = new LinkedHashMap<>();
+                for (String n : Percentiles.NAMES) {
+                    toFloor.put(n, mine.count() == 0 ? null : ratio(mine.get(n), floor.get(n)));
+                    toPeer.put(n, mine.count() == 0 || peer.count() == 0 ? null : ratio(mine.get(n), peer.get(n)));
+                }
+                byMetric.put(m.label(), Map.of("toFloor", toFloor, "toPeer", toPeer));
+            }
+            ratios.put(c.name(), byMetric);
+        }
+        root.put("ratios", ratios);
+
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (JvmEvent e : run.jvmEvents()) {
+            counts.merge(e.kind().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+        }
+        jvm.put("eventCounts", counts);
+        jvm.put("stopsOfRealTimeThreads", jvmStopNotes);
+        jvm.put("advice", advice);
+        root.put("jvm", jvm);
+        return root;
+    }
+
+    private static String instant(long epochNanos) {
+        return Instant.ofEpochSecond(epochNanos / 1_000_000_000L, epochNanos % 1_000_000_000L).toString();
+    }
+}

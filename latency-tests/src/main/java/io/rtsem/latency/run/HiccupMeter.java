@@ -1,0 +1,64 @@
+package io.rtsem.latency.run;
+
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The platform's hiccups, jHiccup style: a thread that sleeps for 1 ms over and over and records
+ * how much later than asked it woke up (corrected for coordinated omission with the 1 ms
+ * expected interval). Anything that stops every thread (GC and safepoint pauses, the hypervisor
+ * taking the vCPU, the OS) shows up here, whatever the semaphore does. Runs during the whole run
+ * (about 1,000 wake-ups per second, a few percent of one CPU) and is read per phase.
+ *
+ * <p>The meter thread is an ordinary daemon thread (NON_RT), unpinned. {@link #take} and
+ * {@link #close} are called by one harness thread (NON_RT) and allocate.
+ */
+public final class HiccupMeter implements AutoCloseable {
+    /** Sleep asked for per measurement. */
+    public static final long RESOLUTION_NANOS = 1_000_000L;
+
+    private final Recorder recorder = new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS);
+    private final Thread thread;
+    private volatile boolean stop;
+
+    /** Starts the meter thread. NON_RT; allocates. */
+    public HiccupMeter() {
+        thread = new Thread(this::loop, "rtsem-hiccup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (!stop) {
+            long t0 = System.nanoTime();
+            try {
+                TimeUnit.NANOSECONDS.sleep(RESOLUTION_NANOS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long late = System.nanoTime() - t0 - RESOLUTION_NANOS;
+            recorder.recordValueWithExpectedInterval(Math.max(0, Math.min(late, PhaseRecorders.HIGHEST_NANOS)),
+                RESOLUTION_NANOS);
+        }
+    }
+
+    /** @return the hiccups since the previous call (or the start), nanoseconds. */
+    public Histogram take() {
+        Histogram h = PhaseRecorders.newHistogram();
+        h.add(recorder.getIntervalHistogram());
+        return h;
+    }
+
+    /** Stops the meter thread and waits up to a second for it (keeps the caller's interrupt status). */
+    @Override
+    public void close() {
+        stop = true;
+        thread.interrupt();
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

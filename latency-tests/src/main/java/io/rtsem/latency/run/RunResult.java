@@ -1,0 +1,30 @@
+package io.rtsem.latency.run;
+
+import io.rtsem.latency.config.Scenario;
+import io.rtsem.latency.run.JvmEventLog.JvmEvent;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything one {@code ./rtsem validate} run measured, before it is judged and written.
+ * Immutable after the run.
+ *
+ * @param scenario       the scenario
+ * @param outDir         where the files go
+ * @param startedEpochMillis when the run started
+ * @param floorCpus      the two CPUs of the floor measurement (as given to {@code RtThread.start})
+ * @param floor          one-way cache-line hand-off latencies on those CPUs
+ * @param floorHiccups   platform hiccups during the floor phase
+ * @param rtsem          rtsem's phase
+ * @param peer           the j.u.c. Semaphore phase
+ * @param jvmEvents      GC, safepoint, deoptimization and compilation events of the whole run
+ * @param jvmArguments   the JVM's input arguments
+ * @param javaVersion    {@code java.vm.version}
+ * @param cpus           available processors
+ * @param notes          things the run noticed about itself (JFR missing, threads stuck ...)
+ */
+public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis, int[] floorCpus, Histogram floor,
+                        Histogram floorHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
+                        List<String> jvmArguments, String javaVersion, int cpus, List<String> notes) {
+}

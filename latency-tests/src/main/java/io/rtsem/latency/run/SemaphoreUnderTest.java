@@ -1,0 +1,28 @@
+package io.rtsem.latency.run;
+
+import io.rtsem.latency.config.ThreadSpec;
+
+/**
+ * The semaphore a phase of a run measures: rtsem ({@link RtsemUnderTest}) or its peer,
+ * {@code java.util.concurrent.Semaphore} ({@link JucPeerUnderTest}), set up from the same
+ * scenario so that the same threads on the same CPUs run the same loop against each.
+ */
+public interface SemaphoreUnderTest {
+    /** @return {@code "rtsem"} or {@code "peer"}: the subject's name in files and reports. */
+    String name();
+
+    /** @return one line saying what exactly is measured (class, options). */
+    String describe();
+
+    /**
+     * The gate a scenario thread uses. Called on a harness thread before the scenario threads
+     * start (NON_RT); may allocate.
+     */
+    PermitGate gateFor(ThreadSpec thread);
+
+    /**
+     * Releases permits so that threads still blocked in {@code acquire} after the run's end can
+     * leave. Harness thread (NON_RT), only after the measured phase; ignores a full semaphore.
+     */
+    void unblock(int permits);
+}

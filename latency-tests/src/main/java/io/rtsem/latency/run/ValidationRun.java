@@ -1,0 +1,329 @@
+package io.rtsem.latency.run;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtThread;
+import io.rtsem.latency.config.Budget;
+import io.rtsem.latency.config.Scenario;
+import io.rtsem.latency.config.StallSpec;
+import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.report.Attribution;
+import io.rtsem.latency.run.SubjectResult.WaitSample;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * Runs one scenario: the scenario on rtsem, then the same scenario on
+ * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor on the scenario's
+ * real-time CPUs (last, when JVM start-up is over), with the
+ * platform hiccup meter, a JFR recording and the OS scheduler monitor running throughout.
+ *
+ * <p>The calling thread (NON_RT) is the harness: it starts the scenario threads, samples the
+ * recorders every interval into the {@code .hlog} files, drains over-budget waits into JFR
+ * events, samples the scheduler every 5 ms, prints the progress line and stops the threads at
+ * the end. {@link #run} blocks for {@link Scenario#plannedNanos()} plus a little.
+ */
+public final class ValidationRun {
+    private static final long SCHED_SAMPLE_NANOS = 5_000_000L;
+    /** How many distinct worst-wait episodes a report lists per subject. */
+    public static final int WORST_EPISODES = 10;
+
+    private final Scenario scenario;
+    private final Path outDir;
+    private final PrintStream progress;
+    private final boolean withJfr;
+    private final List<String> notes = new ArrayList<>();
+    private long epochOffset;
+    private long runStartNanoTime;
+
+    /**
+     * @param scenario the validated scenario
+     * @param outDir   output directory (created if missing)
+     * @param progress where the live progress line goes, or null for none ({@code --quiet})
+     * @param withJfr  record JVM events with JFR (false: GC notifications only)
+     */
+    public ValidationRun(Scenario scenario, Path outDir, PrintStream progress, boolean withJfr) {
+        this.scenario = scenario;
+        this.outDir = outDir;
+        this.progress = progress;
+        this.withJfr = withJfr;
+    }
+
+    /**
+     * Runs every phase and returns what was measured. NON_RT; blocks; allocates.
+     *
+     * @return the raw measurements
+     * @throws IOException          if an output file cannot be written
+     * @throws InterruptedException if the harness thread is interrupted
+     * @throws IllegalStateException if a thread cannot be pinned as configured or a scenario
+     *                               thread failed
+     */
+    public RunResult run() throws IOException, InterruptedException {
+        Files.createDirectories(outDir);
+        long startedMillis = System.currentTimeMillis();
+        epochOffset = EpochClock.offsetNanos();
+        runStartNanoTime = System.nanoTime();
+        JvmEventLog jvm = new JvmEventLog(withJfr);
+        if (jvm.jfrProblem() != null) {
+            notes.add(jvm.jfrProblem());
+        }
+        try (HiccupMeter hiccups = new HiccupMeter()) {
+            SubjectResult rtsem = runSubject(new RtsemUnderTest(scenario.semaphore()), hiccups);
+            SubjectResult peer = runSubject(new JucPeerUnderTest(scenario.semaphore()), hiccups);
+            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over
+            int[] cpus = floorCpus();
+            status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
+            hiccups.take();
+            long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
+            Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
+            Histogram floorHiccups = hiccups.take();
+            List<JvmEventLog.JvmEvent> events = jvm.stop(outDir.resolve("run.jfr"));
+            if (progress != null) {
+                progress.print("\r" + " ".repeat(100) + "\r");
+                progress.flush();
+            }
+            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, rtsem, peer, events,
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
+                Runtime.getRuntime().availableProcessors(), List.copyOf(notes));
+        } finally {
+            jvm.close();
+        }
+    }
+
+    /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */
+    private int[] floorCpus() {
+        List<Integer> pinned = new ArrayList<>();
+        for (ThreadSpec t : scenario.threads()) {
+            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !pinned.contains(t.cpu())) {
+                pinned.add(t.cpu());
+            }
+        }
+        int n = Runtime.getRuntime().availableProcessors();
+        if (pinned.isEmpty()) {
+            return n >= 2 ? new int[] {0, 1} : new int[] {RtThread.NO_PIN, RtThread.NO_PIN};
+        }
+        if (pinned.size() == 1) {
+            int a = pinned.get(0);
+            int b = n >= 2 ? (a == 0 ? 1 : 0) : RtThread.NO_PIN;
+            return new int[] {a, b};
+        }
+        return new int[] {pinned.get(0), pinned.get(1)};
+    }
+
+    private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups)
+        throws IOException, InterruptedException {
+        hiccups.take(); // drop what happened between phases
+        PhaseRecorders warm = new PhaseRecorders();
+        PhaseRecorders measured = new PhaseRecorders();
+        ReleaseStamp stamp = new ReleaseStamp();
+        long start = System.nanoTime() + 50_000_000L;
+        long measureStart = start + scenario.warmupNanos();
+        long stop = measureStart + scenario.durationNanos();
+        List<ScenarioWorker> workers = new ArrayList<>();
+        for (ThreadSpec t : scenario.threads()) {
+            StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
+            Budget b = scenario.budgets().get(t.context());
+            long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
+            workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, warm, measured,
+                new OverBudgetLog(threshold, 1024), start, measureStart, stop,
+                st == null ? Long.MAX_VALUE : measureStart + st.atNanos(), st == null ? 0 : st.forNanos()));
+        }
+        List<RtThread> threads = new ArrayList<>();
+        try {
+            for (ScenarioWorker w : workers) {
+                ThreadSpec t = w.spec();
+                threads.add(RtThread.start(t.name(), t.context(), t.cpu(), w));
+            }
+        } catch (RuntimeException e) {
+            workers.forEach(ScenarioWorker::abort);
+            threads.forEach(Thread::interrupt);
+            subject.unblock(1_000);
+            throw new IllegalStateException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
+                + " on cpu " + cpuName(workers.get(threads.size()).spec().cpu()) + ": " + e.getMessage(), e);
+        }
+        ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);
+        Map<RtContext, HistogramLogWriter> logs = openLogs(subject.name(), measureStart);
+        Set<RtContext> waiting = scenario.waitingContexts();
+        try {
+            boolean watching = false;
+            long nextInterval = measureStart + scenario.intervalNanos();
+            long lastIntervalEnd = measureStart;
+            long nextProgress = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (!watching && now >= start) {
+                    for (ScenarioWorker w : workers) {
+                        sched.watch(w.spec().name(), w.nativeTid());
+                    }
+                    watching = true;
+                }
+                sched.sample();
+                if (now >= nextInterval || now >= stop) {
+                    long end = Math.min(now, stop);
+                    writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, end - measureStart);
+                    lastIntervalEnd = end;
+                    nextInterval += scenario.intervalNanos();
+                    drain(workers, subject.name());
+                }
+                if (now >= nextProgress) {
+                    progress(subject.name(), now, start, measureStart, stop, measured, waiting);
+                    nextProgress = now + 250_000_000L;
+                }
+                if (now >= stop) {
+                    break;
+                }
+                Thread.sleep(SCHED_SAMPLE_NANOS / 1_000_000L);
+            }
+            stopThreads(subject, workers, threads);
+            sched.sample();
+            writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, System.nanoTime() - measureStart);
+            drain(workers, subject.name());
+        } finally {
+            for (HistogramLogWriter w : logs.values()) {
+                w.close();
+            }
+        }
+        for (ScenarioWorker w : workers) {
+            if (w.failure() != null) {
+                throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + subject.name()
+                    + ": " + w.failure(), w.failure());
+            }
+        }
+        Map<String, Long> iterations = new LinkedHashMap<>();
+        List<WaitSample> worst = new ArrayList<>();
+        long overBudget = 0;
+        for (ScenarioWorker w : workers) {
+            iterations.put(w.spec().name(), w.iterations());
+            overBudget += w.overBudget().count();
+            WorstWaits ww = w.worstWaits();
+            for (int i = 0; i < ww.capacity(); i++) {
+                if (ww.waitNanos(i) >= 0) {
+                    worst.add(new WaitSample(w.spec().name(), w.spec().context().name(), ww.waitNanos(i),
+                        ww.serviceNanos(i), ww.startNanoTime(i) + epochOffset, ww.endNanoTime(i) + epochOffset));
+                }
+            }
+        }
+        worst.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
+        return new SubjectResult(subject.name(), subject.describe(), measured,
+            Attribution.episodes(worst, WORST_EPISODES), hiccups.take(), overBudget,
+            iterations, List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset);
+    }
+
+    /** Waits for the loops to end; interrupts and unblocks the ones still waiting for permits. */
+    private void stopThreads(SemaphoreUnderTest subject, List<ScenarioWorker> workers, List<RtThread> threads)
+        throws InterruptedException {
+        long maxPeriod = scenario.threads().stream().mapToLong(ThreadSpec::periodNanos).max().orElse(0);
+        long graceMillis = 200 + maxPeriod / 1_000_000L + scenario.threads().stream()
+            .mapToLong(ThreadSpec::holdNanos).max().orElse(0) / 1_000_000L;
+        long deadline = System.currentTimeMillis() + graceMillis;
+        for (RtThread t : threads) {
+            t.join(Math.max(1, deadline - System.currentTimeMillis()));
+        }
+        List<String> stuck = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            stuck.clear();
+            for (int i = 0; i < threads.size(); i++) {
+                if (threads.get(i).isAlive()) {
+                    stuck.add(workers.get(i).spec().name());
+                    workers.get(i).abort();
+                    threads.get(i).interrupt();
+                }
+            }
+            if (stuck.isEmpty()) {
+                return;
+            }
+            int permits = workers.stream().mapToInt(w -> w.spec().permits()).sum();
+            subject.unblock(permits);
+            for (RtThread t : threads) {
+                t.join(50);
+            }
+        }
+        throw new IllegalStateException("scenario threads " + stuck + " on " + subject.name()
+            + " did not stop within 1 s after the run's end, although interrupted and given permits");
+    }
+
+    private Map<RtContext, HistogramLogWriter> openLogs(String subject, long measureStart) throws FileNotFoundException {
+        Map<RtContext, HistogramLogWriter> logs = new EnumMap<>(RtContext.class);
+        long startMillis = (measureStart + epochOffset) / 1_000_000L;
+        for (RtContext c : scenario.waitingContexts()) {
+            File f = outDir.resolve(subject + "-" + c.name() + ".hlog").toFile();
+            HistogramLogWriter w = new HistogramLogWriter(f);
+            w.outputComment("rtsem validate: scenario " + scenario.name() + ", subject " + subject + ", context "
+                + c.name() + ". Values in nanoseconds. Untagged: corrected wait; tags: service, hold, handoff.");
+            w.outputLogFormatVersion();
+            w.setBaseTime(startMillis);
+            w.outputBaseTime(startMillis);
+            w.outputStartTime(startMillis);
+            w.outputLegend();
+            logs.put(c, w);
+        }
+        return logs;
+    }
+
+    private static void writeInterval(PhaseRecorders measured, Map<RtContext, HistogramLogWriter> logs,
+                                      Set<RtContext> contexts, long fromNanos, long toNanos) {
+        double from = Math.max(0, fromNanos) / 1e9;
+        double to = Math.max(0, toNanos) / 1e9;
+        for (RtContext c : contexts) {
+            for (Metric m : Metric.values()) {
+                Histogram h = measured.sample(PhaseRecorders.slot(c, m));
+                h.setTag(m == Metric.WAIT ? null : m.label());
+                logs.get(c).outputIntervalHistogram(from, to, h, 1000.0);
+            }
+        }
+    }
+
+    private void drain(List<ScenarioWorker> workers, String subject) {
+        for (ScenarioWorker w : workers) {
+            w.overBudget().drain(w.spec().name(), w.spec().context().name(), subject, epochOffset);
+        }
+    }
+
+    private void progress(String subject, long now, long start, long measureStart, long stop, PhaseRecorders measured,
+                          Set<RtContext> contexts) {
+        if (progress == null) {
+            return;
+        }
+        double elapsed = (now - runStartNanoTime) / 1e9;
+        double remaining = Math.max(0, (runStartNanoTime + scenario.plannedNanos() - now)) / 1e9;
+        StringBuilder sb = new StringBuilder(120);
+        sb.append(String.format(Locale.ROOT, "\r[%s] %-5s %-7s elapsed %5.1fs remaining %5.1fs |", scenario.name(),
+            subject, now < measureStart ? "warm-up" : "measure", elapsed, remaining));
+        for (RtContext c : contexts) {
+            sb.append(' ').append(c.name()).append(" max ")
+                .append(formatMicros(measured.maxSoFar(c, Metric.WAIT))).append(" |");
+        }
+        progress.print(sb);
+        progress.flush();
+    }
+
+    private void status(String line) {
+        if (progress != null) {
+            progress.print(String.format(Locale.ROOT, "\r[%s] %s", scenario.name(), line));
+            progress.flush();
+        }
+    }
+
+    private static String formatMicros(long nanos) {
+        return String.format(Locale.ROOT, "%.1fus", nanos / 1000.0);
+    }
+
+    /** @return a CPU as written in scenario files: a number, {@code any} or {@code none}. */
+    public static String cpuName(int cpu) {
+        return cpu == RtThread.ANY_CPU ? "any" : cpu == RtThread.NO_PIN ? "none" : Integer.toString(cpu);
+    }
+}

@@ -1,0 +1,247 @@
+package io.rtsem.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The synchronous bridge: wake service (B1-B3), mode switches (B5), hold times (B7), close (B8). */
+class SemaphoreBridgeTest
+{
+    @Test
+    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease() throws Exception // B1
+    {
+        // A park fallback of one hour: only the wake service can turn the HARD release into a wake-up.
+        // (maxBypass too: a waiter also wakes by itself when it is about to become starving.)
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final Thread[] waiterThread = new Thread[1];
+            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () ->
+            {
+                waiterThread[0] = Thread.currentThread();
+                bridge.acquire(1);
+                return true;
+            });
+            Threads.awaitTrue("waiter parked", () -> sem.parkedWaiters() == 1 && waiterThread[0] != null &&
+                waiterThread[0].getState() == Thread.State.TIMED_WAITING);
+            Threads.call(RtContext.HARD, () ->
+            {
+                sem.release(1);
+                return null;
+            });
+            assertTrue(waiter.get(20, TimeUnit.SECONDS));
+            assertTrue(bridge.wakeServiceWakes() >= 1, "the wake service did the wake-up");
+            assertEquals(0, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked() throws Exception // B2
+    {
+        final RtSemaphore sem = RtSemaphore.builder().build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            Threads.awaitWaiting(bridge.wakeServiceThread());
+            Threads.awaitWaiting(bridge.grantThread());
+            final long polls = bridge.wakeServicePolls();
+            Thread.sleep(100);
+            assertEquals(polls, bridge.wakeServicePolls(), "no polling while idle");
+            assertEquals(Thread.State.WAITING, bridge.wakeServiceThread().getState());
+
+            // a waiter parks: the service polls; the waiter leaves: the service is idle again
+            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT,
+                () -> bridge.tryAcquire(1, 200, TimeUnit.MILLISECONDS));
+            assertFalse(waiter.get(20, TimeUnit.SECONDS));
+            assertTrue(bridge.wakeServicePolls() > polls, "polled while a waiter was parked");
+            Threads.awaitWaiting(bridge.wakeServiceThread());
+        }
+    }
+
+    @Test
+    void waitersStillWakeThroughTheFallbackOnceTheBridgeIsClosed() throws Exception // B3
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
+        final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
+        final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () ->
+        {
+            bridge.acquire(1);
+            return true;
+        });
+        Threads.awaitTrue("waiter parked", () -> sem.parkedWaiters() == 1);
+        bridge.close();
+        assertNull(sem.deferredWaker(), "detached");
+        assertFalse(bridge.wakeServiceAlive());
+        Threads.call(RtContext.HARD, () ->
+        {
+            sem.release(1);
+            return null;
+        });
+        assertTrue(waiter.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void oneBridgePerSemaphore()
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge ignored = SemaphoreBridge.attach(sem))
+        {
+            assertThrows(IllegalStateException.class, () -> SemaphoreBridge.attach(sem));
+        }
+        try (SemaphoreBridge again = SemaphoreBridge.attach(sem))
+        {
+            assertFalse(again.isClosed(), "a closed bridge detached, so a new one attaches");
+        }
+    }
+
+    @Test
+    void modeSwitchUnderThrowNamesTheThreadAndTheCallAndTakesNothing() throws Exception // B5
+    {
+        final RtSemaphore sem = new RtSemaphore(3);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
+                assertThrows(IllegalStateException.class, () -> bridge.acquire(1)));
+            assertTrue(ex.getMessage().contains("test-HARD"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("acquire(int)"), ex.getMessage());
+            assertEquals(3, sem.availablePermits(), "nothing taken");
+
+            final IllegalStateException timed = Threads.call(RtContext.HARD, () ->
+                assertThrows(IllegalStateException.class, () -> bridge.tryAcquire(1, 1, TimeUnit.SECONDS)));
+            assertTrue(timed.getMessage().contains("tryAcquire(int, long, TimeUnit)"), timed.getMessage());
+
+            // the HARD-safe calls are not checked
+            assertTrue(Threads.call(RtContext.HARD, () ->
+            {
+                final boolean taken = bridge.tryAcquire(1) && bridge.tryAcquire(1, 0, TimeUnit.SECONDS);
+                bridge.release(2);
+                return taken;
+            }));
+            assertEquals(0, bridge.modeSwitches());
+            assertEquals(3, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void modeSwitchUnderRecordIsCountedAndVisible() throws Exception // B5
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
+            SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD)))
+        {
+            Threads.call(RtContext.HARD, () ->
+            {
+                bridge.acquire(1);
+                bridge.release(1);
+                bridge.tryAcquire(1, 1, TimeUnit.MILLISECONDS);
+                bridge.release(1);
+                return null;
+            });
+            assertEquals(2, bridge.modeSwitches());
+            final String last = bridge.lastModeSwitch();
+            assertNotNull(last);
+            assertTrue(last.contains("test-HARD") && last.contains("tryAcquire(int, long, TimeUnit)"), last);
+            assertTrue(bridge.toString().contains("modeSwitches=2"), bridge.toString());
+            // NON_RT callers are never counted
+            bridge.acquire(1);
+            bridge.release(1);
+            assertEquals(2, bridge.modeSwitches());
+        }
+    }
+
+    @Test
+    void modeSwitchUnderAllowIsNotCounted() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
+            SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.ALLOW)))
+        {
+            Threads.call(RtContext.HARD, () ->
+            {
+                bridge.acquire(1);
+                bridge.release(1);
+                return null;
+            });
+            assertEquals(0, bridge.modeSwitches());
+            assertNull(bridge.lastModeSwitch());
+        }
+    }
+
+    @Test
+    void holdTimesAreRecordedPerContextOfTheThreadEndingTheHold() throws Exception // B7
+    {
+        final RtSemaphore sem = new RtSemaphore(2);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            bridge.acquire(1);
+            Thread.sleep(20);
+            bridge.release(1);
+            Threads.call(RtContext.SOFT, () ->
+            {
+                bridge.acquire(2);
+                bridge.release(1);
+                bridge.release(1);
+                return null;
+            });
+            Threads.call(RtContext.HARD, () ->
+            {
+                assertTrue(bridge.tryAcquire(1));
+                bridge.release(1);
+                return null;
+            });
+            assertEquals(1, bridge.holds(RtContext.NON_RT));
+            assertEquals(2, bridge.holds(RtContext.SOFT), "a hold released in two parts counts twice");
+            assertEquals(1, bridge.holds(RtContext.HARD));
+            final Histogram nonRt = bridge.holdTimes(RtContext.NON_RT);
+            assertEquals(1, nonRt.getTotalCount());
+            assertTrue(nonRt.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(19), "slept 20 ms: " +
+                nonRt.getMaxValue());
+            assertEquals(0, bridge.unmatchedReleases());
+
+            // permits released by a thread that did not take them through the bridge are counted, not timed
+            assertTrue(sem.tryAcquire(1));
+            bridge.release(1);
+            assertEquals(1, bridge.unmatchedReleases());
+            assertEquals(2, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void closedBridgeRefusesAcquiresButAcceptsReleases() throws Exception // B8
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
+        bridge.acquire(1);
+        bridge.close();
+        bridge.close(); // idempotent
+        assertTrue(bridge.isClosed());
+        assertThrows(IllegalStateException.class, () -> bridge.acquire(1));
+        assertThrows(IllegalStateException.class, () -> bridge.tryAcquire(1));
+        assertThrows(IllegalStateException.class, () -> bridge.acquireAsync(1));
+        bridge.release(1);
+        assertEquals(1, sem.availablePermits());
+    }
+
+    @Test
+    void wakeServiceLowersItsTimerSlack()
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
+            SemaphoreBridge.options().timerSlack(2, TimeUnit.MICROSECONDS)))
+        {
+            Threads.awaitTrue("service started", () -> bridge.wakeServiceTimerSlackNanos() != -1L);
+            assertEquals(2_000L, bridge.wakeServiceTimerSlackNanos());
+        }
+    }
+}

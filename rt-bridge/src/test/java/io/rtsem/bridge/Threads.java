@@ -1,0 +1,57 @@
+package io.rtsem.bridge;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.rtsem.core.RtContext;
+
+/** Test support: code on a fresh thread that declared a context; bounded waits for conditions. */
+final class Threads
+{
+    private Threads()
+    {
+    }
+
+    static <T> FutureTask<T> start(final String name, final RtContext context, final Callable<T> body)
+    {
+        final FutureTask<T> task = new FutureTask<>(() ->
+        {
+            try (RtContext.Scope ignored = RtContext.enter(context))
+            {
+                return body.call();
+            }
+        });
+        final Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    static <T> T call(final RtContext context, final Callable<T> body) throws Exception
+    {
+        return start("test-" + context, context, body).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the condition holds; fails after 20 s (a correctness bound, not a latency figure). */
+    static void awaitTrue(final String what, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("timed out after 20 s waiting for: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** Waits for a thread to be parked in a wait without timeout (Thread.State.WAITING). */
+    static void awaitWaiting(final Thread thread)
+    {
+        awaitTrue(thread.getName() + " parked without timeout", () -> thread.getState() == Thread.State.WAITING);
+    }
+}

@@ -1,0 +1,315 @@
+package io.rtsem.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** acquireAsync / acquireAndRun (B6): every outcome conserves permits. */
+class AsyncAcquisitionTest
+{
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void shutdown() throws InterruptedException
+    {
+        executor.shutdownNow();
+        assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void grantNowCompletesAtOnceAndThePermitReleasesExactlyOnce() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(3);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> future = bridge.acquireAsync(2);
+            assertTrue(future.isDone());
+            final Permit permit = future.get();
+            assertEquals(2, permit.permits());
+            assertEquals(1, sem.availablePermits());
+            permit.close();
+            permit.close();
+            assertTrue(permit.isClosed());
+            assertEquals(3, sem.availablePermits(), "released exactly once");
+            assertEquals(1, bridge.holds(RtContext.NON_RT));
+        }
+    }
+
+    @Test
+    void grantLaterCompletesWhenPermitsAreReleased() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> future = bridge.acquireAsync(2);
+            assertFalse(future.isDone());
+            assertEquals(1, bridge.pendingRequests());
+            sem.release(1);
+            Thread.sleep(20);
+            assertFalse(future.isDone(), "one permit is not two");
+            sem.release(1);
+            try (Permit permit = future.get(20, TimeUnit.SECONDS))
+            {
+                assertEquals(2, permit.permits());
+                assertEquals(0, sem.availablePermits());
+            }
+            assertEquals(2, sem.availablePermits());
+            assertEquals(0, bridge.pendingRequests());
+            assertEquals(1, bridge.asyncGrants());
+        }
+    }
+
+    @Test
+    void grantLaterAfterAHardReleaseAndAHardCallerMayAskAsynchronously() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
+            .build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> future = Threads.call(RtContext.HARD, () -> bridge.acquireAsync(1));
+            assertEquals(0, bridge.modeSwitches(), "acquireAsync is HARD-safe: no mode switch");
+            Threads.awaitTrue("grant thread parked on the semaphore", () -> sem.parkedWaiters() == 1 &&
+                bridge.grantThread().getState() == Thread.State.TIMED_WAITING);
+            Threads.call(RtContext.HARD, () ->
+            {
+                sem.release(1);
+                return null;
+            });
+            // no fallback and no starvation timer: only the wake service can have woken the grant thread
+            final Permit permit = future.get(20, TimeUnit.SECONDS);
+            Threads.call(RtContext.HARD, () ->
+            {
+                permit.close();
+                return null;
+            });
+            assertEquals(1, sem.availablePermits());
+            assertEquals(1, bridge.holds(RtContext.HARD));
+        }
+    }
+
+    @Test
+    void cancelBeforeGrantTakesNothing() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> first = bridge.acquireAsync(1);
+            final CompletableFuture<Permit> second = bridge.acquireAsync(1);
+            Threads.awaitTrue("grant thread waits for the first", () -> sem.parkedWaiters() == 1);
+            assertTrue(second.cancel(false), "cancel of a queued request");
+            assertTrue(first.cancel(false), "cancel of the request being served");
+            assertTrue(first.isCancelled() && second.isCancelled());
+            Threads.awaitTrue("no pending request", () -> bridge.pendingRequests() == 0);
+            Threads.awaitWaiting(bridge.grantThread());
+            sem.release(2);
+            Thread.sleep(20);
+            assertEquals(2, sem.availablePermits(), "nothing was taken for cancelled requests");
+            assertFalse(bridge.grantThread().isInterrupted(), "no interrupt leaked");
+            final CompletableFuture<Permit> third = bridge.acquireAsync(2);
+            third.get(20, TimeUnit.SECONDS).close();
+            assertEquals(2, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void cancelRacingGrantNeverLosesAPermit() throws Exception
+    {
+        final int rounds = 2_000;
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CyclicBarrier start = new CyclicBarrier(2);
+            final AtomicReference<CompletableFuture<Permit>> current = new AtomicReference<>();
+            final FutureTask<Integer> canceller = Threads.start("canceller", RtContext.NON_RT, () ->
+            {
+                int cancelled = 0;
+                for (int i = 0; i < rounds; i++)
+                {
+                    start.await(20, TimeUnit.SECONDS);
+                    final CompletableFuture<Permit> future = current.get();
+                    if ((i & 1) == 0 ? future.cancel(false) :
+                        future.completeExceptionally(new TimeoutException("simulated")))
+                    {
+                        cancelled++;
+                    }
+                    start.await(20, TimeUnit.SECONDS);
+                }
+                return cancelled;
+            });
+            int granted = 0;
+            for (int i = 0; i < rounds; i++)
+            {
+                current.set(bridge.acquireAsync(1));
+                start.await(20, TimeUnit.SECONDS);
+                sem.release(1); // races the cancel
+                start.await(20, TimeUnit.SECONDS);
+                final CompletableFuture<Permit> future = current.get();
+                try
+                {
+                    future.get(20, TimeUnit.SECONDS).close();
+                    granted++;
+                }
+                catch (final CancellationException | ExecutionException expected)
+                {
+                    // cancelled: the permit stays with (or goes back to) the semaphore
+                }
+            }
+            final int cancelled = canceller.get(20, TimeUnit.SECONDS);
+            assertEquals(rounds, granted + cancelled, "every request ended exactly one way");
+            Threads.awaitTrue("all requests resolved", () -> bridge.pendingRequests() == 0);
+            Threads.awaitWaiting(bridge.grantThread());
+            assertEquals(rounds, sem.availablePermits(), "granted " + granted + ", cancelled " + cancelled +
+                ", grant races lost " + bridge.grantRacesLost());
+        }
+    }
+
+    @Test
+    void futureThatTimesOutBeforeTheGrantReturnsThePermit() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> future = bridge.acquireAsync(1).orTimeout(10, TimeUnit.MILLISECONDS);
+            final ExecutionException ex = assertThrows(ExecutionException.class,
+                () -> future.get(20, TimeUnit.SECONDS));
+            assertTrue(ex.getCause() instanceof TimeoutException, ex.toString());
+            Threads.awaitTrue("request dropped", () -> bridge.pendingRequests() == 0);
+            sem.release(1);
+            Thread.sleep(20);
+            assertEquals(1, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void acquireAndRunRunsAtOnceWhenFreeAndOnTheExecutorWhenGranted() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final Thread caller = Thread.currentThread();
+            final AtomicReference<Thread> ranOn = new AtomicReference<>();
+            final AtomicInteger heldDuringRun = new AtomicInteger(-1);
+            bridge.acquireAndRun(1, () ->
+            {
+                ranOn.set(Thread.currentThread());
+                heldDuringRun.set(sem.availablePermits());
+            }, executor);
+            assertSame(caller, ranOn.get(), "free: runs at once on the caller");
+            assertEquals(0, heldDuringRun.get(), "with the permit held");
+            assertEquals(1, sem.availablePermits());
+
+            assertTrue(sem.tryAcquire(1));
+            final CompletableFuture<Thread> done = new CompletableFuture<>();
+            bridge.acquireAndRun(1, () -> done.complete(Thread.currentThread()), executor);
+            assertFalse(done.isDone());
+            sem.release(1);
+            final Thread worker = done.get(20, TimeUnit.SECONDS);
+            assertTrue(worker.getName().startsWith("pool-"), "queued: runs on the executor, ran on " + worker);
+            Threads.awaitTrue("released after the work", () -> sem.availablePermits() == 1);
+        }
+    }
+
+    @Test
+    void workThatThrowsStillReleasesItsPermits() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(2);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final IllegalArgumentException inline = assertThrows(IllegalArgumentException.class,
+                () -> bridge.acquireAndRun(2, () ->
+                {
+                    throw new IllegalArgumentException("inline");
+                }, executor));
+            assertEquals("inline", inline.getMessage());
+            assertEquals(2, sem.availablePermits());
+
+            assertTrue(sem.tryAcquire(2));
+            bridge.acquireAndRun(2, () ->
+            {
+                throw new IllegalStateException("deferred");
+            }, executor);
+            sem.release(2);
+            Threads.awaitTrue("deferred work ran and failed", () -> bridge.failedRuns() == 2);
+            Threads.awaitTrue("permits back", () -> sem.availablePermits() == 2);
+            assertEquals("deferred", bridge.lastRunFailure().getMessage());
+        }
+    }
+
+    @Test
+    void executorRejectionReleasesThePermits() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            bridge.acquireAndRun(1, () -> { }, command ->
+            {
+                throw new RejectedExecutionException("full");
+            });
+            sem.release(1);
+            Threads.awaitTrue("rejected", () -> bridge.rejectedRuns() == 1);
+            Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
+        }
+    }
+
+    @Test
+    void hardCallerMustNotQueueAcquireAndRunUnderThrow() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
+                assertThrows(IllegalStateException.class, () -> bridge.acquireAndRun(1, () -> { }, executor)));
+            assertTrue(ex.getMessage().contains("acquireAndRun"), ex.getMessage());
+            assertEquals(0, bridge.pendingRequests(), "nothing queued");
+            sem.release(1);
+            final AtomicInteger ran = new AtomicInteger();
+            Threads.call(RtContext.HARD, () ->
+            {
+                bridge.acquireAndRun(1, ran::incrementAndGet, executor); // free: runs inline, HARD-safe
+                return null;
+            });
+            assertEquals(1, ran.get());
+            assertEquals(1, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void closeFailsPendingFuturesAndDropsQueuedWorkWithoutTakingPermits() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
+        final CompletableFuture<Permit> served = bridge.acquireAsync(1);
+        final CompletableFuture<Permit> queued = bridge.acquireAsync(1);
+        final AtomicInteger ran = new AtomicInteger();
+        bridge.acquireAndRun(1, ran::incrementAndGet, executor);
+        Threads.awaitTrue("grant thread waits", () -> sem.parkedWaiters() == 1);
+        bridge.close();
+        assertThrows(CancellationException.class, () -> served.getNow(null));
+        assertThrows(CancellationException.class, () -> queued.getNow(null));
+        assertEquals(1, bridge.abandonedRuns());
+        assertFalse(bridge.grantThread().isAlive());
+        sem.release(3);
+        assertEquals(3, sem.availablePermits());
+        assertEquals(0, ran.get());
+    }
+}

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {ValidateCommand.class, ListConfigsCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed, 2 usage or config error, 3 the run failed.",
         "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
-            + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (before the subcommand)."})
+            + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (anywhere on the line)."})
 public final class RtsemCommand implements Runnable {
     /** Exit code: a usage, configuration or environment error. */
     public static final int EXIT_CONFIG = 2;

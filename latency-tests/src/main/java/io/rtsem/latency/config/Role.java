@@ -10,7 +10,12 @@ public enum Role {
      * ({@code releases: none}, the permits come from a {@link #RELEASER}).
      */
     ACQUIRER("acquirer"),
-    /** A loop that releases its permits on a fixed schedule: the producer side of a signal. */
+    /**
+     * A loop that releases permits on a fixed schedule: the producer side of a signal. It returns
+     * only permits that acquirers with {@code releases: none} consumed (like an acknowledgement
+     * returning an order slot), so the count never exceeds {@code max-permits}; at a tick with
+     * nothing to return it waits (as its context waits) until there is something.
+     */
     RELEASER("releaser"),
     /**
      * An ordinary (NON_RT) thread that takes permits through the rt-bridge on a fixed schedule,

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param intervalNanos  interval of the {@code .hlog} logs and the progress line
  * @param semaphore      semaphore options
  * @param threads        the threads, in file order
- * @param budgets        budgets by context (only contexts that have waiting threads)
+ * @param budgets        budgets by context, in context order (only contexts that have waiting threads)
  * @param stall          optional fault injection
  */
 public record Scenario(String name, String description, String file, long warmupNanos, long durationNanos,
@@ -40,8 +40,10 @@ public record Scenario(String name, String description, String file, long warmup
 
     /** @return the same scenario with other budgets (used by tests and {@code --budget-scale}). */
     public Scenario withBudgets(Map<RtContext, Budget> newBudgets) {
+        Map<RtContext, Budget> m = new java.util.EnumMap<>(RtContext.class);
+        m.putAll(newBudgets);
         return new Scenario(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos,
-            semaphore, threads, Map.copyOf(newBudgets), stall);
+            semaphore, threads, java.util.Collections.unmodifiableMap(m), stall);
     }
 
     /** @return total planned run time: floor, then warm-up and measurement for rtsem and for the peer. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -136,7 +137,7 @@ public final class ScenarioLoader {
             Map<RtContext, Budget> budgets = budgets(root.get("budgets"), threads);
             Optional<StallSpec> stall = stall(root.get("stall"), threads, duration);
             return new Scenario(name, description, file, warmup, duration, floor, interval, sem,
-                List.copyOf(threads), Map.copyOf(budgets), stall);
+                List.copyOf(threads), Collections.unmodifiableMap(new EnumMap<>(budgets)), stall);
         }
 
         SemaphoreSpec semaphore(JsonNode node) throws ConfigException {

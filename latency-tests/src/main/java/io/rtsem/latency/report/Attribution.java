@@ -77,11 +77,37 @@ public final class Attribution {
         return out;
     }
 
-    /** Code a scenario thread runs while measuring: the harness loop, rtsem, j.u.c., HdrHistogram. */
-    private static boolean onMeasuredPath(String method) {
-        return method.startsWith("io.rtsem.") || method.startsWith("java.util.concurrent.")
-            || method.startsWith("org.HdrHistogram.") || method.startsWith("java.lang.Thread.")
-            || method.startsWith("java.lang.System.nanoTime");
+    /** Methods of HdrHistogram that a scenario thread runs when it records a value. */
+    private static final Set<String> RECORD_PATH = Set.of("recordValue", "recordSingleValue", "countsArrayIndex",
+        "getBucketIndex", "getSubBucketIndex", "incrementCountAtIndex", "incrementTotalCount", "updateMinAndMax",
+        "updateMaxValue", "updateMinNonZeroValue", "writerCriticalSectionEnter", "writerCriticalSectionExit",
+        "recordCountAtValue", "recordValueWithCount");
+
+    /** Classes of this module whose code runs on scenario threads while they measure. */
+    private static final Set<String> WORKER_CLASSES = Set.of("ScenarioWorker", "ReleaseStamp", "PhaseRecorders",
+        "WorstWaits", "OverBudgetLog", "RtsemUnderTest", "JucPeerUnderTest");
+
+    /**
+     * Code a scenario thread runs while measuring: its loop, the semaphore under test (rtsem,
+     * the bridge, j.u.c.) and HdrHistogram's recording path; not the harness's own work.
+     */
+    static boolean onMeasuredPath(String method) {
+        int dot = method.lastIndexOf('.');
+        String type = dot < 0 ? method : method.substring(0, dot);
+        String name = dot < 0 ? method : method.substring(dot + 1);
+        if (name.contains(" ")) {
+            name = name.substring(0, name.indexOf(' '));
+        }
+        if (type.startsWith("io.rtsem.core.") || type.startsWith("io.rtsem.bridge.")
+            || type.startsWith("java.util.concurrent.") || type.equals("java.lang.Thread")) {
+            return true;
+        }
+        if (type.startsWith("io.rtsem.latency.run.")) {
+            String simple = type.substring("io.rtsem.latency.run.".length());
+            int nested = simple.indexOf('$');
+            return WORKER_CLASSES.contains(nested < 0 ? simple : simple.substring(0, nested));
+        }
+        return type.startsWith("org.HdrHistogram.") && RECORD_PATH.contains(name);
     }
 
     /**

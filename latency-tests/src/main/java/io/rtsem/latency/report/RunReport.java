@@ -246,7 +246,7 @@ public final class RunReport {
         root.put("verdict", verdict);
 
         Map<String, Object> budgets = new LinkedHashMap<>();
-        for (Map.Entry<RtContext, Budget> e : new EnumMap<>(sc.budgets()).entrySet()) {
+        for (Map.Entry<RtContext, Budget> e : sc.budgets().entrySet()) {
             Map<String, Object> b = new LinkedHashMap<>();
             Percentiles p = percentiles("rtsem", e.getKey(), Metric.WAIT);
             e.getValue().limits().forEach((k, v) -> {

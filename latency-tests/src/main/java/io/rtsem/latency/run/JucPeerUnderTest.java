@@ -40,6 +40,11 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
         semaphore.release(permits);
     }
 
+    /** Nothing to release. */
+    @Override
+    public void close() {
+    }
+
     /** Direct calls; AQS allocates a wait node when a thread has to queue. */
     static final class Gate implements PermitGate {
         private final Semaphore semaphore;

@@ -1,5 +1,6 @@
 package io.rtsem.latency.run;
 
+import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.latency.config.Role;
@@ -10,15 +11,24 @@ import java.util.Map;
 /**
  * The subject of a run: one {@link RtSemaphore} built from the scenario's semaphore options.
  * Acquirers and releasers call it directly, so each waits the way its context waits (HARD spins,
- * SOFT spins then yields then naps, NON_RT spins briefly then parks); bookkeepers use the gate
- * returned for {@link Role#BOOKKEEPER}, the NON_RT path.
+ * SOFT spins then yields then naps, NON_RT spins briefly then parks). When the scenario has NON_RT
+ * threads, an rt-bridge {@link SemaphoreBridge} is attached for the whole phase: its wake service
+ * turns HARD releases into unparks of parked waiters, and bookkeepers take and give permits
+ * through it, as ordinary code using rtsem would.
  */
 public final class RtsemUnderTest implements SemaphoreUnderTest {
     private final RtSemaphore semaphore;
+    private final SemaphoreBridge bridge;
     private final String description;
 
-    /** Builds the semaphore. NON_RT; allocates. */
-    public RtsemUnderTest(SemaphoreSpec spec) {
+    /**
+     * Builds the semaphore, and attaches a bridge (starting its wake service thread) if asked.
+     * NON_RT; allocates.
+     *
+     * @param spec       semaphore options
+     * @param withBridge attach a {@link SemaphoreBridge} (the scenario has NON_RT threads)
+     */
+    public RtsemUnderTest(SemaphoreSpec spec, boolean withBridge) {
         RtSemaphore.Builder b = RtSemaphore.builder().permits(spec.permits()).maxPermits(spec.maxPermits());
         if (spec.binary()) {
             b = b.binary();
@@ -27,9 +37,18 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
             b = b.waitStrategy(e.getKey(), e.getValue());
         }
         this.semaphore = b.build();
+        this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
         this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
             + (spec.binary() ? ", binary" : "") + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
-            + ")";
+            + ")" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+    }
+
+    /** Detaches the bridge (stops its threads). NON_RT; blocks until they stopped. */
+    @Override
+    public void close() {
+        if (bridge != null) {
+            bridge.close();
+        }
     }
 
     @Override
@@ -49,8 +68,8 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
 
     @Override
     public PermitGate gateFor(ThreadSpec thread) {
-        if (thread.role() == Role.BOOKKEEPER) {
-            return new BookkeeperGate(semaphore);
+        if (thread.role() == Role.BOOKKEEPER && bridge != null) {
+            return new BridgeGate(bridge);
         }
         return new DirectGate(semaphore);
     }
@@ -85,24 +104,24 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
     }
 
     /**
-     * The bookkeeper's way in: NON_RT code takes rtsem permits here. Allocation and parking are
-     * allowed on this path.
+     * The bookkeeper's way in: NON_RT code takes rtsem permits through the bridge (parks, may
+     * allocate its hold ledger on first use, records hold times).
      */
-    static final class BookkeeperGate implements PermitGate {
-        private final RtSemaphore semaphore;
+    static final class BridgeGate implements PermitGate {
+        private final SemaphoreBridge bridge;
 
-        BookkeeperGate(RtSemaphore semaphore) {
-            this.semaphore = semaphore;
+        BridgeGate(SemaphoreBridge bridge) {
+            this.bridge = bridge;
         }
 
         @Override
         public void acquire(int permits) throws InterruptedException {
-            semaphore.acquire(permits);
+            bridge.acquire(permits);
         }
 
         @Override
         public void release(int permits) {
-            semaphore.release(permits);
+            bridge.release(permits);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.rtsem.latency.config.ThreadSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +34,7 @@ public final class ScenarioWorker implements Runnable {
     private final ThreadSpec spec;
     private final PermitGate gate;
     private final ReleaseStamp stamp;
+    private final AtomicLong outstanding;
     private final PhaseRecorders[] recorders;
     private final WorstWaits[] worst;
     private final OverBudgetLog overBudget;
@@ -59,6 +61,9 @@ public final class ScenarioWorker implements Runnable {
      * @param spec                 the thread's configuration
      * @param gate                 how it reaches the semaphore under test
      * @param stamp                the shared release timestamp of this subject
+     * @param outstanding          permits consumed and not given back (acquirers with
+     *                             {@code releases: none} add, releasers take away and release only
+     *                             these, so a releaser never pushes the count above its maximum)
      * @param warmup               recorders for the warm-up (discarded)
      * @param measured             recorders for the measured phase
      * @param overBudget           where waits over budget go (measured phase only)
@@ -68,12 +73,14 @@ public final class ScenarioWorker implements Runnable {
      * @param stallAtNanoTime      when to inject the stall, or {@link Long#MAX_VALUE} for never
      * @param stallNanos           how long the stall lasts (0: none)
      */
-    public ScenarioWorker(ThreadSpec spec, PermitGate gate, ReleaseStamp stamp, PhaseRecorders warmup,
+    public ScenarioWorker(ThreadSpec spec, PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding,
+                          PhaseRecorders warmup,
                           PhaseRecorders measured, OverBudgetLog overBudget, long startNanoTime,
                           long measureStartNanoTime, long stopNanoTime, long stallAtNanoTime, long stallNanos) {
         this.spec = spec;
         this.gate = gate;
         this.stamp = stamp;
+        this.outstanding = outstanding;
         this.recorders = new PhaseRecorders[] {warmup, measured};
         this.worst = new WorstWaits[] {new WorstWaits(WORST), new WorstWaits(WORST)};
         this.overBudget = overBudget;
@@ -138,6 +145,8 @@ public final class ScenarioWorker implements Runnable {
             if (releasesOwn) {
                 stamp.setRelease(tRel);
                 gate.release(permits);
+            } else {
+                outstanding.getAndAdd(permits);
             }
             // 1 from the measurement start on, else 0: an index, not a branch (see class doc)
             int phase = (int) ((measureStartNanoTime - tCall - 1) >>> 63);
@@ -169,10 +178,39 @@ public final class ScenarioWorker implements Runnable {
             if (now >= stallAtNanoTime) {
                 now = stall(now);
             }
-            stamp.setRelease(now);
+            // return only permits some acquirer consumed (an acknowledgement comes after its order):
+            // wait, the way the context waits, until there is something to return
+            if (!takeOutstanding(permits)) {
+                break;
+            }
+            stamp.setRelease(System.nanoTime());
             gate.release(permits);
             iterations++;
             intended += period;
+        }
+    }
+
+    /** Takes {@code permits} from the outstanding count, waiting for them; false if stopped meanwhile. */
+    private boolean takeOutstanding(int permits) {
+        int spins = 0;
+        while (true) {
+            long o = outstanding.get();
+            if (o >= permits) {
+                if (outstanding.compareAndSet(o, o - permits)) {
+                    return true;
+                }
+                continue;
+            }
+            if ((++spins & 0xFF) == 0 && (abort || System.nanoTime() >= stopNanoTime)) {
+                return false;
+            }
+            if (paceMode == PACE_PARK) {
+                LockSupport.parkNanos(20_000);
+            } else if (paceMode == PACE_YIELD && (spins & 0x3F) == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import io.rtsem.latency.config.ThreadSpec;
  * {@code java.util.concurrent.Semaphore} ({@link JucPeerUnderTest}), set up from the same
  * scenario so that the same threads on the same CPUs run the same loop against each.
  */
-public interface SemaphoreUnderTest {
+public interface SemaphoreUnderTest extends AutoCloseable {
     /** @return {@code "rtsem"} or {@code "peer"}: the subject's name in files and reports. */
     String name();
 
@@ -25,4 +25,8 @@ public interface SemaphoreUnderTest {
      * leave. Harness thread (NON_RT), only after the measured phase; ignores a full semaphore.
      */
     void unblock(int permits);
+
+    /** Releases what the subject started (threads of a bridge). NON_RT; may block briefly. */
+    @Override
+    void close();
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -82,8 +83,15 @@ public final class ValidationRun {
             notes.add(jvm.jfrProblem());
         }
         try (HiccupMeter hiccups = new HiccupMeter()) {
-            SubjectResult rtsem = runSubject(new RtsemUnderTest(scenario.semaphore()), hiccups);
-            SubjectResult peer = runSubject(new JucPeerUnderTest(scenario.semaphore()), hiccups);
+            boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
+            SubjectResult rtsem;
+            try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {
+                rtsem = runSubject(s, hiccups);
+            }
+            SubjectResult peer;
+            try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
+                peer = runSubject(s, hiccups);
+            }
             // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over
             int[] cpus = floorCpus();
             status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
@@ -130,6 +138,8 @@ public final class ValidationRun {
         PhaseRecorders warm = new PhaseRecorders();
         PhaseRecorders measured = new PhaseRecorders();
         ReleaseStamp stamp = new ReleaseStamp();
+        // permits taken and not given back ("releases: none"); a releaser returns only these
+        AtomicLong outstanding = new AtomicLong(scenario.semaphore().maxPermits() - scenario.semaphore().permits());
         long start = System.nanoTime() + 50_000_000L;
         long measureStart = start + scenario.warmupNanos();
         long stop = measureStart + scenario.durationNanos();
@@ -138,7 +148,7 @@ public final class ValidationRun {
             StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
             Budget b = scenario.budgets().get(t.context());
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
-            workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, warm, measured,
+            workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, outstanding, warm, measured,
                 new OverBudgetLog(threshold, 1024), start, measureStart, stop,
                 st == null ? Long.MAX_VALUE : measureStart + st.atNanos(), st == null ? 0 : st.forNanos()));
         }

@@ -1,0 +1,88 @@
+package io.rtsem.latency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/** Exit code 1 for a missed budget (and what the report says about it), 2 for usage and config errors. */
+class ExitCodesTest {
+
+    @Test
+    void budgetNobodyCanMeetExitsOneAndSaysWhichAndByHowMuch() throws IOException {
+        Path dir = Path.of("target", "rtsem-test", "impossible").toAbsolutePath();
+        ValidateEndToEndTest.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        String smoke = Files.readString(CliRun.root().resolve("configs/smoke.yaml"));
+        String impossible = smoke.replaceAll("(?m)^  HARD: .*$", "  HARD:   { p50: 0.001, max: 0.002 }");
+        Path file = dir.resolve("impossible.yaml");
+        Files.writeString(file, impossible);
+        CliRun run = CliRun.of("validate", file.toString(), "--out", dir.resolve("out").toString(), "-q");
+        assertEquals(1, run.exitCode(), () -> run.out() + run.err());
+        assertTrue(run.out().contains("FAIL, 2 budget(s) missed"), run.out());
+        assertTrue(run.out().contains("missed: HARD p50:") && run.out().contains("over by"), run.out());
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("out/report.json").toFile());
+        assertEquals(1, r.path("verdict").path("exitCode").asInt());
+        JsonNode miss = r.path("verdict").path("missed").get(0);
+        assertEquals("HARD", miss.path("context").asText());
+        assertEquals("p50", miss.path("percentile").asText());
+        assertEquals(0.001, miss.path("budget").asDouble(), 1e-9);
+        assertTrue(miss.path("overBy").asDouble() > 0);
+        assertTrue(r.path("subjects").path("rtsem").path("overBudgetWaits").asLong() > 0);
+        long events = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(dir.resolve("out/run.jfr"))) {
+            if (e.getEventType().getName().equals("io.rtsem.WaitOverBudget")) {
+                events++;
+                assertEquals(2L, e.getLong("budgetNanos"), "the HARD max budget (0.002 us) is the single-wait threshold");
+            }
+        }
+        assertTrue(events > 0, "waits over budget are JFR events in run.jfr");
+    }
+
+    @Test
+    void brokenConfigExitsTwoNamingFileAndKey() throws IOException {
+        Path file = Files.createTempFile("broken", ".yaml");
+        Files.writeString(file, Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
+            .replace("rate-hz: 2000", "rate-hz: fast"));
+        CliRun run = CliRun.of("validate", file.toString(), "-q");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains(file + ": threads[0].rate-hz: expected iterations per second"), run.err());
+        Files.delete(file);
+    }
+
+    @Test
+    void missingConfigFileExitsTwo() {
+        CliRun run = CliRun.of("validate", "no-such-scenario.yaml");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("no-such-scenario.yaml: cannot read the file"), run.err());
+    }
+
+    @Test
+    void unknownOptionAndMissingSubcommandExitTwo() {
+        assertEquals(2, CliRun.of("validate", "--bogus").exitCode());
+        assertEquals(2, CliRun.of().exitCode());
+    }
+
+    @Test
+    void listConfigsShowsEveryShippedScenario() {
+        CliRun run = CliRun.of("list-configs");
+        assertEquals(0, run.exitCode(), run.err());
+        for (String s : new String[] {"default", "smoke", "control-loop-1khz", "trading-burst", "bookkeeping-heavy"}) {
+            assertTrue(run.out().contains("configs/" + s + ".yaml"), run.out());
+        }
+    }
+
+    @Test
+    void helpListsTheSubcommandsAndExitCodes() {
+        CliRun run = CliRun.of("--help");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("validate") && run.out().contains("list-configs") && run.out().contains("Exit codes"));
+    }
+}

@@ -1,0 +1,183 @@
+package io.rtsem.bridge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import io.rtsem.core.RtContext;
+
+/**
+ * One resource of a {@link ResourcePool}, held by one thread (its <em>owner</em>) until {@link #close()}.
+ *
+ * <p>Lease objects are created with the pool, one per resource, and reused: {@code tryAllocate} hands out the same
+ * object every time that resource is allocated, which is how allocation stays allocation-free. So keep a lease only
+ * until you close it. Misuse is refused with an {@link IllegalStateException} and leaves the pool's count exact:
+ * closing twice, using a closed or reclaimed lease, or closing (or transferring) it from a thread that does not own
+ * it.
+ *
+ * <p>Threading: {@link #resource()} and the accessors from any thread; {@link #close()} and
+ * {@link #transferTo(Thread)} from the owner only.
+ */
+public final class Lease<R> implements AutoCloseable
+{
+    private static final VarHandle STAMP;
+
+    static
+    {
+        try
+        {
+            STAMP = MethodHandles.lookup().findVarHandle(Lease.class, "stamp", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+        final Lease<Object> primer = new Lease<>(null, 0, null); // link the CAS call site before any HARD use
+        primer.casStamp(0L, 0L);
+    }
+
+    private final ResourcePool<R> pool;
+    final int slot;
+    private final R resource;
+    /**
+     * {@code generation << 1 | held}. Allocation writes owner, since and context, then publishes the stamp with a
+     * volatile CAS; readers that see {@code held} through a volatile read of the stamp also see those fields.
+     */
+    private volatile long stamp;
+    private volatile Thread owner;
+    private volatile long sinceNanos;
+    private volatile RtContext context;
+
+    Lease(final ResourcePool<R> pool, final int slot, final R resource)
+    {
+        this.pool = pool;
+        this.slot = slot;
+        this.resource = resource;
+    }
+
+    /**
+     * The leased resource.
+     *
+     * <p>Any context; two volatile reads, no allocation (unless it throws).
+     *
+     * @return the resource.
+     * @throws IllegalStateException if the lease is closed or was reclaimed (use after close).
+     */
+    public R resource()
+    {
+        if ((stamp & 1L) == 0)
+        {
+            throw new IllegalStateException("use after close: lease of " + describe() + " is not held");
+        }
+        return resource;
+    }
+
+    /**
+     * Frees the resource: it becomes available to {@code tryAllocate}/{@code allocate} at once.
+     *
+     * <p>The owner thread only. Any context, HARD included: a few CASes, one {@code nanoTime}, one record offered
+     * to this thread's wait-free bookkeeping ring; no allocation; a system call only as an
+     * {@link io.rtsem.core.RtSemaphore} release makes one (never from HARD).
+     *
+     * @throws IllegalStateException on a double close, a close after reclaim, or a close from a thread that does not
+     *                               own the lease (foreign lease); the pool is unchanged then.
+     */
+    @Override
+    public void close()
+    {
+        pool.free(this);
+    }
+
+    /**
+     * Hands the lease to another thread, which becomes its owner (may close it; its death reclaims it).
+     *
+     * <p>The owner thread only. Any context; no allocation.
+     *
+     * @param newOwner the new owner, alive.
+     * @throws IllegalStateException if the lease is not held or the caller is not its owner.
+     */
+    public void transferTo(final Thread newOwner)
+    {
+        final long s = stamp;
+        checkHeldByCaller(s, "transferTo");
+        owner = newOwner;
+    }
+
+    /** @return {@code true} while allocated. Any context. */
+    public boolean isHeld()
+    {
+        return (stamp & 1L) != 0;
+    }
+
+    /** @return the owner while held, else the last owner ({@code null} before the first allocation). */
+    public Thread owner()
+    {
+        return owner;
+    }
+
+    /** @return when the current (or last) allocation happened, a {@code System.nanoTime()} value. */
+    public long sinceNanos()
+    {
+        return sinceNanos;
+    }
+
+    /** @return the allocating thread's context for the current (or last) allocation. */
+    public RtContext context()
+    {
+        return context;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Lease[" + describe() + (isHeld() ? ", held by '" + owner.getName() + "']" : ", free]");
+    }
+
+    // --- package-private protocol, used by ResourcePool -----------------------------------------------------------
+
+    long stamp()
+    {
+        return stamp;
+    }
+
+    boolean casStamp(final long expected, final long next)
+    {
+        return STAMP.compareAndSet(this, expected, next);
+    }
+
+    /** Marks the lease held; called by the thread that won the slot's bit, before it returns the lease. */
+    void hold(final Thread newOwner, final RtContext ctx, final long now)
+    {
+        owner = newOwner;
+        sinceNanos = now;
+        context = ctx;
+        final long s = stamp;
+        // Volatile store after the fields: a reader seeing 'held' sees this owner, time and context.
+        stamp = (s | 1L);
+    }
+
+    void checkHeldByCaller(final long s, final String call)
+    {
+        if ((s & 1L) == 0)
+        {
+            throw new IllegalStateException(call + " of a lease that is not held (double close, or use after close" +
+                " or reclaim): " + describe());
+        }
+        final Thread caller = Thread.currentThread();
+        final Thread o = owner;
+        if (o != caller)
+        {
+            throw new IllegalStateException(call + " of a foreign lease: " + describe() + " is owned by thread '" +
+                (o == null ? "?" : o.getName()) + "', not by '" + caller.getName() + "' (use transferTo)");
+        }
+    }
+
+    R resourceUnchecked()
+    {
+        return resource;
+    }
+
+    String describe()
+    {
+        return "resource " + resource + " (slot " + slot + ")";
+    }
+}

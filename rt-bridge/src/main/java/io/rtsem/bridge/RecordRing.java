@@ -1,0 +1,152 @@
+package io.rtsem.bridge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.rtsem.core.RtContext;
+
+/**
+ * A wait-free single-producer, single-consumer ring of bookkeeping records (the RTSJ {@code WaitFreeWriteQueue}
+ * idea): one per producing thread of a {@link ResourcePool}, drained by the pool's bookkeeping thread.
+ *
+ * <p>Threading: {@link #offer} only on the producer thread; {@link #drain} only on the bookkeeping thread. The
+ * producer never waits: when the ring is full the record is counted as dropped and {@code offer} returns
+ * {@code false}. Records are columns of primitive arrays allocated up front: offering never allocates.
+ *
+ * <p>Ordering: the producer writes a record's columns with plain stores and then publishes {@code head} with a
+ * release store; the consumer reads {@code head} with an acquire load, so it sees every column of every record below
+ * it. The consumer frees entries by a release store of {@code tail}, read by the producer with an acquire load only
+ * when its cached copy says the ring is full.
+ */
+final class RecordRing
+{
+    static final byte ALLOCATE = 1;
+    static final byte FREE = 2;
+
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle DROPPED;
+    private static final int CONTEXTS = RtContext.values().length;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(RecordRing.class, "head", long.class);
+            TAIL = lookup.findVarHandle(RecordRing.class, "tail", long.class);
+            DROPPED = lookup.findVarHandle(RecordRing.class, "dropped", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+        prime();
+    }
+
+    final Thread producer;
+    private final int mask;
+    private final long[] nanos;
+    private final int[] slots;
+    private final byte[] kinds;
+    private final byte[] contexts;
+    /** Exact counts per kind and context, written by the producer only (get + lazySet), read by anyone. */
+    private final AtomicLongArray counts = new AtomicLongArray(3 * CONTEXTS);
+
+    private long head;       // producer-owned; published with setRelease
+    private long cachedTail; // producer-only
+    private long tail;       // consumer-owned; published with setRelease
+    private long dropped;    // producer-owned; published with setRelease
+
+    RecordRing(final Thread producer, final int capacity)
+    {
+        if (Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
+        }
+        this.producer = producer;
+        this.mask = capacity - 1;
+        this.nanos = new long[capacity];
+        this.slots = new int[capacity];
+        this.kinds = new byte[capacity];
+        this.contexts = new byte[capacity];
+    }
+
+    /** Producer only. Wait-free; no allocation, no system call. {@code false} if full (counted as dropped). */
+    boolean offer(final byte kind, final int slot, final RtContext context, final long timeNanos)
+    {
+        final int index = kind * CONTEXTS - CONTEXTS + context.ordinal();
+        counts.lazySet(index, counts.get(index) + 1);
+        final long h = head;
+        if (h - cachedTail > mask)
+        {
+            cachedTail = (long)TAIL.getAcquire(this);
+            if (h - cachedTail > mask)
+            {
+                DROPPED.setRelease(this, dropped + 1);
+                return false;
+            }
+        }
+        final int i = (int)(h & mask);
+        nanos[i] = timeNanos;
+        slots[i] = slot;
+        kinds[i] = kind;
+        contexts[i] = (byte)context.ordinal();
+        // Release: the columns above are visible before the new head.
+        HEAD.setRelease(this, h + 1);
+        return true;
+    }
+
+    /** Consumer only: hands every published record to {@code sink}, then frees them. @return records drained. */
+    int drain(final Sink sink)
+    {
+        final long h = (long)HEAD.getAcquire(this);
+        final long t = tail;
+        for (long n = t; n < h; n++)
+        {
+            final int i = (int)(n & mask);
+            sink.record(this, kinds[i], slots[i], contexts[i], nanos[i]);
+        }
+        if (h != t)
+        {
+            TAIL.setRelease(this, h);
+        }
+        return (int)(h - t);
+    }
+
+    long dropped()
+    {
+        return (long)DROPPED.getAcquire(this);
+    }
+
+    long count(final byte kind, final RtContext context)
+    {
+        return counts.get(kind * CONTEXTS - CONTEXTS + context.ordinal());
+    }
+
+    boolean isEmpty()
+    {
+        return (long)HEAD.getAcquire(this) == tail;
+    }
+
+    /** Receives drained records. */
+    interface Sink
+    {
+        void record(RecordRing ring, byte kind, int slot, int context, long timeNanos);
+    }
+
+    /**
+     * Runs every VarHandle call site once at class initialisation: the first execution of a call site links it, and
+     * linking allocates; a HARD producer must not pay that mid-run.
+     */
+    private static void prime()
+    {
+        final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
+        ring.offer(ALLOCATE, 0, RtContext.NON_RT, 0L);
+        ring.offer(FREE, 0, RtContext.NON_RT, 0L); // full: the drop path
+        ring.drain((r, kind, slot, context, timeNanos) -> { });
+        ring.dropped();
+        ring.isEmpty();
+    }
+}

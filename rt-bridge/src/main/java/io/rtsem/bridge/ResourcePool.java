@@ -1,0 +1,800 @@
+package io.rtsem.bridge;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
+
+/**
+ * A fixed set of resources, allocated from any context and accounted for off the real-time path: the unified
+ * RT/non-RT allocation API.
+ *
+ * <p><b>Threading contract:</b> every method may be called by any number of threads concurrently, in the contexts
+ * each documents. Allocation and free are lock-free and, after a thread's first call (or
+ * {@link #registerCurrentThread()}), allocation-free and system-call-free from HARD.
+ *
+ * <p><b>How it works.</b>
+ * <ul>
+ *   <li>An {@link RtSemaphore} counts free resources; a bitmap ({@code AtomicLongArray}) says which. Allocation
+ *   takes a permit (one CAS; {@link #allocate} waits for it as the caller's context waits, with rt-core's context
+ *   priority and starvation bound), then claims a set bit (a CAS; a bit is guaranteed to exist for every permit
+ *   taken). Free clears the lease, sets the bit, then releases the permit. {@link #available()} is the semaphore's
+ *   count: exact, never above {@link #size()}.</li>
+ *   <li>One {@link Lease} per resource, created up front and reused: no allocation per lease.</li>
+ *   <li>Every allocate and free offers a record (slot, context, {@code nanoTime}; the thread is the ring's) to the
+ *   calling thread's wait-free single-producer ring. The writer never waits: a full ring counts the record as
+ *   dropped. An ordinary bookkeeping thread drains the rings every {@link Options#bookkeepingInterval} and keeps
+ *   the view: {@link #holdings()}, {@link #longestCurrentHold()}; reports drops ({@link #droppedRecords()} and a
+ *   {@code System.Logger} warning) and then rebuilds the view from the leases themselves. Counts per context
+ *   ({@link #allocations}, {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
+ *   <li>Owner death (the SysV {@code SEM_UNDO} idea): each pass, a lease whose owner thread has terminated is
+ *   reclaimed: freed, counted ({@link #reclaimed()}), reported ({@link #reclaims()} and a warning). Never
+ *   silently.</li>
+ *   <li>HARD frees of a resource that a NON_RT thread is parked for only leave a wake indication: the pool runs its
+ *   own wake service (as {@link SemaphoreBridge} does).</li>
+ * </ul>
+ *
+ * @param <R> the resource type.
+ */
+public final class ResourcePool<R> implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(ResourcePool.class.getName());
+
+    private final List<R> resources;
+    private final Lease<R>[] leases;
+    private final AtomicLongArray freeBits;
+    private final RtSemaphore free;
+    private final Options options;
+    private final WakeService wakeService;
+    private final ThreadLocal<RecordRing> rings;
+    private final CopyOnWriteArrayList<RecordRing> allRings = new CopyOnWriteArrayList<>();
+    private final Bookkeeper bookkeeper;
+    private final AtomicLong modeSwitches = new AtomicLong();
+    private volatile boolean closed;
+
+    @SuppressWarnings("unchecked")
+    private ResourcePool(final Collection<? extends R> items, final Options options)
+    {
+        this.resources = Collections.unmodifiableList(new ArrayList<>(items));
+        final int n = resources.size();
+        if (n == 0)
+        {
+            throw new IllegalArgumentException("a resource pool needs at least one resource");
+        }
+        this.options = options;
+        this.leases = (Lease<R>[])new Lease<?>[n];
+        this.freeBits = new AtomicLongArray((n + 63) >>> 6);
+        for (int i = 0; i < n; i++)
+        {
+            final R resource = resources.get(i);
+            Objects.requireNonNull(resource, "resource " + i);
+            leases[i] = new Lease<>(this, i, resource);
+            freeBits.set(i >>> 6, freeBits.get(i >>> 6) | (1L << (i & 63)));
+        }
+        this.free = RtSemaphore.builder().permits(n).maxPermits(n).maxBypass(options.maxBypassNanos,
+            TimeUnit.NANOSECONDS).build();
+        final String name = options.name != null ? options.name : "rtsem-pool-" + System.identityHashCode(this);
+        this.wakeService = new WakeService(free, options.wakePollNanos, options.timerSlackNanos, name + "-wake");
+        this.rings = ThreadLocal.withInitial(this::newRing);
+        this.bookkeeper = new Bookkeeper(name + "-books");
+    }
+
+    /**
+     * A pool of {@code resources} with default {@link Options}. Starts the pool's wake service and bookkeeping
+     * thread.
+     *
+     * <p>NON_RT, set-up time: allocates one lease per resource and starts two daemon threads.
+     *
+     * @param resources the resources, at least one, none {@code null}; copied.
+     * @param <R>       the resource type.
+     * @return the pool; close it when done.
+     * @throws IllegalArgumentException if empty.
+     */
+    public static <R> ResourcePool<R> of(final Collection<? extends R> resources)
+    {
+        return of(resources, options());
+    }
+
+    /**
+     * A pool of {@code resources} with the given options (copied).
+     *
+     * <p>NON_RT, set-up time.
+     *
+     * @param resources the resources, at least one, none {@code null}; copied.
+     * @param options   see {@link #options()}.
+     * @param <R>       the resource type.
+     * @return the pool; close it when done.
+     */
+    public static <R> ResourcePool<R> of(final Collection<? extends R> resources, final Options options)
+    {
+        Objects.requireNonNull(resources, "resources");
+        final ResourcePool<R> pool = new ResourcePool<>(resources, options.copy());
+        pool.wakeService.start();
+        pool.bookkeeper.thread.start();
+        return pool;
+    }
+
+    /**
+     * New options with the defaults: rings of 1024 records per thread, a bookkeeping pass every 10 ms, allocate
+     * from HARD allowed ({@link ModeSwitchPolicy#ALLOW}: it spins, as HARD waits), maxBypass 1 ms, wake service
+     * polling as {@link SemaphoreBridge}'s.
+     *
+     * @return options. Any context; allocates.
+     */
+    public static Options options()
+    {
+        return new Options();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Allocation
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Allocates a free resource if there is one now.
+     *
+     * <p>Any context. Lock-free: one CAS on the free count, one CAS on the bitmap (retried only under contention),
+     * volatile stores on the lease, one {@code nanoTime}, one wait-free record. HARD: no allocation and no system
+     * call, after this thread's first pool call ({@link #registerCurrentThread()} allocates its ring up front).
+     *
+     * @return the lease, owned by the calling thread, or {@code null} if none is free.
+     * @throws IllegalStateException if the pool is closed.
+     */
+    public Lease<R> tryAllocate()
+    {
+        checkOpen("tryAllocate()");
+        return free.tryAcquire() ? claim() : null;
+    }
+
+    /**
+     * Allocates a resource, waiting at most {@code timeout} as the caller's context waits (HARD spins, SOFT backs
+     * off, NON_RT parks; context priority and the starvation bound of the pool's semaphore apply).
+     *
+     * <p>Any context. Mode-switch checked for HARD callers under {@link Options#modeSwitchPolicy} (default
+     * {@link ModeSwitchPolicy#ALLOW}, since a HARD wait only spins). NON_RT allocates one wait node if it parks.
+     *
+     * @param timeout the longest wait; {@code <= 0} is a single attempt.
+     * @param unit    unit of {@code timeout}.
+     * @return the lease, or {@code null} if the time ran out.
+     * @throws InterruptedException if interrupted before or while waiting.
+     * @throws IllegalStateException if the pool is closed, or on a mode switch under {@code THROW}.
+     */
+    public Lease<R> allocate(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        checkOpen("allocate(long, TimeUnit)");
+        if (free.tryAcquire())
+        {
+            return claim();
+        }
+        if (timeout <= 0)
+        {
+            return null;
+        }
+        checkModeSwitch();
+        return free.tryAcquire(1, timeout, unit) ? claim() : null;
+    }
+
+    /**
+     * Resources free now; exact (the pool's semaphore count), never above {@link #size()}.
+     *
+     * <p>Any context; one volatile read.
+     *
+     * @return free resources.
+     */
+    public int available()
+    {
+        return free.availablePermits();
+    }
+
+    /** @return the number of resources. Any context. */
+    public int size()
+    {
+        return leases.length;
+    }
+
+    /** @return the resources, in pool order (unmodifiable). Any context. */
+    public List<R> resources()
+    {
+        return resources;
+    }
+
+    /**
+     * Allocates the calling thread's bookkeeping ring now, so that its first allocation does not. Call it at
+     * set-up on each HARD thread. Idempotent.
+     *
+     * <p>NON_RT or set-up phase of a real-time thread: allocates.
+     */
+    public void registerCurrentThread()
+    {
+        rings.get();
+    }
+
+    private Lease<R> claim()
+    {
+        // We hold a permit, so at least one bit is set that no other permit holder will take: the scan ends.
+        final int words = freeBits.length();
+        int word = (int)((Thread.currentThread().getId() * 0x9E3779B9L) >>> 16) % words;
+        if (word < 0)
+        {
+            word += words;
+        }
+        while (true)
+        {
+            final long bits = freeBits.get(word);
+            if (bits != 0)
+            {
+                final long lowest = Long.lowestOneBit(bits);
+                if (freeBits.compareAndSet(word, bits, bits & ~lowest))
+                {
+                    final Lease<R> lease = leases[(word << 6) + Long.numberOfTrailingZeros(lowest)];
+                    final RtContext context = RtContext.current();
+                    final long now = System.nanoTime();
+                    lease.hold(Thread.currentThread(), context, now);
+                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, context, now);
+                    return lease;
+                }
+                continue;
+            }
+            word = word + 1 == words ? 0 : word + 1;
+        }
+    }
+
+    /** Called by {@link Lease#close()}. */
+    void free(final Lease<R> lease)
+    {
+        final long s = lease.stamp();
+        lease.checkHeldByCaller(s, "close()");
+        if (!lease.casStamp(s, s + 1)) // held generation g -> free generation g + 1
+        {
+            throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
+        }
+        rings.get().offer(RecordRing.FREE, lease.slot, RtContext.current(), System.nanoTime());
+        returnSlot(lease.slot);
+    }
+
+    private void returnSlot(final int slot)
+    {
+        final int word = slot >>> 6;
+        final long bit = 1L << (slot & 63);
+        long bits = freeBits.get(word);
+        while (!freeBits.compareAndSet(word, bits, bits | bit))
+        {
+            bits = freeBits.get(word);
+        }
+        // The bit is set BEFORE the permit is published: whoever takes the permit finds a bit.
+        free.release(1);
+    }
+
+    private void checkOpen(final String call)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(call + " on a closed resource pool");
+        }
+    }
+
+    private void checkModeSwitch()
+    {
+        final ModeSwitchPolicy policy = options.modeSwitchPolicy;
+        if (policy == ModeSwitchPolicy.ALLOW || RtContext.current() != RtContext.HARD)
+        {
+            return;
+        }
+        if (policy == ModeSwitchPolicy.THROW)
+        {
+            throw new IllegalStateException("mode switch: HARD thread '" + Thread.currentThread().getName() +
+                "' called ResourcePool.allocate(long, TimeUnit) with a timeout; use tryAllocate() (policy THROW)");
+        }
+        modeSwitches.getAndIncrement();
+    }
+
+    private RecordRing newRing()
+    {
+        final RecordRing ring = new RecordRing(Thread.currentThread(), options.ringCapacity);
+        allRings.add(ring);
+        return ring;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The bookkeeping view
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** One held resource, as the bookkeeping view sees it. */
+    public static final class Holding
+    {
+        private final Object resource;
+        private final String owner;
+        private final RtContext context;
+        private final long sinceNanos;
+
+        Holding(final Object resource, final String owner, final RtContext context, final long sinceNanos)
+        {
+            this.resource = resource;
+            this.owner = owner;
+            this.context = context;
+            this.sinceNanos = sinceNanos;
+        }
+
+        /** @return the resource. */
+        public Object resource()
+        {
+            return resource;
+        }
+
+        /** @return the owner thread's name. */
+        public String owner()
+        {
+            return owner;
+        }
+
+        /** @return the owner's context at allocation. */
+        public RtContext context()
+        {
+            return context;
+        }
+
+        /** @return when it was allocated, a {@code System.nanoTime()} value. */
+        public long sinceNanos()
+        {
+            return sinceNanos;
+        }
+
+        @Override
+        public String toString()
+        {
+            return resource + " held by '" + owner + "' (" + context + ") for " +
+                (System.nanoTime() - sinceNanos) / 1_000 + " us";
+        }
+    }
+
+    /**
+     * Who holds what since when, as of the last bookkeeping pass (records may lag by one interval).
+     *
+     * <p>NON_RT; allocates the list.
+     *
+     * @return the holdings, in pool order.
+     */
+    public List<Holding> holdings()
+    {
+        return bookkeeper.holdings();
+    }
+
+    /**
+     * The resource held longest, as of the last bookkeeping pass.
+     *
+     * <p>NON_RT; allocates.
+     *
+     * @return the holding, or {@code null} if nothing is held.
+     */
+    public Holding longestCurrentHold()
+    {
+        Holding longest = null;
+        for (final Holding holding : holdings())
+        {
+            if (longest == null || holding.sinceNanos - longest.sinceNanos < 0)
+            {
+                longest = holding;
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * Allocations made by threads of {@code context}; exact (counted by the producers, independent of drops).
+     *
+     * <p>Any context; allocates nothing, reads every thread's counters.
+     *
+     * @param context the context.
+     * @return the count.
+     */
+    public long allocations(final RtContext context)
+    {
+        return sum(RecordRing.ALLOCATE, context) + bookkeeper.retiredCount(RecordRing.ALLOCATE, context);
+    }
+
+    /**
+     * Frees made by threads of {@code context} (reclaims excluded); exact.
+     *
+     * @param context the context.
+     * @return the count.
+     */
+    public long frees(final RtContext context)
+    {
+        return sum(RecordRing.FREE, context) + bookkeeper.retiredCount(RecordRing.FREE, context);
+    }
+
+    private long sum(final byte kind, final RtContext context)
+    {
+        long total = 0;
+        for (final RecordRing ring : allRings)
+        {
+            total += ring.count(kind, context);
+        }
+        return total;
+    }
+
+    /** @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context. */
+    public long droppedRecords()
+    {
+        long total = bookkeeper.retiredDropped;
+        for (final RecordRing ring : allRings)
+        {
+            total += ring.dropped();
+        }
+        return total;
+    }
+
+    /** @return leases reclaimed from terminated owners. Any context. */
+    public long reclaimed()
+    {
+        return bookkeeper.reclaimed.get();
+    }
+
+    /**
+     * Reports of reclaimed leases: {@code "resource R (slot n) reclaimed from terminated thread 'T' (CONTEXT), held
+     * N us"}. NON_RT; allocates the copy.
+     *
+     * @return the reports, oldest first.
+     */
+    public List<String> reclaims()
+    {
+        return new ArrayList<>(bookkeeper.reclaimReports);
+    }
+
+    /** @return mode switches recorded under {@link ModeSwitchPolicy#RECORD}. */
+    public long modeSwitches()
+    {
+        return modeSwitches.get();
+    }
+
+    /** @return the pool's semaphore of free resources (for introspection; do not acquire or release on it). */
+    public RtSemaphore freeSemaphore()
+    {
+        return free;
+    }
+
+    /**
+     * Runs a bookkeeping pass now and waits for it (drain, reclaim, view). NON_RT; blocks up to a few seconds.
+     *
+     * @throws IllegalStateException if the pass did not happen within 10 s (bookkeeping stalled or closed).
+     */
+    public void syncBookkeeping()
+    {
+        bookkeeper.sync();
+    }
+
+    /**
+     * Stops the wake service and the bookkeeping thread after a last pass. Leases keep working (they can still be
+     * closed); allocation is refused. NON_RT. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        bookkeeper.stop();
+        wakeService.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ResourcePool[size=" + size() + ", available=" + available() + ", dropped=" + droppedRecords() +
+            ", reclaimed=" + reclaimed() + (closed ? ", closed]" : "]");
+    }
+
+    /** Test hook: stalls (or resumes) the bookkeeping thread, as a slow bookkeeper would. */
+    void stallBookkeeping(final boolean stalled)
+    {
+        bookkeeper.stalled = stalled;
+        LockSupport.unpark(bookkeeper.thread);
+    }
+
+    /** The ordinary thread that drains the rings, keeps the view and reclaims leases of dead owners. */
+    private final class Bookkeeper implements RecordRing.Sink, Runnable
+    {
+        final Thread thread;
+        final AtomicLong reclaimed = new AtomicLong();
+        final List<String> reclaimReports = new CopyOnWriteArrayList<>();
+        /** The view: per slot, who holds it (from records), or null. Guarded by this. */
+        private final Holding[] view = new Holding[leases.length];
+        private final AtomicLongArray retired = new AtomicLongArray(3 * RtContext.values().length);
+        volatile long retiredDropped;
+        volatile boolean stalled;
+        private volatile boolean stopping;
+        private volatile long passes;
+        private long droppedSeen;
+
+        Bookkeeper(final String name)
+        {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run()
+        {
+            while (!stopping)
+            {
+                if (!stalled)
+                {
+                    pass();
+                }
+                LockSupport.parkNanos(this, options.bookkeepingIntervalNanos);
+            }
+            pass();
+        }
+
+        private synchronized void pass()
+        {
+            for (final RecordRing ring : allRings)
+            {
+                ring.drain(this);
+            }
+            final long dropped = droppedRecords();
+            if (dropped != droppedSeen)
+            {
+                LOG.log(Level.WARNING, "{0} bookkeeping records dropped (rings full: the bookkeeper fell behind);" +
+                    " view rebuilt from the leases", dropped - droppedSeen);
+                droppedSeen = dropped;
+                rebuildFromLeases();
+            }
+            reclaimDeadOwners();
+            retireDeadRings();
+            passes++;
+        }
+
+        @Override
+        public void record(final RecordRing ring, final byte kind, final int slot, final int context,
+            final long timeNanos)
+        {
+            if (kind == RecordRing.ALLOCATE)
+            {
+                view[slot] = new Holding(leases[slot].resourceUnchecked(), ring.producer.getName(),
+                    RtContext.values()[context], timeNanos);
+            }
+            else
+            {
+                view[slot] = null;
+            }
+        }
+
+        private void rebuildFromLeases()
+        {
+            for (int i = 0; i < leases.length; i++)
+            {
+                final Lease<R> lease = leases[i];
+                final long s = lease.stamp();
+                final Thread owner = lease.owner();
+                view[i] = (s & 1L) == 0 || owner == null ? null :
+                    new Holding(lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
+            }
+        }
+
+        private void reclaimDeadOwners()
+        {
+            for (final Lease<R> lease : leases)
+            {
+                final long s = lease.stamp();
+                if ((s & 1L) == 0)
+                {
+                    continue;
+                }
+                // The owner was written before the stamp was published; if the lease was freed and re-allocated
+                // since we read s, the CAS below fails.
+                final Thread owner = lease.owner();
+                if (owner != null && !owner.isAlive() && lease.casStamp(s, s + 1))
+                {
+                    final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() +
+                        "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
+                        " us";
+                    reclaimReports.add(report);
+                    reclaimed.incrementAndGet();
+                    LOG.log(Level.WARNING, report);
+                    view[lease.slot] = null;
+                    returnSlot(lease.slot);
+                }
+            }
+        }
+
+        private void retireDeadRings()
+        {
+            for (final RecordRing ring : allRings)
+            {
+                if (!ring.producer.isAlive() && ring.isEmpty())
+                {
+                    for (final RtContext c : RtContext.values())
+                    {
+                        add(RecordRing.ALLOCATE, c, ring.count(RecordRing.ALLOCATE, c));
+                        add(RecordRing.FREE, c, ring.count(RecordRing.FREE, c));
+                    }
+                    // counts move to 'retired' before the ring leaves the list: a reader may briefly count both
+                    retiredDropped += ring.dropped();
+                    allRings.remove(ring);
+                }
+            }
+        }
+
+        private void add(final byte kind, final RtContext context, final long n)
+        {
+            retired.addAndGet(kind * RtContext.values().length - RtContext.values().length + context.ordinal(), n);
+        }
+
+        long retiredCount(final byte kind, final RtContext context)
+        {
+            return retired.get(kind * RtContext.values().length - RtContext.values().length + context.ordinal());
+        }
+
+        synchronized List<Holding> holdings()
+        {
+            final List<Holding> list = new ArrayList<>();
+            for (final Holding holding : view)
+            {
+                if (holding != null)
+                {
+                    list.add(holding);
+                }
+            }
+            return list;
+        }
+
+        void sync()
+        {
+            final long target = passes + 2;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (passes < target)
+            {
+                if (System.nanoTime() - deadline > 0 || !thread.isAlive())
+                {
+                    throw new IllegalStateException("bookkeeping pass did not complete within 10 s" +
+                        (stalled ? " (stalled)" : "") + (thread.isAlive() ? "" : " (bookkeeper stopped)"));
+                }
+                LockSupport.unpark(thread);
+                LockSupport.parkNanos(100_000L);
+            }
+        }
+
+        void stop()
+        {
+            stopping = true;
+            LockSupport.unpark(thread);
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Set-up time only. */
+    public static final class Options
+    {
+        private int ringCapacity = 1024;
+        private long bookkeepingIntervalNanos = TimeUnit.MILLISECONDS.toNanos(10);
+        private ModeSwitchPolicy modeSwitchPolicy = ModeSwitchPolicy.ALLOW;
+        private long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
+        private long wakePollNanos = SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS;
+        private long timerSlackNanos = SemaphoreBridge.DEFAULT_TIMER_SLACK_NANOS;
+        private String name;
+
+        private Options()
+        {
+        }
+
+        /**
+         * Records each thread's ring holds (default 1024); a power of two. When full, records are dropped.
+         *
+         * @param capacity a power of two {@code >= 1}.
+         * @return these options.
+         * @throws IllegalArgumentException if not a power of two.
+         */
+        public Options ringCapacity(final int capacity)
+        {
+            if (capacity < 1 || Integer.bitCount(capacity) != 1)
+            {
+                throw new IllegalArgumentException("ringCapacity must be a power of two >= 1, got " + capacity);
+            }
+            this.ringCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * How often the bookkeeping thread drains the rings and checks for dead owners (default 10 ms; it then uses
+         * one short wake-up per interval even when idle).
+         *
+         * @param time {@code > 0}.
+         * @param unit unit of {@code time}.
+         * @return these options.
+         */
+        public Options bookkeepingInterval(final long time, final TimeUnit unit)
+        {
+            final long nanos = unit.toNanos(time);
+            if (nanos <= 0)
+            {
+                throw new IllegalArgumentException("bookkeepingInterval must be > 0, got " + time + " " + unit);
+            }
+            this.bookkeepingIntervalNanos = nanos;
+            return this;
+        }
+
+        /**
+         * What a HARD caller of {@link ResourcePool#allocate} with a timeout gets (default ALLOW: it spins).
+         *
+         * @param policy the policy.
+         * @return these options.
+         */
+        public Options modeSwitchPolicy(final ModeSwitchPolicy policy)
+        {
+            this.modeSwitchPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The starvation bound of the pool's semaphore (default 1 ms; see {@link RtSemaphore.Builder#maxBypass}).
+         *
+         * @param time {@code > 0}.
+         * @param unit unit of {@code time}.
+         * @return these options.
+         */
+        public Options maxBypass(final long time, final TimeUnit unit)
+        {
+            this.maxBypassNanos = unit.toNanos(time);
+            return this;
+        }
+
+        /**
+         * The wake service's poll interval while waiters are parked (see
+         * {@link SemaphoreBridge.Options#wakePollInterval}).
+         *
+         * @param time {@code >= 0}.
+         * @param unit unit of {@code time}.
+         * @return these options.
+         */
+        public Options wakePollInterval(final long time, final TimeUnit unit)
+        {
+            this.wakePollNanos = unit.toNanos(time);
+            return this;
+        }
+
+        /**
+         * Thread name prefix (default {@code rtsem-pool-<id>}).
+         *
+         * @param name the prefix.
+         * @return these options.
+         */
+        public Options name(final String name)
+        {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        Options copy()
+        {
+            final Options copy = new Options();
+            copy.ringCapacity = ringCapacity;
+            copy.bookkeepingIntervalNanos = bookkeepingIntervalNanos;
+            copy.modeSwitchPolicy = modeSwitchPolicy;
+            copy.maxBypassNanos = maxBypassNanos;
+            copy.wakePollNanos = wakePollNanos;
+            copy.timerSlackNanos = timerSlackNanos;
+            copy.name = name;
+            return copy;
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.rtsem.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.rtsem.core.RtContext;
+import org.junit.jupiter.api.Test;
+
+/** ResourcePool: exact conservation, bookkeeping off the real-time path, owner-death reclaim, misuse. */
+class ResourcePoolTest
+{
+    private static List<String> resources(final int n)
+    {
+        return IntStream.range(0, n).mapToObj(i -> "r" + i).collect(Collectors.toList());
+    }
+
+    @Test
+    void allocateAndFreeKeepTheCountExact() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(3)))
+        {
+            final Lease<String> a = pool.tryAllocate();
+            final Lease<String> b = pool.allocate(1, TimeUnit.SECONDS);
+            final Lease<String> c = pool.tryAllocate();
+            assertNotNull(a);
+            assertNotNull(b);
+            assertNotNull(c);
+            assertEquals(0, pool.available());
+            assertNull(pool.tryAllocate());
+            assertNull(pool.allocate(10, TimeUnit.MILLISECONDS), "times out");
+            assertEquals(3, List.of(a.resource(), b.resource(), c.resource()).stream().distinct().count());
+            b.close();
+            assertEquals(1, pool.available());
+            final Lease<String> d = pool.tryAllocate();
+            assertSame(b, d, "the slot's one pre-allocated lease is reused");
+            a.close();
+            c.close();
+            d.close();
+            assertEquals(3, pool.available());
+            assertEquals(4, pool.allocations(RtContext.NON_RT));
+            assertEquals(4, pool.frees(RtContext.NON_RT));
+        }
+    }
+
+    @Test
+    void misuseIsRefusedClearlyAndTheCountStaysExact() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(2)))
+        {
+            final Lease<String> lease = pool.tryAllocate();
+            final FutureTask<IllegalStateException> foreign = Threads.start("stranger", RtContext.NON_RT,
+                () -> assertThrows(IllegalStateException.class, lease::close));
+            assertTrue(foreign.get(20, TimeUnit.SECONDS).getMessage().contains("foreign lease"));
+            assertEquals(1, pool.available(), "a foreign close frees nothing");
+
+            lease.close();
+            final IllegalStateException twice = assertThrows(IllegalStateException.class, lease::close);
+            assertTrue(twice.getMessage().contains("double close"), twice.getMessage());
+            final IllegalStateException after = assertThrows(IllegalStateException.class, lease::resource);
+            assertTrue(after.getMessage().contains("use after close"), after.getMessage());
+            assertEquals(2, pool.available(), "double close frees nothing twice");
+
+            // a lease handed over is closed by its new owner
+            final Lease<String> handed = pool.tryAllocate();
+            final FutureTask<Void> receiver = Threads.start("receiver", RtContext.NON_RT, () ->
+            {
+                Threads.awaitTrue("handed over", () -> handed.owner() == Thread.currentThread());
+                handed.close();
+                return null;
+            });
+            Threads.awaitTrue("receiver running", () -> receiver.isDone() || pool.available() == 1);
+            handed.transferTo(findThread("receiver"));
+            receiver.get(20, TimeUnit.SECONDS);
+            assertEquals(2, pool.available());
+        }
+        final ResourcePool<String> closed = ResourcePool.of(resources(1));
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::tryAllocate);
+        assertThrows(IllegalArgumentException.class, () -> ResourcePool.of(List.of()));
+    }
+
+    private static Thread findThread(final String name)
+    {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+            .orElseThrow();
+    }
+
+    @Test
+    void bookkeepingViewShowsWhoHoldsWhatSinceWhen() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(4)))
+        {
+            final Thread main = Thread.currentThread();
+            final Lease<String> mine = pool.tryAllocate();
+            Thread.sleep(5);
+            final FutureTask<Lease<String>> hard = Threads.start("hard-holder", RtContext.HARD, () ->
+            {
+                final Lease<String> l = pool.tryAllocate();
+                l.transferTo(main); // so that its thread's end does not reclaim it
+                return l;
+            });
+            final Lease<String> theirs = hard.get(20, TimeUnit.SECONDS);
+            pool.syncBookkeeping();
+            final List<ResourcePool.Holding> holdings = pool.holdings();
+            assertEquals(2, holdings.size(), holdings.toString());
+            final ResourcePool.Holding longest = pool.longestCurrentHold();
+            assertEquals(mine.resource(), longest.resource());
+            assertEquals(Thread.currentThread().getName(), longest.owner());
+            assertEquals(RtContext.NON_RT, longest.context());
+            assertTrue(holdings.stream().anyMatch(h -> h.context() == RtContext.HARD &&
+                h.owner().equals("hard-holder") && h.resource().equals(theirs.resource())), holdings.toString());
+            assertEquals(1, pool.allocations(RtContext.HARD));
+            assertEquals(1, pool.allocations(RtContext.NON_RT));
+            mine.close();
+            theirs.close();
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty());
+            assertNull(pool.longestCurrentHold());
+            assertEquals(0, pool.reclaimed(), "transferred leases are not reclaimed");
+        }
+    }
+
+    @Test
+    void leasesOfATerminatedOwnerAreReclaimedAndReported() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(3),
+            ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
+        {
+            final FutureTask<Lease<String>> dying = Threads.start("dies-holding", RtContext.SOFT, () ->
+            {
+                pool.tryAllocate();
+                return pool.tryAllocate();
+            });
+            final Lease<String> leaked = dying.get(20, TimeUnit.SECONDS);
+            Threads.awaitTrue("reclaimed", () -> pool.reclaimed() == 2);
+            assertEquals(3, pool.available());
+            final List<String> reports = pool.reclaims();
+            assertEquals(2, reports.size());
+            assertTrue(reports.get(0).contains("terminated thread 'dies-holding' (SOFT)"), reports.toString());
+            assertThrows(IllegalStateException.class, leaked::resource, "a reclaimed lease is dead");
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty());
+        }
+    }
+
+    @Test
+    void droppedRecordsAreCountedWhileTheBookkeeperStallsAndHardAllocationGoesOn() throws Exception
+    {
+        final int capacity = 64;
+        try (ResourcePool<String> pool = ResourcePool.of(resources(2), ResourcePool.options().ringCapacity(capacity)))
+        {
+            pool.syncBookkeeping();
+            pool.stallBookkeeping(true);
+            final int cycles = 10_000;
+            final long[] worst = new long[1];
+            final Long allocated = Threads.call(RtContext.HARD, () ->
+            {
+                pool.registerCurrentThread();
+                long ok = 0;
+                for (int i = 0; i < cycles; i++)
+                {
+                    final long t0 = System.nanoTime();
+                    final Lease<String> lease = pool.tryAllocate();
+                    lease.close();
+                    worst[0] = Math.max(worst[0], System.nanoTime() - t0);
+                    ok++;
+                }
+                // keep the thread (and its ring) alive until the test has looked
+                return ok;
+            });
+            assertEquals(cycles, allocated, "the writer never failed nor blocked");
+            assertEquals(2L * cycles - capacity, pool.droppedRecords(), "every record beyond the ring is dropped," +
+                " exactly");
+            assertEquals(cycles, pool.allocations(RtContext.HARD), "counts stay exact despite drops");
+            assertEquals(cycles, pool.frees(RtContext.HARD));
+            pool.stallBookkeeping(false);
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty(), "view rebuilt from the leases after the drop");
+            assertEquals(2, pool.available());
+            System.out.println("stalled bookkeeper: " + pool.droppedRecords() + " records dropped; worst HARD " +
+                "tryAllocate+close " + worst[0] + " ns (includes two nanoTime calls)");
+        }
+    }
+
+    @Test
+    void hardTryAllocateAndCloseAllocateNothing() throws Exception
+    {
+        final com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        try (ResourcePool<String> pool = ResourcePool.of(resources(4)))
+        {
+            final long bytes = Threads.call(RtContext.HARD, () ->
+            {
+                pool.registerCurrentThread();
+                for (int i = 0; i < 20_000; i++) // warm-up: JIT, VarHandle linkage
+                {
+                    pool.tryAllocate().close();
+                }
+                final long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100_000; i++)
+                {
+                    final Lease<String> a = pool.tryAllocate();
+                    final Lease<String> b = pool.tryAllocate();
+                    b.close();
+                    a.close();
+                }
+                return mx.getCurrentThreadAllocatedBytes() - before;
+            });
+            assertEquals(0, bytes, "bytes allocated by 200,000 HARD tryAllocate+close pairs");
+        }
+    }
+
+    @Test
+    void mixedContextStressConservesEveryResourceExactly() throws Exception
+    {
+        final int size = 8;
+        try (ResourcePool<String> pool = ResourcePool.of(resources(size),
+            ResourcePool.options().ringCapacity(256).bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
+        {
+            final AtomicIntegerArray inUse = new AtomicIntegerArray(size);
+            final AtomicLong violations = new AtomicLong();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final List<FutureTask<long[]>> workers = new ArrayList<>();
+            final RtContext[] contexts = { RtContext.HARD, RtContext.SOFT, RtContext.NON_RT, RtContext.NON_RT };
+            for (int w = 0; w < contexts.length; w++)
+            {
+                final RtContext context = contexts[w];
+                workers.add(Threads.start("stress-" + w + "-" + context, context, () ->
+                {
+                    pool.registerCurrentThread();
+                    long ok = 0;
+                    long none = 0;
+                    final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
+                    int i = 0;
+                    while (!stop.get() && System.nanoTime() - end < 0)
+                    {
+                        final Lease<String> lease = (i++ & 1) == 0 || context == RtContext.HARD ?
+                            pool.tryAllocate() : pool.allocate(50, TimeUnit.MILLISECONDS);
+                        if (lease == null)
+                        {
+                            none++;
+                            continue;
+                        }
+                        final int slot = Integer.parseInt(lease.resource().substring(1));
+                        if (!inUse.compareAndSet(slot, 0, 1))
+                        {
+                            violations.incrementAndGet();
+                        }
+                        for (int s = 0; s < 20; s++)
+                        {
+                            Thread.onSpinWait();
+                        }
+                        inUse.set(slot, 0);
+                        lease.close();
+                        ok++;
+                    }
+                    return new long[] { ok, none };
+                }));
+            }
+            long total = 0;
+            for (final FutureTask<long[]> worker : workers)
+            {
+                total += worker.get(30, TimeUnit.SECONDS)[0];
+            }
+            stop.set(true);
+            assertEquals(0, violations.get(), "a resource was held by two threads at once");
+            assertEquals(size, pool.available(), "every resource back");
+            long allocations = 0;
+            long frees = 0;
+            for (final RtContext c : RtContext.values())
+            {
+                allocations += pool.allocations(c);
+                frees += pool.frees(c);
+            }
+            assertEquals(total, allocations);
+            assertEquals(total, frees);
+            assertTrue(pool.allocations(RtContext.HARD) > 0 && pool.allocations(RtContext.SOFT) > 0 &&
+                pool.allocations(RtContext.NON_RT) > 0, "all contexts allocated");
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty(), pool.holdings().toString());
+            for (int i = 0; i < size; i++)
+            {
+                final Lease<String> lease = pool.tryAllocate();
+                assertNotNull(lease, "resource " + i + " allocatable");
+            }
+            assertNull(pool.tryAllocate());
+            assertEquals(0, pool.reclaimed());
+        }
+    }
+
+    @Test
+    void hardAllocateWithTimeoutFollowsThePoolsModeSwitchPolicy() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1),
+            ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.THROW)))
+        {
+            final Lease<String> held = pool.tryAllocate();
+            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
+                assertThrows(IllegalStateException.class, () -> pool.allocate(1, TimeUnit.MILLISECONDS)));
+            assertTrue(ex.getMessage().contains("mode switch") && ex.getMessage().contains("test-HARD"),
+                ex.getMessage());
+            held.close();
+        }
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1),
+            ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD)))
+        {
+            final Lease<String> held = pool.tryAllocate();
+            assertNull(Threads.call(RtContext.HARD, () -> pool.allocate(1, TimeUnit.MILLISECONDS)), "spun, timed out");
+            assertEquals(1, pool.modeSwitches());
+            held.close();
+        }
+    }
+}

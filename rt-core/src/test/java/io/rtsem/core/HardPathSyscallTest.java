@@ -3,14 +3,15 @@ package io.rtsem.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,36 +36,48 @@ class HardPathSyscallTest
             trace.toString()));
         final String plain = runProbe(List.of());
 
-        int windows = 0;
-        for (final String line : traced.split("\n"))
+        // Every window of the HARD thread makes millions of releases that find parked waiters: one unpark (futex)
+        // per release, or per wake, would show as thousands of calls in EVERY window. The JVM itself may stop a
+        // spinning thread now and then (a safepoint or a compile request: a futex call or a switch that is not the
+        // semaphore's); so at least one window must be perfectly clean and none may show more than 2.
+        for (final String scenario : List.of("hard-release-with-parked-waiters", "non-rt-release-without-waiters"))
         {
-            if (!line.startsWith("WINDOW "))
+            final List<String[]> windows = traced.lines().filter(l -> l.startsWith("WINDOW " + scenario + " "))
+                .map(l -> l.trim().split(" ")).collect(Collectors.toList());
+            assertEquals(HardReleaseProbe.WINDOWS, windows.size(), "probe output:\n" + traced);
+            final List<Integer> futexCalls = futexCallsPerWindow(Path.of(trace + "." + windows.get(0)[2]));
+            assertEquals(HardReleaseProbe.WINDOWS, futexCalls.size(), "windows marked in the trace");
+            for (final String[] window : windows)
             {
-                continue;
+                assertTrue(Long.parseLong(window[3]) > 100_000, scenario + ": the window did work (" + window[3] +
+                    " operations)");
             }
-            windows++;
-            final String[] f = line.trim().split(" ");
-            final long operations = Long.parseLong(f[3]);
-            final int futexCalls = futexCallsInWindow(Path.of(trace + "." + f[2]));
-            assertTrue(operations > 10_000, f[1] + ": the window did work (" + operations + " operations)");
-            assertEquals(0, futexCalls, f[1] + ": futex calls by thread " + f[2] + " during " + operations +
-                " operations\nprobe output:\n" + traced);
+            assertEquals(0, Collections.min(futexCalls), scenario + ": futex calls per window " + futexCalls +
+                " of thread " + windows.get(0)[2] + "\nprobe output:\n" + traced);
+            assertTrue(Collections.max(futexCalls) <= 2, scenario + ": futex calls per window " + futexCalls);
         }
-        assertEquals(2, windows, "probe output:\n" + traced);
         assertTrue(traced.contains("PARKED 2 PENDING_WAKE"), "the waiters stayed parked:\n" + traced);
+        assertTrue(traced.lines().anyMatch(l -> l.startsWith("CYCLES ") && Long.parseLong(l.substring(7)) > 0),
+            "the parked NON_RT cycler was served permits released by the HARD thread:\n" + traced);
 
-        final String hardWindow = plain.lines().filter(l -> l.startsWith("WINDOW hard")).findFirst()
-            .orElseThrow(() -> new AssertionError("no HARD window in:\n" + plain));
-        final String[] f = hardWindow.trim().split(" ");
-        assertEquals(0, Long.parseLong(f[5]) - Long.parseLong(f[4]),
-            "voluntary context switches of the HARD thread during " + f[3] + " operations:\n" + plain);
+        final List<Long> switches = plain.lines().filter(l -> l.startsWith("WINDOW hard"))
+            .map(l -> l.trim().split(" ")).map(f -> Long.parseLong(f[5]) - Long.parseLong(f[4]))
+            .collect(Collectors.toList());
+        assertEquals(HardReleaseProbe.WINDOWS, switches.size(), "probe output:\n" + plain);
+        assertEquals(0L, (long)Collections.min(switches), "voluntary context switches of the HARD thread per window " +
+            switches + ":\n" + plain);
+        assertTrue(Collections.max(switches) <= 2, "voluntary switches per window " + switches);
     }
 
     private static String runProbe(final List<String> prefix) throws Exception
     {
         final List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0",
+            // C1 only (no profiling tiers) and no periodic safepoint: otherwise the JIT's own tier-up requests and
+            // uncommon traps (condition-variable broadcasts, i.e. futex calls) land in the window. The loop under
+            // test is compiled code either way; what is measured is the semaphore's code, not the JIT's.
+            "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:GuaranteedSafepointInterval=0",
             "-cp", System.getProperty("java.class.path"),
             HardReleaseProbe.class.getName(), "300"));
         final Process process;
@@ -83,26 +96,28 @@ class HardPathSyscallTest
         return output;
     }
 
-    /** Futex calls between the window's begin and end marks in one thread's trace. */
-    private static int futexCallsInWindow(final Path threadTrace) throws IOException
+    /** Futex calls between each begin and end mark of one thread's trace, window by window. */
+    private static List<Integer> futexCallsPerWindow(final Path threadTrace) throws IOException
     {
-        final File file = threadTrace.toFile();
-        assertTrue(file.exists(), "strace wrote no trace for " + threadTrace);
-        int marks = 0;
-        int futex = 0;
+        assertTrue(Files.exists(threadTrace), "strace wrote no trace for " + threadTrace);
+        final List<Integer> counts = new ArrayList<>();
+        int current = -1;
         for (final String line : Files.readAllLines(threadTrace))
         {
-            if (line.contains("/rtsem-window-"))
+            if (line.contains("/rtsem-window-begin"))
             {
-                marks++;
-                continue;
+                current = 0;
             }
-            if (marks == 1 && line.contains("futex("))
+            else if (line.contains("/rtsem-window-end"))
             {
-                futex++;
+                counts.add(current);
+                current = -1;
+            }
+            else if (current >= 0 && line.contains("futex("))
+            {
+                current++;
             }
         }
-        assertEquals(2, marks, "window marks in " + threadTrace);
-        return futex;
+        return counts;
     }
 }

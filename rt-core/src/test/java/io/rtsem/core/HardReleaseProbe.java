@@ -11,10 +11,16 @@ import java.util.concurrent.TimeUnit;
  * by an access check of a path that does not exist ({@code /rtsem-window-begin}, {@code /rtsem-window-end}), which
  * marks the window in strace's output.
  *
- * <p>Prints {@code WINDOW <name> <tid> <operations> <voluntary switches before> <after>} per window.
+ * <p>Prints {@code WINDOW <name> <tid> <operations> <voluntary switches before> <after>} per window, {@link #WINDOWS}
+ * windows per scenario.
  */
 public final class HardReleaseProbe
 {
+    /** Windows per scenario: the JVM itself may stop a thread once in a while (a safepoint, a compile request). */
+    static final int WINDOWS = 3;
+
+    private static volatile long cycles;
+
     private HardReleaseProbe()
     {
     }
@@ -45,6 +51,26 @@ public final class HardReleaseProbe
         {
             Thread.sleep(1);
         }
+        // A NON_RT thread that wants the permit the HARD thread keeps releasing: it parks between its turns, so HARD
+        // releases find a parked waiter the permit CAN serve (a release that unparked would unpark this one).
+        final Thread cycler = new Thread(() ->
+        {
+            try
+            {
+                while (!Thread.currentThread().isInterrupted())
+                {
+                    shared.acquire();
+                    cycles++;
+                    shared.release();
+                }
+            }
+            catch (final InterruptedException ignored)
+            {
+                // end of the run
+            }
+        }, "cycler");
+        cycler.setDaemon(true);
+        cycler.start();
 
         final StringBuilder hardReport = new StringBuilder();
         final Thread hard = new Thread(() ->
@@ -52,7 +78,10 @@ public final class HardReleaseProbe
             try (RtContext.Scope ignored = RtContext.enter(RtContext.HARD))
             {
                 warmUp(shared);
-                hardReport.append(window("hard-release-with-parked-waiters", shared, windowNanos));
+                for (int i = 0; i < WINDOWS; i++)
+                {
+                    hardReport.append(window("hard-release-with-parked-waiters", shared, windowNanos)).append('\n');
+                }
             }
             catch (final Exception ex)
             {
@@ -61,11 +90,16 @@ public final class HardReleaseProbe
         }, "hard");
         hard.start();
         hard.join();
-        System.out.println(hardReport);
+        System.out.print(hardReport);
+        cycler.interrupt();
+        System.out.println("CYCLES " + cycles);
 
         final RtSemaphore quiet = new RtSemaphore(1);
         warmUp(quiet);
-        System.out.println(window("non-rt-release-without-waiters", quiet, windowNanos));
+        for (int i = 0; i < WINDOWS; i++)
+        {
+            System.out.println(window("non-rt-release-without-waiters", quiet, windowNanos));
+        }
         System.out.println("PARKED " + shared.parkedWaiters() + " PENDING_WAKE " + shared.hasPendingWake());
         for (final Thread waiter : waiters)
         {
@@ -74,23 +108,31 @@ public final class HardReleaseProbe
     }
 
     /**
-     * Calls the loop many times, so that it is compiled for a normal call (not only on-stack-replaced): otherwise the
-     * window's call runs interpreted for a while and the JIT's compile requests (a condition-variable broadcast, so a
-     * futex call) land inside the window. The JVM's doing, not the semaphore's: this is what MACHINE-FACTS warns of.
+     * Calls the loop many times (20,000 calls of one block each), so that it and everything it calls is compiled by
+     * C2 for a normal call, not only on-stack-replaced: tiered compilation asks for C2 only after ~5,000 calls, and
+     * until then the profiled tier-3 code queues compile requests (a condition-variable broadcast, so a futex call)
+     * from inside the window. That is the JVM's doing, not the semaphore's: MACHINE-FACTS warns about it, and a
+     * real-time application must warm its loops up the same way.
      */
     private static void warmUp(final RtSemaphore sem) throws InterruptedException
     {
-        for (int i = 0; i < 300; i++)
+        for (int round = 0; round < 2; round++)
         {
-            loop(sem, TimeUnit.MILLISECONDS.toNanos(5));
+            for (int i = 0; i < 10_000; i++)
+            {
+                loop(sem, 0);
+                mark("/rtsem-warm-up"); // the marking code too: its first compilations must not land in the window
+            }
+            Thread.sleep(200); // let the compiler threads finish what the calls queued
         }
     }
 
+    /** Runs blocks of 1,000 acquire/release and timed tryAcquire/release pairs, at least one, until nanos pass. */
     private static long loop(final RtSemaphore sem, final long nanos) throws InterruptedException
     {
         final long end = System.nanoTime() + nanos;
         long operations = 0;
-        while (System.nanoTime() - end < 0)
+        do
         {
             for (int i = 0; i < 1_000; i++)
             {
@@ -103,6 +145,7 @@ public final class HardReleaseProbe
             }
             operations += 2_000;
         }
+        while (System.nanoTime() - end < 0);
         return operations;
     }
 
@@ -122,7 +165,12 @@ public final class HardReleaseProbe
     /** A system call strace shows with this path: the window's edge in the trace (the file does not exist). */
     private static void mark(final String path)
     {
-        Files.isReadable(Path.of(path));
+        // java.io.File: one stat call and no exception (Files.isReadable throws and catches internally, and that
+        // exception machinery itself queues compilations, which shows up as futex calls in the window).
+        if (new java.io.File(path).exists())
+        {
+            throw new IllegalStateException(path + " must not exist");
+        }
     }
 
     /** This thread's voluntary context switches, from /proc/thread-self/status. */

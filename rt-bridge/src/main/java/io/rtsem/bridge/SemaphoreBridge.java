@@ -615,12 +615,10 @@ public final class SemaphoreBridge implements AutoCloseable
         final Permit permit = new Permit(this, request.permits, System.nanoTime());
         if (request.future != null)
         {
-            if (request.future.completeGranted(permit))
+            asyncGrants.getAndIncrement(); // counted before completion, so a caller of get() sees it
+            if (!request.future.completeGranted(permit))
             {
-                asyncGrants.getAndIncrement();
-            }
-            else
-            {
+                asyncGrants.getAndDecrement();
                 grantRacesLost.getAndIncrement();
                 permit.close(); // completed otherwise first (e.g. a timeout): return what we could not deliver
             }

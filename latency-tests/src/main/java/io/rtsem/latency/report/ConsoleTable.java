@@ -117,9 +117,20 @@ public final class ConsoleTable {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s", ctx, metric, label, ""));
         for (String n : Percentiles.NAMES) {
             Double r = a.count() == 0 || b.count() == 0 ? null : RunReport.ratio(a.get(n), b.get(n));
-            s.append(String.format(Locale.ROOT, " %10s", r == null ? "-" : String.format(Locale.ROOT, "x%.2f", r)));
+            s.append(String.format(Locale.ROOT, " %10s", r == null ? "-" : "x" + ratio(r)));
         }
         sb.append(s).append('\n');
+    }
+
+    /** @return a ratio with precision that suits its size. */
+    static String ratio(double r) {
+        if (r >= 100) {
+            return String.format(Locale.ROOT, "%.0f", r);
+        }
+        if (r >= 0.1) {
+            return String.format(Locale.ROOT, "%.2f", r);
+        }
+        return String.format(Locale.ROOT, "%.4f", r);
     }
 
     /** @return a microsecond figure with precision that suits its size. */

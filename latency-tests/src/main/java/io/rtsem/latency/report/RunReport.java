@@ -176,9 +176,12 @@ public final class RunReport {
         return missingJvmOptions;
     }
 
-    /** @return rtsem's value divided by the reference value, or null where the reference is 0. */
+    /** @return rtsem's value divided by the reference value (4 significant digits), or null where the reference is 0. */
     static Double ratio(double value, double reference) {
-        return reference <= 0 ? null : Percentiles.round(value / reference);
+        if (reference <= 0) {
+            return null;
+        }
+        return new java.math.BigDecimal(value / reference).round(new java.math.MathContext(4)).doubleValue();
     }
 
     /** @return the report.json document (see docs/LATENCY.md). */

@@ -69,7 +69,10 @@ public class HandoffBenchmark
         }
     }
 
-    /** Per thread: pin (thread 0 of a group to CPU 0, thread 1 to CPU 1) and declare HARD. */
+    /**
+     * Per thread: pin (thread 0 of a group to CPU 0, thread 1 to CPU 1) and declare HARD. Every benchmark method takes
+     * this state, even where it does not read it: JMH sets a state up only for the methods that use it.
+     */
     @State(Scope.Thread)
     public static class Pinned
     {
@@ -158,7 +161,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("rtsem")
     @GroupThreads(1)
-    public void rtsemPing(final Pair pair, final Control control) throws InterruptedException
+    public void rtsemPing(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
         pair.rtPing.release();
         while (!pair.rtPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
@@ -174,7 +177,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("rtsem")
     @GroupThreads(1)
-    public void rtsemPong(final Pair pair, final Control control) throws InterruptedException
+    public void rtsemPong(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
         while (!pair.rtPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
         {
@@ -192,7 +195,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("juc")
     @GroupThreads(1)
-    public void jucPing(final Pair pair, final Control control) throws InterruptedException
+    public void jucPing(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
         pair.jucPing.release();
         while (!pair.jucPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
@@ -208,7 +211,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("juc")
     @GroupThreads(1)
-    public void jucPong(final Pair pair, final Control control) throws InterruptedException
+    public void jucPong(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
         while (!pair.jucPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
         {

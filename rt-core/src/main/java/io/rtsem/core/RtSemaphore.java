@@ -50,6 +50,11 @@ public final class RtSemaphore extends StateWordRhsPadding
     /** Waiters check the clock and their interrupt flag once every this many cheap spins (G9). */
     static final int CLOCK_CHECK_MASK = 63;
 
+    /** {@link #await} time modes: no deadline, {@code time} is a relative timeout, {@code time} is a deadline. */
+    private static final int UNTIMED = 0;
+    private static final int RELATIVE = 1;
+    private static final int ABSOLUTE = 2;
+
     /** Waiter-count cells are this many ints (128 bytes) apart, so contexts do not share cache lines. */
     private static final int CELL_STRIDE = 32;
 
@@ -177,7 +182,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         }
         if (!tryTake(permits))
         {
-            await(permits, 0L, false, true);
+            await(permits, 0L, UNTIMED, true);
         }
     }
 
@@ -207,7 +212,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             try
             {
-                await(permits, 0L, false, false);
+                await(permits, 0L, UNTIMED, false);
             }
             catch (final InterruptedException ex)
             {
@@ -258,7 +263,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             return true;
         }
-        return nanos > 0 && await(permits, System.nanoTime() + nanos, true, true);
+        return nanos > 0 && await(permits, nanos, RELATIVE, true);
     }
 
     /**
@@ -285,7 +290,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             return true;
         }
-        return deadlineNanoTime - System.nanoTime() > 0 && await(permits, deadlineNanoTime, true, true);
+        return await(permits, deadlineNanoTime, ABSOLUTE, true);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -630,17 +635,24 @@ public final class RtSemaphore extends StateWordRhsPadding
 
     /**
      * The slow path. Waits as the caller's context waits until {@code permits} are taken, the deadline passes
-     * (when {@code timed}) or, when {@code interruptible}, the thread is interrupted.
+     * ({@code mode} RELATIVE: {@code time} nanoseconds from the first clock reading; ABSOLUTE: {@code time} is a
+     * {@code System.nanoTime()} deadline) or, when {@code interruptible}, the thread is interrupted.
+     *
+     * <p>A HARD waiter reads the clock for the first time only after 64 spins (G9): {@code System.nanoTime()} costs
+     * ~23 ns here, and a permit that arrives during the first spins is then taken without paying for it. Its
+     * timeout and its starvation clock therefore start up to 64 spins late (well under a microsecond to a few).
      */
-    private boolean await(final int permits, final long deadline, final boolean timed, final boolean interruptible)
+    private boolean await(final int permits, final long time, final int mode, final boolean interruptible)
         throws InterruptedException
     {
         final RtContext context = RtContext.current();
         final WaitStrategy strategy = strategies[context.ordinal()];
         final int cell = cell(context);
-        final long start = System.nanoTime();
-        final long starveAt = start + maxBypassNanos;
-        long now = start;
+        final boolean timed = mode != UNTIMED;
+        boolean clockStarted = context != RtContext.HARD;
+        long now = clockStarted ? System.nanoTime() : 0L;
+        long starveAt = now + maxBypassNanos;
+        long deadline = mode == RELATIVE ? now + time : time;
         boolean starving = false;
         boolean registered = false;
         boolean told = false;
@@ -650,6 +662,10 @@ public final class RtSemaphore extends StateWordRhsPadding
         waiting.getAndIncrement(cell);
         try
         {
+            if (clockStarted && timed && deadline - now <= 0)
+            {
+                return false;
+            }
             for (int attempt = 0; ; attempt++)
             {
                 final long s = (long)STATE.getVolatile(this);
@@ -723,7 +739,8 @@ public final class RtSemaphore extends StateWordRhsPadding
                 {
                     final long remaining = timed ? deadline - now : Long.MAX_VALUE;
                     final long idleBound = starving ? remaining : Math.min(remaining, Math.max(1L, starveAt - now));
-                    checkNow = !strategy.idle(attempt, idleBound) || (attempt & CLOCK_CHECK_MASK) == 0;
+                    checkNow = !strategy.idle(attempt, idleBound) ||
+                        (attempt & CLOCK_CHECK_MASK) == CLOCK_CHECK_MASK;
                 }
 
                 if (checkNow)
@@ -738,6 +755,15 @@ public final class RtSemaphore extends StateWordRhsPadding
                         interruptedMeanwhile = true;
                     }
                     now = System.nanoTime();
+                    if (!clockStarted)
+                    {
+                        clockStarted = true; // HARD: the clock starts at the first check (see above)
+                        starveAt = now + maxBypassNanos;
+                        if (mode == RELATIVE)
+                        {
+                            deadline = now + time;
+                        }
+                    }
                     if (timed && deadline - now <= 0)
                     {
                         return false;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A releaser that stalls once for 10 ms, feeding a 4 kHz consumer. As in HdrHistogram's README
  * example, the corrected waits (from the consumer's schedule) hold the whole stall, about 40
- * samples from 0.25 to 10 ms (20 of 8,000 at 5 ms or more), so their 99.9th percentile is in the
+ * samples from 0.25 to 10 ms (20 of 12,000 at 5 ms or more), so their 99.9th percentile is in the
  * milliseconds; the raw service times hold it once (their max), so their 99.9th percentile is not.
  */
 class CoordinatedOmissionTest {

@@ -1,0 +1,185 @@
+package io.rtsem.latency.bench.bridge;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.rtsem.bridge.SemaphoreBridge;
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * NON_RT wake latency after a release, same run: the benchmark thread (declared HARD for the rtsem cases) releases
+ * one permit to a NON_RT thread that is parked in an acquire, then spins until that thread reports it has the
+ * permit. One sample = release to "waiter has it" seen by the releaser (wake-up plus one cross-core hand-off).
+ * Before each sample ({@code Level.Invocation} set-up, not timed) the waiter is made to be really parked.
+ *
+ * <ul>
+ *   <li>{@code juc}: {@link Semaphore}; the releaser unparks the waiter itself (the peer).</li>
+ *   <li>{@code bridge-P-S}: {@link RtSemaphore} with a {@link SemaphoreBridge}; a HARD release only leaves the wake
+ *   indication, the wake service polling every P µs with timer slack S µs unparks the waiter.</li>
+ *   <li>{@code fallback}: no wake service: the waiter wakes by its own 1 ms park fallback (G5), the floor's
+ *   opposite.</li>
+ * </ul>
+ * The wake service's CPU time per second of wall time while the waiter is parked is printed at the end of a trial.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@State(Scope.Thread)
+public class BridgeWakeBenchmark
+{
+    @Param({"juc", "bridge-20-1", "bridge-20-50", "bridge-5-1", "bridge-50-1", "fallback"})
+    public String config;
+
+    private Semaphore juc;
+    private RtSemaphore rt;
+    private SemaphoreBridge bridge;
+    private Thread waiter;
+    private final AtomicLong taken = new AtomicLong();
+    private long expected;
+    private volatile boolean stop;
+    private RtContext.Scope hardScope;
+    private long cpuStart;
+    private long wallStart;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        if (config.equals("juc"))
+        {
+            juc = new Semaphore(0);
+        }
+        else
+        {
+            rt = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
+            if (config.startsWith("bridge-"))
+            {
+                final String[] f = config.split("-");
+                bridge = SemaphoreBridge.attach(rt, SemaphoreBridge.options()
+                    .wakePollInterval(Long.parseLong(f[1]), TimeUnit.MICROSECONDS)
+                    .timerSlack(Long.parseLong(f[2]), TimeUnit.MICROSECONDS));
+            }
+            hardScope = RtContext.enter(RtContext.HARD); // the releasing benchmark thread is HARD
+        }
+        waiter = new Thread(() ->
+        {
+            try
+            {
+                while (!stop)
+                {
+                    if (juc != null)
+                    {
+                        juc.acquire();
+                    }
+                    else if (bridge != null)
+                    {
+                        bridge.acquire(1);
+                    }
+                    else
+                    {
+                        rt.acquire(1);
+                    }
+                    taken.incrementAndGet();
+                }
+            }
+            catch (final InterruptedException ignored)
+            {
+                // end of trial
+            }
+        }, "non-rt-waiter");
+        waiter.setDaemon(true);
+        waiter.start();
+        if (bridge != null)
+        {
+            cpuStart = cpu(bridge.wakeServiceThread());
+            wallStart = System.nanoTime();
+        }
+    }
+
+    /** Not timed: wait until the waiter is parked (registered and in a timed or untimed park). */
+    @Setup(Level.Invocation)
+    public void waiterParked()
+    {
+        expected = taken.get() + 1;
+        while (!(waiter.getState() == Thread.State.WAITING || waiter.getState() == Thread.State.TIMED_WAITING) ||
+            (rt != null && rt.parkedWaiters() == 0))
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Benchmark
+    public long releaseUntilWaiterHasIt()
+    {
+        if (juc != null)
+        {
+            juc.release();
+        }
+        else
+        {
+            rt.release(1);
+        }
+        long spins = 0;
+        while (taken.get() != expected)
+        {
+            Thread.onSpinWait();
+            spins++;
+        }
+        return spins;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException
+    {
+        if (bridge != null)
+        {
+            final long cpu = cpu(bridge.wakeServiceThread()) - cpuStart;
+            final long wall = System.nanoTime() - wallStart;
+            System.out.printf("%n[%s] wake service CPU %.1f ms per s of wall time while the waiter was parked " +
+                "(%d polls, %d wakes, timer slack %d ns)%n", config, cpu / 1e6 / (wall / 1e9),
+                bridge.wakeServicePolls(), bridge.wakeServiceWakes(), bridge.wakeServiceTimerSlackNanos());
+        }
+        stop = true;
+        if (hardScope != null)
+        {
+            hardScope.close();
+        }
+        if (juc != null)
+        {
+            juc.release(2);
+        }
+        else
+        {
+            rt.release(2);
+        }
+        waiter.join(5_000);
+        if (bridge != null)
+        {
+            bridge.close();
+        }
+    }
+
+    static long cpu(final Thread thread)
+    {
+        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        return mx.getThreadCpuTime(thread.getId());
+    }
+}

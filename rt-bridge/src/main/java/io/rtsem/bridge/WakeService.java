@@ -96,8 +96,8 @@ final class WakeService implements DeferredWaker, Runnable
             {
                 if (semaphore.hasPendingWake())
                 {
+                    wakeCalls++; // counted before the unpark, so a woken waiter's thread sees it
                     semaphore.wakeParkedWaiters();
-                    wakeCalls++;
                 }
                 if (semaphore.parkedWaiters() == 0)
                 {

@@ -17,6 +17,7 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedMethod;
@@ -79,6 +80,9 @@ public final class JvmEventLog implements AutoCloseable {
         Recording r = null;
         if (withJfr) {
             try {
+                // register rtsem's event class now: registering it at its first commit, mid-run,
+                // would redefine the class at a safepoint that stops every thread
+                FlightRecorder.register(OverBudgetLog.WaitOverBudgetEvent.class);
                 r = new Recording();
                 r.setName("rtsem-validate");
                 for (String e : List.of("jdk.GarbageCollection", "jdk.SafepointBegin", "jdk.SafepointEnd",

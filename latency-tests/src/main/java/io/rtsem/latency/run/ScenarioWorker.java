@@ -26,6 +26,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class ScenarioWorker implements Runnable {
     /** How many of the worst waits each thread keeps (one stall makes many; the report merges them). */
     public static final int WORST = 64;
+    /**
+     * How long after the end a fixed-rate loop that fell behind its schedule keeps going, to run
+     * the iterations whose intended start was inside the measured window. Iterations it cannot
+     * start even then are missing from the histograms (the iteration counts show them).
+     */
+    public static final long OVERRUN_NANOS = 1_000_000_000L;
 
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
@@ -69,7 +75,8 @@ public final class ScenarioWorker implements Runnable {
      * @param overBudget           where waits over budget go (measured phase only)
      * @param startNanoTime        first intended start
      * @param measureStartNanoTime first intended start that counts
-     * @param stopNanoTime         no iteration starts at or after this time
+     * @param stopNanoTime         no iteration is intended at or after this time (a late loop may
+     *                             run up to {@link #OVERRUN_NANOS} past it)
      * @param stallAtNanoTime      when to inject the stall, or {@link Long#MAX_VALUE} for never
      * @param stallNanos           how long the stall lasts (0: none)
      */
@@ -124,13 +131,19 @@ public final class ScenarioWorker implements Runnable {
         while (!abort) {
             long tCall;
             if (period > 0) {
+                if (intended >= stopNanoTime) {
+                    break;
+                }
                 tCall = pace(intended);
+                if (tCall >= stopNanoTime + OVERRUN_NANOS) {
+                    break;
+                }
             } else {
                 tCall = System.nanoTime();
                 intended = tCall;
-            }
-            if (tCall >= stopNanoTime) {
-                break;
+                if (tCall >= stopNanoTime) {
+                    break;
+                }
             }
             gate.acquire(permits);
             long tAcq = System.nanoTime();
@@ -148,8 +161,9 @@ public final class ScenarioWorker implements Runnable {
             } else {
                 outstanding.getAndAdd(permits);
             }
-            // 1 from the measurement start on, else 0: an index, not a branch (see class doc)
-            int phase = (int) ((measureStartNanoTime - tCall - 1) >>> 63);
+            // 1 for iterations intended from the measurement start on, else 0: an index, not a branch
+            // (see class doc); by intended time, so a warm-up backlog stays in the warm-up
+            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
             PhaseRecorders r = recorders[phase];
             long wait = tAcq - intended;
             long service = tAcq - tCall;
@@ -170,9 +184,9 @@ public final class ScenarioWorker implements Runnable {
         final long period = spec.periodNanos();
         final int permits = spec.permits();
         long intended = startNanoTime;
-        while (!abort) {
+        while (!abort && intended < stopNanoTime) {
             long now = pace(intended);
-            if (now >= stopNanoTime) {
+            if (now >= stopNanoTime + OVERRUN_NANOS) {
                 break;
             }
             if (now >= stallAtNanoTime) {
@@ -201,7 +215,7 @@ public final class ScenarioWorker implements Runnable {
                 }
                 continue;
             }
-            if ((++spins & 0xFF) == 0 && (abort || System.nanoTime() >= stopNanoTime)) {
+            if ((++spins & 0xFF) == 0 && (abort || System.nanoTime() >= stopNanoTime + OVERRUN_NANOS)) {
                 return false;
             }
             if (paceMode == PACE_PARK) {

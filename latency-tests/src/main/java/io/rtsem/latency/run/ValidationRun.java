@@ -237,7 +237,7 @@ public final class ValidationRun {
     private void stopThreads(SemaphoreUnderTest subject, List<ScenarioWorker> workers, List<RtThread> threads)
         throws InterruptedException {
         long maxPeriod = scenario.threads().stream().mapToLong(ThreadSpec::periodNanos).max().orElse(0);
-        long graceMillis = 200 + maxPeriod / 1_000_000L + scenario.threads().stream()
+        long graceMillis = 200 + (ScenarioWorker.OVERRUN_NANOS + maxPeriod) / 1_000_000L + scenario.threads().stream()
             .mapToLong(ThreadSpec::holdNanos).max().orElse(0) / 1_000_000L;
         long deadline = System.currentTimeMillis() + graceMillis;
         for (RtThread t : threads) {
@@ -263,7 +263,7 @@ public final class ValidationRun {
             }
         }
         throw new IllegalStateException("scenario threads " + stuck + " on " + subject.name()
-            + " did not stop within 1 s after the run's end, although interrupted and given permits");
+            + " did not stop within 1 s after their deadline, although interrupted and given permits");
     }
 
     private Map<RtContext, HistogramLogWriter> openLogs(String subject, long measureStart) throws FileNotFoundException {

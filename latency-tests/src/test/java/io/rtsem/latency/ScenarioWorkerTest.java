@@ -1,0 +1,77 @@
+package io.rtsem.latency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtThread;
+import io.rtsem.latency.config.Role;
+import io.rtsem.latency.config.SemaphoreSpec;
+import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.run.Metric;
+import io.rtsem.latency.run.OverBudgetLog;
+import io.rtsem.latency.run.PhaseRecorders;
+import io.rtsem.latency.run.ReleaseStamp;
+import io.rtsem.latency.run.RtsemUnderTest;
+import io.rtsem.latency.run.ScenarioWorker;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenario loop itself: what it records, and that once warm it allocates nothing while it
+ * measures (ThreadMXBean's per-thread allocated bytes, sampled every 10 ms).
+ */
+class ScenarioWorkerTest {
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void hardLoopAllocatesNothingWhileMeasuring() throws InterruptedException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadSpec spec = new ThreadSpec("alloc-check", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1,
+            1_000L, true, 0);
+        try (RtsemUnderTest subject = new RtsemUnderTest(new SemaphoreSpec(1, 1, false, Map.of()), false)) {
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders measured = new PhaseRecorders();
+            long start = System.nanoTime() + 20 * MS;
+            // 20,000 iterations of warm-up: C2 has compiled the loop's path before measurement (its first
+            // compilations make the thread allocate a few dozen bytes, once)
+            long measureStart = start + 2_000 * MS;
+            long stop = measureStart + 600 * MS;
+            ScenarioWorker worker = new ScenarioWorker(spec, subject.gateFor(spec), new ReleaseStamp(), new AtomicLong(),
+                warm, measured, new OverBudgetLog(1, 1024), start, measureStart, stop, Long.MAX_VALUE, 0);
+            RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
+            sleepUntil(measureStart + 100 * MS);
+            long before = threads.getThreadAllocatedBytes(t.getId());
+            long prev = before;
+            StringBuilder when = new StringBuilder();
+            for (int i = 1; i <= 40; i++) {
+                sleepUntil(measureStart + 100 * MS + i * 10 * MS);
+                long a = threads.getThreadAllocatedBytes(t.getId());
+                if (a != prev) {
+                    when.append(" +").append(a - prev).append("B at ").append(100 + i * 10).append("ms");
+                }
+                prev = a;
+            }
+            long after = threads.getThreadAllocatedBytes(t.getId());
+            System.out.println("allocation of the HARD loop while measuring:" + when);
+            t.join(5_000);
+            assertNull(worker.failure());
+            assertEquals(0, after - before, "bytes allocated by the HARD loop during 400 ms of measurement");
+            long waits = measured.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+            assertTrue(waits >= 5_000 && waits <= 6_000, "one wait per 100 us of the measured 600 ms: " + waits);
+            assertTrue(worker.overBudget().count() > 0, "waits over a 1 ns budget were logged for JFR");
+            long warmWaits = warm.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+            assertTrue(warmWaits >= 19_000 && warmWaits <= 20_000, "warm-up went to its own recorders: " + warmWaits);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / MS));
+        }
+    }
+}

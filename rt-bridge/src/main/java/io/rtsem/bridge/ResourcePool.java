@@ -601,11 +601,11 @@ public final class ResourcePool<R> implements AutoCloseable
                     final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() +
                         "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
                         " us";
-                    reclaimReports.add(report);
-                    reclaimed.incrementAndGet();
-                    LOG.log(Level.WARNING, report);
                     view[lease.slot] = null;
                     returnSlot(lease.slot);
+                    reclaimReports.add(report);
+                    reclaimed.incrementAndGet(); // last: whoever sees the count sees the resource back and the report
+                    LOG.log(Level.WARNING, report);
                 }
             }
         }

@@ -84,6 +84,8 @@ class ValidateEndToEndTest {
             assertTrue(s.path("description").isTextual());
             assertPercentiles(s.path("hiccups"));
             assertTrue(s.path("overBudgetWaits").isIntegralNumber());
+            assertTrue(s.path("iterations").path("hard-loop").asLong() > 0, subject + " iterations");
+            assertTrue(s.path("threadCpuMs").path("hard-loop").isNumber(), subject + " CPU time of the HARD loop");
             for (String c : CONTEXTS) {
                 for (String m : List.of("wait", "service", "hold", "handoff")) {
                     assertPercentiles(s.path("contexts").path(c).path(m));

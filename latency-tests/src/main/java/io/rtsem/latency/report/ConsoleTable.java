@@ -63,6 +63,13 @@ public final class ConsoleTable {
                 sb.append("  missed: ").append(m.describe()).append('\n');
             }
         }
+        sb.append(String.format(Locale.ROOT, "%nCPU time by thread during each phase (ms, warm-up included; %.1f s of "
+            + "wall time on %d CPUs):%n", (run.scenario().warmupNanos() + run.scenario().durationNanos()) / 1e9, run.cpus()));
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            StringBuilder line = new StringBuilder("  " + pad(s.subject(), 6));
+            s.threadCpuMillis().forEach((name, ms) -> line.append(String.format(Locale.ROOT, "  %s %.0f", name, ms)));
+            sb.append(line).append('\n');
+        }
         worst(sb, report, run.rtsem());
         worst(sb, report, run.peer());
         if (!report.jvmStopNotes().isEmpty()) {

@@ -276,6 +276,7 @@ public final class RunReport {
             m.put("hiccups", Percentiles.of(s.hiccups()).json());
             m.put("overBudgetWaits", s.overBudget());
             m.put("iterations", s.iterations());
+            m.put("threadCpuMs", s.threadCpuMillis());
             Map<String, Object> ctx = new LinkedHashMap<>();
             subjects.get(s.subject()).forEach((c, metrics) -> {
                 Map<String, Object> mm = new LinkedHashMap<>();

@@ -19,10 +19,12 @@ import org.HdrHistogram.Histogram;
  * @param sched                OS scheduler changes seen on the scenario threads
  * @param measureStartEpochNanos start of the measured phase
  * @param measureEndEpochNanos   end of the measured phase
+ * @param threadCpuMillis      CPU time per JVM thread from the phase start to 20 ms before its end, largest first
  */
 public record SubjectResult(String subject, String description, PhaseRecorders recorders, List<WaitSample> worst,
                             Histogram hiccups, long overBudget, Map<String, Long> iterations,
-                            List<SchedChange> sched, long measureStartEpochNanos, long measureEndEpochNanos) {
+                            List<SchedChange> sched, long measureStartEpochNanos, long measureEndEpochNanos,
+                            Map<String, Double> threadCpuMillis) {
 
     /**
      * One of the worst waits.

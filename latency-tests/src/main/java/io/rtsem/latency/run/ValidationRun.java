@@ -135,6 +135,8 @@ public final class ValidationRun {
     private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups)
         throws IOException, InterruptedException {
         hiccups.take(); // drop what happened between phases
+        ThreadCpuSnapshot cpuBefore = ThreadCpuSnapshot.take();
+        ThreadCpuSnapshot cpuAfter = cpuBefore;
         PhaseRecorders warm = new PhaseRecorders();
         PhaseRecorders measured = new PhaseRecorders();
         ReleaseStamp stamp = new ReleaseStamp();
@@ -182,6 +184,9 @@ public final class ValidationRun {
                     watching = true;
                 }
                 sched.sample();
+                if (cpuAfter == cpuBefore && now >= stop - 20_000_000L) {
+                    cpuAfter = ThreadCpuSnapshot.take(); // while the scenario threads are still alive
+                }
                 if (now >= nextInterval || now >= stop) {
                     long end = Math.min(now, stop);
                     writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, end - measureStart);
@@ -230,7 +235,8 @@ public final class ValidationRun {
         worst.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
         return new SubjectResult(subject.name(), subject.describe(), measured,
             Attribution.episodes(worst, WORST_EPISODES), hiccups.take(), overBudget,
-            iterations, List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset);
+            iterations, List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset,
+            cpuAfter.since(cpuBefore, 8));
     }
 
     /** Waits for the loops to end; interrupts and unblocks the ones still waiting for permits. */

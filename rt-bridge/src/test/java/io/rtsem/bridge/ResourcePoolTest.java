@@ -207,21 +207,30 @@ class ResourcePoolTest
             final long bytes = Threads.call(RtContext.HARD, () ->
             {
                 pool.registerCurrentThread();
-                for (int i = 0; i < 20_000; i++) // warm-up: JIT, VarHandle linkage
+                for (int round = 0; round < 3; round++) // warm-up: JIT (normal calls, not only OSR), linkage
                 {
-                    pool.tryAllocate().close();
+                    for (int c = 0; c < 100; c++)
+                    {
+                        pairs(pool, 1_000);
+                    }
+                    Thread.sleep(100); // let the compiler finish what the calls queued
                 }
                 final long before = mx.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 100_000; i++)
-                {
-                    final Lease<String> a = pool.tryAllocate();
-                    final Lease<String> b = pool.tryAllocate();
-                    b.close();
-                    a.close();
-                }
+                pairs(pool, 100_000);
                 return mx.getCurrentThreadAllocatedBytes() - before;
             });
             assertEquals(0, bytes, "bytes allocated by 200,000 HARD tryAllocate+close pairs");
+        }
+    }
+
+    private static void pairs(final ResourcePool<String> pool, final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final Lease<String> a = pool.tryAllocate();
+            final Lease<String> b = pool.tryAllocate();
+            b.close();
+            a.close();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
+import net.openhft.affinity.Affinity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,6 +64,11 @@ public class BridgeWakeBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
+        // The layout a real deployment has: the HARD releaser alone on CPU 1, everything NON_RT (the waiter, the
+        // bridge's wake service) on CPU 0. Threads inherit their creator's affinity, so create them while this
+        // thread is on CPU 0, then move this thread to CPU 1. (Unpinned, a woken waiter may be queued behind the
+        // spinning releaser for a whole scheduler slice, ~1 ms, which is what an unpinned run shows at p99.)
+        Affinity.setAffinity(0);
         if (config.equals("juc"))
         {
             juc = new Semaphore(0);
@@ -107,6 +113,7 @@ public class BridgeWakeBenchmark
         }, "non-rt-waiter");
         waiter.setDaemon(true);
         waiter.start();
+        Affinity.setAffinity(1);
         if (bridge != null)
         {
             cpuStart = cpu(bridge.wakeServiceThread());

@@ -46,6 +46,9 @@ public final class Attribution {
             boolean overlaps = switch (e.kind()) {
                 // a compilation stops nobody; what matters is code of the measured path installed mid-wait
                 case COMPILATION -> e.endEpochNanos() >= from && e.endEpochNanos() <= to && onMeasuredPath(e.detail());
+                // a deoptimization stops the thread that hit it, nobody else
+                case DEOPTIMIZATION -> (e.thread() == null || e.thread().equals(w.thread()))
+                    && e.startEpochNanos() <= to && e.endEpochNanos() >= from;
                 default -> e.startEpochNanos() <= to && e.endEpochNanos() >= from;
             };
             if (overlaps && seen.add(kind(e) + e.detail())) {
@@ -172,7 +175,7 @@ public final class Attribution {
         if (kinds.contains("deoptimization")) {
             out.add("deoptimization: compiled code was thrown away mid-run, usually because a branch never taken "
                 + "during warm-up was taken. Lengthen 'warmup' so every path runs before measurement; "
-                + "-Xlog:deoptimization=debug names the branch.");
+                + "the jdk.Deoptimization events in run.jfr name the method, line and reason.");
         }
         if (kinds.contains("compilation")) {
             out.add("compilation: the JIT was still installing code during measurement. Lengthen 'warmup'.");

@@ -60,8 +60,14 @@ public final class JvmEventLog implements AutoCloseable {
      * @param startEpochNanos  start, nanoseconds since the epoch
      * @param endEpochNanos    end (equal to start for instantaneous events)
      * @param detail           human-readable detail (collector and cause, VM operation, method)
+     * @param thread           the Java thread it happened on (deoptimizations), or null for events
+     *                         that concern every thread
      */
-    public record JvmEvent(Kind kind, long startEpochNanos, long endEpochNanos, String detail) {
+    public record JvmEvent(Kind kind, long startEpochNanos, long endEpochNanos, String detail, String thread) {
+        /** An event that concerns every thread. */
+        public JvmEvent(Kind kind, long startEpochNanos, long endEpochNanos, String detail) {
+            this(kind, startEpochNanos, endEpochNanos, detail, null);
+        }
     }
 
     private final Recording recording;
@@ -170,7 +176,8 @@ public final class JvmEventLog implements AutoCloseable {
                 case "jdk.ExecuteVMOperation" -> vmOps.add(e);
                 case "jdk.Deoptimization" -> out.add(new JvmEvent(Kind.DEOPTIMIZATION, start, end,
                     method(e.getValue("method")) + " line " + e.getInt("lineNumber") + " (reason "
-                        + e.getString("reason") + ", action " + e.getString("action") + ")"));
+                        + e.getString("reason") + ", action " + e.getString("action") + ")",
+                    e.getThread() == null ? null : e.getThread().getJavaName()));
                 case "jdk.Compilation" -> out.add(new JvmEvent(Kind.COMPILATION, start, end,
                     method(e.getValue("method")) + " at tier " + e.getShort("compileLevel")
                         + (e.getBoolean("isOsr") ? " (OSR)" : "")));

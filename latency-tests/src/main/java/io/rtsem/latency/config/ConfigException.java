@@ -10,7 +10,9 @@ package io.rtsem.latency.config;
 public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The scenario file as the user named it. */
     private final String file;
+    /** The offending key path. */
     private final String key;
 
     /**

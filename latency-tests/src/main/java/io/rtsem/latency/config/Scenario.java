@@ -38,7 +38,10 @@ public record Scenario(String name, String description, String file, long warmup
         return s;
     }
 
-    /** @return the same scenario with other budgets (used by tests and {@code --budget-scale}). */
+    /**
+     * @param newBudgets budgets by context
+     * @return the same scenario with other budgets
+     */
     public Scenario withBudgets(Map<RtContext, Budget> newBudgets) {
         Map<RtContext, Budget> m = new java.util.EnumMap<>(RtContext.class);
         m.putAll(newBudgets);

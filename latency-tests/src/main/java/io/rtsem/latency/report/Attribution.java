@@ -151,7 +151,10 @@ public final class Attribution {
         };
     }
 
-    /** @return true if the cause means the JVM itself stopped or slowed the thread. */
+    /**
+     * @param c a cause
+     * @return true if the cause means the JVM itself stopped or slowed the thread
+     */
     public static boolean jvmStop(Cause c) {
         return c.kind().equals("gc") || c.kind().equals("safepoint") || c.kind().equals("deoptimization");
     }

@@ -21,7 +21,10 @@ public final class ConsoleTable {
     private ConsoleTable() {
     }
 
-    /** @return the summary text, lines ending in {@code \n}. */
+    /**
+     * @param report the judged run
+     * @return the summary text, lines ending in {@code \n}
+     */
     public static String render(RunReport report) {
         RunResult run = report.run();
         StringBuilder sb = new StringBuilder(4096);

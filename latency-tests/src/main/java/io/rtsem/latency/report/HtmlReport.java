@@ -34,7 +34,10 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** @return the whole HTML document. */
+    /**
+     * @param report the judged run
+     * @return the whole HTML document
+     */
     public static String render(RunReport report) {
         RunResult run = report.run();
         List<Series> series = new ArrayList<>();

@@ -23,7 +23,10 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
     /** The JSON / table names, in order. */
     public static final String[] NAMES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
 
-    /** @return the percentiles of a nanosecond histogram, in microseconds (all 0 when empty). */
+    /**
+     * @param h a histogram of nanoseconds
+     * @return its percentiles in microseconds (all 0 when empty)
+     */
     public static Percentiles of(Histogram h) {
         if (h.getTotalCount() == 0) {
             return new Percentiles(0, 0, 0, 0, 0, 0, 0, 0);
@@ -36,7 +39,10 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
         return h.getValueAtPercentile(p) / 1e3;
     }
 
-    /** @return the value of one of {@link #NAMES}. */
+    /**
+     * @param name one of {@link #NAMES}
+     * @return its value, microseconds
+     */
     public double get(String name) {
         return switch (name) {
             case "p50" -> p50;

@@ -151,12 +151,20 @@ public final class RunReport {
         return floor;
     }
 
-    /** @return the percentiles of one subject, context and metric. */
+    /**
+     * @param subject {@code rtsem} or {@code peer}
+     * @param context a waiting context of the scenario
+     * @param metric  the metric
+     * @return the percentiles
+     */
     public Percentiles percentiles(String subject, RtContext context, Metric metric) {
         return subjects.get(subject).get(context).get(metric);
     }
 
-    /** @return the causes found for each of a subject's worst waits (same order as {@link SubjectResult#worst()}). */
+    /**
+     * @param subject {@code rtsem} or {@code peer}
+     * @return the causes found for each of the subject's worst waits (same order as {@link SubjectResult#worst()})
+     */
     public List<List<Cause>> causes(String subject) {
         return causes.get(subject);
     }

@@ -14,7 +14,11 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
     private final Semaphore semaphore;
     private final String description;
 
-    /** Creates the semaphore. NON_RT; allocates. */
+    /**
+     * Creates the semaphore. NON_RT; allocates.
+     *
+     * @param spec the scenario's semaphore options (only the initial permits apply)
+     */
     public JucPeerUnderTest(SemaphoreSpec spec) {
         this.semaphore = new Semaphore(spec.permits(), false);
         this.description = "java.util.concurrent.Semaphore(permits=" + spec.permits() + ", fair=false)";

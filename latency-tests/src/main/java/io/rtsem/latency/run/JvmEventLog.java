@@ -64,7 +64,14 @@ public final class JvmEventLog implements AutoCloseable {
      *                         that concern every thread
      */
     public record JvmEvent(Kind kind, long startEpochNanos, long endEpochNanos, String detail, String thread) {
-        /** An event that concerns every thread. */
+        /**
+         * An event that concerns every thread.
+         *
+         * @param kind            what it was
+         * @param startEpochNanos start, nanoseconds since the epoch
+         * @param endEpochNanos   end
+         * @param detail          human-readable detail
+         */
         public JvmEvent(Kind kind, long startEpochNanos, long endEpochNanos, String detail) {
             this(kind, startEpochNanos, endEpochNanos, detail, null);
         }

@@ -88,6 +88,9 @@ public final class OverBudgetLog {
     /**
      * Logs a wait if it is over the threshold. Owner thread only, any context; allocation-free,
      * branch-free on the value: the slot is always written and the head advances by 0 or 1.
+     *
+     * @param waitNanos     the corrected wait (0 during warm-up, so never logged then)
+     * @param startNanoTime its intended start
      */
     public void offer(long waitNanos, long startNanoTime) {
         long h = head; // plain read: only this thread writes head

@@ -10,10 +10,15 @@ public interface PermitGate {
     /**
      * Takes {@code permits}, waiting the way the calling thread's context waits.
      *
+     * @param permits how many
      * @throws InterruptedException when the harness stops the run
      */
     void acquire(int permits) throws InterruptedException;
 
-    /** Gives back {@code permits}. */
+    /**
+     * Gives back {@code permits}.
+     *
+     * @param permits how many
+     */
     void release(int permits);
 }

@@ -45,6 +45,8 @@ public final class PhaseRecorders {
     }
 
     /**
+     * @param context the context
+     * @param metric  the metric
      * @return the slot index of a context and metric, for {@link #record}. Pure function.
      */
     public static int slot(RtContext context, Metric metric) {
@@ -77,12 +79,20 @@ public final class PhaseRecorders {
         return h;
     }
 
-    /** @return the accumulated histogram of a slot (not a copy). NON_RT, after the run. */
+    /**
+     * @param context the context
+     * @param metric  the metric
+     * @return the accumulated histogram of a slot (not a copy). NON_RT, after the run.
+     */
     public Histogram total(RtContext context, Metric metric) {
         return totals[slot(context, metric)];
     }
 
-    /** @return the largest value sampled so far in a slot, nanoseconds. */
+    /**
+     * @param context the context
+     * @param metric  the metric
+     * @return the largest value sampled so far in a slot, nanoseconds
+     */
     public long maxSoFar(RtContext context, Metric metric) {
         return intervalMax[slot(context, metric)];
     }

@@ -41,7 +41,11 @@ public final class ReleaseStamp extends ReleaseStampRhsPadding {
         }
     }
 
-    /** Stores the time of a release about to happen. Any context; allocation-free. */
+    /**
+     * Stores the time of a release about to happen. Any context; allocation-free.
+     *
+     * @param releaseNanoTime {@code System.nanoTime()} just before the release
+     */
     public void setRelease(long releaseNanoTime) {
         NANO_TIME.setRelease(this, releaseNanoTime);
     }

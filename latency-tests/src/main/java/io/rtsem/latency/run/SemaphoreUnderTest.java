@@ -17,12 +17,17 @@ public interface SemaphoreUnderTest extends AutoCloseable {
     /**
      * The gate a scenario thread uses. Called on a harness thread before the scenario threads
      * start (NON_RT); may allocate.
+     *
+     * @param thread the scenario thread
+     * @return its gate
      */
     PermitGate gateFor(ThreadSpec thread);
 
     /**
      * Releases permits so that threads still blocked in {@code acquire} after the run's end can
      * leave. Harness thread (NON_RT), only after the measured phase; ignores a full semaphore.
+     *
+     * @param permits how many permits to release at most
      */
     void unblock(int permits);
 

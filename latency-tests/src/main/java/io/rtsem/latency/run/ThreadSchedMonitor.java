@@ -41,7 +41,12 @@ public final class ThreadSchedMonitor {
         this.epochOffsetNanos = epochOffsetNanos;
     }
 
-    /** Adds a thread to watch (its Linux tid); ignored when the tid is unknown. */
+    /**
+     * Adds a thread to watch; ignored when the tid is unknown.
+     *
+     * @param name scenario thread name
+     * @param tid  its Linux thread id, or -1
+     */
     public void watch(String name, long tid) {
         if (tid <= 0) {
             return;

@@ -338,7 +338,10 @@ public final class ValidationRun {
         return String.format(Locale.ROOT, "%.1fus", nanos / 1000.0);
     }
 
-    /** @return a CPU as written in scenario files: a number, {@code any} or {@code none}. */
+    /**
+     * @param cpu a CPU number, {@code RtThread.ANY_CPU} or {@code RtThread.NO_PIN}
+     * @return the CPU as written in scenario files: a number, {@code any} or {@code none}
+     */
     public static String cpuName(int cpu) {
         return cpu == RtThread.ANY_CPU ? "any" : cpu == RtThread.NO_PIN ? "none" : Integer.toString(cpu);
     }

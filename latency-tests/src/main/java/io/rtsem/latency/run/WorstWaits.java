@@ -53,22 +53,34 @@ public final class WorstWaits {
         return waitNanos.length;
     }
 
-    /** @return the i-th kept wait (unordered), or -1 where empty. */
+    /**
+     * @param i index, {@code 0..capacity-1}
+     * @return the i-th kept wait (unordered), or -1 where empty
+     */
     public long waitNanos(int i) {
         return waitNanos[i];
     }
 
-    /** @return the intended start of the i-th kept wait ({@code nanoTime}). */
+    /**
+     * @param i index, {@code 0..capacity-1}
+     * @return the intended start of the i-th kept wait ({@code nanoTime})
+     */
     public long startNanoTime(int i) {
         return startNanoTime[i];
     }
 
-    /** @return the acquisition time of the i-th kept wait ({@code nanoTime}). */
+    /**
+     * @param i index, {@code 0..capacity-1}
+     * @return the acquisition time of the i-th kept wait ({@code nanoTime})
+     */
     public long endNanoTime(int i) {
         return endNanoTime[i];
     }
 
-    /** @return the raw service time of the i-th kept wait. */
+    /**
+     * @param i index, {@code 0..capacity-1}
+     * @return the raw service time of the i-th kept wait
+     */
     public long serviceNanos(int i) {
         return serviceNanos[i];
     }

@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
+import net.openhft.affinity.Affinity;
 
 /**
  * Runs one scenario: the scenario on rtsem, then the same scenario on
@@ -82,6 +84,8 @@ public final class ValidationRun {
         if (jvm.jfrProblem() != null) {
             notes.add(jvm.jfrProblem());
         }
+        BitSet harnessAffinity = Affinity.getAffinity();
+        confineToHousekeepingCpus();
         try (HiccupMeter hiccups = new HiccupMeter()) {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             SubjectResult rtsem;
@@ -108,8 +112,40 @@ public final class ValidationRun {
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
                 Runtime.getRuntime().availableProcessors(), List.copyOf(notes));
         } finally {
+            Affinity.setAffinity(harnessAffinity);
             jvm.close();
         }
+    }
+
+    /**
+     * Keeps everything that is not a pinned real-time thread off the pinned real-time CPUs, as {@code isolcpus} or a
+     * cpuset would in production: the harness thread moves to the remaining CPUs, and every thread it creates from
+     * then on (unpinned scenario threads, the hiccup meter, the bridge's wake service) inherits that mask. Without
+     * it, an unpinned thread the scheduler puts on a HARD thread's CPU preempts the HARD thread (milliseconds, while
+     * it may hold the permit), and a NON_RT thread woken there waits a whole scheduler slice behind the spinner.
+     * Pinned threads set their own affinity. Applies to rtsem and the peer alike; said in the report's notes.
+     */
+    private void confineToHousekeepingCpus() {
+        BitSet reserved = new BitSet();
+        for (ThreadSpec t : scenario.threads()) {
+            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
+                reserved.set(t.cpu());
+            }
+        }
+        BitSet housekeeping = (BitSet) Affinity.getAffinity().clone();
+        housekeeping.andNot(reserved);
+        if (reserved.isEmpty()) {
+            return;
+        }
+        if (housekeeping.isEmpty()) {
+            notes.add("every CPU is held by a pinned real-time thread (" + reserved + "): unpinned threads, the "
+                + "harness and the wake service share them, and preempt them");
+            return;
+        }
+        Affinity.setAffinity(housekeeping);
+        notes.add("unpinned threads (scenario threads with cpu: none, the harness, the hiccup meter, the bridge's "
+            + "wake service) ran on CPUs " + housekeeping + ", leaving " + reserved + " to the pinned real-time "
+            + "threads, as isolcpus would");
     }
 
     /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */

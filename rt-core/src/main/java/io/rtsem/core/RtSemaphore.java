@@ -50,6 +50,9 @@ public final class RtSemaphore extends StateWordRhsPadding
     /** Waiters check the clock and their interrupt flag once every this many cheap spins (G9). */
     static final int CLOCK_CHECK_MASK = 63;
 
+    /** The longest nap of a parked waiter that is starving (G8): everybody waits for it, so it polls. */
+    static final long STARVING_NAP_NANOS = 20_000L;
+
     /** {@link #await} time modes: no deadline, {@code time} is a relative timeout, {@code time} is a deadline. */
     private static final int UNTIMED = 0;
     private static final int RELATIVE = 1;
@@ -716,7 +719,9 @@ public final class RtSemaphore extends StateWordRhsPadding
                         }
                         continue;
                     }
-                    long parkNanos = parkFallbackNanos;
+                    // A starving waiter holds everybody back, HARD included (G8): it naps briefly instead of waiting
+                    // for a wake-up that, after a HARD release, only comes from the wake service or the fallback.
+                    long parkNanos = starving ? Math.min(parkFallbackNanos, STARVING_NAP_NANOS) : parkFallbackNanos;
                     if (timed)
                     {
                         parkNanos = Math.min(parkNanos, deadline - now);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./rtsem}: the command line of rtsem's latency validation (picocli). Subcommands:
- * {@link ValidateCommand validate} and {@link ListConfigsCommand list-configs}.
+ * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs} and {@link BenchCommand bench}.
  *
  * <p>Exit codes: 0 every budget met; 1 a budget missed; 2 usage, configuration or environment
  * error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rtsem", mixinStandardHelpOptions = true, version = "rtsem latency validation 0.1.0",
     description = "Latency-budget validation of rtsem's RtSemaphore against the machine's floor and "
         + "java.util.concurrent.Semaphore, measured in the same run on the same CPUs.",
-    subcommands = {ValidateCommand.class, ListConfigsCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ValidateCommand.class, ListConfigsCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed, 2 usage or config error, 3 the run failed.",
         "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
             + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (anywhere on the line)."})
@@ -36,7 +37,9 @@ public final class RtsemCommand implements Runnable {
 
     /** @return a command line ready to execute, with rtsem's exit-code conventions. */
     public static CommandLine commandLine() {
-        return new CommandLine(new RtsemCommand());
+        CommandLine commandLine = new CommandLine(new RtsemCommand());
+        BenchCommand.configure(commandLine);
+        return commandLine;
     }
 
     /**

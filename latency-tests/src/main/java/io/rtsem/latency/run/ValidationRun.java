@@ -85,6 +85,7 @@ public final class ValidationRun {
             notes.add(jvm.jfrProblem());
         }
         BitSet harnessAffinity = Affinity.getAffinity();
+        int cpuCount = Runtime.getRuntime().availableProcessors();
         confineToHousekeepingCpus();
         try (HiccupMeter hiccups = new HiccupMeter()) {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
@@ -96,7 +97,9 @@ public final class ValidationRun {
             try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
                 peer = runSubject(s, hiccups);
             }
-            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over
+            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over; the
+            // harness gets its whole mask back first (availableProcessors() follows the calling thread's mask)
+            Affinity.setAffinity(harnessAffinity);
             int[] cpus = floorCpus();
             status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
             hiccups.take();
@@ -110,7 +113,7 @@ public final class ValidationRun {
             }
             return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, rtsem, peer, events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
-                Runtime.getRuntime().availableProcessors(), List.copyOf(notes));
+                cpuCount, List.copyOf(notes));
         } finally {
             Affinity.setAffinity(harnessAffinity);
             jvm.close();

@@ -50,7 +50,10 @@ public final class RtSemaphore extends StateWordRhsPadding
     /** Waiters check the clock and their interrupt flag once every this many cheap spins (G9). */
     static final int CLOCK_CHECK_MASK = 63;
 
-    /** The longest nap of a parked waiter that is starving (G8): everybody waits for it, so it polls. */
+    /**
+     * The first nap of a parked starving waiter when no wake service is attached (G8): everybody waits for it, so it
+     * polls, doubling the nap each time nothing came, up to the park fallback.
+     */
     static final long STARVING_NAP_NANOS = 20_000L;
 
     /** {@link #await} time modes: no deadline, {@code time} is a relative timeout, {@code time} is a deadline. */
@@ -648,7 +651,13 @@ public final class RtSemaphore extends StateWordRhsPadding
     private boolean await(final int permits, final long time, final int mode, final boolean interruptible)
         throws InterruptedException
     {
-        final RtContext context = RtContext.current();
+        return await(RtContext.current(), permits, time, mode, interruptible);
+    }
+
+    /** {@link #await(int, long, int, boolean)} as a caller of {@code context} waits (class-init priming uses it). */
+    private boolean await(final RtContext context, final int permits, final long time, final int mode,
+        final boolean interruptible) throws InterruptedException
+    {
         final WaitStrategy strategy = strategies[context.ordinal()];
         final int cell = cell(context);
         final boolean timed = mode != UNTIMED;
@@ -657,6 +666,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         long starveAt = now + maxBypassNanos;
         long deadline = mode == RELATIVE ? now + time : time;
         boolean starving = false;
+        long starvingNap = STARVING_NAP_NANOS;
         boolean registered = false;
         boolean told = false;
         boolean acquired = false;
@@ -701,12 +711,8 @@ public final class RtSemaphore extends StateWordRhsPadding
                     {
                         // G4: the node is queued BEFORE this registration, and the registration comes BEFORE we
                         // park; a release after it sees parked > 0, a release before it is in the value we re-read.
-                        final long prev = (long)STATE.getAndAdd(this, PARKED_ONE);
+                        registerParked();
                         registered = true;
-                        if (parked(prev) == MAX_PARKED)
-                        {
-                            throw new IllegalStateException("more than " + MAX_PARKED + " parked waiters on " + this);
-                        }
                         node.starving = starving;
                         if (!told)
                         {
@@ -719,9 +725,16 @@ public final class RtSemaphore extends StateWordRhsPadding
                         }
                         continue;
                     }
-                    // A starving waiter holds everybody back, HARD included (G8): it naps briefly instead of waiting
-                    // for a wake-up that, after a HARD release, only comes from the wake service or the fallback.
-                    long parkNanos = starving ? Math.min(parkFallbackNanos, STARVING_NAP_NANOS) : parkFallbackNanos;
+                    // A starving waiter holds everybody back, HARD included (G8). With a wake service attached it
+                    // parks like any waiter: the service unparks it after a HARD release. Without one, a HARD
+                    // release would reach it only at the fallback, so it naps, 20 us first, doubling each time a nap
+                    // brought nothing, up to the fallback: prompt while permits flow, no CPU burnt while none come.
+                    long parkNanos = parkFallbackNanos;
+                    if (starving && deferredWaker == null)
+                    {
+                        parkNanos = Math.min(parkNanos, starvingNap);
+                        starvingNap = Math.min(starvingNap << 1, parkFallbackNanos);
+                    }
                     if (timed)
                     {
                         parkNanos = Math.min(parkNanos, deadline - now);
@@ -802,6 +815,30 @@ public final class RtSemaphore extends StateWordRhsPadding
         }
     }
 
+    /**
+     * Registers the caller for a wake-up ({@code parked += 1}, G4). A CAS rather than an add, so that a full
+     * {@code parked} field is refused before it could carry into the {@code starving} bits.
+     *
+     * @throws IllegalStateException if {@link #MAX_PARKED} waiters are registered already (nothing changed then).
+     */
+    private void registerParked()
+    {
+        long s = (long)STATE.getVolatile(this);
+        while (true)
+        {
+            if (parked(s) == MAX_PARKED)
+            {
+                throw new IllegalStateException("more than " + MAX_PARKED + " parked waiters on " + this);
+            }
+            final long witness = (long)STATE.compareAndExchange(this, s, s + PARKED_ONE);
+            if (witness == s)
+            {
+                return;
+            }
+            s = witness;
+        }
+    }
+
     /** Registers the caller as starving (G8); {@code false} if the starving count is saturated. */
     private boolean registerStarving()
     {
@@ -835,7 +872,9 @@ public final class RtSemaphore extends StateWordRhsPadding
      * <p>Why: the first execution of a VarHandle call site links it, and linking allocates. A HARD waiter that takes
      * a rare branch for the first time (becoming starving, leaving on a deadline, finding parked waiters) would
      * otherwise allocate mid-run, after the JIT has thrown the compiled loop away for the uncommon trap. Priming here
-     * keeps the HARD paths allocation-free from the first operation on.
+     * keeps the HARD paths allocation-free from the first operation on (FirstUseAllocationTest), but for HotSpot's
+     * own one-off: the first C2 compilation of a method of this class resolves its string constants on the thread
+     * that requested it (~1 KB once per JVM; ARCHITECTURE A1: warm up before going live).
      */
     private static void primeRarePaths()
     {
@@ -849,6 +888,29 @@ public final class RtSemaphore extends StateWordRhsPadding
         sem.drainPermits();
         sem.tryTake(1);
         sem.wakeParkedWaiters();
+        sem.availablePermits();
+        sem.parkedWaiters();
+        sem.hasPendingWake();
+        for (final RtContext context : RtContext.values())
+        {
+            sem.waiters(context);
+        }
+        // The HARD wait loop, on this thread whatever its own context (no thread-local is touched): a wait that
+        // succeeds at once, one that spins to its deadline, and one that turns starving first (G8) and then times
+        // out. Bounded: the longest deadline is 50 us away.
+        final RtSemaphore hard = new RtSemaphore(builder().maxBypass(1, TimeUnit.NANOSECONDS));
+        try
+        {
+            hard.release(1);
+            // Uninterruptible: an interrupt of the class-initialising thread is kept for its owner, not consumed here.
+            hard.await(RtContext.HARD, 1, 0L, UNTIMED, false);
+            hard.await(RtContext.HARD, 1, System.nanoTime(), ABSOLUTE, false);
+            hard.await(RtContext.HARD, 1, TimeUnit.MICROSECONDS.toNanos(50), RELATIVE, false);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError("uninterruptible wait threw", ex);
+        }
     }
 
     /** A registered (parked) waiter, as the wake walk sees it. */

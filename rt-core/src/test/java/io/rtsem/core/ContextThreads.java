@@ -63,4 +63,17 @@ final class ContextThreads
             Thread.yield();
         }
     }
+
+    /** The calling thread's voluntary context switches so far (each park that really sleeps is one), from /proc. */
+    static long voluntarySwitches() throws java.io.IOException
+    {
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status")))
+        {
+            if (line.startsWith("voluntary_ctxt_switches:"))
+            {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new java.io.IOException("no voluntary_ctxt_switches in /proc/thread-self/status");
+    }
 }

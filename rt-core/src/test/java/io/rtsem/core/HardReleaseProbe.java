@@ -153,12 +153,12 @@ public final class HardReleaseProbe
         throws IOException, InterruptedException
     {
         final String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-        voluntarySwitches(); // load and link the measuring code first: class loading takes locks (futex)
-        final long before = voluntarySwitches();
+        ContextThreads.voluntarySwitches(); // load and link the measuring code first: class loading takes locks (futex)
+        final long before = ContextThreads.voluntarySwitches();
         mark("/rtsem-window-begin");
         final long operations = loop(sem, nanos);
         mark("/rtsem-window-end");
-        final long after = voluntarySwitches();
+        final long after = ContextThreads.voluntarySwitches();
         return "WINDOW " + name + " " + tid + " " + operations + " " + before + " " + after;
     }
 
@@ -171,18 +171,5 @@ public final class HardReleaseProbe
         {
             throw new IllegalStateException(path + " must not exist");
         }
-    }
-
-    /** This thread's voluntary context switches, from /proc/thread-self/status. */
-    private static long voluntarySwitches() throws IOException
-    {
-        for (final String line : Files.readAllLines(Path.of("/proc/thread-self/status")))
-        {
-            if (line.startsWith("voluntary_ctxt_switches:"))
-            {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new IOException("no voluntary_ctxt_switches in /proc/thread-self/status");
     }
 }

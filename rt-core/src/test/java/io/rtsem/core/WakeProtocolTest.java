@@ -194,4 +194,41 @@ class WakeProtocolTest
         assertTrue(sem.tryAcquire() || sem.availablePermits() == 0, "no starving registration left behind: " + sem);
         assertFalse(sem.toString().contains("starving=1"), sem.toString());
     }
+
+    /**
+     * G8's price is paid only while it buys something: a starving parked waiter that no permit reaches sleeps about
+     * one park fallback at a time, with a wake service attached (which unparks it after a HARD release) and without
+     * one (its 20 us polling nap doubles while nothing comes). Counted in voluntary context switches (one per nap
+     * that sleeps), not in time: a 20 us nap for 400 ms would be thousands.
+     */
+    @Test
+    void starvingWaiterThatNothingReachesDoesNotPoll() throws Exception // G8
+    {
+        for (final boolean withWaker : new boolean[] {true, false})
+        {
+            final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.MILLISECONDS).build();
+            final AtomicInteger told = new AtomicInteger();
+            if (withWaker)
+            {
+                sem.setDeferredWaker(s -> told.incrementAndGet());
+            }
+            final long waitMillis = 400;
+            final ContextThreads.Running<long[]> waiter = ContextThreads.start(RtContext.NON_RT, () ->
+            {
+                ContextThreads.voluntarySwitches();
+                final long before = ContextThreads.voluntarySwitches();
+                final boolean got = sem.tryAcquire(1, waitMillis, TimeUnit.MILLISECONDS);
+                return new long[] {got ? 1 : 0, ContextThreads.voluntarySwitches() - before};
+            });
+            awaitTrue("the waiter turned starving", () -> sem.toString().contains("starving=1"));
+            final long[] result = waiter.get();
+            assertEquals(0L, result[0], "nothing was released, so the waiter timed out");
+            // About waitMillis naps of 1 ms; a 20 us poll would be over 5000 (and 20 us + 50 us timer slack, ~5700).
+            assertTrue(result[1] <= 2 * waitMillis, (withWaker ? "with" : "without") + " a wake service, the " +
+                "starving waiter slept " + result[1] + " times in " + waitMillis + " ms");
+            assertEquals(withWaker ? 1 : 0, told.get(), "the waker was told once");
+            assertEquals(0, sem.parkedWaiters());
+            assertFalse(sem.toString().contains("starving=1"), sem.toString());
+        }
+    }
 }

@@ -63,6 +63,12 @@ class ScenarioLoaderTest {
         assertEquals(1_000_000L, sc.threads().get(0).periodNanos());
         assertEquals(5_000L, sc.threads().get(0).holdNanos());
         assertEquals(100_000L, sc.budgets().get(RtContext.HARD).p999Nanos());
+        assertEquals(1_000_000L, sc.semaphore().maxBypassNanos(), "rtsem's default starvation bound");
+        assertEquals(1_000_000L, sc.semaphore().parkFallbackNanos(), "rtsem's default park fallback");
+        Scenario tuned = loader.parse("configs/x.yaml", VALID.replace("max-permits: 2 }",
+            "max-permits: 2, max-bypass: 20ms, park-fallback: 250us }"));
+        assertEquals(20_000_000L, tuned.semaphore().maxBypassNanos());
+        assertEquals(250_000L, tuned.semaphore().parkFallbackNanos());
     }
 
     @Test
@@ -95,6 +101,11 @@ class ScenarioLoaderTest {
         assertEquals("semaphore.strategies.HARD", reject(VALID.replace("max-permits: 2 }",
             "max-permits: 2, strategies: { HARD: park } }")).key(), "HARD waiters may only spin");
         assertEquals("budgets.SOFT", reject(VALID + "  SOFT: { p50: 1 }\n").key(), "nobody waits in SOFT");
+        ConfigException bypass = reject(VALID.replace("max-permits: 2 }", "max-permits: 2, max-bypass: 0ms }"));
+        assertEquals("semaphore.max-bypass", bypass.key());
+        assertTrue(bypass.getMessage().contains("between 1us and 60s"), bypass.getMessage());
+        assertEquals("semaphore.park-fallback", reject(VALID.replace("max-permits: 2 }",
+            "max-permits: 2, park-fallback: 5 }")).key(), "a duration needs its unit");
     }
 
     @Test

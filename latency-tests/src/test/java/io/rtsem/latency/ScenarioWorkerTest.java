@@ -32,7 +32,8 @@ class ScenarioWorkerTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ThreadSpec spec = new ThreadSpec("alloc-check", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1,
             1_000L, true, 0);
-        try (RtsemUnderTest subject = new RtsemUnderTest(new SemaphoreSpec(1, 1, false, Map.of()), false)) {
+        try (RtsemUnderTest subject = new RtsemUnderTest(new SemaphoreSpec(1, 1, false, Map.of(),
+            SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS, SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS), false)) {
             PhaseRecorders warm = new PhaseRecorders();
             PhaseRecorders measured = new PhaseRecorders();
             long start = System.nanoTime() + 20 * MS;

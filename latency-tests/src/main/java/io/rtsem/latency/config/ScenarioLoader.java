@@ -142,9 +142,11 @@ public final class ScenarioLoader {
 
         SemaphoreSpec semaphore(JsonNode node) throws ConfigException {
             if (node == null) {
-                return new SemaphoreSpec(1, 1, false, Map.of());
+                return new SemaphoreSpec(1, 1, false, Map.of(), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                    SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
             }
-            ObjectNode m = mapping(node, "semaphore", set("permits", "max-permits", "binary", "strategies"));
+            ObjectNode m = mapping(node, "semaphore", set("permits", "max-permits", "binary", "strategies",
+                "max-bypass", "park-fallback"));
             boolean binary = optBool(m, "binary", "semaphore.binary", false);
             int permits = optInt(m, "permits", "semaphore.permits", binary ? 1 : 1, 0, 1_000_000);
             int maxPermits = optInt(m, "max-permits", "semaphore.max-permits", binary ? 1 : Math.max(permits, 1),
@@ -178,7 +180,11 @@ public final class ScenarioLoader {
                     strategies.put(ctx, alias);
                 }
             }
-            return new SemaphoreSpec(permits, maxPermits, binary, Map.copyOf(strategies));
+            long maxBypass = duration(m, "max-bypass", "semaphore.max-bypass", SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                1_000L, 60_000_000_000L);
+            long parkFallback = duration(m, "park-fallback", "semaphore.park-fallback",
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS, 1_000L, 1_000_000_000L);
+            return new SemaphoreSpec(permits, maxPermits, binary, Map.copyOf(strategies), maxBypass, parkFallback);
         }
 
         List<ThreadSpec> threads(JsonNode node, SemaphoreSpec sem, long durationNanos) throws ConfigException {

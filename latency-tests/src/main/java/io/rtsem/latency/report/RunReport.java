@@ -213,6 +213,8 @@ public final class RunReport {
         Map<String, String> strategies = new LinkedHashMap<>();
         sc.semaphore().strategies().forEach((k, v) -> strategies.put(k.name(), v));
         sem.put("strategies", strategies);
+        sem.put("maxBypassUs", sc.semaphore().maxBypassNanos() / 1e3);
+        sem.put("parkFallbackUs", sc.semaphore().parkFallbackNanos() / 1e3);
         scenario.put("semaphore", sem);
         List<Object> threads = new ArrayList<>();
         for (ThreadSpec t : sc.threads()) {

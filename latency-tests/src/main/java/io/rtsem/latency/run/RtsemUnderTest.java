@@ -7,6 +7,7 @@ import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.SemaphoreSpec;
 import io.rtsem.latency.config.ThreadSpec;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The subject of a run: one {@link RtSemaphore} built from the scenario's semaphore options.
@@ -29,7 +30,9 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
      * @param withBridge attach a {@link SemaphoreBridge} (the scenario has NON_RT threads)
      */
     public RtsemUnderTest(SemaphoreSpec spec, boolean withBridge) {
-        RtSemaphore.Builder b = RtSemaphore.builder().permits(spec.permits()).maxPermits(spec.maxPermits());
+        RtSemaphore.Builder b = RtSemaphore.builder().permits(spec.permits()).maxPermits(spec.maxPermits())
+            .maxBypass(spec.maxBypassNanos(), TimeUnit.NANOSECONDS)
+            .parkFallback(spec.parkFallbackNanos(), TimeUnit.NANOSECONDS);
         if (spec.binary()) {
             b = b.binary();
         }
@@ -40,7 +43,8 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
         this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
         this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
             + (spec.binary() ? ", binary" : "") + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
-            + ")" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+            + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
+            + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
     }
 
     /** Detaches the bridge (stops its threads). NON_RT; blocks until they stopped. */

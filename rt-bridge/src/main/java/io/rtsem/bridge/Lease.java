@@ -40,7 +40,9 @@ public final class Lease<R> implements AutoCloseable
     private final R resource;
     /**
      * {@code generation << 1 | held}. Allocation writes owner, since and context, then publishes the stamp with a
-     * volatile CAS; readers that see {@code held} through a volatile read of the stamp also see those fields.
+     * volatile store; readers that see {@code held} through a volatile read of the stamp also see those fields.
+     * The stamp only grows: allocation sets the held bit, free and reclaim add one (next generation, free). The
+     * bookkeeping records carry it, so that the bookkeeper can order records of different threads per slot.
      */
     private volatile long stamp;
     private volatile Thread owner;
@@ -144,15 +146,20 @@ public final class Lease<R> implements AutoCloseable
         return STAMP.compareAndSet(this, expected, next);
     }
 
-    /** Marks the lease held; called by the thread that won the slot's bit, before it returns the lease. */
-    void hold(final Thread newOwner, final RtContext ctx, final long now)
+    /**
+     * Marks the lease held; called by the thread that won the slot's bit, before it returns the lease.
+     *
+     * @return the new stamp (the generation of this allocation, held bit set), for the bookkeeping record.
+     */
+    long hold(final Thread newOwner, final RtContext ctx, final long now)
     {
         owner = newOwner;
         sinceNanos = now;
         context = ctx;
-        final long s = stamp;
+        final long s = stamp | 1L;
         // Volatile store after the fields: a reader seeing 'held' sees this owner, time and context.
-        stamp = (s | 1L);
+        stamp = s;
+        return s;
     }
 
     void checkHeldByCaller(final long s, final String call)

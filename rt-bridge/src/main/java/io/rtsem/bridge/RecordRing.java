@@ -48,6 +48,7 @@ final class RecordRing
     final Thread producer;
     private final int mask;
     private final long[] nanos;
+    private final long[] stamps;
     private final int[] slots;
     private final byte[] kinds;
     private final byte[] contexts;
@@ -68,13 +69,19 @@ final class RecordRing
         this.producer = producer;
         this.mask = capacity - 1;
         this.nanos = new long[capacity];
+        this.stamps = new long[capacity];
         this.slots = new int[capacity];
         this.kinds = new byte[capacity];
         this.contexts = new byte[capacity];
     }
 
-    /** Producer only. Wait-free; no allocation, no system call. {@code false} if full (counted as dropped). */
-    boolean offer(final byte kind, final int slot, final RtContext context, final long timeNanos)
+    /**
+     * Producer only. Wait-free; no allocation, no system call. {@code false} if full (counted as dropped).
+     *
+     * @param stamp the lease's stamp after the transition this record reports (see {@link Lease}): it grows with
+     *              every transition of the slot, so the consumer can order records of different rings.
+     */
+    boolean offer(final byte kind, final int slot, final long stamp, final RtContext context, final long timeNanos)
     {
         final int index = kind * CONTEXTS - CONTEXTS + context.ordinal();
         counts.lazySet(index, counts.get(index) + 1);
@@ -90,6 +97,7 @@ final class RecordRing
         }
         final int i = (int)(h & mask);
         nanos[i] = timeNanos;
+        stamps[i] = stamp;
         slots[i] = slot;
         kinds[i] = kind;
         contexts[i] = (byte)context.ordinal();
@@ -106,7 +114,7 @@ final class RecordRing
         for (long n = t; n < h; n++)
         {
             final int i = (int)(n & mask);
-            sink.record(this, kinds[i], slots[i], contexts[i], nanos[i]);
+            sink.record(this, kinds[i], slots[i], stamps[i], contexts[i], nanos[i]);
         }
         if (h != t)
         {
@@ -133,7 +141,7 @@ final class RecordRing
     /** Receives drained records. */
     interface Sink
     {
-        void record(RecordRing ring, byte kind, int slot, int context, long timeNanos);
+        void record(RecordRing ring, byte kind, int slot, long stamp, int context, long timeNanos);
     }
 
     /**
@@ -143,9 +151,9 @@ final class RecordRing
     private static void prime()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
-        ring.offer(ALLOCATE, 0, RtContext.NON_RT, 0L);
-        ring.offer(FREE, 0, RtContext.NON_RT, 0L); // full: the drop path
-        ring.drain((r, kind, slot, context, timeNanos) -> { });
+        ring.offer(ALLOCATE, 0, 1L, RtContext.NON_RT, 0L);
+        ring.offer(FREE, 0, 2L, RtContext.NON_RT, 0L); // full: the drop path
+        ring.drain((r, kind, slot, stamp, context, timeNanos) -> { });
         ring.dropped();
         ring.isEmpty();
     }

@@ -31,10 +31,13 @@ import io.rtsem.core.RtSemaphore;
  *   taken). Free clears the lease, sets the bit, then releases the permit. {@link #available()} is the semaphore's
  *   count: exact, never above {@link #size()}.</li>
  *   <li>One {@link Lease} per resource, created up front and reused: no allocation per lease.</li>
- *   <li>Every allocate and free offers a record (slot, context, {@code nanoTime}; the thread is the ring's) to the
- *   calling thread's wait-free single-producer ring. The writer never waits: a full ring counts the record as
- *   dropped. An ordinary bookkeeping thread drains the rings every {@link Options#bookkeepingInterval} and keeps
- *   the view: {@link #holdings()}, {@link #longestCurrentHold()}; reports drops ({@link #droppedRecords()} and a
+ *   <li>Every allocate and free offers a record (slot, the lease's stamp after the change, context,
+ *   {@code nanoTime}; the thread is the ring's) to the calling thread's wait-free single-producer ring. The writer
+ *   never waits: a full ring counts the record as dropped. An ordinary bookkeeping thread drains the rings every
+ *   {@link Options#bookkeepingInterval} and keeps the view: {@link #holdings()}, {@link #longestCurrentHold()}.
+ *   Rings are drained one after another, so records of different threads arrive out of order; the stamp (it grows
+ *   with every change of the slot) lets the bookkeeper ignore a record older than what it has applied for that
+ *   slot. It reports drops ({@link #droppedRecords()} and a
  *   {@code System.Logger} warning) and then rebuilds the view from the leases themselves. Counts per context
  *   ({@link #allocations}, {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
  *   <li>Owner death (the SysV {@code SEM_UNDO} idea): each pass, a lease whose owner thread has terminated is
@@ -239,8 +242,8 @@ public final class ResourcePool<R> implements AutoCloseable
                     final Lease<R> lease = leases[(word << 6) + Long.numberOfTrailingZeros(lowest)];
                     final RtContext context = RtContext.current();
                     final long now = System.nanoTime();
-                    lease.hold(Thread.currentThread(), context, now);
-                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, context, now);
+                    final long stamp = lease.hold(Thread.currentThread(), context, now);
+                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, stamp, context, now);
                     return lease;
                 }
                 continue;
@@ -258,7 +261,7 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
         }
-        rings.get().offer(RecordRing.FREE, lease.slot, RtContext.current(), System.nanoTime());
+        rings.get().offer(RecordRing.FREE, lease.slot, s + 1, RtContext.current(), System.nanoTime());
         returnSlot(lease.slot);
     }
 
@@ -496,10 +499,18 @@ public final class ResourcePool<R> implements AutoCloseable
             ", reclaimed=" + reclaimed() + (closed ? ", closed]" : "]");
     }
 
-    /** Test hook: stalls (or resumes) the bookkeeping thread, as a slow bookkeeper would. */
+    /**
+     * Test hook: stalls (or resumes) the bookkeeping thread, as a slow bookkeeper would. Once it returns with
+     * {@code true}, no periodic pass drains a ring until it is called with {@code false} (a pass in progress has
+     * finished: the stall is checked under the pass's lock).
+     */
     void stallBookkeeping(final boolean stalled)
     {
         bookkeeper.stalled = stalled;
+        synchronized (bookkeeper)
+        {
+            // waits for a pass in progress; a later periodic pass sees 'stalled' under this lock
+        }
         LockSupport.unpark(bookkeeper.thread);
     }
 
@@ -511,6 +522,12 @@ public final class ResourcePool<R> implements AutoCloseable
         final List<String> reclaimReports = new CopyOnWriteArrayList<>();
         /** The view: per slot, who holds it (from records), or null. Guarded by this. */
         private final Holding[] view = new Holding[leases.length];
+        /**
+         * Per slot, the lease stamp the view reflects. Guarded by this. Rings are drained one after the other, so
+         * records of different threads arrive out of order (a free by one thread after the re-allocation by
+         * another); a record older than this stamp is stale and ignored.
+         */
+        private final long[] applied = new long[leases.length];
         private final AtomicLongArray retired = new AtomicLongArray(3 * RtContext.values().length);
         volatile long retiredDropped;
         volatile boolean stalled;
@@ -529,17 +546,18 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             while (!stopping)
             {
-                if (!stalled)
-                {
-                    pass();
-                }
+                pass(false);
                 LockSupport.parkNanos(this, options.bookkeepingIntervalNanos);
             }
-            pass();
+            pass(true);
         }
 
-        private synchronized void pass()
+        private synchronized void pass(final boolean last)
         {
+            if (stalled && !last)
+            {
+                return;
+            }
             for (final RecordRing ring : allRings)
             {
                 ring.drain(this);
@@ -558,9 +576,15 @@ public final class ResourcePool<R> implements AutoCloseable
         }
 
         @Override
-        public void record(final RecordRing ring, final byte kind, final int slot, final int context,
-            final long timeNanos)
+        public void record(final RecordRing ring, final byte kind, final int slot, final long stamp,
+            final int context, final long timeNanos)
         {
+            // Equal is applied: after a rebuild from the leases, the record of the stamp the rebuild saw says the same.
+            if (stamp < applied[slot])
+            {
+                return;
+            }
+            applied[slot] = stamp;
             if (kind == RecordRing.ALLOCATE)
             {
                 view[slot] = new Holding(leases[slot].resourceUnchecked(), ring.producer.getName(),
@@ -579,6 +603,7 @@ public final class ResourcePool<R> implements AutoCloseable
                 final Lease<R> lease = leases[i];
                 final long s = lease.stamp();
                 final Thread owner = lease.owner();
+                applied[i] = Math.max(applied[i], s); // records of older transitions still in rings are stale
                 view[i] = (s & 1L) == 0 || owner == null ? null :
                     new Holding(lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
             }
@@ -602,6 +627,7 @@ public final class ResourcePool<R> implements AutoCloseable
                         "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
                         " us";
                     view[lease.slot] = null;
+                    applied[lease.slot] = Math.max(applied[lease.slot], s + 1);
                     returnSlot(lease.slot);
                     reclaimReports.add(report);
                     reclaimed.incrementAndGet(); // last: whoever sees the count sees the resource back and the report

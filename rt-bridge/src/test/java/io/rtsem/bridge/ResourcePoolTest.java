@@ -135,6 +135,55 @@ class ResourcePoolTest
         }
     }
 
+    /**
+     * The bookkeeper drains one ring after the other, so records of different threads reach it out of order. Rings
+     * are drained in the order of the threads' first pool call: the test thread registers first, so its records are
+     * applied before those of a helper thread that acted earlier. The view must still end at the latest transition.
+     */
+    @Test
+    void bookkeepingViewFollowsTheLeaseGenerationNotTheDrainOrder() throws Exception
+    {
+        final String me = Thread.currentThread().getName();
+        // A helper allocates and frees the resource, then the test thread allocates it: drained in the order
+        // [mine: ALLOCATE g3] [helper's: ALLOCATE g1, FREE g2]; the free of g2 must not erase the allocation of g3.
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            pool.registerCurrentThread();
+            pool.stallBookkeeping(true);
+            Threads.call(RtContext.NON_RT, () ->
+            {
+                pool.tryAllocate().close();
+                return null;
+            });
+            final Lease<String> mine = pool.tryAllocate();
+            pool.stallBookkeeping(false);
+            pool.syncBookkeeping();
+            final List<ResourcePool.Holding> holdings = pool.holdings();
+            assertEquals(1, holdings.size(), "freed by one thread, re-allocated by another: " + holdings);
+            assertEquals(me, holdings.get(0).owner());
+            mine.close();
+        }
+        // A helper allocates and hands the lease to the test thread, which frees it: drained in the order
+        // [mine: FREE] [helper's: ALLOCATE]; the older allocation must not overwrite the newer free.
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            pool.registerCurrentThread();
+            pool.stallBookkeeping(true);
+            final Thread main = Thread.currentThread();
+            final Lease<String> handed = Threads.call(RtContext.NON_RT, () ->
+            {
+                final Lease<String> lease = pool.tryAllocate();
+                lease.transferTo(main);
+                return lease;
+            });
+            handed.close();
+            pool.stallBookkeeping(false);
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty(), "freed after a transfer: " + pool.holdings());
+            assertEquals(1, pool.available());
+        }
+    }
+
     @Test
     void leasesOfATerminatedOwnerAreReclaimedAndReported() throws Exception
     {

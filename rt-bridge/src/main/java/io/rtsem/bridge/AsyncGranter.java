@@ -24,6 +24,12 @@ import io.rtsem.core.RtSemaphore;
  *
  * <p>Idle (empty queue): parked with no timeout, no CPU; a submitter unparks it (Dekker on {@code idle} vs the
  * queue, as in {@link WakeService}).
+ *
+ * <p><b>Interrupts.</b> The only interrupts that mean something to this thread are the claimed ones above. Any other
+ * (a dependent stage run on this thread that leaves its interrupt flag set, or a caller of
+ * {@link SemaphoreBridge#grantThread()}{@code .interrupt()}) is stray: it is cleared before the idle park (a set
+ * flag would make {@code park()} return at once, a busy loop) and, while a request is served, ends the wait, which
+ * is then retried. It never stops the thread; only {@link #close()} does.
  */
 final class AsyncGranter implements Runnable
 {
@@ -113,6 +119,8 @@ final class AsyncGranter implements Runnable
                 idle = true;
                 if (queue.peek() == null && !closed)
                 {
+                    // A stray interrupt (see the class comment) would make park() return at once, for ever.
+                    Thread.interrupted();
                     LockSupport.park(this);
                 }
                 idle = false;

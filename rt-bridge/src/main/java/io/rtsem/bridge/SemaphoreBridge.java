@@ -519,7 +519,12 @@ public final class SemaphoreBridge implements AutoCloseable
         return wakeService == null ? null : wakeService.thread();
     }
 
-    /** @return the grant thread (serves queued async requests). */
+    /**
+     * The grant thread (serves queued async requests). Interrupting it does not stop it: an interrupt no cancellation
+     * asked for is cleared and ignored (a wait in progress is retried); only {@link #close()} stops it.
+     *
+     * @return the thread. Any context.
+     */
     public Thread grantThread()
     {
         return granter.thread();

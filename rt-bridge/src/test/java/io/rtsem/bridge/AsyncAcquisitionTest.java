@@ -107,6 +107,44 @@ class AsyncAcquisitionTest
         }
     }
 
+    /**
+     * An interrupt of the grant thread that no canceller claimed (left by a dependent stage run on it, or sent from
+     * outside) means nothing to it: it clears the flag and parks again, instead of spinning in a park() that returns
+     * at once. Fails on a spinning grant thread: its flag would stay set and it would never be seen parked with it
+     * clear.
+     */
+    @Test
+    void grantThreadClearsAStrayInterruptAndStillParks() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final Thread grant = bridge.grantThread();
+            Threads.awaitWaiting(grant);
+            final CompletableFuture<Permit> granted = bridge.acquireAsync(1);
+            final CompletableFuture<Thread> stage = granted.thenApply(permit ->
+            {
+                Thread.currentThread().interrupt(); // e.g. a callback that restored an interrupt it caught
+                return Thread.currentThread();
+            });
+            sem.release(1);
+            assertSame(grant, stage.get(20, TimeUnit.SECONDS), "the stage ran on the grant thread");
+            Threads.awaitTrue("grant thread parked with its interrupt flag cleared",
+                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+
+            grant.interrupt(); // from outside
+            Threads.awaitTrue("grant thread parked again with its interrupt flag cleared",
+                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+
+            final CompletableFuture<Permit> next = bridge.acquireAsync(1);
+            assertFalse(next.isDone(), "queued: the first permit is still held");
+            sem.release(1);
+            next.get(20, TimeUnit.SECONDS).close();
+            granted.get().close();
+            assertEquals(2, sem.availablePermits(), "still serves requests");
+        }
+    }
+
     @Test
     void cancelBeforeGrantTakesNothing() throws Exception
     {

@@ -41,8 +41,9 @@ public final class Lease<R> implements AutoCloseable
     /**
      * {@code generation << 1 | held}. Allocation writes owner, since and context, then publishes the stamp with a
      * volatile store; readers that see {@code held} through a volatile read of the stamp also see those fields.
-     * The stamp only grows: allocation sets the held bit, free and reclaim add one (next generation, free). The
-     * bookkeeping records carry it, so that the bookkeeper can order records of different threads per slot.
+     * The stamp only grows: allocation sets the held bit, free and reclaim add one (next generation, free), a
+     * transfer adds two (next generation, still held). The bookkeeping records carry it, so that the bookkeeper can
+     * order records of different threads per slot.
      */
     private volatile long stamp;
     private volatile Thread owner;
@@ -90,18 +91,43 @@ public final class Lease<R> implements AutoCloseable
     }
 
     /**
-     * Hands the lease to another thread, which becomes its owner (may close it; its death reclaims it).
+     * Hands the lease to another thread, which becomes its owner (may close it; its death reclaims it). The transfer
+     * is one CAS that moves the lease to its next generation, so of a transfer and a racing close, transfer or
+     * reclaim exactly one wins; the new owner can act on the lease only once the transfer has won. The bookkeeping
+     * view then shows the new owner, with the allocation's context and time.
      *
-     * <p>The owner thread only. Any context; no allocation.
+     * <p>The owner thread only. Any context: one CAS, volatile stores, one record offered to this thread's wait-free
+     * bookkeeping ring; no allocation (after this thread's first pool call, see
+     * {@link ResourcePool#registerCurrentThread()}; a thread that received the lease by a transfer has none yet),
+     * no system call (unless it throws).
      *
-     * @param newOwner the new owner, alive.
-     * @throws IllegalStateException if the lease is not held or the caller is not its owner.
+     * @param newOwner the new owner: a started thread that has not terminated, or the caller itself.
+     * @throws IllegalArgumentException if {@code newOwner} is {@code null}, not started yet or terminated (the message
+     *                                  names the thread and its state); nothing changes then.
+     * @throws IllegalStateException if the lease is not held or the caller is not its owner, or if a close, transfer
+     *                               or reclaim won a race against this transfer; nothing changes then.
      */
     public void transferTo(final Thread newOwner)
     {
+        final Thread caller = Thread.currentThread();
+        if (newOwner == null)
+        {
+            throw new IllegalArgumentException("transferTo(null) of " + describe() + ": a new owner is required");
+        }
+        if (newOwner != caller)
+        {
+            // A thread not started has no run to close the lease in; a terminated one would only get it reclaimed.
+            final Thread.State state = newOwner.getState();
+            if (state == Thread.State.NEW || state == Thread.State.TERMINATED)
+            {
+                throw new IllegalArgumentException("transferTo thread '" + newOwner.getName() + "' (id " +
+                    newOwner.getId() + "), which is " + state + (state == Thread.State.NEW ? " (not started)" :
+                    " (dead)") + ": " + describe() + " stays with '" + caller.getName() + "'");
+            }
+        }
         final long s = stamp;
         checkHeldByCaller(s, "transferTo");
-        owner = newOwner;
+        pool.transfer(this, s, newOwner);
     }
 
     /** @return {@code true} while allocated. Any context. */
@@ -144,6 +170,12 @@ public final class Lease<R> implements AutoCloseable
     boolean casStamp(final long expected, final long next)
     {
         return STAMP.compareAndSet(this, expected, next);
+    }
+
+    /** The owner after a transfer; written by {@link ResourcePool#transfer} after its CAS has won. */
+    void owner(final Thread newOwner)
+    {
+        owner = newOwner;
     }
 
     /**

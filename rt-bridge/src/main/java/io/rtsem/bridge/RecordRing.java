@@ -23,6 +23,7 @@ final class RecordRing
 {
     static final byte ALLOCATE = 1;
     static final byte FREE = 2;
+    static final byte TRANSFER = 3;
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -49,10 +50,14 @@ final class RecordRing
     private final int mask;
     private final long[] nanos;
     private final long[] stamps;
+    private final Thread[] owners;
     private final int[] slots;
     private final byte[] kinds;
     private final byte[] contexts;
-    /** Exact counts per kind and context, written by the producer only (get + lazySet), read by anyone. */
+    /**
+     * Exact counts per kind and context ({@code kind * CONTEXTS - CONTEXTS + context}: ALLOCATE, FREE, TRANSFER),
+     * written by the producer only (get + lazySet), read by anyone.
+     */
     private final AtomicLongArray counts = new AtomicLongArray(3 * CONTEXTS);
 
     private long head;       // producer-owned; published with setRelease
@@ -70,6 +75,7 @@ final class RecordRing
         this.mask = capacity - 1;
         this.nanos = new long[capacity];
         this.stamps = new long[capacity];
+        this.owners = new Thread[capacity];
         this.slots = new int[capacity];
         this.kinds = new byte[capacity];
         this.contexts = new byte[capacity];
@@ -80,8 +86,10 @@ final class RecordRing
      *
      * @param stamp the lease's stamp after the transition this record reports (see {@link Lease}): it grows with
      *              every transition of the slot, so the consumer can order records of different rings.
+     * @param owner the holder after the transition (ALLOCATE: the producer; TRANSFER: the new owner; FREE: null).
      */
-    boolean offer(final byte kind, final int slot, final long stamp, final RtContext context, final long timeNanos)
+    boolean offer(final byte kind, final int slot, final long stamp, final Thread owner, final RtContext context,
+        final long timeNanos)
     {
         final int index = kind * CONTEXTS - CONTEXTS + context.ordinal();
         counts.lazySet(index, counts.get(index) + 1);
@@ -98,6 +106,7 @@ final class RecordRing
         final int i = (int)(h & mask);
         nanos[i] = timeNanos;
         stamps[i] = stamp;
+        owners[i] = owner; // a reference store: no allocation
         slots[i] = slot;
         kinds[i] = kind;
         contexts[i] = (byte)context.ordinal();
@@ -114,7 +123,8 @@ final class RecordRing
         for (long n = t; n < h; n++)
         {
             final int i = (int)(n & mask);
-            sink.record(this, kinds[i], slots[i], stamps[i], contexts[i], nanos[i]);
+            sink.record(kinds[i], slots[i], stamps[i], owners[i], contexts[i], nanos[i]);
+            owners[i] = null; // do not keep a dead thread reachable; before the release of tail below
         }
         if (h != t)
         {
@@ -141,7 +151,7 @@ final class RecordRing
     /** Receives drained records. */
     interface Sink
     {
-        void record(RecordRing ring, byte kind, int slot, long stamp, int context, long timeNanos);
+        void record(byte kind, int slot, long stamp, Thread owner, int context, long timeNanos);
     }
 
     /**
@@ -151,9 +161,9 @@ final class RecordRing
     private static void prime()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
-        ring.offer(ALLOCATE, 0, 1L, RtContext.NON_RT, 0L);
-        ring.offer(FREE, 0, 2L, RtContext.NON_RT, 0L); // full: the drop path
-        ring.drain((r, kind, slot, stamp, context, timeNanos) -> { });
+        ring.offer(ALLOCATE, 0, 1L, ring.producer, RtContext.NON_RT, 0L);
+        ring.offer(FREE, 0, 2L, null, RtContext.NON_RT, 0L); // full: the drop path
+        ring.drain((kind, slot, stamp, owner, context, timeNanos) -> { });
         ring.dropped();
         ring.isEmpty();
     }

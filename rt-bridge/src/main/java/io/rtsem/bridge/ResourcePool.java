@@ -31,15 +31,15 @@ import io.rtsem.core.RtSemaphore;
  *   taken). Free clears the lease, sets the bit, then releases the permit. {@link #available()} is the semaphore's
  *   count: exact, never above {@link #size()}.</li>
  *   <li>One {@link Lease} per resource, created up front and reused: no allocation per lease.</li>
- *   <li>Every allocate and free offers a record (slot, the lease's stamp after the change, context,
- *   {@code nanoTime}; the thread is the ring's) to the calling thread's wait-free single-producer ring. The writer
- *   never waits: a full ring counts the record as dropped. An ordinary bookkeeping thread drains the rings every
- *   {@link Options#bookkeepingInterval} and keeps the view: {@link #holdings()}, {@link #longestCurrentHold()}.
- *   Rings are drained one after another, so records of different threads arrive out of order; the stamp (it grows
- *   with every change of the slot) lets the bookkeeper ignore a record older than what it has applied for that
- *   slot. It reports drops ({@link #droppedRecords()} and a
- *   {@code System.Logger} warning) and then rebuilds the view from the leases themselves. Counts per context
- *   ({@link #allocations}, {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
+ *   <li>Every allocate, free and {@link Lease#transferTo transfer} offers a record (slot, the lease's stamp after
+ *   the change, the holder after it, a context and a {@code nanoTime}) to the calling thread's wait-free
+ *   single-producer ring. The writer never waits: a full ring counts the record as dropped. An ordinary bookkeeping
+ *   thread drains the rings every {@link Options#bookkeepingInterval} and keeps the view: {@link #holdings()},
+ *   {@link #longestCurrentHold()}. Rings are drained one after another, so records of different threads arrive out
+ *   of order; the stamp (it grows with every change of the slot) lets the bookkeeper ignore a record older than
+ *   what it has applied for that slot. It reports drops ({@link #droppedRecords()} and a {@code System.Logger}
+ *   warning) and then rebuilds the view from the leases themselves. Counts per context ({@link #allocations},
+ *   {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
  *   <li>Owner death (the SysV {@code SEM_UNDO} idea): each pass, a lease whose owner thread has terminated is
  *   reclaimed: freed, counted ({@link #reclaimed()}), reported ({@link #reclaims()} and a warning). Never
  *   silently.</li>
@@ -242,8 +242,9 @@ public final class ResourcePool<R> implements AutoCloseable
                     final Lease<R> lease = leases[(word << 6) + Long.numberOfTrailingZeros(lowest)];
                     final RtContext context = RtContext.current();
                     final long now = System.nanoTime();
-                    final long stamp = lease.hold(Thread.currentThread(), context, now);
-                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, stamp, context, now);
+                    final Thread owner = Thread.currentThread();
+                    final long stamp = lease.hold(owner, context, now);
+                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, stamp, owner, context, now);
                     return lease;
                 }
                 continue;
@@ -261,8 +262,26 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
         }
-        rings.get().offer(RecordRing.FREE, lease.slot, s + 1, RtContext.current(), System.nanoTime());
+        rings.get().offer(RecordRing.FREE, lease.slot, s + 1, null, RtContext.current(), System.nanoTime());
         returnSlot(lease.slot);
+    }
+
+    /**
+     * Called by {@link Lease#transferTo(Thread)} once the caller is known to hold the lease at stamp {@code s}:
+     * one CAS to the next generation, still held ({@code s + 2}), decides it against a racing close, transfer or
+     * reclaim. The owner is written after the CAS, so the new owner cannot act on the lease before the transfer has
+     * won; until then the caller, alive, stays the owner (a reclaim cannot take it).
+     */
+    void transfer(final Lease<R> lease, final long s, final Thread newOwner)
+    {
+        if (!lease.casStamp(s, s + 2))
+        {
+            throw new IllegalStateException("transferTo raced another transfer, a close or a reclaim of " +
+                lease.describe() + ": not transferred");
+        }
+        lease.owner(newOwner);
+        // The allocation's context and time go with the new owner: the record alone makes the view's entry.
+        rings.get().offer(RecordRing.TRANSFER, lease.slot, s + 2, newOwner, lease.context(), lease.sinceNanos());
     }
 
     private void returnSlot(final int slot)
@@ -334,19 +353,19 @@ public final class ResourcePool<R> implements AutoCloseable
             return resource;
         }
 
-        /** @return the owner thread's name. */
+        /** @return the owner thread's name (the allocating thread, or the last one the lease was transferred to). */
         public String owner()
         {
             return owner;
         }
 
-        /** @return the owner's context at allocation. */
+        /** @return the allocating thread's context at allocation (a transfer keeps it). */
         public RtContext context()
         {
             return context;
         }
 
-        /** @return when it was allocated, a {@code System.nanoTime()} value. */
+        /** @return when it was allocated, a {@code System.nanoTime()} value (a transfer keeps it). */
         public long sinceNanos()
         {
             return sinceNanos;
@@ -576,8 +595,8 @@ public final class ResourcePool<R> implements AutoCloseable
         }
 
         @Override
-        public void record(final RecordRing ring, final byte kind, final int slot, final long stamp,
-            final int context, final long timeNanos)
+        public void record(final byte kind, final int slot, final long stamp, final Thread owner, final int context,
+            final long timeNanos)
         {
             // Equal is applied: after a rebuild from the leases, the record of the stamp the rebuild saw says the same.
             if (stamp < applied[slot])
@@ -585,9 +604,9 @@ public final class ResourcePool<R> implements AutoCloseable
                 return;
             }
             applied[slot] = stamp;
-            if (kind == RecordRing.ALLOCATE)
+            if (kind == RecordRing.ALLOCATE || kind == RecordRing.TRANSFER)
             {
-                view[slot] = new Holding(leases[slot].resourceUnchecked(), ring.producer.getName(),
+                view[slot] = new Holding(leases[slot].resourceUnchecked(), owner.getName(),
                     RtContext.values()[context], timeNanos);
             }
             else

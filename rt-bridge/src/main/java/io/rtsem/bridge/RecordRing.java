@@ -29,6 +29,8 @@ final class RecordRing
     private static final VarHandle TAIL;
     private static final VarHandle DROPPED;
     private static final int CONTEXTS = RtContext.values().length;
+    /** Number of counters: one per kind (ALLOCATE, FREE, TRANSFER) and context; see {@link #countIndex}. */
+    static final int COUNTS = 3 * CONTEXTS;
 
     static
     {
@@ -55,10 +57,10 @@ final class RecordRing
     private final byte[] kinds;
     private final byte[] contexts;
     /**
-     * Exact counts per kind and context ({@code kind * CONTEXTS - CONTEXTS + context}: ALLOCATE, FREE, TRANSFER),
-     * written by the producer only (get + lazySet), read by anyone.
+     * Exact counts per kind and context ({@link #countIndex}), written by the producer only (get + lazySet), read by
+     * anyone.
      */
-    private final AtomicLongArray counts = new AtomicLongArray(3 * CONTEXTS);
+    private final AtomicLongArray counts = new AtomicLongArray(COUNTS);
 
     private long head;       // producer-owned; published with setRelease
     private long cachedTail; // producer-only
@@ -91,7 +93,7 @@ final class RecordRing
     boolean offer(final byte kind, final int slot, final long stamp, final Thread owner, final RtContext context,
         final long timeNanos)
     {
-        final int index = kind * CONTEXTS - CONTEXTS + context.ordinal();
+        final int index = countIndex(kind, context);
         counts.lazySet(index, counts.get(index) + 1);
         final long h = head;
         if (h - cachedTail > mask)
@@ -140,7 +142,19 @@ final class RecordRing
 
     long count(final byte kind, final RtContext context)
     {
-        return counts.get(kind * CONTEXTS - CONTEXTS + context.ordinal());
+        return counts.get(countIndex(kind, context));
+    }
+
+    /** The count at {@code index} ({@code 0 <= index < COUNTS}, see {@link #countIndex}). Any thread. */
+    long countAt(final int index)
+    {
+        return counts.get(index);
+    }
+
+    /** Where the count of {@code kind} (ALLOCATE, FREE, TRANSFER) and {@code context} is kept. */
+    static int countIndex(final byte kind, final RtContext context)
+    {
+        return kind * CONTEXTS - CONTEXTS + context.ordinal();
     }
 
     boolean isEmpty()

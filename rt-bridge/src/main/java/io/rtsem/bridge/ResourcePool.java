@@ -60,7 +60,9 @@ public final class ResourcePool<R> implements AutoCloseable
     private final Options options;
     private final WakeService wakeService;
     private final ThreadLocal<RecordRing> rings;
-    private final CopyOnWriteArrayList<RecordRing> allRings = new CopyOnWriteArrayList<>();
+    /** Every thread's ring and the retired rings' counts, replaced as a whole under {@link #ringSetLock}. */
+    private volatile RingSet ringSet = RingSet.EMPTY;
+    private final Object ringSetLock = new Object();
     private final Bookkeeper bookkeeper;
     private final AtomicLong modeSwitches = new AtomicLong();
     private volatile boolean closed;
@@ -323,7 +325,10 @@ public final class ResourcePool<R> implements AutoCloseable
     private RecordRing newRing()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), options.ringCapacity);
-        allRings.add(ring);
+        synchronized (ringSetLock)
+        {
+            ringSet = ringSet.with(ring);
+        }
         return ring;
     }
 
@@ -421,39 +426,30 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long allocations(final RtContext context)
     {
-        return sum(RecordRing.ALLOCATE, context) + bookkeeper.retiredCount(RecordRing.ALLOCATE, context);
+        return ringSet.count(RecordRing.ALLOCATE, context);
     }
 
     /**
-     * Frees made by threads of {@code context} (reclaims excluded); exact.
+     * Frees made by threads of {@code context} (reclaims excluded); exact (counted by the producers, independent of
+     * drops).
+     *
+     * <p>Any context; allocates nothing, reads every thread's counters.
      *
      * @param context the context.
      * @return the count.
      */
     public long frees(final RtContext context)
     {
-        return sum(RecordRing.FREE, context) + bookkeeper.retiredCount(RecordRing.FREE, context);
+        return ringSet.count(RecordRing.FREE, context);
     }
 
-    private long sum(final byte kind, final RtContext context)
-    {
-        long total = 0;
-        for (final RecordRing ring : allRings)
-        {
-            total += ring.count(kind, context);
-        }
-        return total;
-    }
-
-    /** @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context. */
+    /**
+     * @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context;
+     *         allocates nothing.
+     */
     public long droppedRecords()
     {
-        long total = bookkeeper.retiredDropped;
-        for (final RecordRing ring : allRings)
-        {
-            total += ring.dropped();
-        }
-        return total;
+        return ringSet.dropped();
     }
 
     /** @return leases reclaimed from terminated owners. Any context. */
@@ -547,8 +543,6 @@ public final class ResourcePool<R> implements AutoCloseable
          * another); a record older than this stamp is stale and ignored.
          */
         private final long[] applied = new long[leases.length];
-        private final AtomicLongArray retired = new AtomicLongArray(3 * RtContext.values().length);
-        volatile long retiredDropped;
         volatile boolean stalled;
         private volatile boolean stopping;
         private volatile long passes;
@@ -577,9 +571,10 @@ public final class ResourcePool<R> implements AutoCloseable
             {
                 return;
             }
-            for (final RecordRing ring : allRings)
+            final RingSet rings = ringSet;
+            for (int i = 0; i < rings.size(); i++)
             {
-                ring.drain(this);
+                rings.ring(i).drain(this);
             }
             final long dropped = droppedRecords();
             if (dropped != droppedSeen)
@@ -657,30 +652,11 @@ public final class ResourcePool<R> implements AutoCloseable
 
         private void retireDeadRings()
         {
-            for (final RecordRing ring : allRings)
+            synchronized (ringSetLock)
             {
-                if (!ring.producer.isAlive() && ring.isEmpty())
-                {
-                    for (final RtContext c : RtContext.values())
-                    {
-                        add(RecordRing.ALLOCATE, c, ring.count(RecordRing.ALLOCATE, c));
-                        add(RecordRing.FREE, c, ring.count(RecordRing.FREE, c));
-                    }
-                    // counts move to 'retired' before the ring leaves the list: a reader may briefly count both
-                    retiredDropped += ring.dropped();
-                    allRings.remove(ring);
-                }
+                // One new snapshot: a reader counts a retired ring either in the ring or in the totals, never both.
+                ringSet = ringSet.withoutEndedRings();
             }
-        }
-
-        private void add(final byte kind, final RtContext context, final long n)
-        {
-            retired.addAndGet(kind * RtContext.values().length - RtContext.values().length + context.ordinal(), n);
-        }
-
-        long retiredCount(final byte kind, final RtContext context)
-        {
-            return retired.get(kind * RtContext.values().length - RtContext.values().length + context.ordinal());
         }
 
         synchronized List<Holding> holdings()

@@ -407,6 +407,64 @@ class ResourcePoolTest
         }
     }
 
+    /**
+     * The rings of threads that ended are retired: their counts move into the pool's totals. A reader must never
+     * see a ring's counts twice (in the ring and in the totals) nor not at all. Short-lived threads allocate one
+     * after another while a reader checks, every time, that the count lies between the allocations finished and the
+     * allocations started. Bounded: a fixed number of threads.
+     */
+    @Test
+    void countsStayExactWhileTheRingsOfEndedThreadsAreRetired() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(2),
+            ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
+        {
+            final AtomicLong started = new AtomicLong();
+            final AtomicLong finished = new AtomicLong();
+            final AtomicBoolean done = new AtomicBoolean();
+            final FutureTask<String> reader = Threads.start("reader", RtContext.NON_RT, () ->
+            {
+                long reads = 0;
+                while (!done.get())
+                {
+                    final long low = finished.get();
+                    final long count = pool.allocations(RtContext.NON_RT);
+                    final long high = started.get();
+                    reads++;
+                    if (count < low || count > high)
+                    {
+                        return "allocations() read " + count + " with " + low + " finished and " + high +
+                            " started (read " + reads + ")";
+                    }
+                }
+                return null;
+            });
+            final int threads = 300;
+            for (int t = 0; t < threads; t++)
+            {
+                Threads.call(RtContext.NON_RT, () ->
+                {
+                    for (int i = 0; i < 20; i++)
+                    {
+                        started.incrementAndGet();
+                        pool.tryAllocate().close();
+                        finished.incrementAndGet();
+                    }
+                    return null;
+                });
+                if ((t & 15) == 0)
+                {
+                    pool.syncBookkeeping(); // let retirements happen while the reader reads
+                }
+            }
+            pool.syncBookkeeping();
+            done.set(true);
+            assertNull(reader.get(20, TimeUnit.SECONDS));
+            assertEquals(threads * 20L, pool.allocations(RtContext.NON_RT));
+            assertEquals(threads * 20L, pool.frees(RtContext.NON_RT));
+        }
+    }
+
     @Test
     void hardTryAllocateAndCloseAllocateNothing() throws Exception
     {

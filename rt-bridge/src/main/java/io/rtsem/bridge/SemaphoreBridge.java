@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.rtsem.core.RtContext;
@@ -320,7 +321,9 @@ public final class SemaphoreBridge implements AutoCloseable
      * are free now, {@code work} runs at once on the calling thread and its exception, if any, propagates to the
      * caller; otherwise the request is queued and {@code work} runs on {@code executor} when the grant thread obtains
      * the permits (an exception then goes to the executor and is counted in {@link #failedRuns()}; a rejection by the
-     * executor releases the permits and is counted in {@link #rejectedRuns()}).
+     * executor releases the permits and is counted in {@link #rejectedRuns()}). Each outcome is counted once and the
+     * permits are released once: with a direct executor ({@code Runnable::run}) an exception of the work is a
+     * failure, not a rejection, and work an executor refused never runs afterwards.
      *
      * <p>Any context when the permits are free (no allocation, no system call besides what {@code work} does).
      * When it must queue it allocates a request and a queue node and may unpark the grant thread: <b>mode-switch
@@ -629,11 +632,50 @@ public final class SemaphoreBridge implements AutoCloseable
             }
             return;
         }
-        final Runnable run = () ->
+        final GrantedRun run = new GrantedRun(request.work, permit);
+        try
         {
+            request.executor.execute(run);
+        }
+        catch (final Throwable ex)
+        {
+            // A direct executor (Runnable::run) lets the work's own exception out of execute(): if the work started,
+            // it has counted itself as failed and released; only an executor that refused before it started rejected.
+            if (run.reject())
+            {
+                rejectedRuns.getAndIncrement();
+                lastRunFailure = ex;
+                permit.close();
+            }
+        }
+    }
+
+    /**
+     * acquireAndRun work handed to its executor with the permits held. One CAS decides between running it and
+     * rejecting it, so work refused by the executor never runs later without its permits, and each outcome is
+     * counted once: a failure of the work as failed, a refusal of the executor as rejected.
+     */
+    private final class GrantedRun extends AtomicBoolean implements Runnable
+    {
+        private final Runnable work;
+        private final Permit permit;
+
+        GrantedRun(final Runnable work, final Permit permit)
+        {
+            this.work = work;
+            this.permit = permit;
+        }
+
+        @Override
+        public void run()
+        {
+            if (!compareAndSet(false, true))
+            {
+                return; // rejected first: the permits are back already
+            }
             try
             {
-                request.work.run();
+                work.run();
             }
             catch (final Throwable ex)
             {
@@ -645,16 +687,12 @@ public final class SemaphoreBridge implements AutoCloseable
             {
                 permit.close();
             }
-        };
-        try
-        {
-            request.executor.execute(run);
         }
-        catch (final Throwable ex)
+
+        /** @return {@code true} if the work had not started (it never will now). */
+        boolean reject()
         {
-            rejectedRuns.getAndIncrement();
-            lastRunFailure = ex;
-            permit.close();
+            return compareAndSet(false, true);
         }
     }
 

@@ -299,13 +299,47 @@ class AsyncAcquisitionTest
         final RtSemaphore sem = new RtSemaphore(0);
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
         {
-            bridge.acquireAndRun(1, () -> { }, command ->
+            final AtomicInteger ran = new AtomicInteger();
+            bridge.acquireAndRun(1, ran::incrementAndGet, command ->
             {
                 throw new RejectedExecutionException("full");
             });
             sem.release(1);
             Threads.awaitTrue("rejected", () -> bridge.rejectedRuns() == 1);
             Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
+            Threads.awaitWaiting(bridge.grantThread()); // done with the request
+            assertEquals(0, bridge.failedRuns(), "a rejection is not a failure of the work");
+            assertEquals(0, ran.get(), "rejected work never runs");
+            assertEquals("full", bridge.lastRunFailure().getMessage());
+        }
+    }
+
+    /**
+     * With a direct executor ({@code Runnable::run}) the work's exception comes out of {@code execute}: it is the
+     * work that failed, not the executor that refused. Counted once, as failed; the permit released once.
+     */
+    @Test
+    void workFailingOnADirectExecutorCountsAsFailedNotRejected() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().permits(0).maxPermits(1).build(); // a double release throws
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AtomicInteger ran = new AtomicInteger();
+            bridge.acquireAndRun(1, () ->
+            {
+                ran.incrementAndGet();
+                throw new IllegalStateException("work failed");
+            }, Runnable::run);
+            sem.release(1);
+            Threads.awaitTrue("work ran and failed", () -> bridge.failedRuns() == 1);
+            Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
+            Threads.awaitWaiting(bridge.grantThread()); // done with the request
+            assertEquals(0, bridge.rejectedRuns(), "a failure of the work is not a rejection");
+            assertEquals(1, bridge.failedRuns());
+            assertEquals(1, ran.get());
+            assertEquals("work failed", bridge.lastRunFailure().getMessage());
+            assertEquals(1, sem.availablePermits(), "released exactly once");
+            assertEquals(1, bridge.holds(RtContext.NON_RT), "one hold ended");
         }
     }
 

@@ -203,7 +203,10 @@ final class AsyncGranter implements Runnable
         }
     }
 
-    /** Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. */
+    /**
+     * Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. Waits for
+     * the thread to end (at most 5 s), except on the grant thread itself, which ends after the stage that called it.
+     */
     void close()
     {
         closed = true;
@@ -214,6 +217,12 @@ final class AsyncGranter implements Runnable
             thread.interrupt();
         }
         LockSupport.unpark(thread);
+        if (Thread.currentThread() == thread)
+        {
+            // Called from a dependent stage this thread runs: it cannot wait for itself. It stops (cancelling what is
+            // still queued) once the stage returns, since it re-reads 'closed' before serving anything else.
+            return;
+        }
         boolean interrupted = false;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && deadline - System.nanoTime() > 0)

@@ -372,7 +372,9 @@ public final class SemaphoreBridge implements AutoCloseable
     /**
      * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent.
      *
-     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds).
+     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds). Called from a
+     * dependent stage that the grant thread runs (BA4), it does not wait for that thread, which cannot end before the
+     * stage returns: the grant thread then cancels what is still queued and ends by itself.
      */
     @Override
     public void close()

@@ -2,10 +2,12 @@ package io.rtsem.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -363,6 +365,70 @@ class AsyncAcquisitionTest
             assertEquals(1, ran.get());
             assertEquals(1, sem.availablePermits());
         }
+    }
+
+    /**
+     * close() from a dependent stage that the grant thread runs must not wait for the grant thread to end: it is
+     * that thread. While the stage runs close(), the grant thread is sampled: it must never be found joining itself
+     * (the old behaviour: a self-join until a 5 s deadline, always seen). Then close has completed and both bridge
+     * threads end (generous bounds: correctness, not latency).
+     */
+    @Test
+    void closeFromAStageOnTheGrantThreadDoesNotJoinItself() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
+        final Thread grant = bridge.grantThread();
+        final CompletableFuture<Thread> closedOn = new CompletableFuture<>();
+        bridge.acquireAsync(1).whenComplete((permit, failure) ->
+        {
+            try
+            {
+                bridge.close();
+                closedOn.complete(Thread.currentThread());
+            }
+            catch (final Throwable ex)
+            {
+                closedOn.completeExceptionally(ex);
+            }
+            finally
+            {
+                if (permit != null)
+                {
+                    permit.close();
+                }
+            }
+        });
+        sem.release(1);
+        String selfJoin = null;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!closedOn.isDone() && selfJoin == null && System.nanoTime() - deadline < 0)
+        {
+            selfJoin = selfJoin(grant.getStackTrace());
+            Thread.yield();
+        }
+        assertNull(selfJoin, "close() on the grant thread joined the grant thread itself");
+        assertSame(grant, closedOn.get(30, TimeUnit.SECONDS), "close ran on the grant thread and returned");
+        assertTrue(bridge.isClosed());
+        grant.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(grant.isAlive(), "grant thread ended");
+        final Thread wake = bridge.wakeServiceThread();
+        wake.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(wake.isAlive(), "wake service ended");
+        assertEquals(1, sem.availablePermits());
+    }
+
+    /** The stack if it shows {@code AsyncGranter.close} in a {@code Thread.join}, else {@code null}. */
+    private static String selfJoin(final StackTraceElement[] stack)
+    {
+        boolean join = false;
+        boolean close = false;
+        for (final StackTraceElement frame : stack)
+        {
+            join |= frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("join");
+            close |= frame.getClassName().equals(AsyncGranter.class.getName()) && frame.getMethodName().equals("close");
+        }
+        return join && close ? Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 4))) : null;
     }
 
     @Test

@@ -80,7 +80,8 @@ final class AsyncGranter implements Runnable
             LockSupport.unpark(thread);
         }
         // Volatile read of closed AFTER the offer: a request queued after the grant thread drained the queue on
-        // close is cancelled here (the state CAS decides between this and the drain).
+        // close is cancelled here (the state CAS decides between this and the drain). It may stay in the queue of
+        // the ended thread; the cancellation takes it out of the pending count (so does the drain; only once).
         if (closed && request.cancel())
         {
             if (request.future != null)
@@ -97,6 +98,7 @@ final class AsyncGranter implements Runnable
     /** Called by a canceller that won the request's state CAS. */
     void cancelled(final AsyncRequest request)
     {
+        leavePending(request); // decided: no longer pending, even while it waits in the queue to be skipped
         if (SERVING.compareAndSet(this, request, null))
         {
             thread.interrupt();
@@ -179,8 +181,15 @@ final class AsyncGranter implements Runnable
 
     private void dequeue()
     {
-        queue.poll(); // single consumer: removes the head we looked at
-        pending.decrementAndGet();
+        leavePending(queue.poll()); // single consumer: removes the head we looked at
+    }
+
+    private void leavePending(final AsyncRequest request)
+    {
+        if (request.leavePending())
+        {
+            pending.decrementAndGet();
+        }
     }
 
     private void drainOnClose()
@@ -188,7 +197,7 @@ final class AsyncGranter implements Runnable
         AsyncRequest request;
         while ((request = queue.poll()) != null)
         {
-            pending.decrementAndGet();
+            leavePending(request);
             if (request.cancel())
             {
                 if (request.future != null)

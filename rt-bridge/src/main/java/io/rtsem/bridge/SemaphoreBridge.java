@@ -75,7 +75,9 @@ import org.HdrHistogram.Histogram;
  *   rejects it.</li>
  *   <li><b>B7 (hold times).</b> Every hold ended through the bridge (release on the acquiring thread, Permit close,
  *   acquireAndRun work) is recorded under the context of the thread that ends it, without allocation:
- *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}.</li>
+ *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. Permits the grant thread obtained but could not
+ *   deliver (the future was completed otherwise first, or the executor refused the work) were held by nobody: they
+ *   go back without a hold record, counted in {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
  *   <li><b>B8 (close).</b> {@link #close()} stops both threads, detaches the wake service (the semaphore falls back
  *   to G5), fails queued futures with a {@link java.util.concurrent.CancellationException}, drops queued work
  *   (counted in {@link #abandonedRuns()}) and never touches permits already granted: outstanding {@link Permit}s and
@@ -482,7 +484,10 @@ public final class SemaphoreBridge implements AutoCloseable
         return asyncGrants.get();
     }
 
-    /** @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned). */
+    /**
+     * @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned, not
+     *         recorded as holds, B7). Any context.
+     */
     public long grantRacesLost()
     {
         return grantRacesLost.get();
@@ -494,7 +499,7 @@ public final class SemaphoreBridge implements AutoCloseable
         return failedRuns.get();
     }
 
-    /** @return acquireAndRun work the executor rejected (permits released, work not run). */
+    /** @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). */
     public long rejectedRuns()
     {
         return rejectedRuns.get();
@@ -630,7 +635,7 @@ public final class SemaphoreBridge implements AutoCloseable
             {
                 asyncGrants.getAndDecrement();
                 grantRacesLost.getAndIncrement();
-                permit.close(); // completed otherwise first (e.g. a timeout): return what we could not deliver
+                permit.discard(); // completed otherwise first (e.g. a timeout): held by nobody, so not a hold (B7)
             }
             return;
         }
@@ -647,7 +652,7 @@ public final class SemaphoreBridge implements AutoCloseable
             {
                 rejectedRuns.getAndIncrement();
                 lastRunFailure = ex;
-                permit.close();
+                permit.discard(); // no work held them: not a hold (B7)
             }
         }
     }

@@ -220,6 +220,7 @@ class AsyncAcquisitionTest
             Threads.awaitWaiting(bridge.grantThread());
             assertEquals(rounds, sem.availablePermits(), "granted " + granted + ", cancelled " + cancelled +
                 ", grant races lost " + bridge.grantRacesLost());
+            assertEquals(granted, bridge.holds(RtContext.NON_RT), "a hold per delivered permit, none per undelivered");
         }
     }
 
@@ -312,6 +313,7 @@ class AsyncAcquisitionTest
             Threads.awaitWaiting(bridge.grantThread()); // done with the request
             assertEquals(0, bridge.failedRuns(), "a rejection is not a failure of the work");
             assertEquals(0, ran.get(), "rejected work never runs");
+            assertEquals(0, bridge.holds(RtContext.NON_RT), "permits that reached no work are not a hold");
             assertEquals("full", bridge.lastRunFailure().getMessage());
         }
     }
@@ -429,6 +431,63 @@ class AsyncAcquisitionTest
             close |= frame.getClassName().equals(AsyncGranter.class.getName()) && frame.getMethodName().equals("close");
         }
         return join && close ? Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 4))) : null;
+    }
+
+    /**
+     * acquireAsync/acquireAndRun check that the bridge is open and then queue; a close() in between finds the request
+     * queued after the grant thread drained the queue. The submitter cancels it itself, and it must not stay counted
+     * in pendingRequests(). Driven deterministically on a grant thread closed before the submit.
+     */
+    @Test
+    void aRequestQueuedAfterCloseIsCancelledAndNoLongerPending() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AsyncGranter granter = new AsyncGranter(bridge, sem, "closed-granter");
+            granter.start();
+            granter.close();
+            assertFalse(granter.thread().isAlive(), "drained and ended");
+
+            final AsyncRequest late = AsyncRequest.forFuture(granter, 1);
+            granter.submit(late);
+            assertThrows(CancellationException.class, () -> late.future.getNow(null));
+            assertEquals(0, granter.pending(), "a cancelled late request is not pending");
+
+            final AtomicInteger ran = new AtomicInteger();
+            granter.submit(AsyncRequest.forWork(granter, 1, ran::incrementAndGet, Runnable::run));
+            assertEquals(1, bridge.abandonedRuns(), "late work dropped, counted");
+            assertEquals(0, granter.pending());
+            sem.release(1);
+            assertEquals(1, sem.availablePermits(), "nothing taken for them");
+            assertEquals(0, ran.get());
+        }
+    }
+
+    /**
+     * A grant whose future was completed otherwise between the grant and the delivery (cancel, timeout) is returned
+     * by the grant thread: nobody held those permits, so it is not a hold (counted in grantRacesLost() instead).
+     * Driven deterministically: the request is marked granted, its future cancelled, then delivered.
+     */
+    @Test
+    void aGrantThatIsNeverDeliveredIsNotRecordedAsAHold() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().permits(1).maxPermits(1).build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AsyncRequest request = AsyncRequest.forFuture(new AsyncGranter(bridge, sem, "unused"), 1);
+            assertTrue(request.markGranted(), "the grant thread won the request");
+            assertTrue(request.future.cancel(false), "the future was cancelled before delivery");
+            assertTrue(sem.tryAcquire(1), "the permits the grant thread took");
+            bridge.deliver(request);
+            assertEquals(1, sem.availablePermits(), "returned, once");
+            assertEquals(1, bridge.grantRacesLost());
+            assertEquals(0, bridge.asyncGrants());
+            for (final RtContext context : RtContext.values())
+            {
+                assertEquals(0, bridge.holds(context), "no hold recorded under " + context);
+            }
+        }
     }
 
     @Test

@@ -703,7 +703,11 @@ public final class ResourcePool<R> implements AutoCloseable
         }
     }
 
-    /** Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Set-up time only. */
+    /**
+     * Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Not thread-safe; set-up time
+     * only, NON_RT. The setters allocate nothing unless they throw; a value out of range is refused when set, with an
+     * {@link IllegalArgumentException} naming the option, the value and the range.
+     */
     public static final class Options
     {
         private int ringCapacity = 1024;
@@ -721,17 +725,13 @@ public final class ResourcePool<R> implements AutoCloseable
         /**
          * Records each thread's ring holds (default 1024); a power of two. When full, records are dropped.
          *
-         * @param capacity a power of two {@code >= 1}.
+         * @param capacity a power of two, {@code 1 .. 2^20}.
          * @return these options.
-         * @throws IllegalArgumentException if not a power of two.
+         * @throws IllegalArgumentException if not a power of two or out of range.
          */
         public Options ringCapacity(final int capacity)
         {
-            if (capacity < 1 || Integer.bitCount(capacity) != 1)
-            {
-                throw new IllegalArgumentException("ringCapacity must be a power of two >= 1, got " + capacity);
-            }
-            this.ringCapacity = capacity;
+            this.ringCapacity = OptionChecks.ringCapacity("ringCapacity", capacity);
             return this;
         }
 
@@ -739,18 +739,15 @@ public final class ResourcePool<R> implements AutoCloseable
          * How often the bookkeeping thread drains the rings and checks for dead owners (default 10 ms; it then uses
          * one short wake-up per interval even when idle).
          *
-         * @param time {@code > 0}.
+         * @param time {@code 1 ns .. 1 h}.
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options bookkeepingInterval(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos <= 0)
-            {
-                throw new IllegalArgumentException("bookkeepingInterval must be > 0, got " + time + " " + unit);
-            }
-            this.bookkeepingIntervalNanos = nanos;
+            this.bookkeepingIntervalNanos = OptionChecks.nanos("bookkeepingInterval", time, unit, 1L,
+                OptionChecks.MAX_BOOKKEEPING_NANOS);
             return this;
         }
 
@@ -769,13 +766,14 @@ public final class ResourcePool<R> implements AutoCloseable
         /**
          * The starvation bound of the pool's semaphore (default 1 ms; see {@link RtSemaphore.Builder#maxBypass}).
          *
-         * @param time {@code > 0}.
+         * @param time {@code 1 ns .. 1 day}.
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options maxBypass(final long time, final TimeUnit unit)
         {
-            this.maxBypassNanos = unit.toNanos(time);
+            this.maxBypassNanos = OptionChecks.nanos("maxBypass", time, unit, 1L, OptionChecks.MAX_BYPASS_NANOS);
             return this;
         }
 
@@ -783,13 +781,14 @@ public final class ResourcePool<R> implements AutoCloseable
          * The wake service's poll interval while waiters are parked (see
          * {@link SemaphoreBridge.Options#wakePollInterval}).
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s} (0: the service spins while waiters are parked).
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options wakePollInterval(final long time, final TimeUnit unit)
         {
-            this.wakePollNanos = unit.toNanos(time);
+            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 

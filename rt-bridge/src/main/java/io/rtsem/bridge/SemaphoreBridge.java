@@ -715,7 +715,8 @@ public final class SemaphoreBridge implements AutoCloseable
 
     /**
      * Options of a {@link SemaphoreBridge}, copied by {@link SemaphoreBridge#attach(RtSemaphore, Options)}. Not
-     * thread-safe; set-up time only.
+     * thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a value out of range is
+     * refused when set, with an {@link IllegalArgumentException} naming the option, the value and the range.
      */
     public static final class Options
     {
@@ -747,19 +748,14 @@ public final class SemaphoreBridge implements AutoCloseable
          * it busy-spin while waiters are parked (a whole CPU; only with a CPU to spare). Smaller is faster to wake
          * and costs more CPU while waiters are parked; nothing while none are (B2).
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if negative.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options wakePollInterval(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 0)
-            {
-                throw new IllegalArgumentException("wakePollInterval must be >= 0, got " + time + " " + unit);
-            }
-            this.wakePollNanos = nanos;
+            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 
@@ -768,19 +764,14 @@ public final class SemaphoreBridge implements AutoCloseable
          * 1 µs; Linux's default is 50 µs, which would add up to 50 µs to every poll). 0 leaves the thread's slack as
          * inherited.
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if negative.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options timerSlack(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 0)
-            {
-                throw new IllegalArgumentException("timerSlack must be >= 0, got " + time + " " + unit);
-            }
-            this.timerSlackNanos = nanos;
+            this.timerSlackNanos = OptionChecks.nanos("timerSlack", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 
@@ -800,20 +791,15 @@ public final class SemaphoreBridge implements AutoCloseable
         /**
          * The longest hold time the histograms resolve (default 10 minutes); longer holds are recorded as this.
          *
-         * @param time {@code >= 1 µs}.
+         * @param time {@code 1 µs .. 1 day}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if below 1 µs.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options holdTimeHighestTrackable(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 1_000L)
-            {
-                throw new IllegalArgumentException("holdTimeHighestTrackable must be >= 1 us, got " + time + " " +
-                    unit);
-            }
-            this.holdTimeHighestTrackableNanos = nanos;
+            this.holdTimeHighestTrackableNanos = OptionChecks.nanos("holdTimeHighestTrackable", time, unit, 1_000L,
+                OptionChecks.MAX_HOLD_TIME_NANOS);
             return this;
         }
 

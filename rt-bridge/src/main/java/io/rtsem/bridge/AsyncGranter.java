@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 import io.rtsem.core.RtSemaphore;
 
 /**
- * The ordinary daemon thread that serves queued async requests in arrival order: it waits for the head request's
- * permits as a NON_RT waiter of the semaphore (so context priority and the starvation bound of rt-core apply to it,
- * and a HARD release reaches it through the bridge's wake service), then claims the request and delivers.
+ * The ordinary daemon thread that serves queued async requests one at a time in queue order (requests whose permits
+ * were free when asked were granted by the caller and never queued): it waits for the head request's permits as a
+ * NON_RT waiter of the semaphore (so context priority and the starvation bound of rt-core apply to it, and a HARD
+ * release reaches it through the bridge's wake service), then claims the request and delivers.
  *
  * <p><b>Cancelling the request being served.</b> The grant thread publishes {@code serving = request} and then
  * re-reads the request's state; a canceller CASes the state and then reads {@code serving}. Both are volatile, so

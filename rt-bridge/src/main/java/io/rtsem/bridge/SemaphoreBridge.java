@@ -290,8 +290,14 @@ public final class SemaphoreBridge implements AutoCloseable
 
     /**
      * Asks for {@code permits} permits without waiting: a future that completes with a {@link Permit} at once if
-     * they are free, otherwise when the bridge's grant thread obtains them (in arrival order among async requests,
-     * waiting as a NON_RT waiter of the semaphore, so with bounded bypass, B4).
+     * they are free, otherwise when the bridge's grant thread obtains them (waiting as a NON_RT waiter of the
+     * semaphore, so with bounded bypass, B4).
+     *
+     * <p>Order: <b>not</b> arrival order. A call that finds its permits free is granted at once, ahead of any request
+     * already queued. Queued requests (of this method and of a queued {@link #acquireAndRun}) are served one at a
+     * time in queue order: the grant thread waits for the head request's permits, so a later request, even for fewer
+     * permits that are free, waits behind it (head of line) until it is granted or cancelled. Against other users of
+     * the semaphore the grant thread is one NON_RT waiter: no FIFO there either (ARCHITECTURE.md).
      *
      * <p>Cancelling the future (or completing it otherwise, e.g. {@code orTimeout}) cancels the request; if a grant
      * races the cancellation, exactly one wins and no permit is lost (B6). Close the permit to release.

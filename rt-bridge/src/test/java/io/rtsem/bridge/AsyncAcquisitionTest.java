@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +80,46 @@ class AsyncAcquisitionTest
             assertEquals(2, sem.availablePermits());
             assertEquals(0, bridge.pendingRequests());
             assertEquals(1, bridge.asyncGrants());
+        }
+    }
+
+    /**
+     * What acquireAsync promises about order: a call whose permits are free is granted at once, ahead of requests
+     * already queued (so not arrival order); queued requests are served one at a time in queue order (a request for
+     * fewer permits does not overtake an earlier queued one for more).
+     */
+    @Test
+    void freePermitsAreGrantedAtOnceAndQueuedRequestsInQueueOrder() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> big = bridge.acquireAsync(2);
+            final CompletableFuture<Permit> small = bridge.acquireAsync(1);
+            assertFalse(big.isDone(), "two permits are not free");
+            assertTrue(small.isDone(), "one permit is free: granted at once, ahead of the queued request");
+            small.get().close();
+
+            final CompletableFuture<Permit> later = bridge.acquireAsync(1);
+            assertTrue(later.isDone(), "still free (the grant thread waits for two): granted at once again");
+            later.get().close();
+            assertTrue(sem.tryAcquire(1));
+
+            final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            final CompletableFuture<Permit> first = bridge.acquireAsync(2);
+            final CompletableFuture<Void> firstSeen = first.thenRun(() -> order.add("first"));
+            // 'big' (2) is still at the head: everything queued now waits behind it
+            final CompletableFuture<Permit> second = bridge.acquireAsync(1);
+            final CompletableFuture<Void> secondSeen = second.thenRun(() -> order.add("second"));
+            assertEquals(3, bridge.pendingRequests());
+            sem.release(2);
+            big.get(20, TimeUnit.SECONDS).close(); // the head is served first, with the two permits
+            first.get(20, TimeUnit.SECONDS).close();
+            second.get(20, TimeUnit.SECONDS).close();
+            firstSeen.get(20, TimeUnit.SECONDS);
+            secondSeen.get(20, TimeUnit.SECONDS);
+            assertEquals(List.of("first", "second"), List.copyOf(order), "queued requests complete in queue order");
+            assertEquals(2, sem.availablePermits());
         }
     }
 

@@ -130,25 +130,34 @@ public final class Lease<R> implements AutoCloseable
         pool.transfer(this, s, newOwner);
     }
 
-    /** @return {@code true} while allocated. Any context. */
+    /** @return {@code true} while allocated. Any context; one volatile read, no allocation. */
     public boolean isHeld()
     {
         return (stamp & 1L) != 0;
     }
 
-    /** @return the owner while held, else the last owner ({@code null} before the first allocation). */
+    /**
+     * @return the owner while held (the allocating thread or the last one it was transferred to), else the last
+     *         owner ({@code null} before the first allocation). Any context; one volatile read, no allocation.
+     */
     public Thread owner()
     {
         return owner;
     }
 
-    /** @return when the current (or last) allocation happened, a {@code System.nanoTime()} value. */
+    /**
+     * @return when the current (or last) allocation happened, a {@code System.nanoTime()} value (a transfer keeps
+     *         it). Any context; one volatile read, no allocation.
+     */
     public long sinceNanos()
     {
         return sinceNanos;
     }
 
-    /** @return the allocating thread's context for the current (or last) allocation. */
+    /**
+     * @return the allocating thread's context for the current (or last) allocation (a transfer keeps it). Any
+     *         context; one volatile read, no allocation.
+     */
     public RtContext context()
     {
         return context;

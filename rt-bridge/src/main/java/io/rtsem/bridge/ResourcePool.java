@@ -336,7 +336,10 @@ public final class ResourcePool<R> implements AutoCloseable
     // The bookkeeping view
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** One held resource, as the bookkeeping view sees it. */
+    /**
+     * One held resource, as the bookkeeping view sees it. Immutable: its accessors may be called from any context and
+     * allocate nothing ({@link #toString()} allocates).
+     */
     public static final class Holding
     {
         private final Object resource;

@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 import io.rtsem.core.RtSemaphore;
 
 /**
- * The ordinary daemon thread that serves queued async requests in arrival order: it waits for the head request's
- * permits as a NON_RT waiter of the semaphore (so context priority and the starvation bound of rt-core apply to it,
- * and a HARD release reaches it through the bridge's wake service), then claims the request and delivers.
+ * The ordinary daemon thread that serves queued async requests one at a time in queue order (requests whose permits
+ * were free when asked were granted by the caller and never queued): it waits for the head request's permits as a
+ * NON_RT waiter of the semaphore (so context priority and the starvation bound of rt-core apply to it, and a HARD
+ * release reaches it through the bridge's wake service), then claims the request and delivers.
  *
  * <p><b>Cancelling the request being served.</b> The grant thread publishes {@code serving = request} and then
  * re-reads the request's state; a canceller CASes the state and then reads {@code serving}. Both are volatile, so
@@ -24,6 +25,12 @@ import io.rtsem.core.RtSemaphore;
  *
  * <p>Idle (empty queue): parked with no timeout, no CPU; a submitter unparks it (Dekker on {@code idle} vs the
  * queue, as in {@link WakeService}).
+ *
+ * <p><b>Interrupts.</b> The only interrupts that mean something to this thread are the claimed ones above. Any other
+ * (a dependent stage run on this thread that leaves its interrupt flag set, or a caller of
+ * {@link SemaphoreBridge#grantThread()}{@code .interrupt()}) is stray: it is cleared before the idle park (a set
+ * flag would make {@code park()} return at once, a busy loop) and, while a request is served, ends the wait, which
+ * is then retried. It never stops the thread; only {@link #close()} does.
  */
 final class AsyncGranter implements Runnable
 {
@@ -74,7 +81,8 @@ final class AsyncGranter implements Runnable
             LockSupport.unpark(thread);
         }
         // Volatile read of closed AFTER the offer: a request queued after the grant thread drained the queue on
-        // close is cancelled here (the state CAS decides between this and the drain).
+        // close is cancelled here (the state CAS decides between this and the drain). It may stay in the queue of
+        // the ended thread; the cancellation takes it out of the pending count (so does the drain; only once).
         if (closed && request.cancel())
         {
             if (request.future != null)
@@ -91,6 +99,7 @@ final class AsyncGranter implements Runnable
     /** Called by a canceller that won the request's state CAS. */
     void cancelled(final AsyncRequest request)
     {
+        leavePending(request); // decided: no longer pending, even while it waits in the queue to be skipped
         if (SERVING.compareAndSet(this, request, null))
         {
             thread.interrupt();
@@ -113,6 +122,8 @@ final class AsyncGranter implements Runnable
                 idle = true;
                 if (queue.peek() == null && !closed)
                 {
+                    // A stray interrupt (see the class comment) would make park() return at once, for ever.
+                    Thread.interrupted();
                     LockSupport.park(this);
                 }
                 idle = false;
@@ -171,8 +182,15 @@ final class AsyncGranter implements Runnable
 
     private void dequeue()
     {
-        queue.poll(); // single consumer: removes the head we looked at
-        pending.decrementAndGet();
+        leavePending(queue.poll()); // single consumer: removes the head we looked at
+    }
+
+    private void leavePending(final AsyncRequest request)
+    {
+        if (request.leavePending())
+        {
+            pending.decrementAndGet();
+        }
     }
 
     private void drainOnClose()
@@ -180,7 +198,7 @@ final class AsyncGranter implements Runnable
         AsyncRequest request;
         while ((request = queue.poll()) != null)
         {
-            pending.decrementAndGet();
+            leavePending(request);
             if (request.cancel())
             {
                 if (request.future != null)
@@ -195,7 +213,10 @@ final class AsyncGranter implements Runnable
         }
     }
 
-    /** Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. */
+    /**
+     * Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. Waits for
+     * the thread to end (at most 5 s), except on the grant thread itself, which ends after the stage that called it.
+     */
     void close()
     {
         closed = true;
@@ -206,6 +227,12 @@ final class AsyncGranter implements Runnable
             thread.interrupt();
         }
         LockSupport.unpark(thread);
+        if (Thread.currentThread() == thread)
+        {
+            // Called from a dependent stage this thread runs: it cannot wait for itself. It stops (cancelling what is
+            // still queued) once the stage returns, since it re-reads 'closed' before serving anything else.
+            return;
+        }
         boolean interrupted = false;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && deadline - System.nanoTime() > 0)

@@ -19,12 +19,15 @@ final class AsyncRequest
     static final int CANCELLED = 2;
 
     private static final VarHandle STATE;
+    private static final VarHandle COUNTED;
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(AsyncRequest.class, "state", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(AsyncRequest.class, "state", int.class);
+            COUNTED = lookup.findVarHandle(AsyncRequest.class, "counted", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -40,6 +43,8 @@ final class AsyncRequest
     final Executor executor;
     private final AsyncGranter granter;
     private volatile int state;
+    /** 1 while counted in the granter's pending count; cleared once, by whoever takes it out of the count. */
+    private volatile int counted = 1;
 
     private AsyncRequest(final AsyncGranter granter, final int permits, final Runnable work, final Executor executor)
     {
@@ -64,6 +69,15 @@ final class AsyncRequest
     int state()
     {
         return state;
+    }
+
+    /**
+     * Takes the request out of the granter's pending count: {@code true} for exactly one caller (the grant thread
+     * dequeuing it, its drain on close, or a submitter that found the bridge closed).
+     */
+    boolean leavePending()
+    {
+        return COUNTED.compareAndSet(this, 1, 0);
     }
 
     /** The grant thread claims the outcome; {@code false} if a cancellation won. */

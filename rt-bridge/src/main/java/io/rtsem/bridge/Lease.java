@@ -40,7 +40,10 @@ public final class Lease<R> implements AutoCloseable
     private final R resource;
     /**
      * {@code generation << 1 | held}. Allocation writes owner, since and context, then publishes the stamp with a
-     * volatile CAS; readers that see {@code held} through a volatile read of the stamp also see those fields.
+     * volatile store; readers that see {@code held} through a volatile read of the stamp also see those fields.
+     * The stamp only grows: allocation sets the held bit, free and reclaim add one (next generation, free), a
+     * transfer adds two (next generation, still held). The bookkeeping records carry it, so that the bookkeeper can
+     * order records of different threads per slot.
      */
     private volatile long stamp;
     private volatile Thread owner;
@@ -88,39 +91,73 @@ public final class Lease<R> implements AutoCloseable
     }
 
     /**
-     * Hands the lease to another thread, which becomes its owner (may close it; its death reclaims it).
+     * Hands the lease to another thread, which becomes its owner (may close it; its death reclaims it). The transfer
+     * is one CAS that moves the lease to its next generation, so of a transfer and a racing close, transfer or
+     * reclaim exactly one wins; the new owner can act on the lease only once the transfer has won. The bookkeeping
+     * view then shows the new owner, with the allocation's context and time.
      *
-     * <p>The owner thread only. Any context; no allocation.
+     * <p>The owner thread only. Any context: one CAS, volatile stores, one record offered to this thread's wait-free
+     * bookkeeping ring; no allocation (after this thread's first pool call, see
+     * {@link ResourcePool#registerCurrentThread()}; a thread that received the lease by a transfer has none yet),
+     * no system call (unless it throws).
      *
-     * @param newOwner the new owner, alive.
-     * @throws IllegalStateException if the lease is not held or the caller is not its owner.
+     * @param newOwner the new owner: a started thread that has not terminated, or the caller itself.
+     * @throws IllegalArgumentException if {@code newOwner} is {@code null}, not started yet or terminated (the message
+     *                                  names the thread and its state); nothing changes then.
+     * @throws IllegalStateException if the lease is not held or the caller is not its owner, or if a close, transfer
+     *                               or reclaim won a race against this transfer; nothing changes then.
      */
     public void transferTo(final Thread newOwner)
     {
+        final Thread caller = Thread.currentThread();
+        if (newOwner == null)
+        {
+            throw new IllegalArgumentException("transferTo(null) of " + describe() + ": a new owner is required");
+        }
+        if (newOwner != caller)
+        {
+            // A thread not started has no run to close the lease in; a terminated one would only get it reclaimed.
+            final Thread.State state = newOwner.getState();
+            if (state == Thread.State.NEW || state == Thread.State.TERMINATED)
+            {
+                throw new IllegalArgumentException("transferTo thread '" + newOwner.getName() + "' (id " +
+                    newOwner.getId() + "), which is " + state + (state == Thread.State.NEW ? " (not started)" :
+                    " (dead)") + ": " + describe() + " stays with '" + caller.getName() + "'");
+            }
+        }
         final long s = stamp;
         checkHeldByCaller(s, "transferTo");
-        owner = newOwner;
+        pool.transfer(this, s, newOwner);
     }
 
-    /** @return {@code true} while allocated. Any context. */
+    /** @return {@code true} while allocated. Any context; one volatile read, no allocation. */
     public boolean isHeld()
     {
         return (stamp & 1L) != 0;
     }
 
-    /** @return the owner while held, else the last owner ({@code null} before the first allocation). */
+    /**
+     * @return the owner while held (the allocating thread or the last one it was transferred to), else the last
+     *         owner ({@code null} before the first allocation). Any context; one volatile read, no allocation.
+     */
     public Thread owner()
     {
         return owner;
     }
 
-    /** @return when the current (or last) allocation happened, a {@code System.nanoTime()} value. */
+    /**
+     * @return when the current (or last) allocation happened, a {@code System.nanoTime()} value (a transfer keeps
+     *         it). Any context; one volatile read, no allocation.
+     */
     public long sinceNanos()
     {
         return sinceNanos;
     }
 
-    /** @return the allocating thread's context for the current (or last) allocation. */
+    /**
+     * @return the allocating thread's context for the current (or last) allocation (a transfer keeps it). Any
+     *         context; one volatile read, no allocation.
+     */
     public RtContext context()
     {
         return context;
@@ -144,15 +181,26 @@ public final class Lease<R> implements AutoCloseable
         return STAMP.compareAndSet(this, expected, next);
     }
 
-    /** Marks the lease held; called by the thread that won the slot's bit, before it returns the lease. */
-    void hold(final Thread newOwner, final RtContext ctx, final long now)
+    /** The owner after a transfer; written by {@link ResourcePool#transfer} after its CAS has won. */
+    void owner(final Thread newOwner)
+    {
+        owner = newOwner;
+    }
+
+    /**
+     * Marks the lease held; called by the thread that won the slot's bit, before it returns the lease.
+     *
+     * @return the new stamp (the generation of this allocation, held bit set), for the bookkeeping record.
+     */
+    long hold(final Thread newOwner, final RtContext ctx, final long now)
     {
         owner = newOwner;
         sinceNanos = now;
         context = ctx;
-        final long s = stamp;
+        final long s = stamp | 1L;
         // Volatile store after the fields: a reader seeing 'held' sees this owner, time and context.
-        stamp = (s | 1L);
+        stamp = s;
+        return s;
     }
 
     void checkHeldByCaller(final long s, final String call)

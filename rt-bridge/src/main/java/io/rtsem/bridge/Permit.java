@@ -91,6 +91,18 @@ public final class Permit implements AutoCloseable
         }
     }
 
+    /**
+     * Returns permits that never reached a holder (the grant thread could not deliver them): released exactly once,
+     * like {@link #close()}, but not recorded as a hold. Grant thread only; NON_RT.
+     */
+    void discard()
+    {
+        if (CLOSED.compareAndSet(this, 0, 1))
+        {
+            bridge.semaphore().release(permits);
+        }
+    }
+
     @Override
     public String toString()
     {

@@ -23,11 +23,14 @@ final class RecordRing
 {
     static final byte ALLOCATE = 1;
     static final byte FREE = 2;
+    static final byte TRANSFER = 3;
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle DROPPED;
     private static final int CONTEXTS = RtContext.values().length;
+    /** Number of counters: one per kind (ALLOCATE, FREE, TRANSFER) and context; see {@link #countIndex}. */
+    static final int COUNTS = 3 * CONTEXTS;
 
     static
     {
@@ -48,11 +51,16 @@ final class RecordRing
     final Thread producer;
     private final int mask;
     private final long[] nanos;
+    private final long[] stamps;
+    private final Thread[] owners;
     private final int[] slots;
     private final byte[] kinds;
     private final byte[] contexts;
-    /** Exact counts per kind and context, written by the producer only (get + lazySet), read by anyone. */
-    private final AtomicLongArray counts = new AtomicLongArray(3 * CONTEXTS);
+    /**
+     * Exact counts per kind and context ({@link #countIndex}), written by the producer only (get + lazySet), read by
+     * anyone.
+     */
+    private final AtomicLongArray counts = new AtomicLongArray(COUNTS);
 
     private long head;       // producer-owned; published with setRelease
     private long cachedTail; // producer-only
@@ -68,15 +76,24 @@ final class RecordRing
         this.producer = producer;
         this.mask = capacity - 1;
         this.nanos = new long[capacity];
+        this.stamps = new long[capacity];
+        this.owners = new Thread[capacity];
         this.slots = new int[capacity];
         this.kinds = new byte[capacity];
         this.contexts = new byte[capacity];
     }
 
-    /** Producer only. Wait-free; no allocation, no system call. {@code false} if full (counted as dropped). */
-    boolean offer(final byte kind, final int slot, final RtContext context, final long timeNanos)
+    /**
+     * Producer only. Wait-free; no allocation, no system call. {@code false} if full (counted as dropped).
+     *
+     * @param stamp the lease's stamp after the transition this record reports (see {@link Lease}): it grows with
+     *              every transition of the slot, so the consumer can order records of different rings.
+     * @param owner the holder after the transition (ALLOCATE: the producer; TRANSFER: the new owner; FREE: null).
+     */
+    boolean offer(final byte kind, final int slot, final long stamp, final Thread owner, final RtContext context,
+        final long timeNanos)
     {
-        final int index = kind * CONTEXTS - CONTEXTS + context.ordinal();
+        final int index = countIndex(kind, context);
         counts.lazySet(index, counts.get(index) + 1);
         final long h = head;
         if (h - cachedTail > mask)
@@ -90,6 +107,8 @@ final class RecordRing
         }
         final int i = (int)(h & mask);
         nanos[i] = timeNanos;
+        stamps[i] = stamp;
+        owners[i] = owner; // a reference store: no allocation
         slots[i] = slot;
         kinds[i] = kind;
         contexts[i] = (byte)context.ordinal();
@@ -106,7 +125,8 @@ final class RecordRing
         for (long n = t; n < h; n++)
         {
             final int i = (int)(n & mask);
-            sink.record(this, kinds[i], slots[i], contexts[i], nanos[i]);
+            sink.record(kinds[i], slots[i], stamps[i], owners[i], contexts[i], nanos[i]);
+            owners[i] = null; // do not keep a dead thread reachable; before the release of tail below
         }
         if (h != t)
         {
@@ -122,7 +142,19 @@ final class RecordRing
 
     long count(final byte kind, final RtContext context)
     {
-        return counts.get(kind * CONTEXTS - CONTEXTS + context.ordinal());
+        return counts.get(countIndex(kind, context));
+    }
+
+    /** The count at {@code index} ({@code 0 <= index < COUNTS}, see {@link #countIndex}). Any thread. */
+    long countAt(final int index)
+    {
+        return counts.get(index);
+    }
+
+    /** Where the count of {@code kind} (ALLOCATE, FREE, TRANSFER) and {@code context} is kept. */
+    static int countIndex(final byte kind, final RtContext context)
+    {
+        return kind * CONTEXTS - CONTEXTS + context.ordinal();
     }
 
     boolean isEmpty()
@@ -133,7 +165,7 @@ final class RecordRing
     /** Receives drained records. */
     interface Sink
     {
-        void record(RecordRing ring, byte kind, int slot, int context, long timeNanos);
+        void record(byte kind, int slot, long stamp, Thread owner, int context, long timeNanos);
     }
 
     /**
@@ -143,9 +175,9 @@ final class RecordRing
     private static void prime()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
-        ring.offer(ALLOCATE, 0, RtContext.NON_RT, 0L);
-        ring.offer(FREE, 0, RtContext.NON_RT, 0L); // full: the drop path
-        ring.drain((r, kind, slot, context, timeNanos) -> { });
+        ring.offer(ALLOCATE, 0, 1L, ring.producer, RtContext.NON_RT, 0L);
+        ring.offer(FREE, 0, 2L, null, RtContext.NON_RT, 0L); // full: the drop path
+        ring.drain((kind, slot, stamp, owner, context, timeNanos) -> { });
         ring.dropped();
         ring.isEmpty();
     }

@@ -31,12 +31,15 @@ import io.rtsem.core.RtSemaphore;
  *   taken). Free clears the lease, sets the bit, then releases the permit. {@link #available()} is the semaphore's
  *   count: exact, never above {@link #size()}.</li>
  *   <li>One {@link Lease} per resource, created up front and reused: no allocation per lease.</li>
- *   <li>Every allocate and free offers a record (slot, context, {@code nanoTime}; the thread is the ring's) to the
- *   calling thread's wait-free single-producer ring. The writer never waits: a full ring counts the record as
- *   dropped. An ordinary bookkeeping thread drains the rings every {@link Options#bookkeepingInterval} and keeps
- *   the view: {@link #holdings()}, {@link #longestCurrentHold()}; reports drops ({@link #droppedRecords()} and a
- *   {@code System.Logger} warning) and then rebuilds the view from the leases themselves. Counts per context
- *   ({@link #allocations}, {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
+ *   <li>Every allocate, free and {@link Lease#transferTo transfer} offers a record (slot, the lease's stamp after
+ *   the change, the holder after it, a context and a {@code nanoTime}) to the calling thread's wait-free
+ *   single-producer ring. The writer never waits: a full ring counts the record as dropped. An ordinary bookkeeping
+ *   thread drains the rings every {@link Options#bookkeepingInterval} and keeps the view: {@link #holdings()},
+ *   {@link #longestCurrentHold()}. Rings are drained one after another, so records of different threads arrive out
+ *   of order; the stamp (it grows with every change of the slot) lets the bookkeeper ignore a record older than
+ *   what it has applied for that slot. It reports drops ({@link #droppedRecords()} and a {@code System.Logger}
+ *   warning) and then rebuilds the view from the leases themselves. Counts per context ({@link #allocations},
+ *   {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
  *   <li>Owner death (the SysV {@code SEM_UNDO} idea): each pass, a lease whose owner thread has terminated is
  *   reclaimed: freed, counted ({@link #reclaimed()}), reported ({@link #reclaims()} and a warning). Never
  *   silently.</li>
@@ -57,7 +60,9 @@ public final class ResourcePool<R> implements AutoCloseable
     private final Options options;
     private final WakeService wakeService;
     private final ThreadLocal<RecordRing> rings;
-    private final CopyOnWriteArrayList<RecordRing> allRings = new CopyOnWriteArrayList<>();
+    /** Every thread's ring and the retired rings' counts, replaced as a whole under {@link #ringSetLock}. */
+    private volatile RingSet ringSet = RingSet.EMPTY;
+    private final Object ringSetLock = new Object();
     private final Bookkeeper bookkeeper;
     private final AtomicLong modeSwitches = new AtomicLong();
     private volatile boolean closed;
@@ -239,8 +244,9 @@ public final class ResourcePool<R> implements AutoCloseable
                     final Lease<R> lease = leases[(word << 6) + Long.numberOfTrailingZeros(lowest)];
                     final RtContext context = RtContext.current();
                     final long now = System.nanoTime();
-                    lease.hold(Thread.currentThread(), context, now);
-                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, context, now);
+                    final Thread owner = Thread.currentThread();
+                    final long stamp = lease.hold(owner, context, now);
+                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, stamp, owner, context, now);
                     return lease;
                 }
                 continue;
@@ -258,8 +264,26 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
         }
-        rings.get().offer(RecordRing.FREE, lease.slot, RtContext.current(), System.nanoTime());
+        rings.get().offer(RecordRing.FREE, lease.slot, s + 1, null, RtContext.current(), System.nanoTime());
         returnSlot(lease.slot);
+    }
+
+    /**
+     * Called by {@link Lease#transferTo(Thread)} once the caller is known to hold the lease at stamp {@code s}:
+     * one CAS to the next generation, still held ({@code s + 2}), decides it against a racing close, transfer or
+     * reclaim. The owner is written after the CAS, so the new owner cannot act on the lease before the transfer has
+     * won; until then the caller, alive, stays the owner (a reclaim cannot take it).
+     */
+    void transfer(final Lease<R> lease, final long s, final Thread newOwner)
+    {
+        if (!lease.casStamp(s, s + 2))
+        {
+            throw new IllegalStateException("transferTo raced another transfer, a close or a reclaim of " +
+                lease.describe() + ": not transferred");
+        }
+        lease.owner(newOwner);
+        // The allocation's context and time go with the new owner: the record alone makes the view's entry.
+        rings.get().offer(RecordRing.TRANSFER, lease.slot, s + 2, newOwner, lease.context(), lease.sinceNanos());
     }
 
     private void returnSlot(final int slot)
@@ -301,7 +325,10 @@ public final class ResourcePool<R> implements AutoCloseable
     private RecordRing newRing()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), options.ringCapacity);
-        allRings.add(ring);
+        synchronized (ringSetLock)
+        {
+            ringSet = ringSet.with(ring);
+        }
         return ring;
     }
 
@@ -309,7 +336,10 @@ public final class ResourcePool<R> implements AutoCloseable
     // The bookkeeping view
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** One held resource, as the bookkeeping view sees it. */
+    /**
+     * One held resource, as the bookkeeping view sees it. Immutable: its accessors may be called from any context and
+     * allocate nothing ({@link #toString()} allocates).
+     */
     public static final class Holding
     {
         private final Object resource;
@@ -331,19 +361,19 @@ public final class ResourcePool<R> implements AutoCloseable
             return resource;
         }
 
-        /** @return the owner thread's name. */
+        /** @return the owner thread's name (the allocating thread, or the last one the lease was transferred to). */
         public String owner()
         {
             return owner;
         }
 
-        /** @return the owner's context at allocation. */
+        /** @return the allocating thread's context at allocation (a transfer keeps it). */
         public RtContext context()
         {
             return context;
         }
 
-        /** @return when it was allocated, a {@code System.nanoTime()} value. */
+        /** @return when it was allocated, a {@code System.nanoTime()} value (a transfer keeps it). */
         public long sinceNanos()
         {
             return sinceNanos;
@@ -399,39 +429,30 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long allocations(final RtContext context)
     {
-        return sum(RecordRing.ALLOCATE, context) + bookkeeper.retiredCount(RecordRing.ALLOCATE, context);
+        return ringSet.count(RecordRing.ALLOCATE, context);
     }
 
     /**
-     * Frees made by threads of {@code context} (reclaims excluded); exact.
+     * Frees made by threads of {@code context} (reclaims excluded); exact (counted by the producers, independent of
+     * drops).
+     *
+     * <p>Any context; allocates nothing, reads every thread's counters.
      *
      * @param context the context.
      * @return the count.
      */
     public long frees(final RtContext context)
     {
-        return sum(RecordRing.FREE, context) + bookkeeper.retiredCount(RecordRing.FREE, context);
+        return ringSet.count(RecordRing.FREE, context);
     }
 
-    private long sum(final byte kind, final RtContext context)
-    {
-        long total = 0;
-        for (final RecordRing ring : allRings)
-        {
-            total += ring.count(kind, context);
-        }
-        return total;
-    }
-
-    /** @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context. */
+    /**
+     * @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context;
+     *         allocates nothing.
+     */
     public long droppedRecords()
     {
-        long total = bookkeeper.retiredDropped;
-        for (final RecordRing ring : allRings)
-        {
-            total += ring.dropped();
-        }
-        return total;
+        return ringSet.dropped();
     }
 
     /** @return leases reclaimed from terminated owners. Any context. */
@@ -496,10 +517,18 @@ public final class ResourcePool<R> implements AutoCloseable
             ", reclaimed=" + reclaimed() + (closed ? ", closed]" : "]");
     }
 
-    /** Test hook: stalls (or resumes) the bookkeeping thread, as a slow bookkeeper would. */
+    /**
+     * Test hook: stalls (or resumes) the bookkeeping thread, as a slow bookkeeper would. Once it returns with
+     * {@code true}, no periodic pass drains a ring until it is called with {@code false} (a pass in progress has
+     * finished: the stall is checked under the pass's lock).
+     */
     void stallBookkeeping(final boolean stalled)
     {
         bookkeeper.stalled = stalled;
+        synchronized (bookkeeper)
+        {
+            // waits for a pass in progress; a later periodic pass sees 'stalled' under this lock
+        }
         LockSupport.unpark(bookkeeper.thread);
     }
 
@@ -511,8 +540,12 @@ public final class ResourcePool<R> implements AutoCloseable
         final List<String> reclaimReports = new CopyOnWriteArrayList<>();
         /** The view: per slot, who holds it (from records), or null. Guarded by this. */
         private final Holding[] view = new Holding[leases.length];
-        private final AtomicLongArray retired = new AtomicLongArray(3 * RtContext.values().length);
-        volatile long retiredDropped;
+        /**
+         * Per slot, the lease stamp the view reflects. Guarded by this. Rings are drained one after the other, so
+         * records of different threads arrive out of order (a free by one thread after the re-allocation by
+         * another); a record older than this stamp is stale and ignored.
+         */
+        private final long[] applied = new long[leases.length];
         volatile boolean stalled;
         private volatile boolean stopping;
         private volatile long passes;
@@ -529,20 +562,22 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             while (!stopping)
             {
-                if (!stalled)
-                {
-                    pass();
-                }
+                pass(false);
                 LockSupport.parkNanos(this, options.bookkeepingIntervalNanos);
             }
-            pass();
+            pass(true);
         }
 
-        private synchronized void pass()
+        private synchronized void pass(final boolean last)
         {
-            for (final RecordRing ring : allRings)
+            if (stalled && !last)
             {
-                ring.drain(this);
+                return;
+            }
+            final RingSet rings = ringSet;
+            for (int i = 0; i < rings.size(); i++)
+            {
+                rings.ring(i).drain(this);
             }
             final long dropped = droppedRecords();
             if (dropped != droppedSeen)
@@ -558,12 +593,18 @@ public final class ResourcePool<R> implements AutoCloseable
         }
 
         @Override
-        public void record(final RecordRing ring, final byte kind, final int slot, final int context,
+        public void record(final byte kind, final int slot, final long stamp, final Thread owner, final int context,
             final long timeNanos)
         {
-            if (kind == RecordRing.ALLOCATE)
+            // Equal is applied: after a rebuild from the leases, the record of the stamp the rebuild saw says the same.
+            if (stamp < applied[slot])
             {
-                view[slot] = new Holding(leases[slot].resourceUnchecked(), ring.producer.getName(),
+                return;
+            }
+            applied[slot] = stamp;
+            if (kind == RecordRing.ALLOCATE || kind == RecordRing.TRANSFER)
+            {
+                view[slot] = new Holding(leases[slot].resourceUnchecked(), owner.getName(),
                     RtContext.values()[context], timeNanos);
             }
             else
@@ -579,6 +620,7 @@ public final class ResourcePool<R> implements AutoCloseable
                 final Lease<R> lease = leases[i];
                 final long s = lease.stamp();
                 final Thread owner = lease.owner();
+                applied[i] = Math.max(applied[i], s); // records of older transitions still in rings are stale
                 view[i] = (s & 1L) == 0 || owner == null ? null :
                     new Holding(lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
             }
@@ -602,6 +644,7 @@ public final class ResourcePool<R> implements AutoCloseable
                         "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
                         " us";
                     view[lease.slot] = null;
+                    applied[lease.slot] = Math.max(applied[lease.slot], s + 1);
                     returnSlot(lease.slot);
                     reclaimReports.add(report);
                     reclaimed.incrementAndGet(); // last: whoever sees the count sees the resource back and the report
@@ -612,30 +655,11 @@ public final class ResourcePool<R> implements AutoCloseable
 
         private void retireDeadRings()
         {
-            for (final RecordRing ring : allRings)
+            synchronized (ringSetLock)
             {
-                if (!ring.producer.isAlive() && ring.isEmpty())
-                {
-                    for (final RtContext c : RtContext.values())
-                    {
-                        add(RecordRing.ALLOCATE, c, ring.count(RecordRing.ALLOCATE, c));
-                        add(RecordRing.FREE, c, ring.count(RecordRing.FREE, c));
-                    }
-                    // counts move to 'retired' before the ring leaves the list: a reader may briefly count both
-                    retiredDropped += ring.dropped();
-                    allRings.remove(ring);
-                }
+                // One new snapshot: a reader counts a retired ring either in the ring or in the totals, never both.
+                ringSet = ringSet.withoutEndedRings();
             }
-        }
-
-        private void add(final byte kind, final RtContext context, final long n)
-        {
-            retired.addAndGet(kind * RtContext.values().length - RtContext.values().length + context.ordinal(), n);
-        }
-
-        long retiredCount(final byte kind, final RtContext context)
-        {
-            return retired.get(kind * RtContext.values().length - RtContext.values().length + context.ordinal());
         }
 
         synchronized List<Holding> holdings()
@@ -682,7 +706,11 @@ public final class ResourcePool<R> implements AutoCloseable
         }
     }
 
-    /** Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Set-up time only. */
+    /**
+     * Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Not thread-safe; set-up time
+     * only, NON_RT. The setters allocate nothing unless they throw; a value out of range is refused when set, with an
+     * {@link IllegalArgumentException} naming the option, the value and the range.
+     */
     public static final class Options
     {
         private int ringCapacity = 1024;
@@ -700,17 +728,13 @@ public final class ResourcePool<R> implements AutoCloseable
         /**
          * Records each thread's ring holds (default 1024); a power of two. When full, records are dropped.
          *
-         * @param capacity a power of two {@code >= 1}.
+         * @param capacity a power of two, {@code 1 .. 2^20}.
          * @return these options.
-         * @throws IllegalArgumentException if not a power of two.
+         * @throws IllegalArgumentException if not a power of two or out of range.
          */
         public Options ringCapacity(final int capacity)
         {
-            if (capacity < 1 || Integer.bitCount(capacity) != 1)
-            {
-                throw new IllegalArgumentException("ringCapacity must be a power of two >= 1, got " + capacity);
-            }
-            this.ringCapacity = capacity;
+            this.ringCapacity = OptionChecks.ringCapacity("ringCapacity", capacity);
             return this;
         }
 
@@ -718,18 +742,15 @@ public final class ResourcePool<R> implements AutoCloseable
          * How often the bookkeeping thread drains the rings and checks for dead owners (default 10 ms; it then uses
          * one short wake-up per interval even when idle).
          *
-         * @param time {@code > 0}.
+         * @param time {@code 1 ns .. 1 h}.
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options bookkeepingInterval(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos <= 0)
-            {
-                throw new IllegalArgumentException("bookkeepingInterval must be > 0, got " + time + " " + unit);
-            }
-            this.bookkeepingIntervalNanos = nanos;
+            this.bookkeepingIntervalNanos = OptionChecks.nanos("bookkeepingInterval", time, unit, 1L,
+                OptionChecks.MAX_BOOKKEEPING_NANOS);
             return this;
         }
 
@@ -748,13 +769,14 @@ public final class ResourcePool<R> implements AutoCloseable
         /**
          * The starvation bound of the pool's semaphore (default 1 ms; see {@link RtSemaphore.Builder#maxBypass}).
          *
-         * @param time {@code > 0}.
+         * @param time {@code 1 ns .. 1 day}.
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options maxBypass(final long time, final TimeUnit unit)
         {
-            this.maxBypassNanos = unit.toNanos(time);
+            this.maxBypassNanos = OptionChecks.nanos("maxBypass", time, unit, 1L, OptionChecks.MAX_BYPASS_NANOS);
             return this;
         }
 
@@ -762,13 +784,14 @@ public final class ResourcePool<R> implements AutoCloseable
          * The wake service's poll interval while waiters are parked (see
          * {@link SemaphoreBridge.Options#wakePollInterval}).
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s} (0: the service spins while waiters are parked).
          * @param unit unit of {@code time}.
          * @return these options.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options wakePollInterval(final long time, final TimeUnit unit)
         {
-            this.wakePollNanos = unit.toNanos(time);
+            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.rtsem.core.RtContext;
@@ -74,7 +75,9 @@ import org.HdrHistogram.Histogram;
  *   rejects it.</li>
  *   <li><b>B7 (hold times).</b> Every hold ended through the bridge (release on the acquiring thread, Permit close,
  *   acquireAndRun work) is recorded under the context of the thread that ends it, without allocation:
- *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}.</li>
+ *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. Permits the grant thread obtained but could not
+ *   deliver (the future was completed otherwise first, or the executor refused the work) were held by nobody: they
+ *   go back without a hold record, counted in {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
  *   <li><b>B8 (close).</b> {@link #close()} stops both threads, detaches the wake service (the semaphore falls back
  *   to G5), fails queued futures with a {@link java.util.concurrent.CancellationException}, drops queued work
  *   (counted in {@link #abandonedRuns()}) and never touches permits already granted: outstanding {@link Permit}s and
@@ -287,8 +290,14 @@ public final class SemaphoreBridge implements AutoCloseable
 
     /**
      * Asks for {@code permits} permits without waiting: a future that completes with a {@link Permit} at once if
-     * they are free, otherwise when the bridge's grant thread obtains them (in arrival order among async requests,
-     * waiting as a NON_RT waiter of the semaphore, so with bounded bypass, B4).
+     * they are free, otherwise when the bridge's grant thread obtains them (waiting as a NON_RT waiter of the
+     * semaphore, so with bounded bypass, B4).
+     *
+     * <p>Order: <b>not</b> arrival order. A call that finds its permits free is granted at once, ahead of any request
+     * already queued. Queued requests (of this method and of a queued {@link #acquireAndRun}) are served one at a
+     * time in queue order: the grant thread waits for the head request's permits, so a later request, even for fewer
+     * permits that are free, waits behind it (head of line) until it is granted or cancelled. Against other users of
+     * the semaphore the grant thread is one NON_RT waiter: no FIFO there either (ARCHITECTURE.md).
      *
      * <p>Cancelling the future (or completing it otherwise, e.g. {@code orTimeout}) cancels the request; if a grant
      * races the cancellation, exactly one wins and no permit is lost (B6). Close the permit to release.
@@ -320,7 +329,9 @@ public final class SemaphoreBridge implements AutoCloseable
      * are free now, {@code work} runs at once on the calling thread and its exception, if any, propagates to the
      * caller; otherwise the request is queued and {@code work} runs on {@code executor} when the grant thread obtains
      * the permits (an exception then goes to the executor and is counted in {@link #failedRuns()}; a rejection by the
-     * executor releases the permits and is counted in {@link #rejectedRuns()}).
+     * executor releases the permits and is counted in {@link #rejectedRuns()}). Each outcome is counted once and the
+     * permits are released once: with a direct executor ({@code Runnable::run}) an exception of the work is a
+     * failure, not a rejection, and work an executor refused never runs afterwards.
      *
      * <p>Any context when the permits are free (no allocation, no system call besides what {@code work} does).
      * When it must queue it allocates a request and a queue node and may unpark the grant thread: <b>mode-switch
@@ -369,7 +380,9 @@ public final class SemaphoreBridge implements AutoCloseable
     /**
      * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent.
      *
-     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds).
+     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds). Called from a
+     * dependent stage that the grant thread runs (BA4), it does not wait for that thread, which cannot end before the
+     * stage returns: the grant thread then cancels what is still queued and ends by itself.
      */
     @Override
     public void close()
@@ -477,7 +490,10 @@ public final class SemaphoreBridge implements AutoCloseable
         return asyncGrants.get();
     }
 
-    /** @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned). */
+    /**
+     * @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned, not
+     *         recorded as holds, B7). Any context.
+     */
     public long grantRacesLost()
     {
         return grantRacesLost.get();
@@ -489,7 +505,7 @@ public final class SemaphoreBridge implements AutoCloseable
         return failedRuns.get();
     }
 
-    /** @return acquireAndRun work the executor rejected (permits released, work not run). */
+    /** @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). */
     public long rejectedRuns()
     {
         return rejectedRuns.get();
@@ -519,7 +535,12 @@ public final class SemaphoreBridge implements AutoCloseable
         return wakeService == null ? null : wakeService.thread();
     }
 
-    /** @return the grant thread (serves queued async requests). */
+    /**
+     * The grant thread (serves queued async requests). Interrupting it does not stop it: an interrupt no cancellation
+     * asked for is cleared and ignored (a wait in progress is retried); only {@link #close()} stops it.
+     *
+     * @return the thread. Any context.
+     */
     public Thread grantThread()
     {
         return granter.thread();
@@ -620,15 +641,54 @@ public final class SemaphoreBridge implements AutoCloseable
             {
                 asyncGrants.getAndDecrement();
                 grantRacesLost.getAndIncrement();
-                permit.close(); // completed otherwise first (e.g. a timeout): return what we could not deliver
+                permit.discard(); // completed otherwise first (e.g. a timeout): held by nobody, so not a hold (B7)
             }
             return;
         }
-        final Runnable run = () ->
+        final GrantedRun run = new GrantedRun(request.work, permit);
+        try
         {
+            request.executor.execute(run);
+        }
+        catch (final Throwable ex)
+        {
+            // A direct executor (Runnable::run) lets the work's own exception out of execute(): if the work started,
+            // it has counted itself as failed and released; only an executor that refused before it started rejected.
+            if (run.reject())
+            {
+                rejectedRuns.getAndIncrement();
+                lastRunFailure = ex;
+                permit.discard(); // no work held them: not a hold (B7)
+            }
+        }
+    }
+
+    /**
+     * acquireAndRun work handed to its executor with the permits held. One CAS decides between running it and
+     * rejecting it, so work refused by the executor never runs later without its permits, and each outcome is
+     * counted once: a failure of the work as failed, a refusal of the executor as rejected.
+     */
+    private final class GrantedRun extends AtomicBoolean implements Runnable
+    {
+        private final Runnable work;
+        private final Permit permit;
+
+        GrantedRun(final Runnable work, final Permit permit)
+        {
+            this.work = work;
+            this.permit = permit;
+        }
+
+        @Override
+        public void run()
+        {
+            if (!compareAndSet(false, true))
+            {
+                return; // rejected first: the permits are back already
+            }
             try
             {
-                request.work.run();
+                work.run();
             }
             catch (final Throwable ex)
             {
@@ -640,16 +700,12 @@ public final class SemaphoreBridge implements AutoCloseable
             {
                 permit.close();
             }
-        };
-        try
-        {
-            request.executor.execute(run);
         }
-        catch (final Throwable ex)
+
+        /** @return {@code true} if the work had not started (it never will now). */
+        boolean reject()
         {
-            rejectedRuns.getAndIncrement();
-            lastRunFailure = ex;
-            permit.close();
+            return compareAndSet(false, true);
         }
     }
 
@@ -665,7 +721,8 @@ public final class SemaphoreBridge implements AutoCloseable
 
     /**
      * Options of a {@link SemaphoreBridge}, copied by {@link SemaphoreBridge#attach(RtSemaphore, Options)}. Not
-     * thread-safe; set-up time only.
+     * thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a value out of range is
+     * refused when set, with an {@link IllegalArgumentException} naming the option, the value and the range.
      */
     public static final class Options
     {
@@ -697,19 +754,14 @@ public final class SemaphoreBridge implements AutoCloseable
          * it busy-spin while waiters are parked (a whole CPU; only with a CPU to spare). Smaller is faster to wake
          * and costs more CPU while waiters are parked; nothing while none are (B2).
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if negative.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options wakePollInterval(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 0)
-            {
-                throw new IllegalArgumentException("wakePollInterval must be >= 0, got " + time + " " + unit);
-            }
-            this.wakePollNanos = nanos;
+            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 
@@ -718,19 +770,14 @@ public final class SemaphoreBridge implements AutoCloseable
          * 1 µs; Linux's default is 50 µs, which would add up to 50 µs to every poll). 0 leaves the thread's slack as
          * inherited.
          *
-         * @param time {@code >= 0}.
+         * @param time {@code 0 .. 1 s}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if negative.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options timerSlack(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 0)
-            {
-                throw new IllegalArgumentException("timerSlack must be >= 0, got " + time + " " + unit);
-            }
-            this.timerSlackNanos = nanos;
+            this.timerSlackNanos = OptionChecks.nanos("timerSlack", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
             return this;
         }
 
@@ -750,20 +797,15 @@ public final class SemaphoreBridge implements AutoCloseable
         /**
          * The longest hold time the histograms resolve (default 10 minutes); longer holds are recorded as this.
          *
-         * @param time {@code >= 1 µs}.
+         * @param time {@code 1 µs .. 1 day}.
          * @param unit unit of {@code time}.
          * @return these options.
-         * @throws IllegalArgumentException if below 1 µs.
+         * @throws IllegalArgumentException if out of range.
          */
         public Options holdTimeHighestTrackable(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos < 1_000L)
-            {
-                throw new IllegalArgumentException("holdTimeHighestTrackable must be >= 1 us, got " + time + " " +
-                    unit);
-            }
-            this.holdTimeHighestTrackableNanos = nanos;
+            this.holdTimeHighestTrackableNanos = OptionChecks.nanos("holdTimeHighestTrackable", time, unit, 1_000L,
+                OptionChecks.MAX_HOLD_TIME_NANOS);
             return this;
         }
 

@@ -2,12 +2,16 @@ package io.rtsem.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +83,46 @@ class AsyncAcquisitionTest
         }
     }
 
+    /**
+     * What acquireAsync promises about order: a call whose permits are free is granted at once, ahead of requests
+     * already queued (so not arrival order); queued requests are served one at a time in queue order (a request for
+     * fewer permits does not overtake an earlier queued one for more).
+     */
+    @Test
+    void freePermitsAreGrantedAtOnceAndQueuedRequestsInQueueOrder() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final CompletableFuture<Permit> big = bridge.acquireAsync(2);
+            final CompletableFuture<Permit> small = bridge.acquireAsync(1);
+            assertFalse(big.isDone(), "two permits are not free");
+            assertTrue(small.isDone(), "one permit is free: granted at once, ahead of the queued request");
+            small.get().close();
+
+            final CompletableFuture<Permit> later = bridge.acquireAsync(1);
+            assertTrue(later.isDone(), "still free (the grant thread waits for two): granted at once again");
+            later.get().close();
+            assertTrue(sem.tryAcquire(1));
+
+            final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            final CompletableFuture<Permit> first = bridge.acquireAsync(2);
+            final CompletableFuture<Void> firstSeen = first.thenRun(() -> order.add("first"));
+            // 'big' (2) is still at the head: everything queued now waits behind it
+            final CompletableFuture<Permit> second = bridge.acquireAsync(1);
+            final CompletableFuture<Void> secondSeen = second.thenRun(() -> order.add("second"));
+            assertEquals(3, bridge.pendingRequests());
+            sem.release(2);
+            big.get(20, TimeUnit.SECONDS).close(); // the head is served first, with the two permits
+            first.get(20, TimeUnit.SECONDS).close();
+            second.get(20, TimeUnit.SECONDS).close();
+            firstSeen.get(20, TimeUnit.SECONDS);
+            secondSeen.get(20, TimeUnit.SECONDS);
+            assertEquals(List.of("first", "second"), List.copyOf(order), "queued requests complete in queue order");
+            assertEquals(2, sem.availablePermits());
+        }
+    }
+
     @Test
     void grantLaterAfterAHardReleaseAndAHardCallerMayAskAsynchronously() throws Exception
     {
@@ -104,6 +148,44 @@ class AsyncAcquisitionTest
             });
             assertEquals(1, sem.availablePermits());
             assertEquals(1, bridge.holds(RtContext.HARD));
+        }
+    }
+
+    /**
+     * An interrupt of the grant thread that no canceller claimed (left by a dependent stage run on it, or sent from
+     * outside) means nothing to it: it clears the flag and parks again, instead of spinning in a park() that returns
+     * at once. Fails on a spinning grant thread: its flag would stay set and it would never be seen parked with it
+     * clear.
+     */
+    @Test
+    void grantThreadClearsAStrayInterruptAndStillParks() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final Thread grant = bridge.grantThread();
+            Threads.awaitWaiting(grant);
+            final CompletableFuture<Permit> granted = bridge.acquireAsync(1);
+            final CompletableFuture<Thread> stage = granted.thenApply(permit ->
+            {
+                Thread.currentThread().interrupt(); // e.g. a callback that restored an interrupt it caught
+                return Thread.currentThread();
+            });
+            sem.release(1);
+            assertSame(grant, stage.get(20, TimeUnit.SECONDS), "the stage ran on the grant thread");
+            Threads.awaitTrue("grant thread parked with its interrupt flag cleared",
+                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+
+            grant.interrupt(); // from outside
+            Threads.awaitTrue("grant thread parked again with its interrupt flag cleared",
+                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+
+            final CompletableFuture<Permit> next = bridge.acquireAsync(1);
+            assertFalse(next.isDone(), "queued: the first permit is still held");
+            sem.release(1);
+            next.get(20, TimeUnit.SECONDS).close();
+            granted.get().close();
+            assertEquals(2, sem.availablePermits(), "still serves requests");
         }
     }
 
@@ -180,6 +262,7 @@ class AsyncAcquisitionTest
             Threads.awaitWaiting(bridge.grantThread());
             assertEquals(rounds, sem.availablePermits(), "granted " + granted + ", cancelled " + cancelled +
                 ", grant races lost " + bridge.grantRacesLost());
+            assertEquals(granted, bridge.holds(RtContext.NON_RT), "a hold per delivered permit, none per undelivered");
         }
     }
 
@@ -261,13 +344,48 @@ class AsyncAcquisitionTest
         final RtSemaphore sem = new RtSemaphore(0);
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
         {
-            bridge.acquireAndRun(1, () -> { }, command ->
+            final AtomicInteger ran = new AtomicInteger();
+            bridge.acquireAndRun(1, ran::incrementAndGet, command ->
             {
                 throw new RejectedExecutionException("full");
             });
             sem.release(1);
             Threads.awaitTrue("rejected", () -> bridge.rejectedRuns() == 1);
             Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
+            Threads.awaitWaiting(bridge.grantThread()); // done with the request
+            assertEquals(0, bridge.failedRuns(), "a rejection is not a failure of the work");
+            assertEquals(0, ran.get(), "rejected work never runs");
+            assertEquals(0, bridge.holds(RtContext.NON_RT), "permits that reached no work are not a hold");
+            assertEquals("full", bridge.lastRunFailure().getMessage());
+        }
+    }
+
+    /**
+     * With a direct executor ({@code Runnable::run}) the work's exception comes out of {@code execute}: it is the
+     * work that failed, not the executor that refused. Counted once, as failed; the permit released once.
+     */
+    @Test
+    void workFailingOnADirectExecutorCountsAsFailedNotRejected() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().permits(0).maxPermits(1).build(); // a double release throws
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AtomicInteger ran = new AtomicInteger();
+            bridge.acquireAndRun(1, () ->
+            {
+                ran.incrementAndGet();
+                throw new IllegalStateException("work failed");
+            }, Runnable::run);
+            sem.release(1);
+            Threads.awaitTrue("work ran and failed", () -> bridge.failedRuns() == 1);
+            Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
+            Threads.awaitWaiting(bridge.grantThread()); // done with the request
+            assertEquals(0, bridge.rejectedRuns(), "a failure of the work is not a rejection");
+            assertEquals(1, bridge.failedRuns());
+            assertEquals(1, ran.get());
+            assertEquals("work failed", bridge.lastRunFailure().getMessage());
+            assertEquals(1, sem.availablePermits(), "released exactly once");
+            assertEquals(1, bridge.holds(RtContext.NON_RT), "one hold ended");
         }
     }
 
@@ -290,6 +408,127 @@ class AsyncAcquisitionTest
             });
             assertEquals(1, ran.get());
             assertEquals(1, sem.availablePermits());
+        }
+    }
+
+    /**
+     * close() from a dependent stage that the grant thread runs must not wait for the grant thread to end: it is
+     * that thread. While the stage runs close(), the grant thread is sampled: it must never be found joining itself
+     * (the old behaviour: a self-join until a 5 s deadline, always seen). Then close has completed and both bridge
+     * threads end (generous bounds: correctness, not latency).
+     */
+    @Test
+    void closeFromAStageOnTheGrantThreadDoesNotJoinItself() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
+        final Thread grant = bridge.grantThread();
+        final CompletableFuture<Thread> closedOn = new CompletableFuture<>();
+        bridge.acquireAsync(1).whenComplete((permit, failure) ->
+        {
+            try
+            {
+                bridge.close();
+                closedOn.complete(Thread.currentThread());
+            }
+            catch (final Throwable ex)
+            {
+                closedOn.completeExceptionally(ex);
+            }
+            finally
+            {
+                if (permit != null)
+                {
+                    permit.close();
+                }
+            }
+        });
+        sem.release(1);
+        String selfJoin = null;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!closedOn.isDone() && selfJoin == null && System.nanoTime() - deadline < 0)
+        {
+            selfJoin = selfJoin(grant.getStackTrace());
+            Thread.yield();
+        }
+        assertNull(selfJoin, "close() on the grant thread joined the grant thread itself");
+        assertSame(grant, closedOn.get(30, TimeUnit.SECONDS), "close ran on the grant thread and returned");
+        assertTrue(bridge.isClosed());
+        grant.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(grant.isAlive(), "grant thread ended");
+        final Thread wake = bridge.wakeServiceThread();
+        wake.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(wake.isAlive(), "wake service ended");
+        assertEquals(1, sem.availablePermits());
+    }
+
+    /** The stack if it shows {@code AsyncGranter.close} in a {@code Thread.join}, else {@code null}. */
+    private static String selfJoin(final StackTraceElement[] stack)
+    {
+        boolean join = false;
+        boolean close = false;
+        for (final StackTraceElement frame : stack)
+        {
+            join |= frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("join");
+            close |= frame.getClassName().equals(AsyncGranter.class.getName()) && frame.getMethodName().equals("close");
+        }
+        return join && close ? Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 4))) : null;
+    }
+
+    /**
+     * acquireAsync/acquireAndRun check that the bridge is open and then queue; a close() in between finds the request
+     * queued after the grant thread drained the queue. The submitter cancels it itself, and it must not stay counted
+     * in pendingRequests(). Driven deterministically on a grant thread closed before the submit.
+     */
+    @Test
+    void aRequestQueuedAfterCloseIsCancelledAndNoLongerPending() throws Exception
+    {
+        final RtSemaphore sem = new RtSemaphore(0);
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AsyncGranter granter = new AsyncGranter(bridge, sem, "closed-granter");
+            granter.start();
+            granter.close();
+            assertFalse(granter.thread().isAlive(), "drained and ended");
+
+            final AsyncRequest late = AsyncRequest.forFuture(granter, 1);
+            granter.submit(late);
+            assertThrows(CancellationException.class, () -> late.future.getNow(null));
+            assertEquals(0, granter.pending(), "a cancelled late request is not pending");
+
+            final AtomicInteger ran = new AtomicInteger();
+            granter.submit(AsyncRequest.forWork(granter, 1, ran::incrementAndGet, Runnable::run));
+            assertEquals(1, bridge.abandonedRuns(), "late work dropped, counted");
+            assertEquals(0, granter.pending());
+            sem.release(1);
+            assertEquals(1, sem.availablePermits(), "nothing taken for them");
+            assertEquals(0, ran.get());
+        }
+    }
+
+    /**
+     * A grant whose future was completed otherwise between the grant and the delivery (cancel, timeout) is returned
+     * by the grant thread: nobody held those permits, so it is not a hold (counted in grantRacesLost() instead).
+     * Driven deterministically: the request is marked granted, its future cancelled, then delivered.
+     */
+    @Test
+    void aGrantThatIsNeverDeliveredIsNotRecordedAsAHold() throws Exception
+    {
+        final RtSemaphore sem = RtSemaphore.builder().permits(1).maxPermits(1).build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        {
+            final AsyncRequest request = AsyncRequest.forFuture(new AsyncGranter(bridge, sem, "unused"), 1);
+            assertTrue(request.markGranted(), "the grant thread won the request");
+            assertTrue(request.future.cancel(false), "the future was cancelled before delivery");
+            assertTrue(sem.tryAcquire(1), "the permits the grant thread took");
+            bridge.deliver(request);
+            assertEquals(1, sem.availablePermits(), "returned, once");
+            assertEquals(1, bridge.grantRacesLost());
+            assertEquals(0, bridge.asyncGrants());
+            for (final RtContext context : RtContext.values())
+            {
+                assertEquals(0, bridge.holds(context), "no hold recorded under " + context);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.rtsem.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,11 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -94,6 +98,161 @@ class ResourcePoolTest
         assertThrows(IllegalArgumentException.class, () -> ResourcePool.of(List.of()));
     }
 
+    @Test
+    void transferToRefusesNoThreadAndThreadsThatAreNotRunning() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            final Lease<String> lease = pool.tryAllocate();
+            final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> lease.transferTo(null));
+            assertTrue(none.getMessage().contains("null"), none.getMessage());
+
+            final Thread unstarted = new Thread(() -> { }, "never-started");
+            final IllegalArgumentException notStarted = assertThrows(IllegalArgumentException.class,
+                () -> lease.transferTo(unstarted));
+            assertTrue(notStarted.getMessage().contains("'never-started'") && notStarted.getMessage().contains("NEW"),
+                notStarted.getMessage());
+
+            final Thread ended = new Thread(() -> { }, "already-ended");
+            ended.start();
+            ended.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(ended.isAlive());
+            final IllegalArgumentException dead = assertThrows(IllegalArgumentException.class,
+                () -> lease.transferTo(ended));
+            assertTrue(dead.getMessage().contains("'already-ended'") && dead.getMessage().contains("TERMINATED"),
+                dead.getMessage());
+
+            assertSame(Thread.currentThread(), lease.owner(), "a refused transfer changes nothing");
+            assertTrue(lease.isHeld());
+            lease.transferTo(Thread.currentThread()); // to the caller itself: allowed
+            pool.syncBookkeeping();
+            assertEquals(0, pool.reclaimed(), "nothing handed to a dead thread, so nothing reclaimed");
+            assertEquals(1, pool.holdings().size());
+            lease.close();
+            assertEquals(1, pool.available());
+        }
+    }
+
+    /**
+     * Three threads pass one lease around (a pool of one resource has one lease object): the owner transfers it on
+     * or closes it; a thread that finds it free allocates it; a thread that does not own it keeps trying to close it
+     * or take it over by a transfer to itself, and must be refused. Every allocation is matched by exactly one close
+     * or reclaim, no legitimate transfer is refused, and the resource is never lost or doubled (a non-owner's close
+     * going through would release above the pool's size, or make the counts disagree). Bounded by a round count and
+     * a deadline.
+     */
+    @Test
+    void racingTransfersAndClosesHaveExactlyOneWinner() throws Exception
+    {
+        final int threads = 3;
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            final Thread[] runners = new Thread[threads];
+            final AtomicLong allocations = new AtomicLong();
+            final AtomicLong closes = new AtomicLong();
+            final AtomicLong transfers = new AtomicLong();
+            final AtomicLong refused = new AtomicLong();
+            final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            final CountDownLatch started = new CountDownLatch(threads);
+            final CountDownLatch finished = new CountDownLatch(threads);
+            final Lease<String> lease = pool.tryAllocate(); // the pool's one lease object, the same every time
+            lease.close();
+            final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            for (int t = 0; t < threads; t++)
+            {
+                final int me = t;
+                runners[t] = new Thread(() ->
+                {
+                    try
+                    {
+                        started.countDown();
+                        started.await();
+                        final Random random = new Random(me);
+                        for (int i = 0; i < 1_000_000 && unexpected.get() == null && System.nanoTime() - end < 0; i++)
+                        {
+                            if (!lease.isHeld())
+                            {
+                                if (pool.tryAllocate() != null)
+                                {
+                                    allocations.incrementAndGet();
+                                }
+                                continue;
+                            }
+                            if (lease.owner() == Thread.currentThread())
+                            {
+                                if (random.nextInt(4) == 0)
+                                {
+                                    lease.close();
+                                    closes.incrementAndGet();
+                                }
+                                else
+                                {
+                                    lease.transferTo(runners[(me + 1 + random.nextInt(threads - 1)) % threads]);
+                                    transfers.incrementAndGet();
+                                }
+                                continue;
+                            }
+                            if ((i & 7) != 0)
+                            {
+                                Thread.yield(); // let the owner run
+                                continue;
+                            }
+                            try // not ours when we looked: must be refused, unless it has become ours since
+                            {
+                                if (random.nextBoolean())
+                                {
+                                    lease.close();
+                                    closes.incrementAndGet();
+                                }
+                                else
+                                {
+                                    lease.transferTo(Thread.currentThread());
+                                }
+                            }
+                            catch (final IllegalStateException expected)
+                            {
+                                refused.incrementAndGet();
+                            }
+                        }
+                        // No thread ends while another may still hand it the lease.
+                        finished.countDown();
+                        finished.await();
+                    }
+                    catch (final Throwable ex)
+                    {
+                        unexpected.compareAndSet(null, ex);
+                        finished.countDown();
+                    }
+                }, "passer-" + t);
+                runners[t].setDaemon(true);
+            }
+            for (final Thread runner : runners)
+            {
+                runner.start();
+            }
+            for (final Thread runner : runners)
+            {
+                runner.join(TimeUnit.SECONDS.toMillis(30));
+                assertFalse(runner.isAlive(), runner.getName() + " still running");
+            }
+            if (unexpected.get() != null)
+            {
+                throw new AssertionError("unexpected failure in a passer", unexpected.get());
+            }
+            // A lease still held by a finished thread is reclaimed: exactly one way out per allocation.
+            pool.syncBookkeeping();
+            assertEquals(allocations.get(), closes.get() + pool.reclaimed(), "allocations " + allocations +
+                ", closes " + closes + ", reclaimed " + pool.reclaimed() + ", transfers " + transfers);
+            assertEquals(1, pool.available(), "the resource is back, once");
+            assertTrue(pool.holdings().isEmpty(), pool.holdings().toString());
+            assertTrue(transfers.get() >= 10 && refused.get() >= 10, "transfers " + transfers + ", refused " +
+                refused);
+            System.out.println("passers: " + allocations + " allocations, " + transfers + " transfers, " + closes +
+                " closes, " + pool.reclaimed() + " reclaimed, " + refused + " non-owner calls refused");
+        }
+    }
+
     private static Thread findThread(final String name)
     {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
@@ -122,8 +281,10 @@ class ResourcePoolTest
             assertEquals(mine.resource(), longest.resource());
             assertEquals(Thread.currentThread().getName(), longest.owner());
             assertEquals(RtContext.NON_RT, longest.context());
+            // handed over to this thread: the view names the owner now, with the allocation's context and time
             assertTrue(holdings.stream().anyMatch(h -> h.context() == RtContext.HARD &&
-                h.owner().equals("hard-holder") && h.resource().equals(theirs.resource())), holdings.toString());
+                h.owner().equals(main.getName()) && h.resource().equals(theirs.resource()) &&
+                h.sinceNanos() == theirs.sinceNanos()), holdings.toString());
             assertEquals(1, pool.allocations(RtContext.HARD));
             assertEquals(1, pool.allocations(RtContext.NON_RT));
             mine.close();
@@ -132,6 +293,55 @@ class ResourcePoolTest
             assertTrue(pool.holdings().isEmpty());
             assertNull(pool.longestCurrentHold());
             assertEquals(0, pool.reclaimed(), "transferred leases are not reclaimed");
+        }
+    }
+
+    /**
+     * The bookkeeper drains one ring after the other, so records of different threads reach it out of order. Rings
+     * are drained in the order of the threads' first pool call: the test thread registers first, so its records are
+     * applied before those of a helper thread that acted earlier. The view must still end at the latest transition.
+     */
+    @Test
+    void bookkeepingViewFollowsTheLeaseGenerationNotTheDrainOrder() throws Exception
+    {
+        final String me = Thread.currentThread().getName();
+        // A helper allocates and frees the resource, then the test thread allocates it: drained in the order
+        // [mine: ALLOCATE g3] [helper's: ALLOCATE g1, FREE g2]; the free of g2 must not erase the allocation of g3.
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            pool.registerCurrentThread();
+            pool.stallBookkeeping(true);
+            Threads.call(RtContext.NON_RT, () ->
+            {
+                pool.tryAllocate().close();
+                return null;
+            });
+            final Lease<String> mine = pool.tryAllocate();
+            pool.stallBookkeeping(false);
+            pool.syncBookkeeping();
+            final List<ResourcePool.Holding> holdings = pool.holdings();
+            assertEquals(1, holdings.size(), "freed by one thread, re-allocated by another: " + holdings);
+            assertEquals(me, holdings.get(0).owner());
+            mine.close();
+        }
+        // A helper allocates and hands the lease to the test thread, which frees it: drained in the order
+        // [mine: FREE] [helper's: ALLOCATE]; the older allocation must not overwrite the newer free.
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
+        {
+            pool.registerCurrentThread();
+            pool.stallBookkeeping(true);
+            final Thread main = Thread.currentThread();
+            final Lease<String> handed = Threads.call(RtContext.NON_RT, () ->
+            {
+                final Lease<String> lease = pool.tryAllocate();
+                lease.transferTo(main);
+                return lease;
+            });
+            handed.close();
+            pool.stallBookkeeping(false);
+            pool.syncBookkeeping();
+            assertTrue(pool.holdings().isEmpty(), "freed after a transfer: " + pool.holdings());
+            assertEquals(1, pool.available());
         }
     }
 
@@ -194,6 +404,64 @@ class ResourcePoolTest
             assertEquals(2, pool.available());
             System.out.println("stalled bookkeeper: " + pool.droppedRecords() + " records dropped; worst HARD " +
                 "tryAllocate+close " + worst[0] + " ns (includes two nanoTime calls)");
+        }
+    }
+
+    /**
+     * The rings of threads that ended are retired: their counts move into the pool's totals. A reader must never
+     * see a ring's counts twice (in the ring and in the totals) nor not at all. Short-lived threads allocate one
+     * after another while a reader checks, every time, that the count lies between the allocations finished and the
+     * allocations started. Bounded: a fixed number of threads.
+     */
+    @Test
+    void countsStayExactWhileTheRingsOfEndedThreadsAreRetired() throws Exception
+    {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(2),
+            ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
+        {
+            final AtomicLong started = new AtomicLong();
+            final AtomicLong finished = new AtomicLong();
+            final AtomicBoolean done = new AtomicBoolean();
+            final FutureTask<String> reader = Threads.start("reader", RtContext.NON_RT, () ->
+            {
+                long reads = 0;
+                while (!done.get())
+                {
+                    final long low = finished.get();
+                    final long count = pool.allocations(RtContext.NON_RT);
+                    final long high = started.get();
+                    reads++;
+                    if (count < low || count > high)
+                    {
+                        return "allocations() read " + count + " with " + low + " finished and " + high +
+                            " started (read " + reads + ")";
+                    }
+                }
+                return null;
+            });
+            final int threads = 300;
+            for (int t = 0; t < threads; t++)
+            {
+                Threads.call(RtContext.NON_RT, () ->
+                {
+                    for (int i = 0; i < 20; i++)
+                    {
+                        started.incrementAndGet();
+                        pool.tryAllocate().close();
+                        finished.incrementAndGet();
+                    }
+                    return null;
+                });
+                if ((t & 15) == 0)
+                {
+                    pool.syncBookkeeping(); // let retirements happen while the reader reads
+                }
+            }
+            pool.syncBookkeeping();
+            done.set(true);
+            assertNull(reader.get(20, TimeUnit.SECONDS));
+            assertEquals(threads * 20L, pool.allocations(RtContext.NON_RT));
+            assertEquals(threads * 20L, pool.frees(RtContext.NON_RT));
         }
     }
 

@@ -1,0 +1,72 @@
+package io.rtsem.bridge;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Range checks shared by {@link SemaphoreBridge.Options} and {@link ResourcePool.Options}: a value out of range is
+ * refused when it is set, with an {@link IllegalArgumentException} naming the option, the value and the range.
+ *
+ * <p>Set-up time; allocates only the exception.
+ */
+final class OptionChecks
+{
+    /** Longest wake-service poll interval and timer slack: beyond it the service would not be worth running. */
+    static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest starvation bound: well clear of {@code nanoTime} overflow in deadlines computed from it. */
+    static final long MAX_BYPASS_NANOS = TimeUnit.DAYS.toNanos(1);
+    /** Longest bookkeeping interval (dead owners are reclaimed once per interval). */
+    static final long MAX_BOOKKEEPING_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** Largest hold time the histograms resolve. */
+    static final long MAX_HOLD_TIME_NANOS = TimeUnit.DAYS.toNanos(1);
+    /** Largest bookkeeping ring (records per thread; about 30 bytes each). */
+    static final int MAX_RING_CAPACITY = 1 << 20;
+
+    private OptionChecks()
+    {
+    }
+
+    /**
+     * {@code time} in nanoseconds, if within {@code [minNanos, maxNanos]}.
+     *
+     * @throws IllegalArgumentException naming {@code option}, the value and the range, if outside it.
+     * @throws NullPointerException if {@code unit} is {@code null}.
+     */
+    static long nanos(final String option, final long time, final TimeUnit unit, final long minNanos,
+        final long maxNanos)
+    {
+        Objects.requireNonNull(unit, option + ": unit");
+        final long nanos = unit.toNanos(time); // saturates at Long.MIN/MAX_VALUE: still out of range
+        if (nanos < minNanos || nanos > maxNanos)
+        {
+            throw new IllegalArgumentException(option + " must be between " + describe(minNanos) + " and " +
+                describe(maxNanos) + ", got " + time + " " + unit);
+        }
+        return nanos;
+    }
+
+    /** A power of two in {@code [1, MAX_RING_CAPACITY]}. */
+    static int ringCapacity(final String option, final int capacity)
+    {
+        if (capacity < 1 || capacity > MAX_RING_CAPACITY || Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException(option + " must be a power of two between 1 and " +
+                MAX_RING_CAPACITY + ", got " + capacity);
+        }
+        return capacity;
+    }
+
+    private static String describe(final long nanos)
+    {
+        final long[] units = { TimeUnit.DAYS.toNanos(1), TimeUnit.HOURS.toNanos(1), 1_000_000_000L, 1_000_000L, 1_000L };
+        final String[] names = { " d", " h", " s", " ms", " us" };
+        for (int i = 0; i < units.length; i++)
+        {
+            if (nanos != 0 && nanos % units[i] == 0)
+            {
+                return nanos / units[i] + names[i];
+            }
+        }
+        return nanos + " ns";
+    }
+}

@@ -679,7 +679,7 @@ public final class RtSemaphore extends StateWordRhsPadding
             {
                 return false;
             }
-            for (int attempt = 0; ; attempt++)
+            for (int attempt = 0; ; attempt = nextAttempt(attempt))
             {
                 final long s = (long)STATE.getVolatile(this);
                 if (value(s) >= permits && (starving || (starving(s) == 0 && !higherContextWaiting(context))))
@@ -839,6 +839,16 @@ public final class RtSemaphore extends StateWordRhsPadding
         }
     }
 
+    /**
+     * The attempt after {@code attempt}, never wrapping negative: past {@code Integer.MAX_VALUE} (days of waiting)
+     * it goes back to {@code 2^30}, still "late" for every wait strategy and with the same low bits cycle, so the
+     * clock is still read once every 64 spins (G9) and a parked waiter still parks.
+     */
+    static int nextAttempt(final int attempt)
+    {
+        return attempt == Integer.MAX_VALUE ? 1 << 30 : attempt + 1;
+    }
+
     /** Registers the caller as starving (G8); {@code false} if the starving count is saturated. */
     private boolean registerStarving()
     {
@@ -933,6 +943,9 @@ public final class RtSemaphore extends StateWordRhsPadding
      */
     public static final class Builder
     {
+        /** The largest {@link #parkFallback} and {@link #maxBypass}: one day (deadline sums then never overflow). */
+        static final long MAX_BOUND_NANOS = TimeUnit.DAYS.toNanos(1);
+
         private int permits;
         private int maxPermits = Integer.MAX_VALUE;
         private boolean binary;
@@ -1029,17 +1042,18 @@ public final class RtSemaphore extends StateWordRhsPadding
          * The longest single park of a parked waiter before it re-checks the word by itself (default 1 ms). Bounds
          * how late a HARD release reaches a parked waiter when no wake service runs (G5).
          *
-         * @param time {@code > 0}.
+         * @param time {@code > 0}, at most one day.
          * @param unit unit of {@code time}.
          * @return this builder.
-         * @throws IllegalArgumentException if not positive.
+         * @throws IllegalArgumentException if not positive or longer than a day.
          */
         public Builder parkFallback(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos <= 0)
+            final long nanos = Objects.requireNonNull(unit, "unit").toNanos(time);
+            if (nanos <= 0 || nanos > MAX_BOUND_NANOS)
             {
-                throw new IllegalArgumentException("parkFallback must be > 0, got " + time + " " + unit);
+                throw new IllegalArgumentException("parkFallback must be > 0 and at most 1 day, got " + time + " " +
+                    unit);
             }
             this.parkFallbackNanos = nanos;
             return this;
@@ -1049,17 +1063,18 @@ public final class RtSemaphore extends StateWordRhsPadding
          * How long a waiter may be bypassed (by higher contexts or newcomers) before it is served ahead of everybody
          * (default 1 ms, G8).
          *
-         * @param time {@code > 0}.
+         * @param time {@code > 0}, at most one day.
          * @param unit unit of {@code time}.
          * @return this builder.
-         * @throws IllegalArgumentException if not positive.
+         * @throws IllegalArgumentException if not positive or longer than a day.
          */
         public Builder maxBypass(final long time, final TimeUnit unit)
         {
-            final long nanos = unit.toNanos(time);
-            if (nanos <= 0)
+            final long nanos = Objects.requireNonNull(unit, "unit").toNanos(time);
+            if (nanos <= 0 || nanos > MAX_BOUND_NANOS)
             {
-                throw new IllegalArgumentException("maxBypass must be > 0, got " + time + " " + unit);
+                throw new IllegalArgumentException("maxBypass must be > 0 and at most 1 day, got " + time + " " +
+                    unit);
             }
             this.maxBypassNanos = nanos;
             return this;

@@ -275,6 +275,28 @@ class RtSemaphoreContractTest
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().maxPermits(0));
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().parkFallback(0, TimeUnit.SECONDS));
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().maxBypass(-1, TimeUnit.SECONDS));
+        final IllegalArgumentException hugeBypass = assertThrows(IllegalArgumentException.class,
+            () -> RtSemaphore.builder().maxBypass(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+        assertTrue(hugeBypass.getMessage().contains(String.valueOf(Long.MAX_VALUE)), hugeBypass.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().parkFallback(2, TimeUnit.DAYS));
+        assertEquals(TimeUnit.DAYS.toNanos(1),
+            RtSemaphore.builder().maxBypass(1, TimeUnit.DAYS).build().maxBypassNanos(), "one day is allowed");
+    }
+
+    @Test
+    void attemptCounterNeverWrapsNegative()
+    {
+        assertEquals(1, RtSemaphore.nextAttempt(0));
+        assertEquals(1 << 30, RtSemaphore.nextAttempt(Integer.MAX_VALUE),
+            "past Integer.MAX_VALUE the count stays positive and late");
+        assertEquals(63, Integer.MAX_VALUE & RtSemaphore.CLOCK_CHECK_MASK);
+        assertEquals(0, RtSemaphore.nextAttempt(Integer.MAX_VALUE) & RtSemaphore.CLOCK_CHECK_MASK,
+            "the clock check still comes once every 64 attempts across the turn");
+        for (final WaitStrategy strategy : new WaitStrategy[] {ParkingWaitStrategy.DEFAULT, BackoffWaitStrategy.DEFAULT})
+        {
+            assertEquals(strategy.blocksAfter(Integer.MAX_VALUE), strategy.blocksAfter(1 << 30),
+                strategy.alias() + " treats the turned count as it treated the largest");
+        }
     }
 
     @Test

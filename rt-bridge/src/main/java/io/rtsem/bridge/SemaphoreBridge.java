@@ -751,7 +751,8 @@ public final class SemaphoreBridge implements AutoCloseable
 
         /**
          * How often the wake service checks the wake indication while waiters are parked (default 20 µs). 0 makes
-         * it busy-spin while waiters are parked (a whole CPU; only with a CPU to spare). Smaller is faster to wake
+         * it spin while waiters are parked, yielding the CPU each turn (wakes within ~1 µs; a whole CPU busy, though
+         * threads that need that CPU get it first; only with a CPU to spare). Smaller is faster to wake
          * and costs more CPU while waiters are parked; nothing while none are (B2).
          *
          * @param time {@code 0 .. 1 s}.

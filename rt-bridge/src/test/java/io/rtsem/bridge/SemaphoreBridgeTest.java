@@ -14,18 +14,28 @@ import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The synchronous bridge: wake service (B1-B3), mode switches (B5), hold times (B7), close (B8). */
 class SemaphoreBridgeTest
 {
-    @Test
-    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease() throws Exception // B1
+    /** The wake service's poll intervals under test, in µs: the default, and 0 (spin, yielding each turn). */
+    static long[] pollIntervals()
+    {
+        return new long[] {SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS / 1_000, 0};
+    }
+
+    @ParameterizedTest(name = "wake poll {0} us")
+    @MethodSource("pollIntervals")
+    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(final long pollMicros) throws Exception // B1
     {
         // A park fallback of one hour: only the wake service can turn the HARD release into a wake-up.
         // (maxBypass too: a waiter also wakes by itself when it is about to become starving.)
         final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
             .build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
+            SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)))
         {
             final Thread[] waiterThread = new Thread[1];
             final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () ->
@@ -47,11 +57,13 @@ class SemaphoreBridgeTest
         }
     }
 
-    @Test
-    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked() throws Exception // B2
+    @ParameterizedTest(name = "wake poll {0} us")
+    @MethodSource("pollIntervals")
+    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(final long pollMicros) throws Exception // B2
     {
         final RtSemaphore sem = RtSemaphore.builder().build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
+            SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)))
         {
             Threads.awaitWaiting(bridge.wakeServiceThread());
             Threads.awaitWaiting(bridge.grantThread());

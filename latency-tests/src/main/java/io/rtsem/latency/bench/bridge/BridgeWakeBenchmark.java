@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code juc}: {@link Semaphore}; the releaser unparks the waiter itself (the peer).</li>
  *   <li>{@code bridge-P-S}: {@link RtSemaphore} with a {@link SemaphoreBridge}; a HARD release only leaves the wake
- *   indication, the wake service polling every P µs with timer slack S µs unparks the waiter.</li>
+ *   indication, the wake service polling every P µs with timer slack S µs unparks the waiter; P = 0: the service
+ *   spins, yielding each turn.</li>
  *   <li>{@code fallback}: no wake service: the waiter wakes by its own 1 ms park fallback (G5), the floor's
  *   opposite.</li>
  * </ul>
@@ -47,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class BridgeWakeBenchmark
 {
-    @Param({"juc", "bridge-20-1", "bridge-20-50", "bridge-5-1", "bridge-50-1", "fallback"})
+    @Param({"juc", "bridge-20-1", "bridge-20-50", "bridge-5-1", "bridge-50-1", "bridge-0-1", "fallback"})
     public String config;
 
     private Semaphore juc;

@@ -58,6 +58,9 @@ class StarvationBoundTest
                     served++;
                     bridge.release(1);
                 }
+                // Let the next round start as a waiter, not as a newcomer barging in right after its own release
+                // (it may win the permit at once, round after round, and the phase ends before HARD cycles).
+                Thread.sleep(1);
             }
             final long cyclesDuring = hardCycles.get() - cyclesAtStart;
             stop.set(true);

@@ -329,44 +329,65 @@ public final class RtSemaphore extends StateWordRhsPadding
     {
         if (permits <= 0)
         {
-            throw new IllegalArgumentException("release(" + permits + "): permits must be >= 1");
+            throw nonPositiveRelease(permits);
         }
         long s = (long)STATE.getVolatile(this);
-        long next;
+        if (binary)
+        {
+            releaseBinary(s);
+            return;
+        }
         while (true)
         {
             final int value = value(s);
-            final int newValue;
-            if (binary)
+            if (permits > maxPermits - value) // int arithmetic, no overflow: 0 <= value <= maxPermits
             {
-                if (value >= 1)
-                {
-                    return; // saturated: no new permit, so nobody to wake (G10)
-                }
-                newValue = 1;
+                throw aboveMaxPermits(permits, value);
             }
-            else
-            {
-                if ((long)value + permits > maxPermits)
-                {
-                    throw new IllegalStateException("release(" + permits + ") would raise the count from " + value +
-                        " to " + ((long)value + permits) + ", above maxPermits " + maxPermits);
-                }
-                newValue = value + permits;
-            }
-            next = s + (newValue - value);
+            final long next = s + permits;
             // Release ordering: a waiter whose CAS reads this value happens-after everything before this release.
             final long witness = (long)STATE.compareAndExchange(this, s, next);
             if (witness == s)
             {
-                break;
+                if (parked(next) != 0)
+                {
+                    wakeAfter(RtContext.current());
+                }
+                return;
             }
             s = witness;
         }
-        if (parked(next) != 0)
+    }
+
+    /** Binary mode (G10): the count becomes 1 unless it is 1 already (a saturated release wakes nobody). */
+    private void releaseBinary(long s)
+    {
+        while (value(s) == 0)
         {
-            wakeAfter(RtContext.current());
+            final long next = s + 1;
+            final long witness = (long)STATE.compareAndExchange(this, s, next); // release ordering, as above
+            if (witness == s)
+            {
+                if (parked(next) != 0)
+                {
+                    wakeAfter(RtContext.current());
+                }
+                return;
+            }
+            s = witness;
         }
+    }
+
+    /** Built out of line: keeps {@link #release(int)} small enough to inline on every hot path. */
+    private static IllegalArgumentException nonPositiveRelease(final int permits)
+    {
+        return new IllegalArgumentException("release(" + permits + "): permits must be >= 1");
+    }
+
+    private IllegalStateException aboveMaxPermits(final int permits, final int value)
+    {
+        return new IllegalStateException("release(" + permits + ") would raise the count from " + value + " to " +
+            ((long)value + permits) + ", above maxPermits " + maxPermits);
     }
 
     /**
@@ -896,6 +917,9 @@ public final class RtSemaphore extends StateWordRhsPadding
         sem.wakeParkedWaiters();
         sem.release(1);
         sem.drainPermits();
+        final RtSemaphore binary = new RtSemaphore(builder().binary());
+        binary.release(1);
+        binary.release(1); // saturated
         sem.tryTake(1);
         sem.wakeParkedWaiters();
         sem.availablePermits();

@@ -80,13 +80,34 @@ public final class ValidationRun {
         long startedMillis = System.currentTimeMillis();
         epochOffset = EpochClock.offsetNanos();
         runStartNanoTime = System.nanoTime();
-        JvmEventLog jvm = new JvmEventLog(withJfr);
-        if (jvm.jfrProblem() != null) {
-            notes.add(jvm.jfrProblem());
-        }
         BitSet harnessAffinity = Affinity.getAffinity();
         int cpuCount = Runtime.getRuntime().availableProcessors();
-        confineToHousekeepingCpus();
+        // confine first, then start JFR: its threads are created by this (confined) thread and inherit its mask
+        ThreadConfinement confinement = confineToHousekeepingCpus(harnessAffinity);
+        JvmEventLog jvm = null;
+        try {
+            jvm = new JvmEventLog(withJfr);
+            if (jvm.jfrProblem() != null) {
+                notes.add(jvm.jfrProblem());
+            }
+            if (confinement != null) {
+                confinement.sweep(Set.of()); // anything JFR or the JVM started meanwhile from an unconfined thread
+                confinementNote(confinement);
+            }
+            return measure(jvm, startedMillis, harnessAffinity, cpuCount);
+        } finally {
+            Affinity.setAffinity(harnessAffinity);
+            if (confinement != null) {
+                confinement.close();
+            }
+            if (jvm != null) {
+                jvm.close();
+            }
+        }
+    }
+
+    private RunResult measure(JvmEventLog jvm, long startedMillis, BitSet harnessAffinity, int cpuCount)
+        throws IOException, InterruptedException {
         try (HiccupMeter hiccups = new HiccupMeter()) {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             SubjectResult rtsem;
@@ -97,8 +118,9 @@ public final class ValidationRun {
             try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
                 peer = runSubject(s, hiccups);
             }
-            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over; the
-            // harness gets its whole mask back first (availableProcessors() follows the calling thread's mask)
+            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over. The harness
+            // gets its whole mask back first (availableProcessors() follows the calling thread's mask, and the
+            // floor's threads start from it); the JVM's other threads stay off the real-time CPUs.
             Affinity.setAffinity(harnessAffinity);
             int[] cpus = floorCpus();
             status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
@@ -114,41 +136,55 @@ public final class ValidationRun {
             return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, rtsem, peer, events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
                 cpuCount, List.copyOf(notes));
-        } finally {
-            Affinity.setAffinity(harnessAffinity);
-            jvm.close();
         }
     }
 
     /**
      * Keeps everything that is not a pinned real-time thread off the pinned real-time CPUs, as {@code isolcpus} or a
-     * cpuset would in production: the harness thread moves to the remaining CPUs, and every thread it creates from
-     * then on (unpinned scenario threads, the hiccup meter, the bridge's wake service) inherits that mask. Without
-     * it, an unpinned thread the scheduler puts on a HARD thread's CPU preempts the HARD thread (milliseconds, while
-     * it may hold the permit), and a NON_RT thread woken there waits a whole scheduler slice behind the spinner.
-     * Pinned threads set their own affinity. Applies to rtsem and the peer alike; said in the report's notes.
+     * cpuset would in production: every thread of the JVM that exists now (the harness, JIT compiler threads, the VM
+     * thread, GC workers, service and notification threads, a test runner's threads) moves to the remaining CPUs
+     * ({@link ThreadConfinement}), and every thread created from then on by one of them (JFR's threads, unpinned
+     * scenario threads, the hiccup meter, the bridge's wake service, new compiler threads) inherits that mask. Without
+     * it, a thread the scheduler puts on a HARD thread's CPU preempts the HARD thread (milliseconds, while it may hold
+     * the permit), and a NON_RT thread woken there waits a whole scheduler slice behind the spinner. Pinned threads
+     * set their own affinity. Applies to rtsem, the peer and the floor alike; said in the report's notes.
+     *
+     * @return the confinement to undo at the end, or null where there is nothing to confine or it is not possible
      */
-    private void confineToHousekeepingCpus() {
+    private ThreadConfinement confineToHousekeepingCpus(BitSet harnessAffinity) {
         BitSet reserved = new BitSet();
         for (ThreadSpec t : scenario.threads()) {
             if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
                 reserved.set(t.cpu());
             }
         }
-        BitSet housekeeping = (BitSet) Affinity.getAffinity().clone();
+        BitSet housekeeping = (BitSet) harnessAffinity.clone();
         housekeeping.andNot(reserved);
         if (reserved.isEmpty()) {
-            return;
+            return null;
         }
         if (housekeeping.isEmpty()) {
             notes.add("every CPU is held by a pinned real-time thread (" + reserved + "): unpinned threads, the "
-                + "harness and the wake service share them, and preempt them");
-            return;
+                + "harness and the JVM's own threads share them, and preempt them");
+            return null;
         }
-        Affinity.setAffinity(housekeeping);
-        notes.add("unpinned threads (scenario threads with cpu: none, the harness, the hiccup meter, the bridge's "
-            + "wake service) ran on CPUs " + housekeeping + ", leaving " + reserved + " to the pinned real-time "
-            + "threads, as isolcpus would");
+        if (!ThreadConfinement.supported()) {
+            Affinity.setAffinity(housekeeping);
+            notes.add("no /proc/self/task: only the harness and the threads it starts ran on CPUs " + housekeeping
+                + "; the JVM's own threads (JIT, GC, VM thread) could still run on " + reserved);
+            return null;
+        }
+        return new ThreadConfinement(housekeeping, harnessAffinity);
+    }
+
+    private void confinementNote(ThreadConfinement c) {
+        notes.add("every thread of the JVM but the pinned real-time ones (" + c.confined() + " threads at the start: "
+            + "the harness, JIT compiler, VM, GC, JFR and service threads; then unpinned scenario threads, the hiccup "
+            + "meter and the bridge's wake service, which inherit the mask) ran on CPUs " + c.housekeeping()
+            + ", as isolcpus would; threads the JVM creates later inherit the mask of the thread that creates them");
+        if (!c.problems().isEmpty()) {
+            notes.add("could not confine " + c.problems().size() + " thread(s): " + c.problems());
+        }
     }
 
     /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * A run whose HARD loop is pinned to CPU 1 (src/test/resources/scenarios/pinned-short.yaml), watched from another
  * thread of the same JVM while it measures: every thread of the JVM but the pinned ones (the JIT compiler, GC, VM,
  * JFR and test-runner threads included) must have CPU 1 out of its {@code Cpus_allowed_list}, and get its mask back
- * after the run.
+ * after the run. The run is not {@code --quiet}: its progress line goes to the command line's error writer.
  */
 class RealTimeCpuIsolationTest {
     private static final int RT_CPU = 1;
@@ -41,7 +41,7 @@ class RealTimeCpuIsolationTest {
         ValidateEndToEndTest.deleteRecursively(out);
         String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml").toAbsolutePath().toString();
         AtomicReference<CliRun> result = new AtomicReference<>();
-        Thread runner = new Thread(() -> result.set(CliRun.of("validate", scenario, "--out", out.toString(), "-q")),
+        Thread runner = new Thread(() -> result.set(CliRun.of("validate", scenario, "--out", out.toString())),
             "isolation-test-run");
         runner.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -94,6 +94,15 @@ class RealTimeCpuIsolationTest {
             }
         }
         assertTrue(intruders.isEmpty(), "threads allowed on real-time CPU " + RT_CPU + ": " + intruders);
+    }
+
+    @Test
+    void withoutQuietTheProgressLineShowsElapsedRemainingAndMax() {
+        assertNotNull(run);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[pinned-short\\] rtsem +measure +elapsed +[0-9.]+s "
+            + "remaining +[0-9.]+s \\| HARD max [0-9.]+us \\| SOFT max [0-9.]+us \\|").matcher(run.err());
+        assertTrue(m.find(), "a progress line on the error writer: " + run.err());
+        assertFalse(run.out().contains("elapsed"), "progress is not on stdout");
     }
 
     @Test

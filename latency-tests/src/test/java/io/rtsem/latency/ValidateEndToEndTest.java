@@ -44,7 +44,9 @@ class ValidateEndToEndTest {
     void smokeMeetsItsLenientBudgetsAndExitsZero() {
         assertEquals(0, run.exitCode(), () -> "stdout:\n" + run.out() + "\nstderr:\n" + run.err());
         assertTrue(run.out().contains("PASS, every budget met"), run.out());
-        assertFalse(run.err().contains("elapsed"), "--quiet silences the progress line: " + run.err());
+        // RealTimeCpuIsolationTest checks that a run without --quiet does print it to the same writer
+        assertFalse(run.err().contains("elapsed") || run.err().contains("remaining") || run.err().contains(" max "),
+            "--quiet silences the progress line: " + run.err());
     }
 
     @Test

@@ -78,7 +78,7 @@ public final class ValidateCommand implements Callable<Integer> {
             .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunResult result;
         try {
-            result = new ValidationRun(scenario, dir, quiet ? null : System.err, !noJfr).run();
+            result = new ValidationRun(scenario, dir, quiet ? null : stderr, !noJfr).run();
         } catch (IllegalStateException e) {
             stderr.println();
             stderr.println("rtsem: " + e.getMessage());

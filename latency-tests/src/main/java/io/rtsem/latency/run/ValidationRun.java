@@ -11,7 +11,7 @@ import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class ValidationRun {
 
     private final Scenario scenario;
     private final Path outDir;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final boolean withJfr;
     private final List<String> notes = new ArrayList<>();
     private long epochOffset;
@@ -59,7 +59,7 @@ public final class ValidationRun {
      * @param progress where the live progress line goes, or null for none ({@code --quiet})
      * @param withJfr  record JVM events with JFR (false: GC notifications only)
      */
-    public ValidationRun(Scenario scenario, Path outDir, PrintStream progress, boolean withJfr) {
+    public ValidationRun(Scenario scenario, Path outDir, PrintWriter progress, boolean withJfr) {
         this.scenario = scenario;
         this.outDir = outDir;
         this.progress = progress;

@@ -52,7 +52,7 @@ class ValidateEndToEndTest {
     @Test
     void writesEveryReportFile() {
         for (String f : List.of("report.json", "report.html", "summary.txt", "run.jfr", "floor.hgrm",
-            "hiccups-rtsem.hgrm", "hiccups-peer.hgrm", "hiccups-floor.hgrm")) {
+            "hiccups-rtsem.hgrm", "hiccups-peer.hgrm", "hiccups-floor.hgrm", "hiccups-cpu1.hgrm", "hiccups-cpu0.hgrm")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " written");
         }
         for (String subject : List.of("rtsem", "peer")) {
@@ -81,6 +81,8 @@ class ValidateEndToEndTest {
         assertEquals(2, r.path("floor").path("cpus").size());
         assertPercentiles(r.path("floor").path("oneWay"));
         assertTrue(r.path("floor").path("oneWay").path("count").asLong() > 0, "the floor measured hand-offs");
+        assertPercentiles(r.path("floor").path("cpuHiccups").path("1"));
+        assertPercentiles(r.path("floor").path("cpuHiccups").path("0"));
         for (String subject : List.of("rtsem", "peer")) {
             JsonNode s = r.path("subjects").path(subject);
             assertTrue(s.path("description").isTextual());

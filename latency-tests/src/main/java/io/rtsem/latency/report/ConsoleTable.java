@@ -3,6 +3,7 @@ package io.rtsem.latency.report;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
 import io.rtsem.latency.run.SubjectResult;
@@ -36,10 +37,14 @@ public final class ConsoleTable {
         header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
             + ValidationRun.cpuName(run.floorCpus()[1]));
         row(sb, "", "", "floor", report.floor());
-        header(sb, "platform hiccups (jHiccup-style 1 ms sleeper) per phase");
+        header(sb, "platform hiccups: jHiccup-style 1 ms sleeper per phase (housekeeping CPUs); a spinning thread's "
+            + "gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000 + " us on each real-time CPU (floor phase)");
         row(sb, "", "", "floor", Percentiles.of(run.floorHiccups()));
         row(sb, "", "", "rtsem", Percentiles.of(run.rtsem().hiccups()));
         row(sb, "", "", "peer", Percentiles.of(run.peer().hiccups()));
+        for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
+            row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
+        }
         header(sb, "by context: rtsem (" + run.rtsem().description() + ") and peer (" + run.peer().description() + ")");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {

@@ -5,6 +5,7 @@ import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
@@ -277,6 +278,12 @@ public final class RunReport {
         fl.put("cpus", List.of(ValidationRun.cpuName(run.floorCpus()[0]), ValidationRun.cpuName(run.floorCpus()[1])));
         fl.put("oneWay", floor.json());
         fl.put("hiccups", Percentiles.of(run.floorHiccups()).json());
+        Map<String, Object> cpuHiccups = new LinkedHashMap<>();
+        for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
+            cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+        }
+        fl.put("cpuHiccups", cpuHiccups);
+        fl.put("cpuHiccupThresholdUs", CpuGapMeter.THRESHOLD_NANOS / 1e3);
         root.put("floor", fl);
 
         Map<String, Object> subj = new LinkedHashMap<>();

@@ -31,8 +31,8 @@ import net.openhft.affinity.Affinity;
 
 /**
  * Runs one scenario: the scenario on rtsem, then the same scenario on
- * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor on the scenario's
- * real-time CPUs (last, when JVM start-up is over), with the
+ * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor and a spinning gap
+ * detector ({@link CpuGapMeter}) on the scenario's real-time CPUs (last, when JVM start-up is over), with the
  * platform hiccup meter, a JFR recording and the OS scheduler monitor running throughout.
  *
  * <p>The calling thread (NON_RT) is the harness: it starts the scenario threads, samples the
@@ -127,13 +127,16 @@ public final class ValidationRun {
             hiccups.take();
             long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
             Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
+            status("floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
+            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos());
             Histogram floorHiccups = hiccups.take();
             List<JvmEventLog.JvmEvent> events = jvm.stop(outDir.resolve("run.jfr"));
             if (progress != null) {
                 progress.print("\r" + " ".repeat(100) + "\r");
                 progress.flush();
             }
-            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, rtsem, peer, events,
+            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, cpuHiccups, rtsem, peer,
+                events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
                 cpuCount, List.copyOf(notes));
         }

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * taken at the start of measurement (which would throw the compiled loop away mid-run).
  */
 public final class ScenarioWorker implements Runnable {
-    /** How many of the worst waits each thread keeps (one stall makes many; the report merges them). */
+    /** How many of its worst wait episodes each thread keeps (one stall makes many waits: one episode, one slot). */
     public static final int WORST = 64;
     /**
      * How long after the end a fixed-rate loop that fell behind its schedule keeps going, to run

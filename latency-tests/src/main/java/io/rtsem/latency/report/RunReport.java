@@ -6,6 +6,7 @@ import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
+import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
@@ -344,6 +345,9 @@ public final class RunReport {
 
         Map<String, Object> jvm = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
+        for (JvmEventLog.Kind k : JvmEventLog.Kind.values()) {
+            counts.put(k.name().toLowerCase(java.util.Locale.ROOT), 0); // every kind, 0 where none occurred
+        }
         for (JvmEvent e : run.jvmEvents()) {
             counts.merge(e.kind().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
         }

@@ -72,8 +72,8 @@ public final class ValidationRun {
      * @return the raw measurements
      * @throws IOException          if an output file cannot be written
      * @throws InterruptedException if the harness thread is interrupted
-     * @throws IllegalStateException if a thread cannot be pinned as configured or a scenario
-     *                               thread failed
+     * @throws ThreadStartException  if a scenario thread cannot be started or pinned as configured
+     * @throws IllegalStateException if a scenario thread failed or did not stop
      */
     public RunResult run() throws IOException, InterruptedException {
         Files.createDirectories(outDir);
@@ -242,7 +242,7 @@ public final class ValidationRun {
             workers.forEach(ScenarioWorker::abort);
             threads.forEach(Thread::interrupt);
             subject.unblock(1_000);
-            throw new IllegalStateException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
+            throw new ThreadStartException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
                 + " on cpu " + cpuName(workers.get(threads.size()).spec().cpu()) + ": " + e.getMessage(), e);
         }
         ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);

@@ -124,6 +124,15 @@ class ExitCodesTest {
     }
 
     @Test
+    void aCpuAnyThreadListedFirstLeavesTheFixedCpuToItsThread() {
+        String scenario = Path.of("src/test/resources/scenarios/any-before-fixed.yaml").toAbsolutePath().toString();
+        CliRun run = CliRun.of("validate", scenario, "--out",
+            Path.of("target", "rtsem-test", "any-before-fixed").toAbsolutePath().toString(), "-q");
+        assertEquals(0, run.exitCode(), () -> run.out() + run.err());
+        assertTrue(run.out().contains("thread soft-any (cpu: any) ran on CPU 0"), run.out());
+    }
+
+    @Test
     void listConfigsShowsEveryShippedScenario() {
         CliRun run = CliRun.of("list-configs");
         assertEquals(0, run.exitCode(), run.err());

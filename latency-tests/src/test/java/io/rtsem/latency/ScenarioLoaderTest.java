@@ -1,5 +1,6 @@
 package io.rtsem.latency;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,26 @@ class ScenarioLoaderTest {
         ConfigException e = reject(yaml);
         assertEquals("threads[1].cpu", e.key());
         assertTrue(e.getMessage().contains("already given to spinning thread \"a\""), e.getMessage());
+    }
+
+    @Test
+    void anyCpuSpinnersCountAgainstTheCpus() {
+        String yaml = VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+            + "  - { name: d, context: HARD, cpu: any, role: acquirer, rate-hz: 100 }\n  - { name: b,");
+        ConfigException e = reject(yaml);
+        assertEquals("threads", e.key());
+        assertTrue(e.getMessage().contains("at most 2 pinned HARD/SOFT threads") && e.getMessage().contains("[c, d]"),
+            e.getMessage());
+        assertEquals(RtThread.ANY_CPU, assertDoesNotThrow(() -> loader.parse("configs/x.yaml",
+            VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+                + "  - { name: b,"))).threads().get(1).cpu(), "one fixed and one any spinner fit on 2 CPUs");
+    }
+
+    @Test
+    void noInitialPermitsAndNoReleaserIsRejected() {
+        ConfigException e = reject(VALID.replace("permits: 1, max-permits: 2", "permits: 0, max-permits: 2"));
+        assertEquals("semaphore.permits", e.key());
+        assertTrue(e.getMessage().contains("every acquirer would wait forever"), e.getMessage());
     }
 
     @Test

@@ -197,6 +197,7 @@ public final class ScenarioLoader {
             List<ThreadSpec> out = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Map<Integer, String> spinnerCpus = new HashMap<>();
+            List<String> anySpinners = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 String key = "threads[" + i + "]";
                 ObjectNode t = mapping(node.get(i), key, set("name", "context", "cpu", "role", "rate-hz", "permits",
@@ -230,6 +231,9 @@ public final class ScenarioLoader {
                 if (alloc > 0 && role != Role.BOOKKEEPER) {
                     throw error(key + ".allocate-bytes", "only a bookkeeper allocates; real-time loops must not");
                 }
+                if (cpu == RtThread.ANY_CPU && ctx != RtContext.NON_RT) {
+                    anySpinners.add(name);
+                }
                 if (cpu >= 0 && ctx != RtContext.NON_RT) {
                     String other = spinnerCpus.put(cpu, name);
                     if (other != null) {
@@ -239,15 +243,22 @@ public final class ScenarioLoader {
                 }
                 out.add(new ThreadSpec(name, ctx, cpu, role, period, permits, hold, releasesOwn, alloc));
             }
-            if (spinnerCpus.size() > Math.max(1, availableCpus)) {
+            // each pinned HARD/SOFT thread, "cpu: any" ones included, needs a CPU of its own
+            if (spinnerCpus.size() + anySpinners.size() > Math.max(1, availableCpus)) {
                 throw error("threads", "expected at most " + availableCpus + " pinned HARD/SOFT threads on this "
-                    + availableCpus + "-CPU machine, got " + spinnerCpus.size());
+                    + availableCpus + "-CPU machine, got " + (spinnerCpus.size() + anySpinners.size()) + " ("
+                    + spinnerCpus.size() + " on fixed CPUs " + spinnerCpus.keySet() + ", " + anySpinners.size()
+                    + " with cpu: any " + anySpinners + ")");
             }
             boolean anyWaiter = out.stream().anyMatch(ThreadSpec::waits);
             if (!anyWaiter) {
                 throw error("threads", "expected at least one acquirer or bookkeeper: nobody waits, nothing to measure");
             }
             boolean releaser = out.stream().anyMatch(t -> t.role() == Role.RELEASER);
+            if (sem.permits() == 0 && !releaser) {
+                throw error("semaphore.permits", "0 initial permits and no releaser thread: every acquirer would wait "
+                    + "forever (nobody releases a permit it did not acquire); give permits or add a releaser");
+            }
             for (int i = 0; i < out.size(); i++) {
                 ThreadSpec t = out.get(i);
                 if (t.role() == Role.ACQUIRER && !t.releasesOwn() && !releaser) {

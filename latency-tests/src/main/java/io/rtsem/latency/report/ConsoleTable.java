@@ -31,7 +31,8 @@ public final class ConsoleTable {
         StringBuilder sb = new StringBuilder(4096);
         sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),
             run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + report.misses().size()
-                + " budget(s) missed"));
+                + " budget(s) missed" + (report.misses().stream().anyMatch(RunReport.Miss::noMeasurements)
+                ? " or no measurements" : "")));
         sb.append(String.format(Locale.ROOT, "all figures in microseconds; wait = corrected for coordinated omission "
             + "(from the intended start); service = raw%n"));
         header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
@@ -61,10 +62,12 @@ public final class ConsoleTable {
         if (!run.scenario().budgets().isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nbudgets (rtsem corrected wait):%n"));
             for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
-                Percentiles p = report.percentiles("rtsem", e.getKey(), Metric.WAIT);
+                boolean measured = report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
                 StringBuilder line = new StringBuilder("  " + pad(e.getKey().name(), 7));
-                e.getValue().limits().forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %s <= %s %s", k,
-                    num(p.get(k)), num(v / 1e3), p.count() > 0 && p.get(k) <= v / 1e3 ? "ok" : "MISSED")));
+                e.getValue().limits().forEach((k, v) -> line.append(measured
+                    ? String.format(Locale.ROOT, "  %s %s <= %s %s", k, num(report.judged(e.getKey(), k)), num(v / 1e3),
+                        report.meets(e.getKey(), k, v) ? "ok" : "MISSED")
+                    : String.format(Locale.ROOT, "  %s no measurements <= %s MISSED", k, num(v / 1e3))));
                 sb.append(line).append('\n');
             }
             for (RunReport.Miss m : report.misses()) {

@@ -33,21 +33,32 @@ public final class RunReport {
     public static final int SCHEMA_VERSION = 1;
 
     /**
-     * A budget a context missed.
+     * A budget a context missed, or a waiting context that recorded no wait at all.
      *
      * @param context    HARD, SOFT or NON_RT
-     * @param percentile p50, p99, p99.9, p99.99 or max
-     * @param budgetUs   the limit
-     * @param actualUs   what rtsem's corrected wait was
+     * @param percentile p50, p99, p99.9, p99.99 or max; {@link #NO_MEASUREMENTS} when nothing was recorded
+     * @param budgetUs   the limit, or null for {@link #NO_MEASUREMENTS}
+     * @param actualUs   what rtsem's corrected wait was, or null for {@link #NO_MEASUREMENTS}
      */
-    public record Miss(String context, String percentile, double budgetUs, double actualUs) {
-        /** @return how far over the budget, microseconds. */
-        public double overByUs() {
-            return actualUs - budgetUs;
+    public record Miss(String context, String percentile, Double budgetUs, Double actualUs) {
+        /** The percentile name of a context whose threads recorded no wait: never a pass. */
+        public static final String NO_MEASUREMENTS = "count";
+
+        /** @return true if the context recorded no wait. */
+        public boolean noMeasurements() {
+            return actualUs == null;
+        }
+
+        /** @return how far over the budget, microseconds, or null without measurements. */
+        public Double overByUs() {
+            return noMeasurements() ? null : actualUs - budgetUs;
         }
 
         /** @return one line for the console and the HTML report. */
         public String describe() {
+            if (noMeasurements()) {
+                return context + ": no measurements (its threads recorded no wait in the measured phase)";
+            }
             return String.format(java.util.Locale.ROOT, "%s %s: %.1f us against a budget of %.1f us (over by %.1f us, %.0f%%)",
                 context, percentile, actualUs, budgetUs, overByUs(), 100.0 * overByUs() / budgetUs);
         }
@@ -82,19 +93,20 @@ public final class RunReport {
             }
             subjects.put(s.subject(), byCtx);
         }
-        for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
-            Percentiles p = subjects.get("rtsem").get(e.getKey()).get(Metric.WAIT);
-            long[] limits = e.getValue().asArray();
-            for (int i = 0; i < limits.length; i++) {
-                if (limits[i] == Budget.UNSET) {
-                    continue;
-                }
-                double actual = p.get(Budget.KEYS[i]);
-                double budget = limits[i] / 1e3;
-                if (p.count() == 0 || actual > budget) {
-                    misses.add(new Miss(e.getKey().name(), Budget.KEYS[i], budget, actual));
-                }
+        for (RtContext c : run.scenario().waitingContexts()) {
+            Budget b = run.scenario().budgets().get(c);
+            if (percentiles("rtsem", c, Metric.WAIT).count() == 0) {
+                misses.add(new Miss(c.name(), Miss.NO_MEASUREMENTS, null, null)); // never a pass, budget or not
+                continue;
             }
+            if (b == null) {
+                continue;
+            }
+            b.limits().forEach((k, limit) -> {
+                if (!meets(c, k, limit)) {
+                    misses.add(new Miss(c.name(), k, limit / 1e3, judged(c, k)));
+                }
+            });
         }
         Set<String> kinds = new LinkedHashSet<>();
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
@@ -126,6 +138,25 @@ public final class RunReport {
             }
         }
         this.missingJvmOptions = List.copyOf(missing);
+    }
+
+    /**
+     * @param context a waiting context
+     * @param key     a budget key ({@link Budget#KEYS})
+     * @return rtsem's corrected wait at that percentile as judged against budgets, microseconds
+     */
+    public double judged(RtContext context, String key) {
+        return percentiles("rtsem", context, Metric.WAIT).get(key);
+    }
+
+    /**
+     * @param context    a waiting context
+     * @param key        a budget key ({@link Budget#KEYS})
+     * @param limitNanos the budget
+     * @return true if rtsem's corrected wait met it (never without measurements)
+     */
+    public boolean meets(RtContext context, String key, long limitNanos) {
+        return percentiles("rtsem", context, Metric.WAIT).count() > 0 && judged(context, key) <= limitNanos / 1e3;
     }
 
     /** @return the run judged. */
@@ -253,8 +284,8 @@ public final class RunReport {
             mm.put("context", m.context());
             mm.put("percentile", m.percentile());
             mm.put("budget", m.budgetUs());
-            mm.put("actual", Percentiles.round(m.actualUs()));
-            mm.put("overBy", Percentiles.round(m.overByUs()));
+            mm.put("actual", m.noMeasurements() ? null : Percentiles.round(m.actualUs()));
+            mm.put("overBy", m.noMeasurements() ? null : Percentiles.round(m.overByUs()));
             missed.add(mm);
         }
         verdict.put("missed", missed);
@@ -263,12 +294,12 @@ public final class RunReport {
         Map<String, Object> budgets = new LinkedHashMap<>();
         for (Map.Entry<RtContext, Budget> e : sc.budgets().entrySet()) {
             Map<String, Object> b = new LinkedHashMap<>();
-            Percentiles p = percentiles("rtsem", e.getKey(), Metric.WAIT);
+            boolean measured = percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
             e.getValue().limits().forEach((k, v) -> {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("budget", v / 1e3);
-                one.put("actual", Percentiles.round(p.get(k)));
-                one.put("pass", p.count() > 0 && p.get(k) <= v / 1e3);
+                one.put("actual", measured ? Percentiles.round(judged(e.getKey(), k)) : null);
+                one.put("pass", meets(e.getKey(), k, v));
                 b.put(k, one);
             });
             budgets.put(e.getKey().name(), b);

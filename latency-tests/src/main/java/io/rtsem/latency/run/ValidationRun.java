@@ -50,6 +50,8 @@ public final class ValidationRun {
     private final PrintWriter progress;
     private final boolean withJfr;
     private final List<String> notes = new ArrayList<>();
+    /** The scenario's threads with every {@code cpu: any} resolved to a CPU number. */
+    private List<ThreadSpec> threads;
     private long epochOffset;
     private long runStartNanoTime;
 
@@ -82,6 +84,7 @@ public final class ValidationRun {
         runStartNanoTime = System.nanoTime();
         BitSet harnessAffinity = Affinity.getAffinity();
         int cpuCount = Runtime.getRuntime().availableProcessors();
+        threads = resolveAnyCpus(harnessAffinity);
         // confine first, then start JFR: its threads are created by this (confined) thread and inherit its mask
         ThreadConfinement confinement = confineToHousekeepingCpus(harnessAffinity);
         JvmEventLog jvm = null;
@@ -143,6 +146,46 @@ public final class ValidationRun {
     }
 
     /**
+     * Resolves {@code cpu: any} to CPU numbers before anything starts, so that no such thread can take a CPU a thread
+     * pinned to a fixed CPU needs, and so that the confinement knows every real-time CPU: fixed CPUs of HARD/SOFT
+     * threads are reserved first, then each HARD/SOFT {@code any} thread takes a free CPU of its own (the highest
+     * first, as {@code RtThread} would), then a NON_RT {@code any} thread takes a CPU no spinner holds.
+     *
+     * @throws ThreadStartException if a HARD/SOFT {@code any} thread finds no free CPU in the allowed mask
+     */
+    private List<ThreadSpec> resolveAnyCpus(BitSet allowed) {
+        ThreadSpec[] out = scenario.threads().toArray(new ThreadSpec[0]);
+        BitSet taken = new BitSet();
+        for (ThreadSpec t : out) {
+            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
+                taken.set(t.cpu());
+            }
+        }
+        for (boolean spinners : new boolean[] {true, false}) {
+            for (int i = 0; i < out.length; i++) {
+                ThreadSpec t = out[i];
+                if (t.cpu() != RtThread.ANY_CPU || (t.context() != RtContext.NON_RT) != spinners) {
+                    continue;
+                }
+                BitSet free = (BitSet) allowed.clone();
+                free.andNot(taken);
+                int cpu = free.length() - 1;
+                if (cpu < 0 && spinners) {
+                    throw new ThreadStartException("cannot start scenario thread " + t.name() + " on cpu any: every "
+                        + "CPU this process may use (" + allowed + ") is held by a pinned real-time thread " + taken, null);
+                }
+                cpu = cpu < 0 ? allowed.length() - 1 : cpu;
+                if (spinners) {
+                    taken.set(cpu);
+                }
+                out[i] = t.withCpu(cpu);
+                notes.add("thread " + t.name() + " (cpu: any) ran on CPU " + cpu);
+            }
+        }
+        return List.of(out);
+    }
+
+    /**
      * Keeps everything that is not a pinned real-time thread off the pinned real-time CPUs, as {@code isolcpus} or a
      * cpuset would in production: every thread of the JVM that exists now (the harness, JIT compiler threads, the VM
      * thread, GC workers, service and notification threads, a test runner's threads) moves to the remaining CPUs
@@ -156,7 +199,7 @@ public final class ValidationRun {
      */
     private ThreadConfinement confineToHousekeepingCpus(BitSet harnessAffinity) {
         BitSet reserved = new BitSet();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
                 reserved.set(t.cpu());
             }
@@ -193,7 +236,7 @@ public final class ValidationRun {
     /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */
     private int[] floorCpus() {
         List<Integer> pinned = new ArrayList<>();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !pinned.contains(t.cpu())) {
                 pinned.add(t.cpu());
             }
@@ -224,7 +267,7 @@ public final class ValidationRun {
         long measureStart = start + scenario.warmupNanos();
         long stop = measureStart + scenario.durationNanos();
         List<ScenarioWorker> workers = new ArrayList<>();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
             Budget b = scenario.budgets().get(t.context());
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();

@@ -17,10 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The judgement of a run: budget verdicts, ratios to the floor and to the peer, outlier
@@ -108,14 +106,14 @@ public final class RunReport {
                 }
             });
         }
-        Set<String> kinds = new LinkedHashSet<>();
+        List<Cause> rtsemCauses = new ArrayList<>();
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             List<List<Cause>> list = new ArrayList<>();
             for (WaitSample w : s.worst()) {
                 List<Cause> cs = Attribution.causes(w, run.jvmEvents(), s.sched());
                 list.add(cs);
                 if (s.subject().equals("rtsem")) {
-                    cs.forEach(c -> kinds.add(c.kind()));
+                    rtsemCauses.addAll(cs);
                     StringBuilder stops = new StringBuilder();
                     for (Cause c : cs) {
                         if (Attribution.jvmStop(c)) {
@@ -130,7 +128,6 @@ public final class RunReport {
             }
             causes.put(s.subject(), list);
         }
-        this.advice = Attribution.advice(kinds);
         List<String> missing = new ArrayList<>();
         for (String o : recommended) {
             if (!run.jvmArguments().contains(o)) {
@@ -138,6 +135,7 @@ public final class RunReport {
             }
         }
         this.missingJvmOptions = List.copyOf(missing);
+        this.advice = Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions);
     }
 
     /**

@@ -170,7 +170,9 @@ public final class ScenarioWorker implements Runnable {
             r.record(slotWait, wait);
             r.record(slotService, service);
             r.record(slotHold, tRel - tAcq);
-            if (lastRelease > tCall) {
+            // a release this wait waited for: after the call, and not after the acquisition (with several permits
+            // a later release by another thread can be read here; its negative "hand-off" is no sample)
+            if (lastRelease > tCall && lastRelease <= tAcq) {
                 r.record(slotHandoff, tAcq - lastRelease);
             }
             worst[phase].offer(wait, intended, tAcq, service);

@@ -42,6 +42,8 @@ import net.openhft.affinity.Affinity;
  */
 public final class ValidationRun {
     private static final long SCHED_SAMPLE_NANOS = 5_000_000L;
+    /** Waits over budget a scenario thread can log before the harness drains them (once per interval). */
+    private static final int OVER_BUDGET_RING = 1024;
     /** How many distinct worst-wait episodes a report lists per subject. */
     public static final int WORST_EPISODES = 10;
 
@@ -272,7 +274,7 @@ public final class ValidationRun {
             Budget b = scenario.budgets().get(t.context());
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
             workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, outstanding, warm, measured,
-                new OverBudgetLog(threshold, 1024), start, measureStart, stop,
+                new OverBudgetLog(threshold, OVER_BUDGET_RING), start, measureStart, stop,
                 st == null ? Long.MAX_VALUE : measureStart + st.atNanos(), st == null ? 0 : st.forNanos()));
         }
         List<RtThread> threads = new ArrayList<>();
@@ -338,6 +340,12 @@ public final class ValidationRun {
                 throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + subject.name()
                     + ": " + w.failure(), w.failure());
             }
+        }
+        long lost = workers.stream().mapToLong(w -> w.overBudget().lost()).sum();
+        if (lost > 0) {
+            notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
+                + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
+                + "(they count in overBudgetWaits)");
         }
         Map<String, Long> iterations = new LinkedHashMap<>();
         List<WaitSample> worst = new ArrayList<>();

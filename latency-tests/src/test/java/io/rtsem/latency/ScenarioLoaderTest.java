@@ -144,6 +144,16 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void duplicateKeysAreAnErrorNamingFileAndKey() {
+        ConfigException top = reject(VALID.replace("duration: 2s\n", "duration: 2s\nduration: 3s\n"));
+        assertTrue(top.getMessage().startsWith("configs/x.yaml: duration: duplicate key"), top.getMessage());
+        ConfigException nested = reject(VALID.replace("hold: 5us }", "hold: 5us, hold: 6us }"));
+        assertTrue(nested.getMessage().startsWith("configs/x.yaml: ") && nested.key().endsWith("hold")
+            && nested.getMessage().contains("duplicate key"), nested.getMessage());
+        System.out.println("duplicate keys: " + top.getMessage() + " | " + nested.getMessage());
+    }
+
+    @Test
     void brokenYamlNamesTheFileAndLine() {
         ConfigException e = reject("threads: [ { name: a\n");
         assertTrue(e.getMessage().startsWith("configs/x.yaml: not valid YAML"), e.getMessage());

@@ -1,6 +1,8 @@
 package io.rtsem.latency.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,6 +43,12 @@ public final class ScenarioLoader {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m)");
     private static final long MAX_PHASE_NANOS = 3_600_000_000_000L;
+
+    /** Duplicate keys are an error, not "the last one wins" (Jackson's tree reader, whatever the format). */
+    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
 
     private final int availableCpus;
 
@@ -83,8 +91,14 @@ public final class ScenarioLoader {
     public Scenario parse(String file, String yaml) throws ConfigException {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
+            Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw new ConfigException(file, duplicatePath(e, dup.group(1)), "duplicate key: each key may appear "
+                    + "once in a mapping (the second one would silently replace the first)"
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+            }
             throw new ConfigException(file, "", "not valid YAML: " + e.getOriginalMessage()
                 + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
         }
@@ -92,6 +106,23 @@ public final class ScenarioLoader {
             throw new ConfigException(file, "", "the file is empty; expected a mapping with at least 'threads'");
         }
         return new Reader(file).scenario(root);
+    }
+
+    /** @return the key path of a duplicate key, as far as Jackson's exception locates it (else the key alone) */
+    private static String duplicatePath(JsonProcessingException e, String key) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    sb.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            String path = sb.toString();
+            return path.endsWith(key) ? path : join(path, key);
+        }
+        return key;
     }
 
     /** Validation state for one file; every check names its key path. */

@@ -64,6 +64,29 @@ class ExitCodesTest {
     }
 
     @Test
+    void unreadableEmptyOrBrokenConfigExitsTwoNamingTheFile() throws IOException {
+        Path dir = Files.createTempDirectory("rtsem-config-dir");
+        Path empty = Files.createTempFile("rtsem-empty", ".yaml");
+        Path broken = Files.createTempFile("rtsem-broken", ".yaml");
+        Files.writeString(broken, "threads: [ { name: a, context: HARD\nbudgets: {\n");
+        try {
+            CliRun d = CliRun.of("validate", dir.toString(), "-q");
+            assertEquals(2, d.exitCode(), d.err());
+            assertTrue(d.err().contains(dir + ": cannot read the file"), d.err());
+            CliRun e = CliRun.of("validate", empty.toString(), "-q");
+            assertEquals(2, e.exitCode(), e.err());
+            assertTrue(e.err().contains(empty + ": the file is empty"), e.err());
+            CliRun b = CliRun.of("validate", broken.toString(), "-q");
+            assertEquals(2, b.exitCode(), b.err());
+            assertTrue(b.err().contains(broken + ": not valid YAML") && b.err().contains("(line "), b.err());
+        } finally {
+            Files.delete(dir);
+            Files.delete(empty);
+            Files.delete(broken);
+        }
+    }
+
+    @Test
     void missingConfigFileExitsTwo() {
         CliRun run = CliRun.of("validate", "no-such-scenario.yaml");
         assertEquals(2, run.exitCode());

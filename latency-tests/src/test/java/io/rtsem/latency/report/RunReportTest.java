@@ -47,6 +47,21 @@ class RunReportTest {
     }
 
     @Test
+    void aWaitExactlyAtTheBudgetIsNotAMissOneBucketAboveIs() throws ConfigException {
+        Scenario sc = Runs.scenario(TWO_CONTEXTS.replace("p50: 5, max: 100", "p50: 5, max: 5"));
+        long[] atBudget = new long[100];
+        java.util.Arrays.fill(atBudget, 5_000L);
+        long[] soft = {1_000};
+        RunReport at = new RunReport(Runs.run(sc, Map.of(RtContext.HARD, atBudget, RtContext.SOFT, soft), List.of(),
+            List.of(), List.of()), List.of());
+        assertTrue(at.pass(), "5000 ns against a 5 us budget: " + at.misses());
+        RunReport above = new RunReport(Runs.run(sc, Map.of(RtContext.HARD, new long[] {5_000, 5_010},
+            RtContext.SOFT, soft), List.of(), List.of(), List.of()), List.of());
+        assertEquals(1, above.misses().size(), "5010 ns is a miss of max: " + above.misses());
+        assertEquals("max", above.misses().get(0).percentile());
+    }
+
+    @Test
     void everyContextMeasuredAndWithinBudgetPasses() throws ConfigException {
         Scenario sc = Runs.scenario(TWO_CONTEXTS);
         RunReport r = new RunReport(Runs.run(sc, Map.of(RtContext.HARD, new long[] {1_000, 2_000},

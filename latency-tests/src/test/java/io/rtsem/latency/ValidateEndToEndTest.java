@@ -54,6 +54,8 @@ class ValidateEndToEndTest {
     void smokeMeetsItsLenientBudgetsAndExitsZero() {
         assertEquals(0, run.exitCode(), () -> "stdout:\n" + run.out() + "\nstderr:\n" + run.err());
         assertTrue(run.out().contains("PASS, every budget met"), run.out());
+        assertTrue(run.out().contains("JVM arguments: ") && run.out().contains("-Xmx1g"),
+            "the summary lists the JVM arguments the run had (surefire's -Xmx1g among them): " + run.out());
         // RealTimeCpuIsolationTest checks that a run without --quiet does print it to the same writer
         assertFalse(run.err().contains("elapsed") || run.err().contains("remaining") || run.err().contains(" max "),
             "--quiet silences the progress line: " + run.err());

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The console summary of a run (also written as {@code summary.txt}): percentiles by context
  * and metric for rtsem and the peer, ratios to the floor and to the peer, budget verdicts, the
- * worst waits with their causes, and advice. NON_RT; allocates.
+ * worst waits with their causes, advice, and the JVM arguments of the run. NON_RT; allocates.
  */
 public final class ConsoleTable {
     private ConsoleTable() {
@@ -95,6 +95,8 @@ public final class ConsoleTable {
             sb.append(String.format(Locale.ROOT, "%nthis JVM runs without recommended real-time options %s "
                 + "(./rtsem applies them by default; see configs/jvm.options)%n", report.missingJvmOptions()));
         }
+        sb.append(String.format(Locale.ROOT, "%nJVM %s on %d CPUs; JVM arguments: %s%n", run.javaVersion(), run.cpus(),
+            run.jvmArguments().isEmpty() ? "none" : String.join(" ", run.jvmArguments())));
         run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
         return sb.toString();

@@ -15,9 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * records what it measured.
  *
  * <p>Runs in the thread's configured context. After {@link #run} has read its native thread id
- * (one {@code readlink}, before warm-up) the loop allocates nothing and makes no system call of
- * its own except the clock read. Between iterations a HARD thread spins; SOFT and NON_RT threads
- * park until 250 us before the next start, then a SOFT thread yields and spins, a NON_RT one spins. A bookkeeper allocates {@code allocate-bytes} per iteration on purpose.
+ * (one {@code readlink}, before warm-up) the loop allocates nothing (a bookkeeper allocates
+ * {@code allocate-bytes} per iteration on purpose). Between iterations a HARD thread spins and
+ * makes no system call of its own besides the clock read; SOFT and NON_RT threads park
+ * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
+ * thread yields ({@code sched_yield}) and spins, a NON_RT one spins.
  *
  * <p>Warm-up and measurement run the same code: recorders, worst-wait tables and the over-budget
  * threshold are chosen by an index computed without a branch, so the JIT never sees a path first

@@ -226,10 +226,10 @@ public final class ValidationRun {
     }
 
     private void confinementNote(ThreadConfinement c) {
-        notes.add("every thread of the JVM but the pinned real-time ones (" + c.confined() + " threads at the start: "
-            + "the harness, JIT compiler, VM, GC, JFR and service threads; then unpinned scenario threads, the hiccup "
-            + "meter and the bridge's wake service, which inherit the mask) ran on CPUs " + c.housekeeping()
-            + ", as isolcpus would; threads the JVM creates later inherit the mask of the thread that creates them");
+        notes.add("every thread of the JVM but the pinned real-time ones ran on CPUs " + c.housekeeping() + ", as "
+            + "isolcpus would: " + c.confined() + " threads moved before the run (the harness, JIT compiler, VM, GC, "
+            + "service threads), and those started later (JFR's, unpinned scenario threads, the hiccup meter, the "
+            + "bridge's wake service) inherit the mask of the thread that creates them");
         if (!c.problems().isEmpty()) {
             notes.add("could not confine " + c.problems().size() + " thread(s): " + c.problems());
         }

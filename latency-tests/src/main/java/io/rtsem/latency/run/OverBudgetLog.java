@@ -50,7 +50,7 @@ public final class OverBudgetLog {
         public long waitStartEpochNanos;
     }
 
-    /** Receives drained waits. */
+    /** Receives drained waits; called on the draining harness thread (NON_RT), inside {@link #drain(Sink)}. */
     @FunctionalInterface
     public interface Sink {
         /**

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 
-/** Exit code 1 for a missed budget (and what the report says about it), 2 for usage and config errors. */
+/**
+ * Exit code 1 for a missed budget (and what the report says about it), 2 for usage, config and environment errors,
+ * 3 for a run that failed or an exception nothing handled.
+ */
 class ExitCodesTest {
 
     @Test
@@ -58,6 +64,29 @@ class ExitCodesTest {
     }
 
     @Test
+    void unreadableEmptyOrBrokenConfigExitsTwoNamingTheFile() throws IOException {
+        Path dir = Files.createTempDirectory("rtsem-config-dir");
+        Path empty = Files.createTempFile("rtsem-empty", ".yaml");
+        Path broken = Files.createTempFile("rtsem-broken", ".yaml");
+        Files.writeString(broken, "threads: [ { name: a, context: HARD\nbudgets: {\n");
+        try {
+            CliRun d = CliRun.of("validate", dir.toString(), "-q");
+            assertEquals(2, d.exitCode(), d.err());
+            assertTrue(d.err().contains(dir + ": cannot read the file"), d.err());
+            CliRun e = CliRun.of("validate", empty.toString(), "-q");
+            assertEquals(2, e.exitCode(), e.err());
+            assertTrue(e.err().contains(empty + ": the file is empty"), e.err());
+            CliRun b = CliRun.of("validate", broken.toString(), "-q");
+            assertEquals(2, b.exitCode(), b.err());
+            assertTrue(b.err().contains(broken + ": not valid YAML") && b.err().contains("(line "), b.err());
+        } finally {
+            Files.delete(dir);
+            Files.delete(empty);
+            Files.delete(broken);
+        }
+    }
+
+    @Test
     void missingConfigFileExitsTwo() {
         CliRun run = CliRun.of("validate", "no-such-scenario.yaml");
         assertEquals(2, run.exitCode());
@@ -68,6 +97,62 @@ class ExitCodesTest {
     void unknownOptionAndMissingSubcommandExitTwo() {
         assertEquals(2, CliRun.of("validate", "--bogus").exitCode());
         assertEquals(2, CliRun.of().exitCode());
+    }
+
+    @Test
+    void anExceptionNoCommandHandlesExitsThreeNeverOne() throws IOException {
+        Path empty = Files.createTempDirectory("rtsem-no-configs");
+        String root = System.getProperty("rtsem.root");
+        try {
+            System.setProperty("rtsem.root", empty.toString()); // list-configs: no configs/ to list
+            CliRun run = CliRun.of("list-configs");
+            assertEquals(3, run.exitCode(), () -> "1 would read as a missed budget: " + run.err());
+            assertTrue(run.err().contains("NoSuchFileException"), run.err());
+        } finally {
+            System.setProperty("rtsem.root", root);
+            Files.delete(empty);
+        }
+    }
+
+    @Test
+    void outNamingAnExistingFileIsAUsageError() throws IOException {
+        Path file = Files.createTempFile("rtsem-out", ".txt");
+        CliRun run = CliRun.of("validate", "smoke", "--out", file.toString(), "-q");
+        Files.delete(file);
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--out " + file + " is an existing file"), run.err());
+    }
+
+    @Test
+    void aThreadThatCannotBePinnedIsAnEnvironmentErrorExitTwo() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        // another RtThread of this JVM holds CPU 1, where pinned-short.yaml pins its HARD loop
+        RtThread holder = RtThread.start("cpu1-holder", RtContext.HARD, 1, () -> {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml").toAbsolutePath().toString();
+            CliRun run = CliRun.of("validate", scenario, "--out",
+                Path.of("target", "rtsem-test", "pin-failure").toAbsolutePath().toString(), "-q");
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains("cannot start scenario thread hard-loop on cpu 1"), run.err());
+        } finally {
+            done.countDown();
+            holder.join(5_000);
+        }
+    }
+
+    @Test
+    void aCpuAnyThreadListedFirstLeavesTheFixedCpuToItsThread() {
+        String scenario = Path.of("src/test/resources/scenarios/any-before-fixed.yaml").toAbsolutePath().toString();
+        CliRun run = CliRun.of("validate", scenario, "--out",
+            Path.of("target", "rtsem-test", "any-before-fixed").toAbsolutePath().toString(), "-q");
+        assertEquals(0, run.exitCode(), () -> run.out() + run.err());
+        assertTrue(run.out().contains("thread soft-any (cpu: any) ran on CPU 0"), run.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rtsem.latency;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,9 +118,39 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void anyCpuSpinnersCountAgainstTheCpus() {
+        String yaml = VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+            + "  - { name: d, context: HARD, cpu: any, role: acquirer, rate-hz: 100 }\n  - { name: b,");
+        ConfigException e = reject(yaml);
+        assertEquals("threads", e.key());
+        assertTrue(e.getMessage().contains("at most 2 pinned HARD/SOFT threads") && e.getMessage().contains("[c, d]"),
+            e.getMessage());
+        assertEquals(RtThread.ANY_CPU, assertDoesNotThrow(() -> loader.parse("configs/x.yaml",
+            VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+                + "  - { name: b,"))).threads().get(1).cpu(), "one fixed and one any spinner fit on 2 CPUs");
+    }
+
+    @Test
+    void noInitialPermitsAndNoReleaserIsRejected() {
+        ConfigException e = reject(VALID.replace("permits: 1, max-permits: 2", "permits: 0, max-permits: 2"));
+        assertEquals("semaphore.permits", e.key());
+        assertTrue(e.getMessage().contains("every acquirer would wait forever"), e.getMessage());
+    }
+
+    @Test
     void consumerWithoutReleaserIsRejected() {
         ConfigException e = reject(VALID.replace("hold: 5us }", "hold: 5us, releases: none }"));
         assertEquals("threads[0].releases", e.key());
+    }
+
+    @Test
+    void duplicateKeysAreAnErrorNamingFileAndKey() {
+        ConfigException top = reject(VALID.replace("duration: 2s\n", "duration: 2s\nduration: 3s\n"));
+        assertTrue(top.getMessage().startsWith("configs/x.yaml: duration: duplicate key"), top.getMessage());
+        ConfigException nested = reject(VALID.replace("hold: 5us }", "hold: 5us, hold: 6us }"));
+        assertTrue(nested.getMessage().startsWith("configs/x.yaml: ") && nested.key().endsWith("hold")
+            && nested.getMessage().contains("duplicate key"), nested.getMessage());
+        System.out.println("duplicate keys: " + top.getMessage() + " | " + nested.getMessage());
     }
 
     @Test

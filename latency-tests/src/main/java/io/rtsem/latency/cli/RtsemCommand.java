@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 public final class RtsemCommand implements Runnable {
     /** Exit code: a usage, configuration or environment error. */
     public static final int EXIT_CONFIG = 2;
-    /** Exit code: the run failed (a scenario thread threw, threads did not stop). */
+    /** Exit code: the run failed (a scenario thread threw, threads did not stop, an unexpected exception). */
     public static final int EXIT_RUN_FAILED = 3;
 
     @CommandLine.Spec
@@ -39,7 +39,20 @@ public final class RtsemCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RtsemCommand());
         BenchCommand.configure(commandLine);
+        exitCodeOnExecutionException(commandLine, EXIT_RUN_FAILED);
         return commandLine;
+    }
+
+    /**
+     * An exception no command handled is a failed run, never 1 (which means "a budget missed"). Picocli 4.7 keeps
+     * this code per command spec (picocli uses the spec of the subcommand that threw) and has no setter on
+     * {@code CommandLine}, so it is set on every command of the hierarchy.
+     */
+    private static void exitCodeOnExecutionException(CommandLine commandLine, int code) {
+        commandLine.getCommandSpec().exitCodeOnExecutionException(code);
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            exitCodeOnExecutionException(sub, code);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.rtsem.latency.config.ScenarioLoader;
 import io.rtsem.latency.report.ReportFiles;
 import io.rtsem.latency.report.RunReport;
 import io.rtsem.latency.run.RunResult;
+import io.rtsem.latency.run.ThreadStartException;
 import io.rtsem.latency.run.ValidationRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./rtsem validate [CONFIG]}: runs a scenario (rtsem, peer, floor), writes the report
  * files, prints the summary and exits 0 if every budget was met, 1 if one was missed, 2 on a
- * usage or configuration error, 3 if the run failed. NON_RT: runs the harness on the calling
- * thread; blocks for the scenario's planned time.
+ * usage, configuration or environment error (a thread that cannot be pinned: {@link
+ * ThreadStartException}), 3 if the run failed. NON_RT: runs the harness on the calling thread;
+ * blocks for the scenario's planned time; allocates.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {"Run a scenario on rtsem, then on java.util.concurrent.Semaphore, then measure the cache-line "
@@ -36,7 +38,7 @@ public final class ValidateCommand implements Callable<Integer> {
     private String config;
 
     @Option(names = "--out", paramLabel = "DIR",
-        description = "Output directory (default: target/rtsem/<scenario>/<timestamp>/).")
+        description = "Output directory, created if missing (default: target/rtsem/<scenario>/<timestamp>/).")
     private Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "No live progress line on stderr; summary only.")
@@ -61,6 +63,11 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            stderr.println("rtsem: --out " + out + " is an existing file; expected a directory (created if missing)");
+            stderr.flush();
+            return RtsemCommand.EXIT_CONFIG;
+        }
         Path file = resolve(config);
         Scenario scenario;
         try {
@@ -78,13 +85,17 @@ public final class ValidateCommand implements Callable<Integer> {
             .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunResult result;
         try {
-            result = new ValidationRun(scenario, dir, quiet ? null : System.err, !noJfr).run();
+            result = new ValidationRun(scenario, dir, quiet ? null : stderr, !noJfr).run();
+        } catch (ThreadStartException e) {
+            stderr.println();
+            stderr.println("rtsem: " + e.getMessage());
+            stderr.flush();
+            return RtsemCommand.EXIT_CONFIG;
         } catch (IllegalStateException e) {
             stderr.println();
             stderr.println("rtsem: " + e.getMessage());
             stderr.flush();
-            return e.getMessage() != null && e.getMessage().startsWith("cannot start")
-                ? RtsemCommand.EXIT_CONFIG : RtsemCommand.EXIT_RUN_FAILED;
+            return RtsemCommand.EXIT_RUN_FAILED;
         } catch (Exception e) {
             stderr.println();
             stderr.println("rtsem: the run failed: " + e);

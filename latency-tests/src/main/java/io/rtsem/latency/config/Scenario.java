@@ -16,7 +16,7 @@ import java.util.Set;
  * @param file           the file it was read from, as the user named it
  * @param warmupNanos    warm-up before each measured phase (its samples are discarded)
  * @param durationNanos  measured phase per semaphore (rtsem, then the j.u.c. peer)
- * @param floorNanos     duration of the cache-line hand-off floor measurement
+ * @param floorNanos     duration of the cache-line hand-off floor measurement, and of the per-CPU gap detector
  * @param intervalNanos  interval of the {@code .hlog} logs and the progress line
  * @param semaphore      semaphore options
  * @param threads        the threads, in file order
@@ -49,8 +49,11 @@ public record Scenario(String name, String description, String file, long warmup
             semaphore, threads, java.util.Collections.unmodifiableMap(m), stall);
     }
 
-    /** @return total planned run time: floor, then warm-up and measurement for rtsem and for the peer. */
+    /**
+     * @return total planned run time: warm-up and measurement for rtsem and for the peer, then the floor phase
+     *         (the hand-off floor, then the per-CPU gap detector, {@code floor} each)
+     */
     public long plannedNanos() {
-        return floorNanos + 2 * (warmupNanos + durationNanos);
+        return 2 * floorNanos + 2 * (warmupNanos + durationNanos);
     }
 }

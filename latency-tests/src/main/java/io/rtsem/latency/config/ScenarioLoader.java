@@ -1,6 +1,8 @@
 package io.rtsem.latency.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,6 +43,12 @@ public final class ScenarioLoader {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m)");
     private static final long MAX_PHASE_NANOS = 3_600_000_000_000L;
+
+    /** Duplicate keys are an error, not "the last one wins" (Jackson's tree reader, whatever the format). */
+    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
 
     private final int availableCpus;
 
@@ -83,8 +91,14 @@ public final class ScenarioLoader {
     public Scenario parse(String file, String yaml) throws ConfigException {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
+            Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw new ConfigException(file, duplicatePath(e, dup.group(1)), "duplicate key: each key may appear "
+                    + "once in a mapping (the second one would silently replace the first)"
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+            }
             throw new ConfigException(file, "", "not valid YAML: " + e.getOriginalMessage()
                 + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
         }
@@ -92,6 +106,23 @@ public final class ScenarioLoader {
             throw new ConfigException(file, "", "the file is empty; expected a mapping with at least 'threads'");
         }
         return new Reader(file).scenario(root);
+    }
+
+    /** @return the key path of a duplicate key, as far as Jackson's exception locates it (else the key alone) */
+    private static String duplicatePath(JsonProcessingException e, String key) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    sb.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            String path = sb.toString();
+            return path.endsWith(key) ? path : join(path, key);
+        }
+        return key;
     }
 
     /** Validation state for one file; every check names its key path. */
@@ -197,6 +228,7 @@ public final class ScenarioLoader {
             List<ThreadSpec> out = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Map<Integer, String> spinnerCpus = new HashMap<>();
+            List<String> anySpinners = new ArrayList<>();
             for (int i = 0; i < node.size(); i++) {
                 String key = "threads[" + i + "]";
                 ObjectNode t = mapping(node.get(i), key, set("name", "context", "cpu", "role", "rate-hz", "permits",
@@ -230,6 +262,9 @@ public final class ScenarioLoader {
                 if (alloc > 0 && role != Role.BOOKKEEPER) {
                     throw error(key + ".allocate-bytes", "only a bookkeeper allocates; real-time loops must not");
                 }
+                if (cpu == RtThread.ANY_CPU && ctx != RtContext.NON_RT) {
+                    anySpinners.add(name);
+                }
                 if (cpu >= 0 && ctx != RtContext.NON_RT) {
                     String other = spinnerCpus.put(cpu, name);
                     if (other != null) {
@@ -239,15 +274,22 @@ public final class ScenarioLoader {
                 }
                 out.add(new ThreadSpec(name, ctx, cpu, role, period, permits, hold, releasesOwn, alloc));
             }
-            if (spinnerCpus.size() > Math.max(1, availableCpus)) {
+            // each pinned HARD/SOFT thread, "cpu: any" ones included, needs a CPU of its own
+            if (spinnerCpus.size() + anySpinners.size() > Math.max(1, availableCpus)) {
                 throw error("threads", "expected at most " + availableCpus + " pinned HARD/SOFT threads on this "
-                    + availableCpus + "-CPU machine, got " + spinnerCpus.size());
+                    + availableCpus + "-CPU machine, got " + (spinnerCpus.size() + anySpinners.size()) + " ("
+                    + spinnerCpus.size() + " on fixed CPUs " + spinnerCpus.keySet() + ", " + anySpinners.size()
+                    + " with cpu: any " + anySpinners + ")");
             }
             boolean anyWaiter = out.stream().anyMatch(ThreadSpec::waits);
             if (!anyWaiter) {
                 throw error("threads", "expected at least one acquirer or bookkeeper: nobody waits, nothing to measure");
             }
             boolean releaser = out.stream().anyMatch(t -> t.role() == Role.RELEASER);
+            if (sem.permits() == 0 && !releaser) {
+                throw error("semaphore.permits", "0 initial permits and no releaser thread: every acquirer would wait "
+                    + "forever (nobody releases a permit it did not acquire); give permits or add a releaser");
+            }
             for (int i = 0; i < out.size(); i++) {
                 ThreadSpec t = out.get(i);
                 if (t.role() == Role.ACQUIRER && !t.releasesOwn() && !releaser) {

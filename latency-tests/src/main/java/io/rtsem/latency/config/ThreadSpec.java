@@ -19,6 +19,14 @@ import io.rtsem.core.RtContext;
 public record ThreadSpec(String name, RtContext context, int cpu, Role role, long periodNanos, int permits,
                          long holdNanos, boolean releasesOwn, int allocateBytes) {
 
+    /**
+     * @param newCpu a CPU number, {@code RtThread.ANY_CPU} or {@code RtThread.NO_PIN}
+     * @return the same thread on another CPU (a {@code cpu: any} resolved before the run)
+     */
+    public ThreadSpec withCpu(int newCpu) {
+        return new ThreadSpec(name, context, newCpu, role, periodNanos, permits, holdNanos, releasesOwn, allocateBytes);
+    }
+
     /** @return true if the thread is pinned to one CPU number. */
     public boolean pinnedToFixedCpu() {
         return cpu >= 0;

@@ -160,20 +160,30 @@ public final class Attribution {
     }
 
     /**
-     * @param kinds cause kinds seen among the worst waits
+     * Advice for the causes seen among the worst waits, tailored to the run: it names the recommended options
+     * ({@code configs/jvm.options}) the run lacked, the VM operations behind its safepoints (JFR's own suggest
+     * {@code --no-jfr}), and never recommends an option the run already had.
+     *
+     * @param causes       the causes found for rtsem's worst waits
+     * @param jvmArguments the JVM arguments of the run
+     * @param missing      recommended real-time options the run did not have
      * @return advice, one line per kind, in a stable order
      */
-    public static List<String> advice(Set<String> kinds) {
-        Set<String> out = new LinkedHashSet<>();
+    public static List<String> advice(List<Cause> causes, List<String> jvmArguments, List<String> missing) {
+        Set<String> kinds = new LinkedHashSet<>();
+        Set<String> operations = new LinkedHashSet<>();
+        for (Cause c : causes) {
+            kinds.add(c.kind());
+            if (c.kind().equals("safepoint")) {
+                operations.addAll(safepointOperations(c.detail()));
+            }
+        }
+        List<String> out = new ArrayList<>();
         if (kinds.contains("gc")) {
-            out.add("gc: a collection stopped the threads. The real-time loops allocate nothing; keep the rest from "
-                + "filling the young generation during a run (larger -Xmn, as ./rtsem's defaults do), or use "
-                + "-XX:+UseEpsilonGC when nothing in the process allocates, or a concurrent collector (-XX:+UseZGC).");
+            out.add(gcAdvice(jvmArguments, missing));
         }
         if (kinds.contains("safepoint")) {
-            out.add("safepoint: the JVM stopped every thread. -XX:+UnlockDiagnosticVMOptions "
-                + "-XX:GuaranteedSafepointInterval=0 removes the periodic ones; -Xlog:safepoint names the "
-                + "operation of the others (see the detail).");
+            out.add(safepointAdvice(operations, jvmArguments, missing));
         }
         if (kinds.contains("deoptimization")) {
             out.add("deoptimization: compiled code was thrown away mid-run, usually because a branch never taken "
@@ -191,5 +201,70 @@ public final class Attribution {
                 + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
         }
         return List.copyOf(out);
+    }
+
+    private static String gcAdvice(List<String> jvmArguments, List<String> missing) {
+        List<String> lacked = new ArrayList<>();
+        for (String o : missing) {
+            if (o.startsWith("-Xm") || o.equals("-XX:+AlwaysPreTouch") || (o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+                lacked.add(o);
+            }
+        }
+        StringBuilder sb = new StringBuilder("gc: a collection stopped the threads.");
+        if (!lacked.isEmpty()) {
+            sb.append(" This run lacked ").append(String.join(" ", lacked)).append(" of configs/jvm.options (a young "
+                + "generation the run does not fill, a heap sized and touched up front); ./rtsem applies them.");
+        } else {
+            sb.append(" The real-time loops allocate nothing: something else (the harness, JFR, bookkeepers) filled "
+                + "the young generation.");
+        }
+        List<String> others = new ArrayList<>();
+        for (String o : List.of("-XX:+UseEpsilonGC", "-XX:+UseZGC")) {
+            if (!jvmArguments.contains(o)) {
+                others.add(o);
+            }
+        }
+        if (!others.isEmpty()) {
+            sb.append(" Otherwise try ").append(String.join(" (nothing in the process allocates) or ", others))
+                .append(others.size() > 1 ? " (a concurrent collector)." : ".");
+        }
+        return sb.toString();
+    }
+
+    private static String safepointAdvice(Set<String> operations, List<String> jvmArguments, List<String> missing) {
+        StringBuilder sb = new StringBuilder("safepoint: the JVM stopped every thread");
+        sb.append(operations.isEmpty() ? "." : " for " + String.join(", ", operations) + ".");
+        List<String> jfr = operations.stream().filter(o -> o.toUpperCase(java.util.Locale.ROOT).startsWith("JFR"))
+            .toList();
+        if (!jfr.isEmpty()) {
+            sb.append(" ").append(String.join(", ", jfr)).append(jfr.size() > 1 ? " are" : " is")
+                .append(" JFR's own: run with --no-jfr (outliers are then matched to GC notifications only).");
+        }
+        boolean periodic = operations.isEmpty() || operations.contains("Cleanup")
+            || operations.contains("no vm operation");
+        if (periodic && missing.contains("-XX:GuaranteedSafepointInterval=0")) {
+            sb.append(" This run lacked -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0, which "
+                + "removes the periodic ones.");
+        }
+        if (operations.isEmpty() && jvmArguments.stream().noneMatch(a -> a.startsWith("-Xlog:safepoint"))) {
+            sb.append(" -Xlog:safepoint (or JFR) names the operation.");
+        }
+        return sb.toString();
+    }
+
+    /** @return the VM operation names of a safepoint cause's detail ("safepoint #3 (Op1, Op2), 12.0 us"). */
+    static List<String> safepointOperations(String detail) {
+        int open = detail.indexOf('(');
+        int close = detail.indexOf(')', open + 1);
+        if (open < 0 || close < 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String op : detail.substring(open + 1, close).split(",")) {
+            if (!op.isBlank()) {
+                out.add(op.strip());
+            }
+        }
+        return out;
     }
 }

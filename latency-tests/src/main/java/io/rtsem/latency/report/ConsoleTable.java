@@ -3,6 +3,7 @@ package io.rtsem.latency.report;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
 import io.rtsem.latency.run.SubjectResult;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * The console summary of a run (also written as {@code summary.txt}): percentiles by context
  * and metric for rtsem and the peer, ratios to the floor and to the peer, budget verdicts, the
- * worst waits with their causes, and advice. NON_RT; allocates.
+ * worst waits with their causes, advice, and the JVM arguments of the run. NON_RT; allocates.
  */
 public final class ConsoleTable {
     private ConsoleTable() {
@@ -30,16 +31,21 @@ public final class ConsoleTable {
         StringBuilder sb = new StringBuilder(4096);
         sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),
             run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + report.misses().size()
-                + " budget(s) missed"));
+                + " budget(s) missed" + (report.misses().stream().anyMatch(RunReport.Miss::noMeasurements)
+                ? " or no measurements" : "")));
         sb.append(String.format(Locale.ROOT, "all figures in microseconds; wait = corrected for coordinated omission "
             + "(from the intended start); service = raw%n"));
         header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
             + ValidationRun.cpuName(run.floorCpus()[1]));
         row(sb, "", "", "floor", report.floor());
-        header(sb, "platform hiccups (jHiccup-style 1 ms sleeper) per phase");
+        header(sb, "platform hiccups: jHiccup-style 1 ms sleeper per phase (housekeeping CPUs); a spinning thread's "
+            + "gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000 + " us on each real-time CPU (floor phase)");
         row(sb, "", "", "floor", Percentiles.of(run.floorHiccups()));
         row(sb, "", "", "rtsem", Percentiles.of(run.rtsem().hiccups()));
         row(sb, "", "", "peer", Percentiles.of(run.peer().hiccups()));
+        for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
+            row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
+        }
         header(sb, "by context: rtsem (" + run.rtsem().description() + ") and peer (" + run.peer().description() + ")");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {
@@ -56,10 +62,12 @@ public final class ConsoleTable {
         if (!run.scenario().budgets().isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nbudgets (rtsem corrected wait):%n"));
             for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
-                Percentiles p = report.percentiles("rtsem", e.getKey(), Metric.WAIT);
+                boolean measured = report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
                 StringBuilder line = new StringBuilder("  " + pad(e.getKey().name(), 7));
-                e.getValue().limits().forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %s <= %s %s", k,
-                    num(p.get(k)), num(v / 1e3), p.count() > 0 && p.get(k) <= v / 1e3 ? "ok" : "MISSED")));
+                e.getValue().limits().forEach((k, v) -> line.append(measured
+                    ? String.format(Locale.ROOT, "  %s %s <= %s %s", k, num(report.judged(e.getKey(), k)), num(v / 1e3),
+                        report.meets(e.getKey(), k, v) ? "ok" : "MISSED")
+                    : String.format(Locale.ROOT, "  %s no measurements <= %s MISSED", k, num(v / 1e3))));
                 sb.append(line).append('\n');
             }
             for (RunReport.Miss m : report.misses()) {
@@ -87,6 +95,8 @@ public final class ConsoleTable {
             sb.append(String.format(Locale.ROOT, "%nthis JVM runs without recommended real-time options %s "
                 + "(./rtsem applies them by default; see configs/jvm.options)%n", report.missingJvmOptions()));
         }
+        sb.append(String.format(Locale.ROOT, "%nJVM %s on %d CPUs; JVM arguments: %s%n", run.javaVersion(), run.cpus(),
+            run.jvmArguments().isEmpty() ? "none" : String.join(" ", run.jvmArguments())));
         run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
         return sb.toString();

@@ -3,6 +3,7 @@ package io.rtsem.latency.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rtsem.core.RtContext;
+import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
 import io.rtsem.latency.run.SubjectResult;
@@ -17,7 +18,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Writes a judged run to its output directory: {@code report.json}, {@code report.html},
  * {@code summary.txt}, and HdrHistogram percentile distributions ({@code .hgrm}, microseconds):
- * {@code <subject>-<CONTEXT>-<metric>.hgrm}, {@code floor.hgrm}, {@code hiccups-<phase>.hgrm}.
+ * {@code <subject>-<CONTEXT>-<metric>.hgrm}, {@code floor.hgrm}, {@code hiccups-<phase>.hgrm},
+ * {@code hiccups-cpu<N>.hgrm}.
  * (The {@code .hlog} interval logs and {@code run.jfr} are written during the run.)
  * NON_RT; allocates, writes files.
  */
@@ -44,6 +46,9 @@ public final class ReportFiles {
         }
         hgrm(dir.resolve("floor.hgrm"), run.floor());
         hgrm(dir.resolve("hiccups-floor.hgrm"), run.floorHiccups());
+        for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
+            hgrm(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), g.gaps());
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .writeValue(dir.resolve("report.json").toFile(), report.json());
         Files.writeString(dir.resolve("report.html"), HtmlReport.render(report), StandardCharsets.UTF_8);

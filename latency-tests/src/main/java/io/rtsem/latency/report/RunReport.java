@@ -5,6 +5,8 @@ import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
+import io.rtsem.latency.run.CpuGapMeter;
+import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
@@ -15,10 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.HdrHistogram.Histogram;
 
 /**
  * The judgement of a run: budget verdicts, ratios to the floor and to the peer, outlier
@@ -31,21 +32,32 @@ public final class RunReport {
     public static final int SCHEMA_VERSION = 1;
 
     /**
-     * A budget a context missed.
+     * A budget a context missed, or a waiting context that recorded no wait at all.
      *
      * @param context    HARD, SOFT or NON_RT
-     * @param percentile p50, p99, p99.9, p99.99 or max
-     * @param budgetUs   the limit
-     * @param actualUs   what rtsem's corrected wait was
+     * @param percentile p50, p99, p99.9, p99.99 or max; {@link #NO_MEASUREMENTS} when nothing was recorded
+     * @param budgetUs   the limit, or null for {@link #NO_MEASUREMENTS}
+     * @param actualUs   what rtsem's corrected wait was, or null for {@link #NO_MEASUREMENTS}
      */
-    public record Miss(String context, String percentile, double budgetUs, double actualUs) {
-        /** @return how far over the budget, microseconds. */
-        public double overByUs() {
-            return actualUs - budgetUs;
+    public record Miss(String context, String percentile, Double budgetUs, Double actualUs) {
+        /** The percentile name of a context whose threads recorded no wait: never a pass. */
+        public static final String NO_MEASUREMENTS = "count";
+
+        /** @return true if the context recorded no wait. */
+        public boolean noMeasurements() {
+            return actualUs == null;
+        }
+
+        /** @return how far over the budget, microseconds, or null without measurements. */
+        public Double overByUs() {
+            return noMeasurements() ? null : actualUs - budgetUs;
         }
 
         /** @return one line for the console and the HTML report. */
         public String describe() {
+            if (noMeasurements()) {
+                return context + ": no measurements (its threads recorded no wait in the measured phase)";
+            }
             return String.format(java.util.Locale.ROOT, "%s %s: %.1f us against a budget of %.1f us (over by %.1f us, %.0f%%)",
                 context, percentile, actualUs, budgetUs, overByUs(), 100.0 * overByUs() / budgetUs);
         }
@@ -80,28 +92,29 @@ public final class RunReport {
             }
             subjects.put(s.subject(), byCtx);
         }
-        for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
-            Percentiles p = subjects.get("rtsem").get(e.getKey()).get(Metric.WAIT);
-            long[] limits = e.getValue().asArray();
-            for (int i = 0; i < limits.length; i++) {
-                if (limits[i] == Budget.UNSET) {
-                    continue;
-                }
-                double actual = p.get(Budget.KEYS[i]);
-                double budget = limits[i] / 1e3;
-                if (p.count() == 0 || actual > budget) {
-                    misses.add(new Miss(e.getKey().name(), Budget.KEYS[i], budget, actual));
-                }
+        for (RtContext c : run.scenario().waitingContexts()) {
+            Budget b = run.scenario().budgets().get(c);
+            if (percentiles("rtsem", c, Metric.WAIT).count() == 0) {
+                misses.add(new Miss(c.name(), Miss.NO_MEASUREMENTS, null, null)); // never a pass, budget or not
+                continue;
             }
+            if (b == null) {
+                continue;
+            }
+            b.limits().forEach((k, limit) -> {
+                if (!meets(c, k, limit)) {
+                    misses.add(new Miss(c.name(), k, limit / 1e3, judged(c, k)));
+                }
+            });
         }
-        Set<String> kinds = new LinkedHashSet<>();
+        List<Cause> rtsemCauses = new ArrayList<>();
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             List<List<Cause>> list = new ArrayList<>();
             for (WaitSample w : s.worst()) {
                 List<Cause> cs = Attribution.causes(w, run.jvmEvents(), s.sched());
                 list.add(cs);
                 if (s.subject().equals("rtsem")) {
-                    cs.forEach(c -> kinds.add(c.kind()));
+                    rtsemCauses.addAll(cs);
                     StringBuilder stops = new StringBuilder();
                     for (Cause c : cs) {
                         if (Attribution.jvmStop(c)) {
@@ -116,7 +129,6 @@ public final class RunReport {
             }
             causes.put(s.subject(), list);
         }
-        this.advice = Attribution.advice(kinds);
         List<String> missing = new ArrayList<>();
         for (String o : recommended) {
             if (!run.jvmArguments().contains(o)) {
@@ -124,6 +136,36 @@ public final class RunReport {
             }
         }
         this.missingJvmOptions = List.copyOf(missing);
+        this.advice = Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions);
+    }
+
+    /**
+     * rtsem's corrected wait at a budget's percentile, as judged against the budget: the lowest value of the
+     * histogram bucket that holds it (HdrHistogram reports a bucket's highest value, up to 0.1% above what was
+     * recorded at 3 significant digits), so a wait exactly at the budget is not a miss.
+     *
+     * @param context a waiting context
+     * @param key     a budget key ({@link Budget#KEYS})
+     * @return microseconds
+     */
+    public double judged(RtContext context, String key) {
+        Histogram h = run.rtsem().recorders().total(context, Metric.WAIT);
+        if (h.getTotalCount() == 0) {
+            return 0;
+        }
+        int i = List.of(Budget.KEYS).indexOf(key);
+        long v = key.equals("max") ? h.getMaxValue() : h.getValueAtPercentile(Budget.PERCENTILES[i]);
+        return h.lowestEquivalentValue(v) / 1e3;
+    }
+
+    /**
+     * @param context    a waiting context
+     * @param key        a budget key ({@link Budget#KEYS})
+     * @param limitNanos the budget
+     * @return true if rtsem's corrected wait met it (never without measurements)
+     */
+    public boolean meets(RtContext context, String key, long limitNanos) {
+        return percentiles("rtsem", context, Metric.WAIT).count() > 0 && judged(context, key) <= limitNanos / 1e3;
     }
 
     /** @return the run judged. */
@@ -251,8 +293,8 @@ public final class RunReport {
             mm.put("context", m.context());
             mm.put("percentile", m.percentile());
             mm.put("budget", m.budgetUs());
-            mm.put("actual", Percentiles.round(m.actualUs()));
-            mm.put("overBy", Percentiles.round(m.overByUs()));
+            mm.put("actual", m.noMeasurements() ? null : Percentiles.round(m.actualUs()));
+            mm.put("overBy", m.noMeasurements() ? null : Percentiles.round(m.overByUs()));
             missed.add(mm);
         }
         verdict.put("missed", missed);
@@ -261,12 +303,12 @@ public final class RunReport {
         Map<String, Object> budgets = new LinkedHashMap<>();
         for (Map.Entry<RtContext, Budget> e : sc.budgets().entrySet()) {
             Map<String, Object> b = new LinkedHashMap<>();
-            Percentiles p = percentiles("rtsem", e.getKey(), Metric.WAIT);
+            boolean measured = percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
             e.getValue().limits().forEach((k, v) -> {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("budget", v / 1e3);
-                one.put("actual", Percentiles.round(p.get(k)));
-                one.put("pass", p.count() > 0 && p.get(k) <= v / 1e3);
+                one.put("actual", measured ? Percentiles.round(judged(e.getKey(), k)) : null);
+                one.put("pass", meets(e.getKey(), k, v));
                 b.put(k, one);
             });
             budgets.put(e.getKey().name(), b);
@@ -277,6 +319,12 @@ public final class RunReport {
         fl.put("cpus", List.of(ValidationRun.cpuName(run.floorCpus()[0]), ValidationRun.cpuName(run.floorCpus()[1])));
         fl.put("oneWay", floor.json());
         fl.put("hiccups", Percentiles.of(run.floorHiccups()).json());
+        Map<String, Object> cpuHiccups = new LinkedHashMap<>();
+        for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
+            cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+        }
+        fl.put("cpuHiccups", cpuHiccups);
+        fl.put("cpuHiccupThresholdUs", CpuGapMeter.THRESHOLD_NANOS / 1e3);
         root.put("floor", fl);
 
         Map<String, Object> subj = new LinkedHashMap<>();
@@ -337,6 +385,9 @@ public final class RunReport {
 
         Map<String, Object> jvm = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
+        for (JvmEventLog.Kind k : JvmEventLog.Kind.values()) {
+            counts.put(k.name().toLowerCase(java.util.Locale.ROOT), 0); // every kind, 0 where none occurred
+        }
         for (JvmEvent e : run.jvmEvents()) {
             counts.merge(e.kind().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
         }

@@ -11,7 +11,9 @@ import org.HdrHistogram.Recorder;
  * taking the vCPU, the OS) shows up here, whatever the semaphore does. Runs during the whole run
  * (about 1,000 wake-ups per second, a few percent of one CPU) and is read per phase.
  *
- * <p>The meter thread is an ordinary daemon thread (NON_RT), unpinned. {@link #take} and
+ * <p>The meter thread is an ordinary daemon thread (NON_RT), unpinned: it inherits the harness's
+ * mask, so during a run it sleeps on the housekeeping CPUs ({@link CpuGapMeter} covers the
+ * real-time CPUs). {@link #take} and
  * {@link #close} are called by one harness thread (NON_RT) and allocate.
  */
 public final class HiccupMeter implements AutoCloseable {

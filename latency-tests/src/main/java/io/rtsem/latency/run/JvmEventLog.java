@@ -25,14 +25,17 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Everything the JVM did that can stop a spinning thread, with start and end times: GC pauses,
- * safepoints, JIT deoptimizations and compilations. Two sources:
+ * safepoints, JIT deoptimizations and compilations. One of two sources:
  * <ul>
- *   <li>a JFR recording (jdk.GarbageCollection, jdk.SafepointBegin/End, jdk.ExecuteVMOperation,
- *       jdk.Deoptimization, jdk.Compilation, all with threshold 0, plus rtsem's own
- *       {@code io.rtsem.WaitOverBudget}) dumped to {@code run.jfr} in the output directory, so
- *       the same file opens in JDK Mission Control;</li>
- *   <li>{@link GarbageCollectorMXBean} notifications, which work even where JFR is not
- *       available (millisecond resolution).</li>
+ *   <li>a JFR recording (jdk.GCPhasePause, jdk.GarbageCollection, jdk.SafepointBegin/End,
+ *       jdk.ExecuteVMOperation, jdk.Deoptimization, jdk.Compilation, all with threshold 0, plus
+ *       rtsem's own {@code io.rtsem.WaitOverBudget}) dumped to {@code run.jfr} in the output
+ *       directory, so the same file opens in JDK Mission Control. GC stops are its pauses
+ *       (jdk.GCPhasePause, named after their collection's jdk.GarbageCollection): a whole
+ *       collection of G1 or ZGC includes concurrent phases during which Java threads run;</li>
+ *   <li>without JFR ({@code --no-jfr}, or JFR unavailable): {@link GarbageCollectorMXBean}
+ *       notifications, millisecond resolution, a whole collection each (concurrent phases
+ *       included, so they may name a collection that did not stop the thread).</li>
  * </ul>
  * NON_RT only: JFR's own threads and the notification thread do the work; {@link #stop} reads
  * the recording file and allocates.
@@ -41,9 +44,9 @@ public final class JvmEventLog implements AutoCloseable {
 
     /** What kind of JVM activity an event is. */
     public enum Kind {
-        /** A garbage collection (JFR: its whole duration; pauses are a part of it). */
+        /** A GC pause (JFR jdk.GCPhasePause): the collector stopped every Java thread. */
         GC,
-        /** A GC reported by a GarbageCollectorMXBean notification. */
+        /** A GC reported by a GarbageCollectorMXBean notification (only without JFR): its whole duration. */
         GC_NOTIFICATION,
         /** A global safepoint: all Java threads stopped. */
         SAFEPOINT,
@@ -85,7 +88,7 @@ public final class JvmEventLog implements AutoCloseable {
     private String jfrProblem;
 
     /**
-     * Starts the JFR recording and the GC listener.
+     * Starts the JFR recording, or without it the GC listener. NON_RT; allocates.
      *
      * @param withJfr false to skip JFR (GC notifications only)
      */
@@ -111,6 +114,9 @@ public final class JvmEventLog implements AutoCloseable {
             }
         }
         recording = r;
+        if (r != null) {
+            return; // JFR has the pauses themselves
+        }
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter em) {
                 em.addNotificationListener(listener, null, null);
@@ -128,6 +134,11 @@ public final class JvmEventLog implements AutoCloseable {
         long end = (jvmStartEpochMillis + info.getGcInfo().getEndTime()) * 1_000_000L;
         notifications.add(new JvmEvent(Kind.GC_NOTIFICATION, start, end,
             info.getGcName() + " (" + info.getGcAction() + ", " + info.getGcCause() + ")"));
+    }
+
+    /** @return GC notifications received so far (only without JFR). */
+    int notificationCount() {
+        return notifications.size();
     }
 
     /** @return why JFR is not recording, or null if it is. */
@@ -165,15 +176,17 @@ public final class JvmEventLog implements AutoCloseable {
         List<JvmEvent> out = new ArrayList<>();
         Map<Long, long[]> safepoints = new HashMap<>();
         List<RecordedEvent> vmOps = new ArrayList<>();
+        Map<Integer, String> collections = new HashMap<>();
+        List<RecordedEvent> pauses = new ArrayList<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
             long start = nanos(e.getStartTime());
             long end = nanos(e.getEndTime());
             switch (type) {
-                case "jdk.GarbageCollection" -> out.add(new JvmEvent(Kind.GC, start, end,
-                    e.getString("name") + " (" + e.getString("cause") + "), longest pause "
-                        + micros(e.getDuration("longestPause")) + " us"));
-                case "jdk.GCPhasePause" -> out.add(new JvmEvent(Kind.GC, start, end, "GC pause " + e.getString("name")));
+                // a whole collection is not a stop (concurrent phases): only named after, for its pauses
+                case "jdk.GarbageCollection" -> collections.put(e.getInt("gcId"),
+                    e.getString("name") + " (" + e.getString("cause") + ")");
+                case "jdk.GCPhasePause" -> pauses.add(e);
                 case "jdk.SafepointBegin", "jdk.SafepointEnd" -> {
                     long[] se = safepoints.computeIfAbsent(e.getLong("safepointId"),
                         id -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
@@ -192,6 +205,12 @@ public final class JvmEventLog implements AutoCloseable {
                     // io.rtsem.WaitOverBudget stays in the file for JMC
                 }
             }
+        }
+        for (RecordedEvent p : pauses) {
+            String collection = collections.get(p.getInt("gcId"));
+            out.add(new JvmEvent(Kind.GC, nanos(p.getStartTime()), nanos(p.getEndTime()), "GC pause "
+                + p.getString("name") + (collection == null ? "" : " of " + collection) + ", "
+                + micros(p.getDuration()) + " us"));
         }
         for (Map.Entry<Long, long[]> sp : safepoints.entrySet()) {
             long s = sp.getValue()[0];

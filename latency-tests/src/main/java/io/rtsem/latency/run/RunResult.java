@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
  * @param startedEpochMillis when the run started
  * @param floorCpus      the two CPUs of the floor measurement (as given to {@code RtThread.start})
  * @param floor          one-way cache-line hand-off latencies on those CPUs
- * @param floorHiccups   platform hiccups during the floor phase
+ * @param floorHiccups   platform hiccups (1 ms sleeper, housekeeping CPUs) during the floor phase
+ * @param cpuHiccups     gaps seen by a spinning thread pinned to each floor CPU, during the floor phase
  * @param rtsem          rtsem's phase
  * @param peer           the j.u.c. Semaphore phase
  * @param jvmEvents      GC, safepoint, deoptimization and compilation events of the whole run
@@ -25,6 +26,6 @@ import org.HdrHistogram.Histogram;
  * @param notes          things the run noticed about itself (JFR missing, threads stuck ...)
  */
 public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis, int[] floorCpus, Histogram floor,
-                        Histogram floorHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
+                        Histogram floorHiccups, List<CpuGapMeter.CpuGaps> cpuHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
                         List<String> jvmArguments, String javaVersion, int cpus, List<String> notes) {
 }

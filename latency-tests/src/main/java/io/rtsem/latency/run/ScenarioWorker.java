@@ -15,16 +15,18 @@ import java.util.concurrent.locks.LockSupport;
  * records what it measured.
  *
  * <p>Runs in the thread's configured context. After {@link #run} has read its native thread id
- * (one {@code readlink}, before warm-up) the loop allocates nothing and makes no system call of
- * its own except the clock read. Between iterations a HARD thread spins; SOFT and NON_RT threads
- * park until 250 us before the next start, then a SOFT thread yields and spins, a NON_RT one spins. A bookkeeper allocates {@code allocate-bytes} per iteration on purpose.
+ * (one {@code readlink}, before warm-up) the loop allocates nothing (a bookkeeper allocates
+ * {@code allocate-bytes} per iteration on purpose). Between iterations a HARD thread spins and
+ * makes no system call of its own besides the clock read; SOFT and NON_RT threads park
+ * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
+ * thread yields ({@code sched_yield}) and spins, a NON_RT one spins.
  *
  * <p>Warm-up and measurement run the same code: recorders, worst-wait tables and the over-budget
  * threshold are chosen by an index computed without a branch, so the JIT never sees a path first
  * taken at the start of measurement (which would throw the compiled loop away mid-run).
  */
 public final class ScenarioWorker implements Runnable {
-    /** How many of the worst waits each thread keeps (one stall makes many; the report merges them). */
+    /** How many of its worst wait episodes each thread keeps (one stall makes many waits: one episode, one slot). */
     public static final int WORST = 64;
     /**
      * How long after the end a fixed-rate loop that fell behind its schedule keeps going, to run
@@ -170,7 +172,9 @@ public final class ScenarioWorker implements Runnable {
             r.record(slotWait, wait);
             r.record(slotService, service);
             r.record(slotHold, tRel - tAcq);
-            if (lastRelease > tCall) {
+            // a release this wait waited for: after the call, and not after the acquisition (with several permits
+            // a later release by another thread can be read here; its negative "hand-off" is no sample)
+            if (lastRelease > tCall && lastRelease <= tAcq) {
                 r.record(slotHandoff, tAcq - lastRelease);
             }
             worst[phase].offer(wait, intended, tAcq, service);

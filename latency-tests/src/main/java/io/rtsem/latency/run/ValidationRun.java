@@ -11,7 +11,7 @@ import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,8 @@ import net.openhft.affinity.Affinity;
 
 /**
  * Runs one scenario: the scenario on rtsem, then the same scenario on
- * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor on the scenario's
- * real-time CPUs (last, when JVM start-up is over), with the
+ * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor and a spinning gap
+ * detector ({@link CpuGapMeter}) on the scenario's real-time CPUs (last, when JVM start-up is over), with the
  * platform hiccup meter, a JFR recording and the OS scheduler monitor running throughout.
  *
  * <p>The calling thread (NON_RT) is the harness: it starts the scenario threads, samples the
@@ -42,14 +42,18 @@ import net.openhft.affinity.Affinity;
  */
 public final class ValidationRun {
     private static final long SCHED_SAMPLE_NANOS = 5_000_000L;
+    /** Waits over budget a scenario thread can log before the harness drains them (once per interval). */
+    private static final int OVER_BUDGET_RING = 1024;
     /** How many distinct worst-wait episodes a report lists per subject. */
     public static final int WORST_EPISODES = 10;
 
     private final Scenario scenario;
     private final Path outDir;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final boolean withJfr;
     private final List<String> notes = new ArrayList<>();
+    /** The scenario's threads with every {@code cpu: any} resolved to a CPU number. */
+    private List<ThreadSpec> threads;
     private long epochOffset;
     private long runStartNanoTime;
 
@@ -59,7 +63,7 @@ public final class ValidationRun {
      * @param progress where the live progress line goes, or null for none ({@code --quiet})
      * @param withJfr  record JVM events with JFR (false: GC notifications only)
      */
-    public ValidationRun(Scenario scenario, Path outDir, PrintStream progress, boolean withJfr) {
+    public ValidationRun(Scenario scenario, Path outDir, PrintWriter progress, boolean withJfr) {
         this.scenario = scenario;
         this.outDir = outDir;
         this.progress = progress;
@@ -72,21 +76,43 @@ public final class ValidationRun {
      * @return the raw measurements
      * @throws IOException          if an output file cannot be written
      * @throws InterruptedException if the harness thread is interrupted
-     * @throws IllegalStateException if a thread cannot be pinned as configured or a scenario
-     *                               thread failed
+     * @throws ThreadStartException  if a scenario thread cannot be started or pinned as configured
+     * @throws IllegalStateException if a scenario thread failed or did not stop
      */
     public RunResult run() throws IOException, InterruptedException {
         Files.createDirectories(outDir);
         long startedMillis = System.currentTimeMillis();
         epochOffset = EpochClock.offsetNanos();
         runStartNanoTime = System.nanoTime();
-        JvmEventLog jvm = new JvmEventLog(withJfr);
-        if (jvm.jfrProblem() != null) {
-            notes.add(jvm.jfrProblem());
-        }
         BitSet harnessAffinity = Affinity.getAffinity();
         int cpuCount = Runtime.getRuntime().availableProcessors();
-        confineToHousekeepingCpus();
+        threads = resolveAnyCpus(harnessAffinity);
+        // confine first, then start JFR: its threads are created by this (confined) thread and inherit its mask
+        ThreadConfinement confinement = confineToHousekeepingCpus(harnessAffinity);
+        JvmEventLog jvm = null;
+        try {
+            jvm = new JvmEventLog(withJfr);
+            if (jvm.jfrProblem() != null) {
+                notes.add(jvm.jfrProblem());
+            }
+            if (confinement != null) {
+                confinement.sweep(Set.of()); // anything JFR or the JVM started meanwhile from an unconfined thread
+                confinementNote(confinement);
+            }
+            return measure(jvm, startedMillis, harnessAffinity, cpuCount);
+        } finally {
+            Affinity.setAffinity(harnessAffinity);
+            if (confinement != null) {
+                confinement.close();
+            }
+            if (jvm != null) {
+                jvm.close();
+            }
+        }
+    }
+
+    private RunResult measure(JvmEventLog jvm, long startedMillis, BitSet harnessAffinity, int cpuCount)
+        throws IOException, InterruptedException {
         try (HiccupMeter hiccups = new HiccupMeter()) {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             SubjectResult rtsem;
@@ -97,64 +123,122 @@ public final class ValidationRun {
             try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
                 peer = runSubject(s, hiccups);
             }
-            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over; the
-            // harness gets its whole mask back first (availableProcessors() follows the calling thread's mask)
+            // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over. The harness
+            // gets its whole mask back first (availableProcessors() follows the calling thread's mask, and the
+            // floor's threads start from it); the JVM's other threads stay off the real-time CPUs.
             Affinity.setAffinity(harnessAffinity);
             int[] cpus = floorCpus();
             status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
             hiccups.take();
             long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
             Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
+            status("floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
+            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos());
             Histogram floorHiccups = hiccups.take();
             List<JvmEventLog.JvmEvent> events = jvm.stop(outDir.resolve("run.jfr"));
             if (progress != null) {
                 progress.print("\r" + " ".repeat(100) + "\r");
                 progress.flush();
             }
-            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, rtsem, peer, events,
+            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, cpuHiccups, rtsem, peer,
+                events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
                 cpuCount, List.copyOf(notes));
-        } finally {
-            Affinity.setAffinity(harnessAffinity);
-            jvm.close();
         }
     }
 
     /**
-     * Keeps everything that is not a pinned real-time thread off the pinned real-time CPUs, as {@code isolcpus} or a
-     * cpuset would in production: the harness thread moves to the remaining CPUs, and every thread it creates from
-     * then on (unpinned scenario threads, the hiccup meter, the bridge's wake service) inherits that mask. Without
-     * it, an unpinned thread the scheduler puts on a HARD thread's CPU preempts the HARD thread (milliseconds, while
-     * it may hold the permit), and a NON_RT thread woken there waits a whole scheduler slice behind the spinner.
-     * Pinned threads set their own affinity. Applies to rtsem and the peer alike; said in the report's notes.
+     * Resolves {@code cpu: any} to CPU numbers before anything starts, so that no such thread can take a CPU a thread
+     * pinned to a fixed CPU needs, and so that the confinement knows every real-time CPU: fixed CPUs of HARD/SOFT
+     * threads are reserved first, then each HARD/SOFT {@code any} thread takes a free CPU of its own (the highest
+     * first, as {@code RtThread} would), then a NON_RT {@code any} thread takes a CPU no spinner holds.
+     *
+     * @throws ThreadStartException if a HARD/SOFT {@code any} thread finds no free CPU in the allowed mask
      */
-    private void confineToHousekeepingCpus() {
+    private List<ThreadSpec> resolveAnyCpus(BitSet allowed) {
+        ThreadSpec[] out = scenario.threads().toArray(new ThreadSpec[0]);
+        BitSet taken = new BitSet();
+        for (ThreadSpec t : out) {
+            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
+                taken.set(t.cpu());
+            }
+        }
+        for (boolean spinners : new boolean[] {true, false}) {
+            for (int i = 0; i < out.length; i++) {
+                ThreadSpec t = out[i];
+                if (t.cpu() != RtThread.ANY_CPU || (t.context() != RtContext.NON_RT) != spinners) {
+                    continue;
+                }
+                BitSet free = (BitSet) allowed.clone();
+                free.andNot(taken);
+                int cpu = free.length() - 1;
+                if (cpu < 0 && spinners) {
+                    throw new ThreadStartException("cannot start scenario thread " + t.name() + " on cpu any: every "
+                        + "CPU this process may use (" + allowed + ") is held by a pinned real-time thread " + taken, null);
+                }
+                cpu = cpu < 0 ? allowed.length() - 1 : cpu;
+                if (spinners) {
+                    taken.set(cpu);
+                }
+                out[i] = t.withCpu(cpu);
+                notes.add("thread " + t.name() + " (cpu: any) ran on CPU " + cpu);
+            }
+        }
+        return List.of(out);
+    }
+
+    /**
+     * Keeps everything that is not a pinned real-time thread off the pinned real-time CPUs, as {@code isolcpus} or a
+     * cpuset would in production: every thread of the JVM that exists now (the harness, JIT compiler threads, the VM
+     * thread, GC workers, service and notification threads, a test runner's threads) moves to the remaining CPUs
+     * ({@link ThreadConfinement}), and every thread created from then on by one of them (JFR's threads, unpinned
+     * scenario threads, the hiccup meter, the bridge's wake service, new compiler threads) inherits that mask. Without
+     * it, a thread the scheduler puts on a HARD thread's CPU preempts the HARD thread (milliseconds, while it may hold
+     * the permit), and a NON_RT thread woken there waits a whole scheduler slice behind the spinner. Pinned threads
+     * set their own affinity. Applies to rtsem, the peer and the floor alike; said in the report's notes.
+     *
+     * @return the confinement to undo at the end, or null where there is nothing to confine or it is not possible
+     */
+    private ThreadConfinement confineToHousekeepingCpus(BitSet harnessAffinity) {
         BitSet reserved = new BitSet();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu()) {
                 reserved.set(t.cpu());
             }
         }
-        BitSet housekeeping = (BitSet) Affinity.getAffinity().clone();
+        BitSet housekeeping = (BitSet) harnessAffinity.clone();
         housekeeping.andNot(reserved);
         if (reserved.isEmpty()) {
-            return;
+            return null;
         }
         if (housekeeping.isEmpty()) {
             notes.add("every CPU is held by a pinned real-time thread (" + reserved + "): unpinned threads, the "
-                + "harness and the wake service share them, and preempt them");
-            return;
+                + "harness and the JVM's own threads share them, and preempt them");
+            return null;
         }
-        Affinity.setAffinity(housekeeping);
-        notes.add("unpinned threads (scenario threads with cpu: none, the harness, the hiccup meter, the bridge's "
-            + "wake service) ran on CPUs " + housekeeping + ", leaving " + reserved + " to the pinned real-time "
-            + "threads, as isolcpus would");
+        if (!ThreadConfinement.supported()) {
+            Affinity.setAffinity(housekeeping);
+            notes.add("no /proc/self/task: only the harness and the threads it starts ran on CPUs " + housekeeping
+                + "; the JVM's own threads (JIT, GC, VM thread) could still run on " + reserved);
+            return null;
+        }
+        return new ThreadConfinement(housekeeping, harnessAffinity);
+    }
+
+    private void confinementNote(ThreadConfinement c) {
+        notes.add("every thread of the JVM but the pinned real-time ones ran on CPUs " + c.housekeeping() + ", as "
+            + "isolcpus would: " + c.confined() + " threads moved before the run (the harness, JIT compiler, VM, GC, "
+            + "service threads), and those started later (JFR's, unpinned scenario threads, the hiccup meter, the "
+            + "bridge's wake service) inherit the mask of the thread that creates them");
+        if (!c.problems().isEmpty()) {
+            notes.add("could not confine " + c.problems().size() + " thread(s): " + c.problems());
+        }
     }
 
     /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */
     private int[] floorCpus() {
         List<Integer> pinned = new ArrayList<>();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !pinned.contains(t.cpu())) {
                 pinned.add(t.cpu());
             }
@@ -185,12 +269,12 @@ public final class ValidationRun {
         long measureStart = start + scenario.warmupNanos();
         long stop = measureStart + scenario.durationNanos();
         List<ScenarioWorker> workers = new ArrayList<>();
-        for (ThreadSpec t : scenario.threads()) {
+        for (ThreadSpec t : threads) {
             StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
             Budget b = scenario.budgets().get(t.context());
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
             workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, outstanding, warm, measured,
-                new OverBudgetLog(threshold, 1024), start, measureStart, stop,
+                new OverBudgetLog(threshold, OVER_BUDGET_RING), start, measureStart, stop,
                 st == null ? Long.MAX_VALUE : measureStart + st.atNanos(), st == null ? 0 : st.forNanos()));
         }
         List<RtThread> threads = new ArrayList<>();
@@ -203,7 +287,7 @@ public final class ValidationRun {
             workers.forEach(ScenarioWorker::abort);
             threads.forEach(Thread::interrupt);
             subject.unblock(1_000);
-            throw new IllegalStateException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
+            throw new ThreadStartException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
                 + " on cpu " + cpuName(workers.get(threads.size()).spec().cpu()) + ": " + e.getMessage(), e);
         }
         ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);
@@ -256,6 +340,12 @@ public final class ValidationRun {
                 throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + subject.name()
                     + ": " + w.failure(), w.failure());
             }
+        }
+        long lost = workers.stream().mapToLong(w -> w.overBudget().lost()).sum();
+        if (lost > 0) {
+            notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
+                + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
+                + "(they count in overBudgetWaits)");
         }
         Map<String, Long> iterations = new LinkedHashMap<>();
         List<WaitSample> worst = new ArrayList<>();

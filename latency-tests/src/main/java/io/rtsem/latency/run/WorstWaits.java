@@ -1,11 +1,19 @@
 package io.rtsem.latency.run;
 
 /**
- * The N largest corrected waits of one thread, with when they started and ended.
+ * The N largest corrected waits of one thread, one per episode, with when they started and ended.
+ *
+ * <p>An episode: with coordinated-omission correction one stall makes many consecutive large
+ * waits on a thread (at 10 kHz a 10 ms stall makes 100), each starting (its intended start)
+ * before the previous one ended (its acquisition). Waits that overlap the current episode are
+ * merged into it as they are offered: the episode keeps one slot, holding its largest wait (that
+ * wait's own start and end), so the slots hold distinct episodes and a report can list ten of
+ * them even after a long stall.
  *
  * <p>Threading: single writer (the scenario thread that owns it); read by a harness thread only
- * after the writer has been joined. {@link #offer} is allocation-free and costs one comparison
- * when the value does not enter the top N.
+ * after the writer has been joined. {@link #offer} is allocation-free and costs two comparisons
+ * when the value does not enter the top N; every one of its paths runs at class initialization,
+ * so the JIT has seen them all before a scenario thread calls it (no path first taken mid-run).
  */
 public final class WorstWaits {
     private final long[] waitNanos;
@@ -13,6 +21,14 @@ public final class WorstWaits {
     private final long[] endNanoTime;
     private final long[] serviceNanos;
     private int minIndex;
+    /** Latest acquisition of the current episode; an offered wait starting at or before it belongs to it. */
+    private long episodeEnd = Long.MIN_VALUE;
+    /** The slot of the current episode, or -1 while it is not among the kept ones. */
+    private int episodeSlot = -1;
+
+    static {
+        prime();
+    }
 
     /** @param capacity how many waits to keep. Allocates the arrays. */
     public WorstWaits(int capacity) {
@@ -24,7 +40,8 @@ public final class WorstWaits {
     }
 
     /**
-     * Offers one wait. Owner thread only (any context); allocation-free.
+     * Offers one wait. Owner thread only (any context); allocation-free. Waits are offered in
+     * the order of their intended starts.
      *
      * @param wait    corrected wait, nanoseconds
      * @param start   intended start ({@code nanoTime})
@@ -32,13 +49,30 @@ public final class WorstWaits {
      * @param service raw service time of the same iteration, nanoseconds
      */
     public void offer(long wait, long start, long end, long service) {
-        if (wait <= waitNanos[minIndex]) {
-            return;
+        if (start <= episodeEnd) {
+            episodeEnd = Math.max(episodeEnd, end);
+            int slot = episodeSlot;
+            if (slot >= 0) {
+                if (wait > waitNanos[slot]) {
+                    put(slot, wait, start, end, service); // the kept wait grows: the minimum may have moved
+                }
+                return;
+            }
+        } else {
+            episodeEnd = end;
+            episodeSlot = -1;
         }
-        waitNanos[minIndex] = wait;
-        startNanoTime[minIndex] = start;
-        endNanoTime[minIndex] = end;
-        serviceNanos[minIndex] = service;
+        if (wait > waitNanos[minIndex]) {
+            episodeSlot = minIndex;
+            put(minIndex, wait, start, end, service);
+        }
+    }
+
+    private void put(int slot, long wait, long start, long end, long service) {
+        waitNanos[slot] = wait;
+        startNanoTime[slot] = start;
+        endNanoTime[slot] = end;
+        serviceNanos[slot] = service;
         int m = 0;
         for (int i = 1; i < waitNanos.length; i++) {
             if (waitNanos[i] < waitNanos[m]) {
@@ -46,6 +80,21 @@ public final class WorstWaits {
             }
         }
         minIndex = m;
+    }
+
+    /** Runs every path of {@link #offer} on a scratch table, so that its branch profile holds them all. */
+    private static void prime() {
+        for (int round = 0; round < 2_000; round++) {
+            WorstWaits w = new WorstWaits(2);
+            w.offer(50, 0, 50, 5);      // new episode, kept
+            w.offer(10, 40, 50, 5);     // same episode, smaller: merged
+            w.offer(60, 45, 105, 5);    // same episode, larger: replaces
+            w.offer(30, 200, 230, 5);   // new episode, kept
+            w.offer(5, 300, 305, 5);    // new episode, not kept
+            w.offer(40, 302, 342, 5);   // same episode, not kept so far: enters
+            w.offer(1, 400, 401, 5);    // new episode, not kept
+            w.offer(1, 400, 401, 5);    // same episode, not kept, stays out
+        }
     }
 
     /** @return capacity. */

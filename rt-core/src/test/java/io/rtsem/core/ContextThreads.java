@@ -76,4 +76,14 @@ final class ContextThreads
         }
         throw new java.io.IOException("no voluntary_ctxt_switches in /proc/thread-self/status");
     }
+
+    /**
+     * Waits until {@code waiter} is really parked on {@code sem}: registered AND in a timed park. Registered alone is
+     * not enough: a waiter that registered but has not parked yet re-reads the word and may take a permit directly.
+     */
+    static void awaitParked(final RtSemaphore sem, final Running<?> waiter)
+    {
+        awaitTrue("waiter parked", () -> sem.parkedWaiters() >= 1 &&
+            waiter.thread.getState() == Thread.State.TIMED_WAITING);
+    }
 }

@@ -20,7 +20,7 @@ class WakeProtocolTest
             .build();
         final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
             () -> sem.tryAcquire(20, TimeUnit.SECONDS));
-        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        ContextThreads.awaitParked(sem, waiter);
         ContextThreads.call(RtContext.HARD, () ->
         {
             sem.release();
@@ -41,7 +41,9 @@ class WakeProtocolTest
         final RtSemaphore sem = RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
         final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
             () -> sem.tryAcquire(20, TimeUnit.SECONDS));
-        awaitTrue("parked", () -> sem.parkedWaiters() == 1);
+        // Really parked, not just registered: a waiter that registered but had not parked yet re-reads the word
+        // and takes the permit directly, leaving the (then harmless) indication for the next wake to clear.
+        ContextThreads.awaitParked(sem, waiter);
         ContextThreads.call(RtContext.HARD, () ->
         {
             sem.release();

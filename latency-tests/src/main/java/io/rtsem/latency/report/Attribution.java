@@ -186,9 +186,7 @@ public final class Attribution {
             out.add(safepointAdvice(operations, jvmArguments, missing));
         }
         if (kinds.contains("deoptimization")) {
-            out.add("deoptimization: compiled code was thrown away mid-run, usually because a branch never taken "
-                + "during warm-up was taken. Lengthen 'warmup' so every path runs before measurement; "
-                + "the jdk.Deoptimization events in run.jfr name the method, line and reason.");
+            out.add(deoptimizationAdvice(missing));
         }
         if (kinds.contains("compilation")) {
             out.add("compilation: the JIT was still installing code during measurement. Lengthen 'warmup'.");
@@ -202,6 +200,21 @@ public final class Attribution {
         }
         return List.copyOf(out);
     }
+
+    private static String deoptimizationAdvice(List<String> missing) {
+        StringBuilder sb = new StringBuilder("deoptimization: compiled code was thrown away mid-run, usually because "
+            + "a branch never taken while the JIT profiled it was taken (reason unstable_if).");
+        if (missing.contains(TRAP_LIMIT_OPTION)) {
+            sb.append(" This run lacked ").append(TRAP_LIMIT_OPTION).append(" of configs/jvm.options, with which the "
+                + "JIT compiles rarely taken branches instead of trapping on them; ./rtsem applies it.");
+        }
+        sb.append(" Otherwise lengthen 'warmup' so every path runs before measurement; the jdk.Deoptimization "
+            + "events in run.jfr name the method, line and reason.");
+        return sb.toString();
+    }
+
+    /** The option that keeps C2 from compiling a rarely taken branch as an uncommon trap (configs/jvm.options). */
+    static final String TRAP_LIMIT_OPTION = "-XX:PerMethodTrapLimit=0";
 
     private static String gcAdvice(List<String> jvmArguments, List<String> missing) {
         List<String> lacked = new ArrayList<>();

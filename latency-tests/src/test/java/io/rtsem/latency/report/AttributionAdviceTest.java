@@ -28,6 +28,16 @@ class AttributionAdviceTest {
     }
 
     @Test
+    void deoptimizationNamesTheTrapLimitOnlyWhenTheRunLackedIt() {
+        Cause deopt = new Cause("deoptimization", "io.rtsem.core.RtSemaphore.release line 352 (reason unstable_if)");
+        String lacking = advice(List.of(deopt), RT_OPTIONS, List.of("-XX:PerMethodTrapLimit=0"));
+        assertTrue(lacking.contains("lacked -XX:PerMethodTrapLimit=0"), lacking);
+        String had = advice(List.of(deopt), List.of("-XX:PerMethodTrapLimit=0"), List.of());
+        assertFalse(had.contains("PerMethodTrapLimit"), "the run had it: " + had);
+        assertTrue(had.contains("warmup"), had);
+    }
+
+    @Test
     void periodicSafepointsNameTheOptionTheRunLacked() {
         String a = advice(List.of(new Cause("safepoint", "safepoint #3 (Cleanup), 80.0 us")), List.of("-Xmx1g"),
             List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0"));

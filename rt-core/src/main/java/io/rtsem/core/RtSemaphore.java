@@ -66,6 +66,8 @@ public final class RtSemaphore extends StateWordRhsPadding
 
     private static final VarHandle STATE;
     private static final VarHandle WAKE_PENDING;
+    private static final VarHandle GRANTEE;
+    private static final VarHandle NODE_STATE;
 
     static
     {
@@ -74,6 +76,8 @@ public final class RtSemaphore extends StateWordRhsPadding
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(StateWordValue.class, "state", long.class);
             WAKE_PENDING = lookup.findVarHandle(RtSemaphore.class, "wakePending", int.class);
+            GRANTEE = lookup.findVarHandle(RtSemaphore.class, "grantee", WaitNode.class);
+            NODE_STATE = lookup.findVarHandle(WaitNode.class, "state", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -92,6 +96,8 @@ public final class RtSemaphore extends StateWordRhsPadding
     private volatile DeferredWaker deferredWaker;
     /** The wake indication (G3): 1 when a HARD release (or leave) found parked waiters and did not wake them. */
     private volatile int wakePending;
+    /** The parked starving waiter that permits are granted to directly (G8a), or null. Written by that waiter only. */
+    private volatile WaitNode grantee;
 
     /**
      * A semaphore with {@code permits} permits and every other option at its default (see {@link Builder}).
@@ -478,6 +484,12 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             WAKE_PENDING.setVolatile(this, 0);
         }
+        tryGrant();
+        final WaitNode g = grantee;
+        if (g != null && g.state == WaitNode.GRANTED)
+        {
+            LockSupport.unpark(g.thread); // its permits are waiting for it (G8a)
+        }
         final long s = (long)STATE.getVolatile(this);
         int budget = value(s);
         if (budget == 0 || parked(s) == 0)
@@ -648,6 +660,10 @@ public final class RtSemaphore extends StateWordRhsPadding
     /** Wakes parked waiters after a release or a leave, as {@code context} may (G3, G6). */
     private void wakeAfter(final RtContext context)
     {
+        if (grantee != null)
+        {
+            tryGrant(); // G8a: the starving grantee's permits leave the word now, not when it is scheduled
+        }
         if (context == RtContext.HARD)
         {
             // No system call from HARD: a volatile store (ordered after our CAS on the state word) that the wake
@@ -687,6 +703,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         long starveAt = now + maxBypassNanos;
         long deadline = mode == RELATIVE ? now + time : time;
         boolean starving = false;
+        boolean isGrantee = false;
         long starvingNap = STARVING_NAP_NANOS;
         boolean registered = false;
         boolean told = false;
@@ -703,7 +720,24 @@ public final class RtSemaphore extends StateWordRhsPadding
             for (int attempt = 0; ; attempt = nextAttempt(attempt))
             {
                 final long s = (long)STATE.getVolatile(this);
-                if (value(s) >= permits && (starving || (starving(s) == 0 && !higherContextWaiting(context))))
+                if (isGrantee)
+                {
+                    // G8a.3: a grantee takes permits only by a grant (its own, here, or another thread's).
+                    if (node.state == WaitNode.GRANTED || tryGrant())
+                    {
+                        acquired = true;
+                        starving = false; // the grant took the starving registration off the word
+                        final long next = (long)STATE.getAndAdd(this, -PARKED_ONE) - PARKED_ONE; // G8a.4
+                        registered = false;
+                        if (value(next) != 0 && parked(next) != 0)
+                        {
+                            wakeAfter(context); // permits left over for others (G6)
+                        }
+                        return true;
+                    }
+                }
+                else if (value(s) >= permits &&
+                    (starving || (starving(s) == 0 && !higherContextWaiting(context))))
                 {
                     final long next = s - permits - (starving ? STARVING_ONE : 0L) - (registered ? PARKED_ONE : 0L);
                     if (STATE.compareAndSet(this, s, next))
@@ -735,6 +769,10 @@ public final class RtSemaphore extends StateWordRhsPadding
                         registerParked();
                         registered = true;
                         node.starving = starving;
+                        if (starving)
+                        {
+                            isGrantee = becomeGrantee(node);
+                        }
                         if (!told)
                         {
                             told = true;
@@ -813,6 +851,10 @@ public final class RtSemaphore extends StateWordRhsPadding
                         if (starving && node != null)
                         {
                             node.starving = true;
+                            if (registered)
+                            {
+                                isGrantee = becomeGrantee(node);
+                            }
                         }
                     }
                 }
@@ -825,6 +867,14 @@ public final class RtSemaphore extends StateWordRhsPadding
             {
                 parkedQueue.remove(node);
             }
+            if (isGrantee)
+            {
+                if (!acquired && cancelGrantee(node, permits))
+                {
+                    starving = false; // granted meanwhile: the permits went back, the starving registration is gone
+                }
+                GRANTEE.compareAndSet(this, node, (WaitNode)null); // before leave(): no grant to a leaving node
+            }
             if (!acquired)
             {
                 leave(context, registered, starving);
@@ -833,6 +883,105 @@ public final class RtSemaphore extends StateWordRhsPadding
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Grants the grantee its permits if they are available (G8a): claims the node ({@code WAITING -> GRANTING}),
+     * takes the permits and the node's starving registration off the word in one CAS, then marks the node
+     * {@code GRANTED} (or back to {@code WAITING} if the permits went elsewhere meanwhile). Waking the grantee is the
+     * caller's business ({@link #wakeAfter}); the grantee's own parked registration stays until it runs (G8a.4).
+     *
+     * <p>Any context, HARD included: two CASes and a volatile store at most, no allocation, no system call.
+     *
+     * @return {@code true} if this call granted.
+     */
+    private boolean tryGrant()
+    {
+        final WaitNode g = grantee;
+        if (g == null || g.state != WaitNode.WAITING)
+        {
+            return false;
+        }
+        final int n = g.permits;
+        long s = (long)STATE.getVolatile(this);
+        if (value(s) < n || !NODE_STATE.compareAndSet(g, WaitNode.WAITING, WaitNode.GRANTING))
+        {
+            return false;
+        }
+        // GRANTING: only we may take permits for g, and g cannot leave (its cancel CAS fails) until we decide.
+        // g is registered as starving and parked for as long as it is the grantee in WAITING/GRANTING, so the word's
+        // starving count is >= 1 here and the subtraction cannot borrow from the parked bits.
+        int decided = WaitNode.WAITING;
+        while (value(s) >= n)
+        {
+            final long witness = (long)STATE.compareAndExchange(this, s, s - n - STARVING_ONE);
+            if (witness == s)
+            {
+                decided = WaitNode.GRANTED;
+                break;
+            }
+            s = witness;
+        }
+        // Volatile store after the word CAS: a grantee that reads GRANTED sees its permits taken for it.
+        NODE_STATE.setVolatile(g, decided);
+        return decided == WaitNode.GRANTED;
+    }
+
+    /**
+     * Makes {@code node} (registered as parked and as starving) the grantee if there is none (G8a). NON_RT or SOFT
+     * waiter, for itself.
+     *
+     * @return whether it is the grantee now.
+     */
+    private boolean becomeGrantee(final WaitNode node)
+    {
+        return GRANTEE.compareAndSet(this, (WaitNode)null, node);
+    }
+
+    /**
+     * A grantee leaving without having returned success (timeout, interrupt): decides its node by CAS (G8a.2). If
+     * it was granted meanwhile, the permits go back to the word, so nothing is lost; the caller's leave() passes the
+     * wake on (G6).
+     *
+     * @return {@code true} if the node had been granted (its starving registration is gone with the grant).
+     */
+    private boolean cancelGrantee(final WaitNode node, final int permits)
+    {
+        while (true)
+        {
+            final int st = node.state;
+            if (st == WaitNode.GRANTED)
+            {
+                giveBack(permits);
+                return true;
+            }
+            if (st == WaitNode.WAITING && NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.CANCELLED))
+            {
+                return false;
+            }
+            Thread.onSpinWait(); // GRANTING: a granter is between two CASes
+        }
+    }
+
+    /**
+     * Returns permits a grant took for a grantee that left anyway (G8a.2). Saturates at {@code maxPermits} like a
+     * binary release does (G10): a binary semaphore released again meanwhile stays at 1; a counting one can only
+     * reach its maximum here if somebody released permits it never acquired.
+     */
+    private void giveBack(final int permits)
+    {
+        long s = (long)STATE.getVolatile(this);
+        while (true)
+        {
+            final long value = value(s);
+            final long newValue = Math.min(value + permits, maxPermits);
+            final long witness = (long)STATE.compareAndExchange(this, s, s - value + newValue);
+            if (witness == s)
+            {
+                return;
+            }
+            s = witness;
         }
     }
 
@@ -929,6 +1078,12 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             sem.waiters(context);
         }
+        // A HARD release (or leave) that grants to a starving grantee (G8a), on a private node.
+        final RtSemaphore granting = new RtSemaphore(builder());
+        granting.grantee = new WaitNode(Thread.currentThread(), 1);
+        STATE.setVolatile(granting, 1L | PARKED_ONE | STARVING_ONE);
+        granting.wakeAfter(RtContext.HARD);
+        granting.grantee = null;
         // The HARD wait loop, on this thread whatever its own context (no thread-local is touched): a wait that
         // succeeds at once, one that spins to its deadline, and one that turns starving first (G8) and then times
         // out. Bounded: the longest deadline is 50 us away.
@@ -954,6 +1109,13 @@ public final class RtSemaphore extends StateWordRhsPadding
         final int permits;
         /** Written by the waiter, read by wakers: whether it may take permits while others are held back (G8). */
         volatile boolean starving;
+        /** G8a, for the grantee: WAITING, then GRANTING (a granter's claim), GRANTED or CANCELLED, by CAS. */
+        volatile int state;
+
+        static final int WAITING = 0;
+        static final int GRANTING = 1;
+        static final int GRANTED = 2;
+        static final int CANCELLED = 3;
 
         WaitNode(final Thread thread, final int permits)
         {

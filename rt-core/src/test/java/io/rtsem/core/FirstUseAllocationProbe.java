@@ -27,8 +27,9 @@ public final class FirstUseAllocationProbe
         // Set-up (allowed to allocate): the semaphores, a parked NON_RT waiter, a helper that releases on demand.
         final RtSemaphore sem = new RtSemaphore(0);
         final RtSemaphore starving = RtSemaphore.builder().maxBypass(20, TimeUnit.MICROSECONDS).build();
+        // An hour's park fallback: the parked waiter never consumes the HARD release's wake indication itself.
         final RtSemaphore shared = RtSemaphore.builder().permits(1).maxPermits(10).maxBypass(1, TimeUnit.HOURS)
-            .build();
+            .parkFallback(1, TimeUnit.HOURS).build();
         final Thread parked = new Thread(() ->
         {
             try
@@ -103,8 +104,14 @@ public final class FirstUseAllocationProbe
                 {
                     out.append("BYTES ").append(names[i]).append(' ').append(bytes[i]).append('\n');
                 }
-                out.append("CHECK ").append(!failedTry && timedOut && starvedOut && took && tookAgain &&
-                    drained == 0 && shared.hasPendingWake()).append('\n');
+                final boolean[] checks = {!failedTry, timedOut, starvedOut, took, tookAgain, drained == 0,
+                    shared.hasPendingWake()};
+                boolean all = true;
+                for (final boolean check : checks)
+                {
+                    all &= check;
+                }
+                out.append("CHECK ").append(all).append(' ').append(java.util.Arrays.toString(checks)).append('\n');
             }
             catch (final InterruptedException ex)
             {

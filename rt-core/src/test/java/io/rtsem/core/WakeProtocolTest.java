@@ -233,4 +233,108 @@ class WakeProtocolTest
             assertFalse(sem.toString().contains("starving=1"), sem.toString());
         }
     }
+
+    /**
+     * G8a: a HARD release grants a parked starving waiter its permit directly, so the HARD thread can take the next
+     * permit at once instead of waiting until the NON_RT waiter is scheduled. Here the waiter is never woken by the
+     * release (HARD does not unpark, the waker does nothing, the fallback is an hour): under plain G8 the HARD
+     * tryAcquire would fail for as long as the waiter sleeps.
+     */
+    @Test
+    void hardReleaseGrantsTheStarvingWaiterAndGoesOn() throws Exception // G8a
+    {
+        final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.MILLISECONDS)
+            .parkFallback(1, TimeUnit.HOURS).build();
+        sem.setDeferredWaker(s -> { }); // a wake service that never wakes anybody: the waiter parks for the hour
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(1, 30, TimeUnit.SECONDS));
+        awaitTrue("starving and parked", () -> sem.toString().contains("starving=1") &&
+            waiter.thread.getState() == Thread.State.TIMED_WAITING);
+        final boolean hardTookTheOther = ContextThreads.call(RtContext.HARD, () ->
+        {
+            sem.release(2);
+            return sem.tryAcquire();
+        });
+        assertTrue(hardTookTheOther, "the grant freed the word at once: " + sem);
+        assertEquals(0, sem.availablePermits(), "one permit granted, one taken by HARD");
+        assertFalse(sem.toString().contains("starving=1"), "the grant took the starving registration: " + sem);
+        Thread.sleep(20);
+        assertFalse(waiter.task.isDone(), "still asleep: HARD granted, it did not unpark");
+        assertTrue(sem.hasPendingWake(), "the HARD grant left the wake indication");
+        sem.wakeParkedWaiters(); // what the wake service does
+        assertTrue(waiter.get(), "the grantee found its permit waiting");
+        assertEquals(0, sem.availablePermits());
+        assertEquals(0, sem.parkedWaiters(), "the grantee dropped its own parked registration");
+        sem.release();
+        assertTrue(sem.tryAcquire(), "nothing left behind: " + sem);
+    }
+
+    /**
+     * G8a.2: a grant racing the grantee's timeout, or its interrupt, loses no permit: either the waiter returns with
+     * the permit, or the permit is back in the word. Bounded: 400 rounds or 20 s.
+     */
+    @Test
+    void grantRacingTimeoutOrInterruptLosesNoPermit() throws Exception // G8a
+    {
+        final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int rounds = 0;
+        int granted = 0;
+        int gaveUp = 0;
+        for (; rounds < 400 && System.nanoTime() - end < 0; rounds++)
+        {
+            final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.NANOSECONDS)
+                .parkFallback(1, TimeUnit.HOURS).build();
+            sem.setDeferredWaker(s -> { });
+            final boolean byInterrupt = (rounds & 1) == 1;
+            final long timeoutMicros = 50 + random.nextInt(400);
+            final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT, () ->
+            {
+                try
+                {
+                    return byInterrupt ? sem.tryAcquire(1, 30, TimeUnit.SECONDS) :
+                        sem.tryAcquire(1, timeoutMicros, TimeUnit.MICROSECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return false;
+                }
+            });
+            final RtContext releaser = random.nextBoolean() ? RtContext.HARD : RtContext.NON_RT;
+            final long delayNanos = TimeUnit.MICROSECONDS.toNanos(random.nextInt((int)timeoutMicros + 100));
+            ContextThreads.call(releaser, () ->
+            {
+                final long at = System.nanoTime() + delayNanos;
+                while (System.nanoTime() - at < 0)
+                {
+                    Thread.onSpinWait();
+                }
+                if (byInterrupt)
+                {
+                    waiter.thread.interrupt();
+                }
+                sem.release();
+                return null;
+            });
+            if (!byInterrupt && waiter.task.isDone() == false)
+            {
+                sem.wakeParkedWaiters(); // a HARD grant leaves only the indication; the service would act on it
+            }
+            final boolean got = waiter.get();
+            if (got)
+            {
+                granted++;
+            }
+            else
+            {
+                gaveUp++;
+            }
+            assertEquals(got ? 0 : 1, sem.availablePermits(), "round " + rounds + " (" + (byInterrupt ?
+                "interrupt" : "timeout " + timeoutMicros + " us") + ", " + releaser + " release): " + sem);
+            assertEquals(0, sem.parkedWaiters(), "round " + rounds + ": " + sem);
+            assertFalse(sem.toString().contains("starving=1"), "round " + rounds + ": " + sem);
+        }
+        assertTrue(granted > 0 && gaveUp > 0, "both outcomes seen in " + rounds + " rounds: granted " + granted +
+            ", gave up " + gaveUp);
+    }
 }

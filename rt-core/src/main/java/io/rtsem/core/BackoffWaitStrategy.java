@@ -101,12 +101,13 @@ public final class BackoffWaitStrategy implements WaitStrategy
         return ALIAS;
     }
 
-    /** @return the longest single nap in nanoseconds: the worst extra latency it adds to a wait. */
+    /** @return the longest single nap in nanoseconds: the worst extra latency it adds to a wait. Any context. */
     public long maxNapNanos()
     {
         return maxNapNanos;
     }
 
+    /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
     public String toString()
     {

@@ -55,6 +55,7 @@ public final class BusySpinWaitStrategy implements WaitStrategy
         return ALIAS;
     }
 
+    /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
     public String toString()
     {

@@ -64,6 +64,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
         return ALIAS;
     }
 
+    /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
     public String toString()
     {

@@ -83,7 +83,8 @@ public enum RtContext
     public interface Scope extends AutoCloseable
     {
         /**
-         * Restores the context in force before the matching {@link #enter(RtContext)}. Idempotent.
+         * Restores the context in force before the matching {@link #enter(RtContext)}. Idempotent. On the owner
+         * thread only, in any context; no allocation, no system call.
          *
          * @throws IllegalStateException if called from another thread than the one that entered the scope.
          */

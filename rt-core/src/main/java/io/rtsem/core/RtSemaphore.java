@@ -93,6 +93,7 @@ public final class RtSemaphore extends StateWordRhsPadding
     private final WaitStrategy[] strategies;
     private final AtomicIntegerArray waiting = new AtomicIntegerArray((RtContext.values().length + 2) * CELL_STRIDE);
     private final ConcurrentLinkedQueue<WaitNode> parkedQueue = new ConcurrentLinkedQueue<>();
+    /** Written under this object's lock (setDeferredWaker), read without it: volatile publishes the waker. */
     private volatile DeferredWaker deferredWaker;
     /** The wake indication (G3): 1 when a HARD release (or leave) found parked waiters and did not wake them. */
     private volatile int wakePending;
@@ -101,6 +102,8 @@ public final class RtSemaphore extends StateWordRhsPadding
 
     /**
      * A semaphore with {@code permits} permits and every other option at its default (see {@link Builder}).
+     *
+     * <p>Set-up time, any context: allocates the semaphore (padded state word, waiter counters, wait queue).
      *
      * @param permits initial permits, {@code >= 0}.
      * @throws IllegalArgumentException if {@code permits < 0}.
@@ -421,6 +424,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         long s = (long)STATE.getVolatile(this);
         while (value(s) != 0)
         {
+            // Volatile CAS: acquire ordering, like any acquire (the drainer sees what the releasers published).
             final long witness = (long)STATE.compareAndExchange(this, s, s & ~VALUE_MASK);
             if (witness == s)
             {
@@ -544,42 +548,48 @@ public final class RtSemaphore extends StateWordRhsPadding
         return deferredWaker;
     }
 
-    /** @return the largest count this semaphore may hold (1 in binary mode). */
+    /** @return the largest count this semaphore may hold (1 in binary mode). Any context; no allocation. */
     public int maxPermits()
     {
         return maxPermits;
     }
 
-    /** @return {@code true} in binary mode (the count saturates at 1). */
+    /** @return {@code true} in binary mode (the count saturates at 1). Any context; no allocation. */
     public boolean isBinary()
     {
         return binary;
     }
 
-    /** @return the longest single park of a parked waiter before it re-checks by itself (G5), in nanoseconds. */
+    /**
+     * @return the longest single park of a parked waiter before it re-checks by itself (G5), in nanoseconds. Any
+     * context; no allocation.
+     */
     public long parkFallbackNanos()
     {
         return parkFallbackNanos;
     }
 
-    /** @return how long a waiter may be bypassed before it is served first (G8), in nanoseconds. */
+    /**
+     * @return how long a waiter may be bypassed before it is served first (G8), in nanoseconds. Any context; no
+     * allocation.
+     */
     public long maxBypassNanos()
     {
         return maxBypassNanos;
     }
 
     /**
-     * The wait strategy used by callers of {@code context}.
+     * The wait strategy used by callers of {@code context}. Any context; no allocation.
      *
-     * @param context the context.
+     * @param context the context, not {@code null}.
      * @return its strategy.
      */
     public WaitStrategy waitStrategy(final RtContext context)
     {
-        return strategies[context.ordinal()];
+        return strategies[Objects.requireNonNull(context, "context").ordinal()];
     }
 
-    /** @return a snapshot of the state, for diagnostics (allocates). */
+    /** @return a snapshot of the state, for diagnostics. Any context, but it allocates: not on a HARD path. */
     @Override
     public String toString()
     {
@@ -710,6 +720,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         boolean acquired = false;
         boolean interruptedMeanwhile = false;
         WaitNode node = null;
+        // Volatile RMW, before any attempt: a lower-context waiter that reads the counter after this sees us (G7).
         waiting.getAndIncrement(cell);
         try
         {
@@ -740,6 +751,7 @@ public final class RtSemaphore extends StateWordRhsPadding
                     (starving || (starving(s) == 0 && !higherContextWaiting(context))))
                 {
                     final long next = s - permits - (starving ? STARVING_ONE : 0L) - (registered ? PARKED_ONE : 0L);
+                    // Volatile CAS: acquire ordering with the release that published these permits.
                     if (STATE.compareAndSet(this, s, next))
                     {
                         acquired = true;
@@ -936,6 +948,8 @@ public final class RtSemaphore extends StateWordRhsPadding
      */
     private boolean becomeGrantee(final WaitNode node)
     {
+        // Volatile CAS after the node's parked and starving registrations (both volatile): a granter that reads
+        // this node from the field sees those registrations in the word (G8a: the grant's subtraction is safe).
         return GRANTEE.compareAndSet(this, (WaitNode)null, node);
     }
 
@@ -976,6 +990,7 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             final long value = value(s);
             final long newValue = Math.min(value + permits, maxPermits);
+            // Volatile CAS: release ordering, as release() (the next taker happens-after this give-back).
             final long witness = (long)STATE.compareAndExchange(this, s, s - value + newValue);
             if (witness == s)
             {
@@ -1039,6 +1054,8 @@ public final class RtSemaphore extends StateWordRhsPadding
     private void leave(final RtContext context, final boolean registered, final boolean starving)
     {
         final long delta = (registered ? PARKED_ONE : 0L) + (starving ? STARVING_ONE : 0L);
+        // Volatile read or RMW: the value read is at least as new as our own deregistration, so the G6 check below
+        // cannot miss permits released before it.
         final long s = delta == 0 ? (long)STATE.getVolatile(this) : (long)STATE.getAndAdd(this, -delta) - delta;
         if (value(s) != 0 && parked(s) != 0)
         {

@@ -35,6 +35,8 @@ public final class RtThread extends Thread
     private final int requestedCpu;
     private final Runnable body;
     private final CountDownLatch pinned = new CountDownLatch(1);
+    // Written by the new thread before it counts `pinned` down; start() reads them after await(): the latch orders
+    // them, and volatile keeps later readers (cpu() from any thread) exact without it.
     private volatile int cpu = -1;
     private volatile String pinning = "not pinned";
     private volatile RuntimeException pinFailure;
@@ -269,6 +271,7 @@ public final class RtThread extends Thread
         return cpu == ANY_CPU ? "ANY_CPU" : cpu == NO_PIN ? "NO_PIN" : "cpu " + cpu;
     }
 
+    /** @return name, context and CPU, for diagnostics (allocates). */
     @Override
     public String toString()
     {

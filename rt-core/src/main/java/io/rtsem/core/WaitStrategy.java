@@ -8,11 +8,11 @@ import java.util.Locale;
  *
  * <p>The semaphore's wait loop, for a waiter that could not take its permits at once:
  * <pre>{@code
- * for (int attempt = 0; ; attempt++) {
+ * for (int attempt = 0; ; attempt++) {   // saturating: never wraps negative
  *     if (takePermits()) return true;
  *     if (strategy.blocksAfter(attempt)) { registerAndPark(); continue; } // NON_RT strategies only
  *     boolean cheap = strategy.idle(attempt, remainingNanos);
- *     if (!cheap || (attempt & 63) == 0) checkDeadlineAndInterrupt();  // the clock costs ~23 ns here
+ *     if (!cheap || (attempt & 63) == 63) checkDeadlineAndInterrupt(); // the clock costs ~23 ns here
  * }
  * }</pre>
  *
@@ -41,6 +41,8 @@ public interface WaitStrategy
      * park until woken (bounded by the semaphore's park fallback). Only {@code NON_RT} strategies return
      * {@code true}.
      *
+     * <p>Called by the waiter in its own context; must not allocate or block.
+     *
      * @param attempt failed attempts so far in this wait.
      * @return {@code true} to register and park.
      */
@@ -48,13 +50,14 @@ public interface WaitStrategy
 
     /**
      * Whether this strategy only spins: never yields, parks, sleeps or allocates. Required for {@code HARD}.
+     * Any context; no allocation.
      *
      * @return {@code true} if it only spins.
      */
     boolean spinsOnly();
 
     /**
-     * The name by which configuration files select this strategy.
+     * The name by which configuration files select this strategy. Any context; no allocation (a constant).
      *
      * @return the alias, e.g. {@code "busy-spin"}.
      */

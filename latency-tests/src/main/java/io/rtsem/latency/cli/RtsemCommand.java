@@ -32,7 +32,7 @@ public final class RtsemCommand implements Runnable {
     /** Without a subcommand: prints usage and fails with exit code 2. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: validate or list-configs");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: validate, list-configs or bench");
     }
 
     /** @return a command line ready to execute, with rtsem's exit-code conventions. */

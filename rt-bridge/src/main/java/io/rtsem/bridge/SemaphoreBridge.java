@@ -185,8 +185,8 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every
-     * {@value #DEFAULT_WAKE_POLL_NANOS} ns with a timer slack of {@value #DEFAULT_TIMER_SLACK_NANOS} ns, hold times
+     * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every 20 µs
+     * ({@link #DEFAULT_WAKE_POLL_NANOS}) with a timer slack of 1 µs ({@link #DEFAULT_TIMER_SLACK_NANOS}), hold times
      * tracked up to 10 minutes.
      *
      * @return options to adjust and pass to {@link #attach(RtSemaphore, Options)}. Any context; allocates.

@@ -507,7 +507,10 @@ public final class ResourcePool<R> implements AutoCloseable
 
     /**
      * Stops the wake service and the bookkeeping thread after a last pass. Leases keep working (they can still be
-     * closed); allocation is refused. NON_RT. Idempotent.
+     * closed); allocation is refused. Idempotent.
+     *
+     * <p>NON_RT. Blocks until both threads have stopped (normally within a bookkeeping pass; gives up on each after
+     * 5 s).
      */
     @Override
     public void close()

@@ -16,6 +16,8 @@ import io.rtsem.core.RtContext;
  *
  * <p>Threading: {@link #resource()} and the accessors from any thread; {@link #close()} and
  * {@link #transferTo(Thread)} from the owner only.
+ *
+ * @param <R> the resource type.
  */
 public final class Lease<R> implements AutoCloseable
 {
@@ -78,8 +80,12 @@ public final class Lease<R> implements AutoCloseable
      * Frees the resource: it becomes available to {@code tryAllocate}/{@code allocate} at once.
      *
      * <p>The owner thread only. Any context, HARD included: a few CASes, one {@code nanoTime}, one record offered
-     * to this thread's wait-free bookkeeping ring; no allocation; a system call only as an
-     * {@link io.rtsem.core.RtSemaphore} release makes one (never from HARD).
+     * to this thread's wait-free bookkeeping ring. No allocation after this thread's first pool call (see
+     * {@link ResourcePool#registerCurrentThread()}): a thread that received the lease by a {@link #transferTo
+     * transfer} and never called the pool itself has no ring yet, and allocates it here (and takes the pool's
+     * ring-set lock to register it). The free ends with a release of the pool's {@link io.rtsem.core.RtSemaphore}:
+     * from HARD no system call and no allocation; from NON_RT or SOFT while threads are parked waiting for a
+     * resource, it unparks them (a system call) and may allocate rt-core's queue iterator.
      *
      * @throws IllegalStateException on a double close, a close after reclaim, or a close from a thread that does not
      *                               own the lease (foreign lease); the pool is unchanged then.
@@ -163,6 +169,13 @@ public final class Lease<R> implements AutoCloseable
         return context;
     }
 
+    /**
+     * Diagnostics: the resource, its slot and its owner's name while held.
+     *
+     * <p>NON_RT; allocates the string (and calls the resource's {@code toString()}).
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {

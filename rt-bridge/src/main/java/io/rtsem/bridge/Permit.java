@@ -78,8 +78,11 @@ public final class Permit implements AutoCloseable
      * first call releases; later calls do nothing (so try-with-resources plus an explicit close is safe).
      *
      * <p>Any context, including HARD: one CAS here, one CAS on the semaphore, one {@code nanoTime} and one histogram
-     * record; no allocation; a system call only as {@link io.rtsem.core.RtSemaphore#release(int)} makes one (never
-     * from HARD). Works after the bridge is closed (outstanding permits must always be returnable).
+     * record. From HARD: no system call and no allocation (B1). From NON_RT or SOFT with no parked waiter: none
+     * either. From NON_RT or SOFT while waiters are parked, the release unparks those the permits can serve (a
+     * system call) and may allocate rt-core's queue iterator
+     * ({@link io.rtsem.core.RtSemaphore#wakeParkedWaiters()} walks a {@code ConcurrentLinkedQueue}). Works after the
+     * bridge is closed (outstanding permits must always be returnable).
      */
     @Override
     public void close()
@@ -103,6 +106,13 @@ public final class Permit implements AutoCloseable
         }
     }
 
+    /**
+     * Diagnostics: the number of permits and whether closed.
+     *
+     * <p>NON_RT; allocates the string.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {

@@ -94,6 +94,13 @@ final class RecordRing
         final long timeNanos)
     {
         final int index = countIndex(kind, context);
+        // Single writer (this producer), so get + lazySet is an exact increment without a CAS; it comes before the
+        // full check, so dropped records are counted too. lazySet is a release store: it publishes the new count,
+        // ordered after everything this thread wrote before it (the lease transition being counted), without the
+        // StoreLoad fence of a volatile store on the HARD path. Readers (allocations()/frees() on any thread, with a
+        // volatile get; the bookkeeper retiring the ring of an ended thread) may lag: they can read the previous
+        // count for a moment after offer returns. That is enough for statistics nobody decides on at once, and a
+        // retired ring's counts are final (the thread's end happens-before isAlive() returns false).
         counts.lazySet(index, counts.get(index) + 1);
         final long h = head;
         if (h - cachedTail > mask)
@@ -101,6 +108,12 @@ final class RecordRing
             cachedTail = (long)TAIL.getAcquire(this);
             if (h - cachedTail > mask)
             {
+                // Single writer: a plain read of 'dropped' and a release store are an exact increment. The release
+                // pairs with dropped()'s getAcquire: a reader that sees the new count also sees what this thread
+                // wrote before it, in particular the lease transition whose record is dropped here (stamp, and
+                // owner on a transfer, written by the caller before offer). The bookkeeper relies on that: seeing a
+                // new drop count, it rebuilds its view from the leases and finds this transition (or a later one)
+                // there. A pass that reads the previous count (readers may lag) rebuilds on a later pass.
                 DROPPED.setRelease(this, dropped + 1);
                 return false;
             }

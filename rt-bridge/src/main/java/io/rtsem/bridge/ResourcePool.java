@@ -111,18 +111,23 @@ public final class ResourcePool<R> implements AutoCloseable
     }
 
     /**
-     * A pool of {@code resources} with the given options (copied).
+     * A pool of {@code resources} with the given options (copied; later changes to {@code options} have no effect).
+     * Starts the pool's wake service and bookkeeping thread.
      *
-     * <p>NON_RT, set-up time.
+     * <p>NON_RT, set-up time: allocates the pool, one lease per resource, the pool's semaphore and the options' copy,
+     * and starts two daemon threads.
      *
      * @param resources the resources, at least one, none {@code null}; copied.
      * @param options   see {@link #options()}.
      * @param <R>       the resource type.
      * @return the pool; close it when done.
+     * @throws IllegalArgumentException if {@code resources} is empty.
+     * @throws NullPointerException if {@code resources}, {@code options} or one of the resources is {@code null}.
      */
     public static <R> ResourcePool<R> of(final Collection<? extends R> resources, final Options options)
     {
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(options, "options");
         final ResourcePool<R> pool = new ResourcePool<>(resources, options.copy());
         pool.wakeService.start();
         pool.bookkeeper.thread.start();
@@ -472,13 +477,19 @@ public final class ResourcePool<R> implements AutoCloseable
         return new ArrayList<>(bookkeeper.reclaimReports);
     }
 
-    /** @return mode switches recorded under {@link ModeSwitchPolicy#RECORD}. */
+    /**
+     * @return mode switches recorded under {@link ModeSwitchPolicy#RECORD}. Any context; one volatile read, no
+     *         allocation.
+     */
     public long modeSwitches()
     {
         return modeSwitches.get();
     }
 
-    /** @return the pool's semaphore of free resources (for introspection; do not acquire or release on it). */
+    /**
+     * @return the pool's semaphore of free resources (for introspection; do not acquire or release on it). Any
+     *         context; no allocation (a final field).
+     */
     public RtSemaphore freeSemaphore()
     {
         return free;
@@ -496,7 +507,10 @@ public final class ResourcePool<R> implements AutoCloseable
 
     /**
      * Stops the wake service and the bookkeeping thread after a last pass. Leases keep working (they can still be
-     * closed); allocation is refused. NON_RT. Idempotent.
+     * closed); allocation is refused. Idempotent.
+     *
+     * <p>NON_RT. Blocks until both threads have stopped (normally within a bookkeeping pass; gives up on each after
+     * 5 s).
      */
     @Override
     public void close()
@@ -510,6 +524,13 @@ public final class ResourcePool<R> implements AutoCloseable
         wakeService.close();
     }
 
+    /**
+     * Diagnostics: size, free resources, dropped records, reclaims, and whether closed.
+     *
+     * <p>NON_RT; allocates the string.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {

@@ -123,6 +123,13 @@ public final class SemaphoreBridge implements AutoCloseable
     private final AtomicLong failedRuns = new AtomicLong();
     private final AtomicLong rejectedRuns = new AtomicLong();
     private final AtomicLong abandonedRuns = new AtomicLong();
+    /**
+     * Written by the grant thread (executor rejection) and by executor threads (failed work), read by anyone. The
+     * volatile store publishes the exception safely: a reader that sees the reference sees the exception fully built
+     * (message, stack trace). Nothing else is ordered by it: concurrent failures overwrite each other (last store
+     * wins), and the counter ({@link #failedRuns} or {@link #rejectedRuns}) is incremented before this store, so a
+     * reader that sees a new count may still read the previous failure here for a moment.
+     */
     private volatile Throwable lastRunFailure;
 
     private SemaphoreBridge(final RtSemaphore semaphore, final Options options)
@@ -152,9 +159,12 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * Attaches a bridge with the given options (copied; later changes to {@code options} have no effect).
+     * Attaches a bridge with the given options (copied; later changes to {@code options} have no effect): starts its
+     * grant thread and, unless {@link Options#wakeService(boolean) disabled}, its wake service (attached as the
+     * semaphore's {@link io.rtsem.core.DeferredWaker}).
      *
-     * <p>NON_RT, set-up time.
+     * <p>NON_RT, set-up time: allocates the bridge, its hold-time histograms and the options' copy, and starts its
+     * daemon threads (two, one without a wake service).
      *
      * @param semaphore the shared semaphore.
      * @param options   the options, see {@link #options()}.
@@ -175,8 +185,8 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every
-     * {@value #DEFAULT_WAKE_POLL_NANOS} ns with a timer slack of {@value #DEFAULT_TIMER_SLACK_NANOS} ns, hold times
+     * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every 20 µs
+     * ({@link #DEFAULT_WAKE_POLL_NANOS}) with a timer slack of 1 µs ({@link #DEFAULT_TIMER_SLACK_NANOS}), hold times
      * tracked up to 10 minutes.
      *
      * @return options to adjust and pass to {@link #attach(RtSemaphore, Options)}. Any context; allocates.
@@ -265,9 +275,12 @@ public final class SemaphoreBridge implements AutoCloseable
      * Returns {@code permits} permits to the semaphore and ends this thread's oldest open holds (recording their
      * hold times, B7). Works after {@link #close()} too.
      *
-     * <p>Any context, HARD included: one CAS on the semaphore, one {@code nanoTime}, histogram records; never
-     * allocates (after the thread's first bridge call); from HARD no system call (B1); from NON_RT/SOFT it unparks
-     * waiters the permits can serve.
+     * <p>Any context, HARD included: one CAS on the semaphore, one {@code nanoTime}, histogram records. This thread's
+     * first acquire or release through this bridge allocates its hold ledger (do one at set-up on a HARD thread).
+     * After that: from HARD, no system call (B1) and no allocation; from NON_RT or SOFT with no parked waiter, none
+     * either; from NON_RT or SOFT while waiters are parked, it unparks those the permits can serve (a system call)
+     * and may allocate rt-core's queue iterator ({@link RtSemaphore#wakeParkedWaiters()} walks a
+     * {@code ConcurrentLinkedQueue}).
      *
      * @param permits permits to return, {@code >= 1}.
      * @throws IllegalArgumentException if {@code permits <= 0}.
@@ -333,9 +346,12 @@ public final class SemaphoreBridge implements AutoCloseable
      * permits are released once: with a direct executor ({@code Runnable::run}) an exception of the work is a
      * failure, not a rejection, and work an executor refused never runs afterwards.
      *
-     * <p>Any context when the permits are free (no allocation, no system call besides what {@code work} does).
-     * When it must queue it allocates a request and a queue node and may unpark the grant thread: <b>mode-switch
-     * checked</b> on that path (a HARD thread wanting a deferred hand-off uses {@link #acquireAsync(int)}).
+     * <p>Any context when the permits are free: {@code work} runs on the calling thread, then one release and one
+     * histogram record. From HARD that path makes no system call and allocates nothing besides what {@code work}
+     * does; from NON_RT or SOFT its release, as {@link #release(int)}'s, may unpark parked waiters (a system call)
+     * and allocate rt-core's queue iterator. When it must queue it allocates a request and a queue node and may
+     * unpark the grant thread: <b>mode-switch checked</b> on that path (a HARD thread wanting a deferred hand-off
+     * uses {@link #acquireAsync(int)}).
      *
      * @param permits  permits to hold while {@code work} runs, {@code 1..maxPermits}.
      * @param work     what to run.
@@ -378,7 +394,8 @@ public final class SemaphoreBridge implements AutoCloseable
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
-     * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent.
+     * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent: a call that finds
+     * the bridge already closed, or being closed by another thread, returns at once without waiting for it.
      *
      * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds). Called from a
      * dependent stage that the grant thread runs (BA4), it does not wait for that thread, which cannot end before the
@@ -387,6 +404,14 @@ public final class SemaphoreBridge implements AutoCloseable
     @Override
     public void close()
     {
+        // A volatile CAS: exactly one caller runs the shutdown below, however many close concurrently. It is not a
+        // barrier against calls in flight: checkOpen's volatile read of 'closed' refuses only the calls whose read
+        // comes after this CAS in the synchronization order; a call that read 0 just before it goes on. That is safe
+        // without more ordering: a racing acquireAsync/acquireAndRun request is cancelled by the granter's own Dekker
+        // on its 'closed' (AsyncGranter.submit re-reads it after queuing); a racing acquire waits on the semaphore
+        // like any waiter (NON_RT and SOFT releases unpark it, HARD ones reach it by the park fallback, B3); releases
+        // work after close anyway (B8). isClosed() reads the same field: once it returns true this CAS has happened,
+        // though the threads may still be stopping.
         if (!CLOSED.compareAndSet(this, 0, 1))
         {
             return;
@@ -466,13 +491,19 @@ public final class SemaphoreBridge implements AutoCloseable
         return holdTimes.count(Objects.requireNonNull(context, "context"));
     }
 
-    /** @return permits released through {@link #release(int)} that no open hold of the releasing thread matched. */
+    /**
+     * @return permits released through {@link #release(int)} that no open hold of the releasing thread matched. Any
+     *         context; one volatile read, no allocation.
+     */
     public long unmatchedReleases()
     {
         return unmatchedReleases.get();
     }
 
-    /** @return holds not timed because the acquiring thread already had 64 open holds. */
+    /**
+     * @return holds not timed because the acquiring thread already had 64 open holds. Any context; one volatile read,
+     *         no allocation.
+     */
     public long untimedHolds()
     {
         return untimedHolds.get();
@@ -499,25 +530,42 @@ public final class SemaphoreBridge implements AutoCloseable
         return grantRacesLost.get();
     }
 
-    /** @return acquireAndRun work that ended by exception (permits released). */
+    /**
+     * @return acquireAndRun work that ended by exception (permits released), whether it ran at once on the caller or
+     *         later on the executor. Any context; one volatile read, no allocation.
+     */
     public long failedRuns()
     {
         return failedRuns.get();
     }
 
-    /** @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). */
+    /**
+     * @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). Any
+     *         context; one volatile read, no allocation.
+     */
     public long rejectedRuns()
     {
         return rejectedRuns.get();
     }
 
-    /** @return queued acquireAndRun work dropped by {@link #close()} before a grant. */
+    /**
+     * @return queued acquireAndRun work dropped by {@link #close()} before a grant. Any context; one volatile read, no
+     *         allocation.
+     */
     public long abandonedRuns()
     {
         return abandonedRuns.get();
     }
 
-    /** @return the last exception of acquireAndRun work or of its executor, or {@code null}. */
+    /**
+     * The last exception of queued acquireAndRun work (run on its executor) or of its executor (a rejection). Work
+     * that ran at once on the calling thread throws to that caller and is counted in {@link #failedRuns()}, but not
+     * kept here. The count is incremented before this is stored, so the two may disagree for a moment.
+     *
+     * <p>Any context; one volatile read, no allocation.
+     *
+     * @return the exception, or {@code null} if none.
+     */
     public Throwable lastRunFailure()
     {
         return lastRunFailure;
@@ -529,7 +577,10 @@ public final class SemaphoreBridge implements AutoCloseable
         return wakeService != null && wakeService.isAlive();
     }
 
-    /** @return the wake service's thread (for CPU-time measurement), or {@code null} if disabled. */
+    /**
+     * @return the wake service's thread (for CPU-time measurement), or {@code null} if disabled. Any context; no
+     *         allocation (final fields).
+     */
     public Thread wakeServiceThread()
     {
         return wakeService == null ? null : wakeService.thread();
@@ -546,36 +597,58 @@ public final class SemaphoreBridge implements AutoCloseable
         return granter.thread();
     }
 
-    /** @return wake indications the service has turned into {@code wakeParkedWaiters()} calls. */
+    /**
+     * @return wake indications the service has turned into {@code wakeParkedWaiters()} calls ({@code 0} without a wake
+     *         service). Any context; one volatile read, no allocation.
+     */
     public long wakeServiceWakes()
     {
         return wakeService == null ? 0L : wakeService.wakeCalls();
     }
 
-    /** @return timed polls the wake service made while waiters were parked. */
+    /**
+     * @return polls the wake service made while waiters were parked (timed parks, or yields with a poll interval of
+     *         0; {@code 0} without a wake service). Any context; one volatile read, no allocation.
+     */
     public long wakeServicePolls()
     {
         return wakeService == null ? 0L : wakeService.polls();
     }
 
-    /** @return times the wake service went idle (parked with no timeout). */
+    /**
+     * @return times the wake service went idle (parked with no timeout; {@code 0} without a wake service). Any
+     *         context; one volatile read, no allocation.
+     */
     public long wakeServiceIdleParks()
     {
         return wakeService == null ? 0L : wakeService.idleParks();
     }
 
-    /** @return the wake service's timer slack as the kernel reports it, or -1 if unknown or not started. */
+    /**
+     * @return the wake service's timer slack as the kernel reported it when the service started, or -1 if unknown, not
+     *         started yet or without a wake service. Any context; one volatile read, no allocation.
+     */
     public long wakeServiceTimerSlackNanos()
     {
         return wakeService == null ? -1L : wakeService.appliedTimerSlackNanos();
     }
 
-    /** @return the exception that ended the wake service, or {@code null}. */
+    /**
+     * @return the exception that ended the wake service, or {@code null} (none, or without a wake service). Any
+     *         context; one volatile read, no allocation.
+     */
     public Throwable wakeServiceFailure()
     {
         return wakeService == null ? null : wakeService.failure();
     }
 
+    /**
+     * Diagnostics: the semaphore, the mode-switch policy and count, pending requests, and whether closed.
+     *
+     * <p>NON_RT; allocates the string.
+     *
+     * @return the description.
+     */
     @Override
     public String toString()
     {
@@ -751,9 +824,12 @@ public final class SemaphoreBridge implements AutoCloseable
 
         /**
          * How often the wake service checks the wake indication while waiters are parked (default 20 µs). 0 makes
-         * it spin while waiters are parked, yielding the CPU each turn (wakes within ~1 µs; a whole CPU busy, though
-         * threads that need that CPU get it first; only with a CPU to spare). Smaller is faster to wake
-         * and costs more CPU while waiters are parked; nothing while none are (B2).
+         * it spin while waiters are parked, yielding the CPU each turn: it sees a HARD release's indication within
+         * about a microsecond, but the woken waiter's own wake-up on the CPU it shares with the service dominates
+         * (measured on a 2-vCPU VM, {@code BridgeWakeBenchmark} {@code bridge-0-1}, HARD releaser on CPU 1, waiter
+         * and service on CPU 0: release to "waiter has it" p50 ~14 µs, p99 ~30 µs). It keeps a whole CPU busy, though
+         * threads that need that CPU get it first: only with a CPU to spare. Smaller is faster to wake and costs more
+         * CPU while waiters are parked; nothing while none are (B2).
          *
          * @param time {@code 0 .. 1 s}.
          * @param unit unit of {@code time}.

@@ -13,10 +13,13 @@ import io.rtsem.core.RtSemaphore;
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
  * timeout, so it uses no CPU at all. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
- * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): the latency of a HARD release's wake
- * drops from a timed park's (tens of µs on a VM) to about a microsecond, and a woken waiter sharing the service's CPU
- * runs at once instead of queueing behind a spinner for a scheduler slice. It still shows as a whole CPU busy while
- * waiters are parked (other runnable threads on that CPU are served first): only for machines with a CPU to spare.
+ * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
+ * within about a microsecond instead of after a timed park (tens of µs on a VM), and a woken waiter sharing the
+ * service's CPU gets it at the service's next yield instead of queueing behind a spinner for a scheduler slice. The
+ * woken waiter's own wake-up on that shared CPU then dominates the latency: on a 2-vCPU VM
+ * ({@code BridgeWakeBenchmark} {@code bridge-0-1}, HARD releaser on CPU 1, waiter and service on CPU 0) release to
+ * "waiter has it" measured p50 ~14 µs, p99 ~30 µs. It still shows as a whole CPU busy while waiters are parked
+ * (other runnable threads on that CPU are served first): only for machines with a CPU to spare.
  *
  * <p><b>Idle to polling, without a lost wake-up</b> (a Dekker pair on two volatiles):
  * <ol>
@@ -42,9 +45,21 @@ final class WakeService implements DeferredWaker, Runnable
 
     /** Written by the service thread, read by waiters in {@link #waiterParking}: see the Dekker pair above. */
     private volatile boolean idle;
+    /**
+     * Set once by {@link #close()}, which then unparks the thread; read by the service at the top of every turn and,
+     * as part of the check before the idle park, after its store of {@code idle}. No Dekker pair is needed here, only
+     * the order in close() (volatile store of {@code closed}, then unpark): if the service's pre-park read sees
+     * {@code false}, the store comes later in the synchronization order and the unpark later still, so the park
+     * either returns at once (an unpark before a park leaves a permit) or is ended by it. Polling turns re-read it
+     * within one poll interval. close()'s check-then-set is not atomic: two racing close() calls may both go on,
+     * which is harmless (every step of close() is idempotent).
+     */
     private volatile boolean closed;
+    /** Cleared last by the service thread (finally), after any store of {@link #failure}: see {@link #isAlive()}. */
     private volatile boolean alive = true;
+    /** Stored before {@link #alive} is cleared: a reader that sees the service dead sees why. */
     private volatile Throwable failure;
+    /** Written once by the service thread when it starts; -1 until then. */
     private volatile long appliedSlackNanos = -1L;
 
     // Statistics: single writer (the service thread), so a plain increment of a volatile is exact.

@@ -48,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class BridgeWakeBenchmark
 {
+    /**
+     * What releases and how the waiter is woken: {@code juc}, {@code bridge-P-S} (wake service polling every P µs,
+     * timer slack S µs; P = 0 spins) or {@code fallback} (see the class comment).
+     */
     @Param({"juc", "bridge-20-1", "bridge-20-50", "bridge-5-1", "bridge-50-1", "bridge-0-1", "fallback"})
     public String config;
 
@@ -62,6 +66,11 @@ public class BridgeWakeBenchmark
     private long cpuStart;
     private long wallStart;
 
+    /**
+     * Builds the semaphore (and the bridge for {@code bridge-*}), starts the NON_RT waiter (and the bridge's threads)
+     * on CPU 0, pins this thread to CPU 1 and, for the rtsem cases, declares it HARD. Not timed; allocates and starts
+     * threads (set-up time).
+     */
     @Setup(Level.Trial)
     public void setUp()
     {
@@ -134,6 +143,13 @@ public class BridgeWakeBenchmark
         }
     }
 
+    /**
+     * One sample: releases one permit and spins until the waiter has taken it. For the rtsem cases the release is
+     * HARD (no system call: it leaves the wake indication); for {@code juc} the releaser unparks the waiter itself.
+     * Allocates nothing.
+     *
+     * @return the spins until the waiter had the permit (returned so that the loop is not optimised away).
+     */
     @Benchmark
     public long releaseUntilWaiterHasIt()
     {
@@ -154,6 +170,12 @@ public class BridgeWakeBenchmark
         return spins;
     }
 
+    /**
+     * Prints the wake service's CPU time per second of wall time over the whole trial, warm-up included
+     * ({@code bridge-*} only), then ends the HARD scope, lets the waiter finish and closes the bridge.
+     *
+     * @throws InterruptedException if interrupted while joining the waiter.
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException
     {
@@ -185,6 +207,7 @@ public class BridgeWakeBenchmark
         }
     }
 
+    /** CPU time of {@code thread} in ns ({@code ThreadMXBean}; -1 if unsupported). NON_RT. */
     static long cpu(final Thread thread)
     {
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();

@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * CAS pair (take 0 -> 1, give 1 -> 0 on an {@link AtomicLong}: the floor of any lock-free take/give) and a
  * {@link Semaphore} tryAcquire+release, same run, one thread declared HARD.
  *
- * <p>The pool's pair is: two CASes on its semaphore, one CAS to claim a bitmap bit and one to return it, two CASes on
- * the lease stamp... plus two {@code System.nanoTime()} (~23 ns each here) and two wait-free bookkeeping records.
+ * <p>The pool's pair is: one CAS on its semaphore each way, one CAS to claim a bitmap bit and one to return it, one
+ * CAS on the lease stamp (close; allocation publishes the lease with four volatile stores instead), plus two
+ * {@code System.nanoTime()} (~23 ns each here) and two wait-free bookkeeping records.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -43,6 +44,11 @@ public class PoolAllocateBenchmark
     private final Semaphore juc = new Semaphore(16);
     private RtContext.Scope scope;
 
+    /**
+     * Builds the pool of 16 resources (bookkeeping every 100 µs), declares this thread HARD and registers it with the
+     * pool, so that the measured calls allocate nothing. Not timed; allocates and starts the pool's threads (set-up
+     * time).
+     */
     @Setup(Level.Trial)
     public void setUp()
     {
@@ -58,6 +64,12 @@ public class PoolAllocateBenchmark
         pool.registerCurrentThread();
     }
 
+    /**
+     * HARD {@code tryAllocate()}, {@code resource()}, {@code close()}: uncontended, so a resource is always free. No
+     * allocation, no system call.
+     *
+     * @return the resource (so that the calls are not optimised away).
+     */
     @Benchmark
     public Object poolTryAllocateClose()
     {
@@ -67,12 +79,22 @@ public class PoolAllocateBenchmark
         return resource;
     }
 
+    /**
+     * The floor: one CAS taking 0 to 1 and one giving 1 back to 0 on an {@link AtomicLong}.
+     *
+     * @return both CASes' outcome.
+     */
     @Benchmark
     public boolean rawCasPair()
     {
         return word.compareAndSet(0, 1) & word.compareAndSet(1, 0);
     }
 
+    /**
+     * {@link Semaphore#tryAcquire()} then {@link Semaphore#release()}, uncontended (no queued thread to unpark).
+     *
+     * @return whether the permit was taken.
+     */
     @Benchmark
     public boolean jucTryAcquireRelease()
     {
@@ -81,6 +103,7 @@ public class PoolAllocateBenchmark
         return ok;
     }
 
+    /** Prints the pool's dropped bookkeeping records, ends the HARD scope and closes the pool. */
     @TearDown(Level.Trial)
     public void tearDown()
     {

@@ -18,12 +18,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The wake service's CPU use, from {@code ThreadMXBean} thread CPU time: with {@code parked} NON_RT waiters parked on
- * the semaphore (never served) versus none. Each invocation sleeps 200 ms; the auxiliary counter
- * {@code serviceCpuMicrosPerSecond} is the service thread's CPU time per second of wall time (µs/s; 10,000 = 1% of a
- * CPU).
+ * the semaphore (never served) versus none. Each invocation sleeps 200 ms and measures the service thread's CPU time
+ * and the wall time over that sleep. The auxiliary counters {@code serviceCpuNanos} and {@code wallNanos} are their
+ * sums (JMH sums EVENTS counters over an iteration's invocations and aggregates both alike across iterations): their
+ * ratio is the service's share of a CPU, however many invocations there were. At the end of the trial the
+ * measurement iterations' totals are divided once and printed as {@code wake service CPU X ms per s of wall time}
+ * (1000 ms per s = a whole CPU). One benchmark thread (the default).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -33,24 +38,39 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class WakeServiceCpuBenchmark
 {
+    /** NON_RT waiters parked on the semaphore for the whole trial, never served: 0, the service idles (B2). */
     @Param({"0", "1"})
     public int parked;
 
+    /** The wake service's poll interval while waiters are parked, in µs. */
     @Param({"5", "20", "50"})
     public long pollMicros;
 
     private RtSemaphore sem;
     private SemaphoreBridge bridge;
     private Thread[] waiters;
+    private boolean measuring;
+    private long measuredCpuNanos;
+    private long measuredWallNanos;
 
-    /** Reported by JMH next to the score. */
+    /**
+     * Reported by JMH next to the score, as sums (EVENTS): divide {@code serviceCpuNanos} by {@code wallNanos} for the
+     * service's share of a CPU. JMH resets both at the start of every iteration.
+     */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Cpu
     {
-        public long serviceCpuMicrosPerSecond;
+        /** The wake service thread's CPU time during the invocations, in ns. */
+        public long serviceCpuNanos;
+        /** The wall time of the same invocations, in ns. */
+        public long wallNanos;
     }
 
+    /**
+     * Attaches a bridge polling every {@code pollMicros} µs and parks {@code parked} NON_RT waiters on its semaphore
+     * (no permits: they stay parked). Not timed; allocates and starts threads (set-up time).
+     */
     @Setup(Level.Trial)
     public void setUp()
     {
@@ -80,21 +100,56 @@ public class WakeServiceCpuBenchmark
         }
     }
 
+    /**
+     * Whether the coming iteration is a measurement one (warm-up is left out of the printed figure). Not timed.
+     *
+     * @param params the iteration's parameters.
+     */
+    @Setup(Level.Iteration)
+    public void iteration(final IterationParams params)
+    {
+        measuring = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    /**
+     * Sleeps 200 ms (NON_RT) and adds the wake service's CPU time and the wall time over the sleep to the counters.
+     *
+     * @param cpu the auxiliary counters.
+     * @throws InterruptedException if interrupted while sleeping.
+     */
     @Benchmark
     public void sleep200ms(final Cpu cpu) throws InterruptedException
     {
-        final long cpu0 = BridgeWakeBenchmark.cpu(bridge.wakeServiceThread());
+        final Thread service = bridge.wakeServiceThread();
+        final long cpu0 = BridgeWakeBenchmark.cpu(service);
         final long wall0 = System.nanoTime();
         Thread.sleep(200);
-        final long used = BridgeWakeBenchmark.cpu(bridge.wakeServiceThread()) - cpu0;
-        // EVENTS counters are summed over invocations and divided by nothing: store a per-invocation average
-        // scaled so the sum over ~5 invocations per second reads as us per second.
-        cpu.serviceCpuMicrosPerSecond += used / 1_000 * 1_000_000_000L / (System.nanoTime() - wall0) / 5;
+        final long used = BridgeWakeBenchmark.cpu(service) - cpu0;
+        final long wall = System.nanoTime() - wall0;
+        // EVENTS counters are summed, not averaged: sum the numerator and the denominator, divide once at the end.
+        cpu.serviceCpuNanos += used;
+        cpu.wallNanos += wall;
+        if (measuring)
+        {
+            measuredCpuNanos += used;
+            measuredWallNanos += wall;
+        }
     }
 
+    /**
+     * Prints the wake service's CPU time per second of wall time over the measurement iterations, then interrupts the
+     * waiters and closes the bridge.
+     *
+     * @throws InterruptedException if interrupted while joining a waiter.
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException
     {
+        if (measuredWallNanos > 0)
+        {
+            System.out.printf("%n[parked=%d, poll=%d us] wake service CPU %.1f ms per s of wall time (measurement " +
+                "iterations)%n", parked, pollMicros, measuredCpuNanos / 1e6 / (measuredWallNanos / 1e9));
+        }
         for (final Thread waiter : waiters)
         {
             waiter.interrupt();

@@ -115,13 +115,24 @@ public final class ValidationRun {
         throws IOException, InterruptedException {
         try (HiccupMeter hiccups = new HiccupMeter()) {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
+            if (scenario.warmupNanos() > 0) {
+                // The harness's own code (loops, recorders, logs) is shared by both subjects: without this, the
+                // first subject measured (rtsem) would meet its compilations and deoptimizations, the second not.
+                status("harness warm-up: the peer for one warm-up, nothing recorded");
+                try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
+                    runSubject(s, hiccups, true);
+                }
+                notes.add("before rtsem was measured, the scenario ran once on the peer for its warm-up ("
+                    + scenario.warmupNanos() / 1_000_000 + " ms), nothing recorded: the harness's own code is "
+                    + "compiled before either subject is measured, not during the first one");
+            }
             SubjectResult rtsem;
             try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {
-                rtsem = runSubject(s, hiccups);
+                rtsem = runSubject(s, hiccups, false);
             }
             SubjectResult peer;
             try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
-                peer = runSubject(s, hiccups);
+                peer = runSubject(s, hiccups, false);
             }
             // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over. The harness
             // gets its whole mask back first (availableProcessors() follows the calling thread's mask, and the
@@ -255,7 +266,11 @@ public final class ValidationRun {
         return new int[] {pinned.get(0), pinned.get(1)};
     }
 
-    private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups)
+    /**
+     * Runs the scenario on {@code subject}: warm-up, then measurement. With {@code warmUpOnly}, the warm-up alone,
+     * with no log, no JFR event and no note (the harness warm-up); the result is then meaningless.
+     */
+    private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups, boolean warmUpOnly)
         throws IOException, InterruptedException {
         hiccups.take(); // drop what happened between phases
         ThreadCpuSnapshot cpuBefore = ThreadCpuSnapshot.take();
@@ -267,7 +282,7 @@ public final class ValidationRun {
         AtomicLong outstanding = new AtomicLong(scenario.semaphore().maxPermits() - scenario.semaphore().permits());
         long start = System.nanoTime() + 50_000_000L;
         long measureStart = start + scenario.warmupNanos();
-        long stop = measureStart + scenario.durationNanos();
+        long stop = measureStart + (warmUpOnly ? 0 : scenario.durationNanos());
         List<ScenarioWorker> workers = new ArrayList<>();
         for (ThreadSpec t : threads) {
             StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
@@ -291,7 +306,8 @@ public final class ValidationRun {
                 + " on cpu " + cpuName(workers.get(threads.size()).spec().cpu()) + ": " + e.getMessage(), e);
         }
         ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);
-        Map<RtContext, HistogramLogWriter> logs = openLogs(subject.name(), measureStart);
+        Map<RtContext, HistogramLogWriter> logs = warmUpOnly ? new EnumMap<>(RtContext.class)
+            : openLogs(subject.name(), measureStart);
         Set<RtContext> waiting = scenario.waitingContexts();
         try {
             boolean watching = false;
@@ -310,7 +326,7 @@ public final class ValidationRun {
                 if (cpuAfter == cpuBefore && now >= stop - 20_000_000L) {
                     cpuAfter = ThreadCpuSnapshot.take(); // while the scenario threads are still alive
                 }
-                if (now >= nextInterval || now >= stop) {
+                if (!warmUpOnly && (now >= nextInterval || now >= stop)) {
                     long end = Math.min(now, stop);
                     writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, end - measureStart);
                     lastIntervalEnd = end;
@@ -328,8 +344,11 @@ public final class ValidationRun {
             }
             stopThreads(subject, workers, threads);
             sched.sample();
-            writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, System.nanoTime() - measureStart);
-            drain(workers, subject.name());
+            if (!warmUpOnly) {
+                writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart,
+                    System.nanoTime() - measureStart);
+                drain(workers, subject.name());
+            }
         } finally {
             for (HistogramLogWriter w : logs.values()) {
                 w.close();
@@ -342,7 +361,7 @@ public final class ValidationRun {
             }
         }
         long lost = workers.stream().mapToLong(w -> w.overBudget().lost()).sum();
-        if (lost > 0) {
+        if (lost > 0 && !warmUpOnly) {
             notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
                 + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
                 + "(they count in overBudgetWaits)");

@@ -116,6 +116,60 @@ public class HandoffBenchmark
         long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
     }
 
+    // ------------------------------------------------------------------------------------------ shared waits
+
+    /**
+     * Spins until {@code sequence} holds {@code value}. @param sequence the cache line watched. @param value the
+     * value awaited. @param control JMH's. @return {@code false} if the iteration ended first.
+     */
+    static boolean awaitValue(final PaddedSequence sequence, final long value, final Control control)
+    {
+        while (sequence.get() != value)
+        {
+            if (control.stopMeasurement)
+            {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return true;
+    }
+
+    /**
+     * Spins until {@code sequence} moves away from {@code last}. @param sequence the cache line watched. @param last
+     * the value seen before. @param control JMH's. @return the new value, or {@code last} if the iteration ended.
+     */
+    static long awaitChange(final PaddedSequence sequence, final long last, final Control control)
+    {
+        long seen;
+        while ((seen = sequence.get()) == last)
+        {
+            if (control.stopMeasurement)
+            {
+                return last;
+            }
+            Thread.onSpinWait();
+        }
+        return seen;
+    }
+
+    /**
+     * Takes one permit of {@code sem}, waiting as the caller's context waits (HARD: spinning), in 10 ms slices so
+     * that an iteration can end. @param sem the semaphore. @param control JMH's. @return {@code false} if the
+     * iteration ended first. @throws InterruptedException never here.
+     */
+    static boolean awaitPermit(final RtSemaphore sem, final Control control) throws InterruptedException
+    {
+        while (!sem.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
+        {
+            if (control.stopMeasurement)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------ volatile floor
 
     /** Floor pinger: publish the next sequence number, spin until the ponger echoes it. */
@@ -126,14 +180,7 @@ public class HandoffBenchmark
     {
         final long next = ++me.sequence;
         pair.ping.lazySet(next);
-        while (pair.pong.get() != next)
-        {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
-            Thread.onSpinWait();
-        }
+        awaitValue(pair.pong, next, control);
     }
 
     /** Floor ponger: spin until a new sequence number arrives, echo it. */
@@ -142,14 +189,10 @@ public class HandoffBenchmark
     @GroupThreads(1)
     public void volatilePong(final Pair pair, final Pinned me, final Control control)
     {
-        long seen;
-        while ((seen = pair.ping.get()) == me.sequence)
+        final long seen = awaitChange(pair.ping, me.sequence, control);
+        if (seen == me.sequence)
         {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
-            Thread.onSpinWait();
+            return;
         }
         me.sequence = seen;
         pair.pong.lazySet(seen);
@@ -164,13 +207,7 @@ public class HandoffBenchmark
     public void rtsemPing(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
         pair.rtPing.release();
-        while (!pair.rtPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
-        {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
-        }
+        awaitPermit(pair.rtPong, control);
     }
 
     /** rtsem ponger: HARD-spin for the ping permit, release the pong permit. @throws InterruptedException never. */
@@ -179,14 +216,10 @@ public class HandoffBenchmark
     @GroupThreads(1)
     public void rtsemPong(final Pair pair, final Pinned me, final Control control) throws InterruptedException
     {
-        while (!pair.rtPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
+        if (awaitPermit(pair.rtPing, control))
         {
-            if (control.stopMeasurement)
-            {
-                return;
-            }
+            pair.rtPong.release();
         }
-        pair.rtPong.release();
     }
 
     // ------------------------------------------------------------------------------------------ j.u.c peer

@@ -141,24 +141,17 @@ public class HandoffInterleavedBenchmark
         {
             me.sequence++;
             pair.ping.lazySet(me.sequence);
-            while (pair.pong.get() != me.sequence)
+            if (!HandoffBenchmark.awaitValue(pair.pong, me.sequence, control))
             {
-                if (control.stopMeasurement)
-                {
-                    return;
-                }
-                Thread.onSpinWait();
+                return;
             }
         }
         else
         {
             pair.rtPing.release();
-            while (!pair.rtPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
+            if (!HandoffBenchmark.awaitPermit(pair.rtPong, control))
             {
-                if (control.stopMeasurement)
-                {
-                    return;
-                }
+                return;
             }
         }
         pair.recording[arm].recordValue(System.nanoTime() - start);
@@ -176,14 +169,10 @@ public class HandoffInterleavedBenchmark
     {
         if (me.arm == FLOOR)
         {
-            long seen;
-            while ((seen = pair.ping.get()) == me.sequence)
+            final long seen = HandoffBenchmark.awaitChange(pair.ping, me.sequence, control);
+            if (seen == me.sequence)
             {
-                if (control.stopMeasurement)
-                {
-                    return;
-                }
-                Thread.onSpinWait();
+                return;
             }
             me.sequence = seen;
             me.arm = pair.nextArm; // after the receive: the pinger's write came before its send
@@ -191,12 +180,9 @@ public class HandoffInterleavedBenchmark
         }
         else
         {
-            while (!pair.rtPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
+            if (!HandoffBenchmark.awaitPermit(pair.rtPing, control))
             {
-                if (control.stopMeasurement)
-                {
-                    return;
-                }
+                return;
             }
             me.arm = pair.nextArm;
             pair.rtPong.release();

@@ -54,6 +54,7 @@ public record Scenario(String name, String description, String file, long warmup
      *         (the hand-off floor, then the per-CPU gap detector, {@code floor} each)
      */
     public long plannedNanos() {
-        return 2 * floorNanos + 2 * (warmupNanos + durationNanos);
+        // floor and gaps; a JIT warm-up of each subject; each subject's warm-up and measurement
+        return 2 * floorNanos + 2 * warmupNanos + 2 * (warmupNanos + durationNanos);
     }
 }

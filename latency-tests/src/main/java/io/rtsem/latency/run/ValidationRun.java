@@ -118,13 +118,19 @@ public final class ValidationRun {
             if (scenario.warmupNanos() > 0) {
                 // The harness's own code (loops, recorders, logs) is shared by both subjects: without this, the
                 // first subject measured (rtsem) would meet its compilations and deoptimizations, the second not.
-                status("harness warm-up: the peer for one warm-up, nothing recorded");
+                // Both subjects, so that neither is measured while the JIT is still busy with its code (on a
+                // 2-CPU machine the compiler threads share the housekeeping CPU with the scenario's NON_RT/SOFT
+                // threads, and a C2 compilation there delays them by milliseconds).
+                status("JIT warm-up: each subject for one warm-up, nothing recorded");
+                try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {
+                    runSubject(s, hiccups, true);
+                }
                 try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
                     runSubject(s, hiccups, true);
                 }
-                notes.add("before rtsem was measured, the scenario ran once on the peer for its warm-up ("
-                    + scenario.warmupNanos() / 1_000_000 + " ms), nothing recorded: the harness's own code is "
-                    + "compiled before either subject is measured, not during the first one");
+                notes.add("before anything was measured, the scenario ran once on each subject for its warm-up ("
+                    + scenario.warmupNanos() / 1_000_000 + " ms each), nothing recorded: the JIT compiles the "
+                    + "harness's and both subjects' code before either is measured, not during the first one");
             }
             SubjectResult rtsem;
             try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {

@@ -278,6 +278,9 @@ public final class ValidationRun {
      */
     private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups, boolean warmUpOnly)
         throws IOException, InterruptedException {
+        // A collection between phases, outside any measurement (as JMH's -gc does): every subject starts with an
+        // empty young generation, so a scenario's garbage does not land in whichever phase happens to fill it.
+        System.gc();
         hiccups.take(); // drop what happened between phases
         ThreadCpuSnapshot cpuBefore = ThreadCpuSnapshot.take();
         ThreadCpuSnapshot cpuAfter = cpuBefore;

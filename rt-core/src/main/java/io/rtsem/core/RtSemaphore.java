@@ -974,7 +974,9 @@ public final class RtSemaphore extends StateWordRhsPadding
             {
                 return false;
             }
-            Thread.onSpinWait(); // GRANTING: a granter is between two CASes
+            // GRANTING: a granter is between two CASes. Yield rather than spin: the grantee is a NON_RT or SOFT
+            // thread, and a granter descheduled on this CPU must be let run to decide.
+            Thread.yield();
         }
     }
 

@@ -670,19 +670,19 @@ public final class RtSemaphore extends StateWordRhsPadding
     /** Wakes parked waiters after a release or a leave, as {@code context} may (G3, G6). */
     private void wakeAfter(final RtContext context)
     {
-        if (grantee != null)
-        {
-            tryGrant(); // G8a: the starving grantee's permits leave the word now, not when it is scheduled
-        }
         if (context == RtContext.HARD)
         {
+            if (grantee != null)
+            {
+                tryGrant(); // G8a: the starving grantee's permits leave the word now, not when it is scheduled
+            }
             // No system call from HARD: a volatile store (ordered after our CAS on the state word) that the wake
             // service or a parked waiter's fallback consumes.
             WAKE_PENDING.setVolatile(this, 1);
         }
         else
         {
-            wakeParkedWaiters();
+            wakeParkedWaiters(); // grants to the grantee first (G8a), then unparks
         }
     }
 

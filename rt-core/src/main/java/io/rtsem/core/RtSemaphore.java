@@ -66,7 +66,7 @@ public final class RtSemaphore extends StateWordRhsPadding
 
     private static final VarHandle STATE;
     private static final VarHandle WAKE_PENDING;
-    private static final VarHandle GRANTEE;
+    private static final VarHandle GRANTED_LIST;
     private static final VarHandle NODE_STATE;
 
     static
@@ -76,7 +76,7 @@ public final class RtSemaphore extends StateWordRhsPadding
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(StateWordValue.class, "state", long.class);
             WAKE_PENDING = lookup.findVarHandle(RtSemaphore.class, "wakePending", int.class);
-            GRANTEE = lookup.findVarHandle(RtSemaphore.class, "grantee", WaitNode.class);
+            GRANTED_LIST = lookup.findVarHandle(RtSemaphore.class, "grantedList", WaitNode.class);
             NODE_STATE = lookup.findVarHandle(WaitNode.class, "state", int.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -97,8 +97,13 @@ public final class RtSemaphore extends StateWordRhsPadding
     private volatile DeferredWaker deferredWaker;
     /** The wake indication (G3): 1 when a HARD release (or leave) found parked waiters and did not wake them. */
     private volatile int wakePending;
-    /** The parked starving waiter that permits are granted to directly (G8a), or null. Written by that waiter only. */
-    private volatile WaitNode grantee;
+    /** The order in which starving waiters are served, and the published nodes of parked ones (G8, G8a). */
+    private final StarvingLine line = new StarvingLine();
+    /**
+     * Nodes granted their permits by a thread that could not unpark them (HARD), linked through
+     * {@link WaitNode#nextGranted}: a Treiber stack pushed by CAS, emptied at once by {@link #wakeParkedWaiters()}.
+     */
+    private volatile WaitNode grantedList;
 
     /**
      * A semaphore with {@code permits} permits and every other option at its default (see {@link Builder}).
@@ -462,6 +467,19 @@ public final class RtSemaphore extends StateWordRhsPadding
     }
 
     /**
+     * The number of waiters registered as starving now: waiting longer than {@code maxBypass}, in the starving line
+     * (G8). While it is non-zero only the line's head may take permits.
+     *
+     * <p>Any context; one volatile read.
+     *
+     * @return starving waiters, {@code >= 0}.
+     */
+    public int starvingWaiters()
+    {
+        return starving((long)STATE.getVolatile(this));
+    }
+
+    /**
      * Whether a wake indication left by a HARD release (or a HARD waiter leaving) is waiting to be acted on.
      *
      * <p>Any context; one volatile read.
@@ -488,22 +506,19 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             WAKE_PENDING.setVolatile(this, 0);
         }
-        tryGrant();
-        final WaitNode g = grantee;
-        if (g != null && g.state == WaitNode.GRANTED)
-        {
-            LockSupport.unpark(g.thread); // its permits are waiting for it (G8a)
-        }
+        grantHeads(); // G8a: the starving line's parked head first, as long as its demand fits
+        unparkGranted();
         final long s = (long)STATE.getVolatile(this);
         int budget = value(s);
-        if (budget == 0 || parked(s) == 0)
+        // While anybody is starving only grants serve (G8): the head is granted above, or it is awake.
+        if (budget == 0 || parked(s) == 0 || starving(s) != 0)
         {
             return;
         }
-        final boolean onlyStarving = starving(s) != 0;
         for (final WaitNode node : parkedQueue)
         {
-            if (onlyStarving && !node.starving)
+            // G11: a node that is granted, cancelled or in the starving line is not spent from the budget.
+            if (node.state != WaitNode.WAITING || node.ticket != StarvingLine.NONE)
             {
                 continue;
             }
@@ -672,17 +687,24 @@ public final class RtSemaphore extends StateWordRhsPadding
     {
         if (context == RtContext.HARD)
         {
-            if (grantee != null)
-            {
-                tryGrant(); // G8a: the starving grantee's permits leave the word now, not when it is scheduled
-            }
+            grantHeads(); // G8a: the starving head's permits leave the word now, not when it is scheduled
             // No system call from HARD: a volatile store (ordered after our CAS on the state word) that the wake
-            // service or a parked waiter's fallback consumes.
+            // service or a parked waiter's fallback consumes; it also unparks what grantHeads() granted.
             WAKE_PENDING.setVolatile(this, 1);
         }
         else
         {
-            wakeParkedWaiters(); // grants to the grantee first (G8a), then unparks
+            wakeParkedWaiters(); // grants to the starving head first (G8a), then unparks
+        }
+    }
+
+    /** After the word was changed by a thread that then retired a ticket: re-read it and pass the wake on (G8.2). */
+    private void passOnAfterRetire(final RtContext context)
+    {
+        final long s = (long)STATE.getVolatile(this);
+        if (value(s) != 0 && parked(s) != 0)
+        {
+            wakeAfter(context);
         }
     }
 
@@ -712,14 +734,11 @@ public final class RtSemaphore extends StateWordRhsPadding
         long now = clockStarted ? System.nanoTime() : 0L;
         long starveAt = now + maxBypassNanos;
         long deadline = mode == RELATIVE ? now + time : time;
-        boolean starving = false;
-        boolean isGrantee = false;
+        long ticket = StarvingLine.NONE; // our place in the starving line, once we have waited maxBypass (G8)
         long starvingNap = STARVING_NAP_NANOS;
-        boolean registered = false;
-        boolean told = false;
+        WaitNode node = null;            // non-null once queued and registered for a wake-up (G4)
         boolean acquired = false;
         boolean interruptedMeanwhile = false;
-        WaitNode node = null;
         // Volatile RMW, before any attempt: a lower-context waiter that reads the counter after this sees us (G7).
         waiting.getAndIncrement(cell);
         try
@@ -730,40 +749,20 @@ public final class RtSemaphore extends StateWordRhsPadding
             }
             for (int attempt = 0; ; attempt = nextAttempt(attempt))
             {
-                final long s = (long)STATE.getVolatile(this);
-                if (isGrantee)
+                if (node != null && ticket != StarvingLine.NONE)
                 {
-                    // G8a.3: a grantee takes permits only by a grant (its own, here, or another thread's).
-                    if (node.state == WaitNode.GRANTED || tryGrant())
+                    // G8a.3: with a published node, permits come only by a grant (another thread's, or ours here).
+                    if (node.state == WaitNode.GRANTED || tryGrant(node))
                     {
                         acquired = true;
-                        starving = false; // the grant took the starving registration off the word
-                        final long next = (long)STATE.getAndAdd(this, -PARKED_ONE) - PARKED_ONE; // G8a.4
-                        registered = false;
-                        if (value(next) != 0 && parked(next) != 0)
-                        {
-                            wakeAfter(context); // permits left over for others (G6)
-                        }
+                        afterGrant(context, node);
                         return true;
                     }
                 }
-                else if (value(s) >= permits &&
-                    (starving || (starving(s) == 0 && !higherContextWaiting(context))))
+                else if (takeWaiting(context, permits, ticket, node))
                 {
-                    final long next = s - permits - (starving ? STARVING_ONE : 0L) - (registered ? PARKED_ONE : 0L);
-                    // Volatile CAS: acquire ordering with the release that published these permits.
-                    if (STATE.compareAndSet(this, s, next))
-                    {
-                        acquired = true;
-                        starving = false;
-                        registered = false;
-                        if (value(next) != 0 && parked(next) != 0)
-                        {
-                            wakeAfter(context); // permits left over for others (G6)
-                        }
-                        return true;
-                    }
-                    continue;
+                    acquired = true;
+                    return true;
                 }
 
                 final boolean checkNow;
@@ -771,63 +770,26 @@ public final class RtSemaphore extends StateWordRhsPadding
                 {
                     if (node == null)
                     {
-                        node = new WaitNode(Thread.currentThread(), permits);
-                        parkedQueue.offer(node);
-                    }
-                    if (!registered)
-                    {
-                        // G4: the node is queued BEFORE this registration, and the registration comes BEFORE we
-                        // park; a release after it sees parked > 0, a release before it is in the value we re-read.
-                        registerParked();
-                        registered = true;
-                        node.starving = starving;
-                        if (starving)
+                        node = register(permits, ticket);
+                        final DeferredWaker waker = deferredWaker;
+                        if (waker != null)
                         {
-                            isGrantee = becomeGrantee(node);
+                            waker.waiterParking(this);
                         }
-                        if (!told)
-                        {
-                            told = true;
-                            final DeferredWaker waker = deferredWaker;
-                            if (waker != null)
-                            {
-                                waker.waiterParking(this);
-                            }
-                        }
-                        continue;
+                        continue; // G4: re-read the word before parking
                     }
-                    // A starving waiter holds everybody back, HARD included (G8). With a wake service attached it
-                    // parks like any waiter: the service unparks it after a HARD release. Without one, a HARD
-                    // release would reach it only at the fallback, so it naps, 20 us first, doubling each time a nap
-                    // brought nothing, up to the fallback: prompt while permits flow, no CPU burnt while none come.
-                    long parkNanos = parkFallbackNanos;
-                    if (starving && deferredWaker == null)
+                    checkNow = park(timed, deadline - now, ticket == StarvingLine.NONE ? starveAt - now :
+                        Long.MAX_VALUE, ticket != StarvingLine.NONE && deferredWaker == null ? starvingNap : 0L);
+                    if (ticket != StarvingLine.NONE && deferredWaker == null)
                     {
-                        parkNanos = Math.min(parkNanos, starvingNap);
                         starvingNap = Math.min(starvingNap << 1, parkFallbackNanos);
                     }
-                    if (timed)
-                    {
-                        parkNanos = Math.min(parkNanos, deadline - now);
-                    }
-                    if (!starving)
-                    {
-                        parkNanos = Math.min(parkNanos, starveAt - now);
-                    }
-                    if (parkNanos > 0)
-                    {
-                        LockSupport.parkNanos(this, parkNanos);
-                    }
-                    if (wakePending != 0)
-                    {
-                        wakeParkedWaiters(); // G5: the fallback consumes a HARD release's indication itself
-                    }
-                    checkNow = true;
                 }
                 else
                 {
                     final long remaining = timed ? deadline - now : Long.MAX_VALUE;
-                    final long idleBound = starving ? remaining : Math.min(remaining, Math.max(1L, starveAt - now));
+                    final long idleBound = ticket != StarvingLine.NONE ? remaining :
+                        Math.min(remaining, Math.max(1L, starveAt - now));
                     checkNow = !strategy.idle(attempt, idleBound) ||
                         (attempt & CLOCK_CHECK_MASK) == CLOCK_CHECK_MASK;
                 }
@@ -838,6 +800,13 @@ public final class RtSemaphore extends StateWordRhsPadding
                     {
                         if (interruptible)
                         {
+                            if (grantStands(node, ticket)) // G8a.2: the grant came first; the interrupt stays set
+                            {
+                                acquired = true;
+                                afterGrant(context, node);
+                                Thread.currentThread().interrupt();
+                                return true;
+                            }
                             throw new InterruptedException("interrupted while waiting for " + permits +
                                 " permits on " + this);
                         }
@@ -846,7 +815,7 @@ public final class RtSemaphore extends StateWordRhsPadding
                     now = System.nanoTime();
                     if (!clockStarted)
                     {
-                        clockStarted = true; // HARD: the clock starts at the first check (see above)
+                        clockStarted = true; // HARD: the clock starts at the first check (G9)
                         starveAt = now + maxBypassNanos;
                         if (mode == RELATIVE)
                         {
@@ -855,18 +824,19 @@ public final class RtSemaphore extends StateWordRhsPadding
                     }
                     if (timed && deadline - now <= 0)
                     {
-                        return false;
-                    }
-                    if (!starving && now - starveAt >= 0)
-                    {
-                        starving = registerStarving();
-                        if (starving && node != null)
+                        acquired = grantStands(node, ticket); // G8a.2: a grant that came first stands
+                        if (acquired)
                         {
-                            node.starving = true;
-                            if (registered)
-                            {
-                                isGrantee = becomeGrantee(node);
-                            }
+                            afterGrant(context, node);
+                        }
+                        return acquired;
+                    }
+                    if (ticket == StarvingLine.NONE && now - starveAt >= 0)
+                    {
+                        ticket = enterLine(node);
+                        if (ticket == StarvingLine.NONE)
+                        {
+                            starveAt = now + STARVING_NAP_NANOS; // the line is full: try again a little later
                         }
                     }
                 }
@@ -875,21 +845,9 @@ public final class RtSemaphore extends StateWordRhsPadding
         finally
         {
             waiting.getAndDecrement(cell);
-            if (node != null)
-            {
-                parkedQueue.remove(node);
-            }
-            if (isGrantee)
-            {
-                if (!acquired && cancelGrantee(node, permits))
-                {
-                    starving = false; // granted meanwhile: the permits went back, the starving registration is gone
-                }
-                GRANTEE.compareAndSet(this, node, (WaitNode)null); // before leave(): no grant to a leaving node
-            }
             if (!acquired)
             {
-                leave(context, registered, starving);
+                leave(context, node, ticket, permits);
             }
             if (interruptedMeanwhile)
             {
@@ -899,31 +857,280 @@ public final class RtSemaphore extends StateWordRhsPadding
     }
 
     /**
-     * Grants the grantee its permits if they are available (G8a): claims the node ({@code WAITING -> GRANTING}),
-     * takes the permits and the node's starving registration off the word in one CAS, then marks the node
-     * {@code GRANTED} (or back to {@code WAITING} if the permits went elsewhere meanwhile). Waking the grantee is the
-     * caller's business ({@link #wakeAfter}); the grantee's own parked registration stays until it runs (G8a.4).
+     * One attempt of a waiter that has no published node: a plain CAS when the rules let it take (G7, G8), retried
+     * only while they still do. A starving waiter takes only as the line's head, and then retires its ticket before
+     * it reads the word again to pass the wake on (G8.2). A registered waiter takes its node out of the queue before
+     * passing the wake on, so the pass-on never counts it (G11).
+     */
+    private boolean takeWaiting(final RtContext context, final int permits, final long ticket, final WaitNode node)
+    {
+        long s = (long)STATE.getVolatile(this);
+        if (ticket != StarvingLine.NONE)
+        {
+            // A starving waiter without a node (a spinner, or one not parked yet): nobody can grant to it.
+            while (value(s) >= permits && line.isHead(ticket))
+            {
+                // Volatile CAS: acquire ordering with the release that published these permits.
+                final long witness = (long)STATE.compareAndExchange(this, s, s - permits - STARVING_ONE);
+                if (witness == s)
+                {
+                    line.retire(ticket, null);
+                    passOnAfterRetire(context);
+                    return true;
+                }
+                s = witness;
+            }
+            return false;
+        }
+        while (value(s) >= permits && starving(s) == 0 && !higherContextWaiting(context))
+        {
+            final long next = s - permits - (node != null ? PARKED_ONE : 0L);
+            // Volatile CAS: acquire ordering with the release that published these permits.
+            final long witness = (long)STATE.compareAndExchange(this, s, next);
+            if (witness == s)
+            {
+                if (node != null)
+                {
+                    parkedQueue.remove(node); // G11: before the pass-on
+                }
+                if (value(next) != 0 && parked(next) != 0)
+                {
+                    wakeAfter(context); // permits left over for others (G6)
+                }
+                return true;
+            }
+            s = witness;
+        }
+        return false;
+    }
+
+    /**
+     * Parks once (NON_RT, or SOFT with a parking strategy): at most {@code parkFallback}, the time left, the time
+     * until starving, and the starving nap when polling (G5, G8).
      *
-     * <p>Any context, HARD included: two CASes and a volatile store at most, no allocation, no system call.
+     * @return {@code true}: the caller checks clock and interrupt after every park.
+     */
+    private boolean park(final boolean timed, final long untilDeadline, final long untilStarving,
+        final long starvingNap)
+    {
+        long parkNanos = Math.min(parkFallbackNanos, untilStarving);
+        if (starvingNap > 0L)
+        {
+            // A starving waiter with no wake service: a HARD release reaches it only by polling (G8).
+            parkNanos = Math.min(parkNanos, starvingNap);
+        }
+        if (timed)
+        {
+            parkNanos = Math.min(parkNanos, untilDeadline);
+        }
+        if (parkNanos > 0)
+        {
+            LockSupport.parkNanos(this, parkNanos);
+        }
+        if (wakePending != 0)
+        {
+            wakeParkedWaiters(); // G5: the fallback consumes a HARD release's indication itself
+        }
+        return true;
+    }
+
+    /**
+     * Queues a wait node and registers it for a wake-up (G4); publishes it in the starving line if the caller is
+     * starving already (G8a). NON_RT or SOFT; allocates the node.
+     */
+    private WaitNode register(final int permits, final long ticket)
+    {
+        final WaitNode node = new WaitNode(Thread.currentThread(), permits);
+        // G4: the node is queued BEFORE the registration, and the registration comes BEFORE we park; a release
+        // after it sees parked > 0, a release before it is in the value we re-read.
+        parkedQueue.offer(node);
+        try
+        {
+            registerParked();
+        }
+        catch (final IllegalStateException ex)
+        {
+            parkedQueue.remove(node);
+            throw ex;
+        }
+        if (ticket != StarvingLine.NONE)
+        {
+            line.publish(ticket, node); // after both registrations: a granter may take them off the word
+        }
+        return node;
+    }
+
+    /**
+     * Enters the starving line (G8): a ticket, then the starving registration in the word, then (for a registered
+     * waiter) the node's publication. The caller re-reads the word before it parks again.
+     *
+     * @return the ticket, or {@link StarvingLine#NONE} if the line is full.
+     */
+    private long enterLine(final WaitNode node)
+    {
+        final long ticket = line.enter();
+        if (ticket == StarvingLine.NONE)
+        {
+            return ticket;
+        }
+        registerStarving();
+        if (node != null)
+        {
+            line.publish(ticket, node);
+        }
+        return ticket;
+    }
+
+    /**
+     * A granted waiter runs: takes its node out of the queue, drops its own parked registration (G8a.4) and passes
+     * the wake on (G6, G11). Its ticket was retired by the granter.
+     */
+    private void afterGrant(final RtContext context, final WaitNode node)
+    {
+        parkedQueue.remove(node);
+        final long s = (long)STATE.getAndAdd(this, -PARKED_ONE) - PARKED_ONE;
+        if (value(s) != 0 && parked(s) != 0)
+        {
+            wakeAfter(context);
+        }
+    }
+
+    /**
+     * A waiter about to give up (timeout, interrupt) decides its published node (G8a.2).
+     *
+     * @return {@code true} if it had been granted: the acquire succeeds after all.
+     */
+    private static boolean grantStands(final WaitNode node, final long ticket)
+    {
+        return node != null && ticket != StarvingLine.NONE && !cancel(node);
+    }
+
+    /**
+     * Decides a published node for its leaving waiter, by CAS (G8a.2). Idempotent.
+     *
+     * @return {@code true} if it is cancelled (no grant can come any more), {@code false} if it was granted.
+     */
+    private static boolean cancel(final WaitNode node)
+    {
+        while (true)
+        {
+            final int st = node.state;
+            if (st == WaitNode.GRANTED)
+            {
+                return false;
+            }
+            if (st == WaitNode.CANCELLED ||
+                (st == WaitNode.WAITING && NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.CANCELLED)))
+            {
+                return true;
+            }
+            // GRANTING: a granter is between two CASes. Yield rather than spin: the waiter is a NON_RT or SOFT
+            // thread, and a granter descheduled on this CPU must be let run to decide.
+            Thread.yield();
+        }
+    }
+
+    /**
+     * A waiter leaves without permits (timeout, interrupt, or an exception): takes its node out of the queue,
+     * retires its ticket (before it reads the word, G8.2), undoes its registrations and passes the wake on (G6).
+     */
+    private void leave(final RtContext context, final WaitNode node, final long ticket, final int permits)
+    {
+        long delta = 0L;
+        if (node != null)
+        {
+            parkedQueue.remove(node);
+            delta += PARKED_ONE;
+        }
+        if (ticket != StarvingLine.NONE)
+        {
+            if (node != null && !cancel(node))
+            {
+                // Granted, and leaving by an exception thrown after the grant (an Error: interrupt and timeout keep
+                // the grant). The grant took the starving registration; the permits go back to the word.
+                restoreGranted(permits);
+            }
+            else
+            {
+                line.retire(ticket, node);
+                delta += STARVING_ONE;
+            }
+        }
+        // Volatile read or RMW after the retirement: the value read is at least as new as our own deregistration,
+        // so the G6 check below cannot miss permits released before it (G8.2).
+        final long s = delta == 0 ? (long)STATE.getVolatile(this) : (long)STATE.getAndAdd(this, -delta) - delta;
+        if (value(s) != 0 && parked(s) != 0)
+        {
+            wakeAfter(context);
+        }
+    }
+
+    /**
+     * Grants the head of the starving line, and each next head, while the demand of each fits (G8a). A granted node
+     * goes onto the granted list; the caller wakes it ({@link #wakeParkedWaiters()}, or the wake indication from
+     * HARD). Any context, HARD included: CASes and volatile stores, no allocation, no system call. Ends because each
+     * round that goes on took permits off the word.
+     */
+    private void grantHeads()
+    {
+        while (true)
+        {
+            final WaitNode node = line.headNode();
+            if (node == null || !tryGrant(node))
+            {
+                return;
+            }
+            WaitNode top;
+            do
+            {
+                top = grantedList;
+                node.nextGranted = top; // plain: published by the CAS below
+            }
+            while (!GRANTED_LIST.compareAndSet(this, top, node));
+        }
+    }
+
+    /** Unparks every node on the granted list (NON_RT or SOFT: system calls). */
+    private void unparkGranted()
+    {
+        if (grantedList == null)
+        {
+            return;
+        }
+        // Volatile getAndSet: we own the whole stack from here; each node's nextGranted was written before its push.
+        WaitNode node = (WaitNode)GRANTED_LIST.getAndSet(this, (WaitNode)null);
+        while (node != null)
+        {
+            LockSupport.unpark(node.thread);
+            node = node.nextGranted;
+        }
+    }
+
+    /**
+     * Grants {@code node} its permits if it is the line's head and they are available (G8a): claims the node
+     * ({@code WAITING -> GRANTING}), takes the permits and the node's starving registration off the word in one CAS,
+     * marks the node {@code GRANTED} (or back to {@code WAITING} if the permits went elsewhere meanwhile) and
+     * retires its ticket. The node's parked registration stays until its waiter runs (G8a.4).
+     *
+     * <p>Any context, HARD included: a bounded number of CASes and volatile stores, no allocation, no system call.
      *
      * @return {@code true} if this call granted.
      */
-    private boolean tryGrant()
+    private boolean tryGrant(final WaitNode node)
     {
-        final WaitNode g = grantee;
-        if (g == null || g.state != WaitNode.WAITING)
+        if (node.state != WaitNode.WAITING || !line.isHead(node.ticket))
         {
             return false;
         }
-        final int n = g.permits;
+        final int n = node.permits;
         long s = (long)STATE.getVolatile(this);
-        if (value(s) < n || !NODE_STATE.compareAndSet(g, WaitNode.WAITING, WaitNode.GRANTING))
+        if (value(s) < n || !NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.GRANTING))
         {
             return false;
         }
-        // GRANTING: only we may take permits for g, and g cannot leave (its cancel CAS fails) until we decide.
-        // g is registered as starving and parked for as long as it is the grantee in WAITING/GRANTING, so the word's
-        // starving count is >= 1 here and the subtraction cannot borrow from the parked bits.
+        // GRANTING: only we may take permits for the node, its waiter cannot cancel, and its ticket stays the head
+        // (only we or a cancel could retire it). It is registered as starving and parked for as long as it is
+        // published and undecided, so the word's starving count is >= 1 here and the subtraction cannot borrow.
         int decided = WaitNode.WAITING;
         while (value(s) >= n)
         {
@@ -935,64 +1142,29 @@ public final class RtSemaphore extends StateWordRhsPadding
             }
             s = witness;
         }
-        // Volatile store after the word CAS: a grantee that reads GRANTED sees its permits taken for it.
-        NODE_STATE.setVolatile(g, decided);
-        return decided == WaitNode.GRANTED;
-    }
-
-    /**
-     * Makes {@code node} (registered as parked and as starving) the grantee if there is none (G8a). NON_RT or SOFT
-     * waiter, for itself.
-     *
-     * @return whether it is the grantee now.
-     */
-    private boolean becomeGrantee(final WaitNode node)
-    {
-        // Volatile CAS after the node's parked and starving registrations (both volatile): a granter that reads
-        // this node from the field sees those registrations in the word (G8a: the grant's subtraction is safe).
-        return GRANTEE.compareAndSet(this, (WaitNode)null, node);
-    }
-
-    /**
-     * A grantee leaving without having returned success (timeout, interrupt): decides its node by CAS (G8a.2). If
-     * it was granted meanwhile, the permits go back to the word, so nothing is lost; the caller's leave() passes the
-     * wake on (G6).
-     *
-     * @return {@code true} if the node had been granted (its starving registration is gone with the grant).
-     */
-    private boolean cancelGrantee(final WaitNode node, final int permits)
-    {
-        while (true)
+        // Volatile store after the word CAS: a waiter that reads GRANTED sees its permits taken for it.
+        NODE_STATE.setVolatile(node, decided);
+        if (decided != WaitNode.GRANTED)
         {
-            final int st = node.state;
-            if (st == WaitNode.GRANTED)
-            {
-                giveBack(permits);
-                return true;
-            }
-            if (st == WaitNode.WAITING && NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.CANCELLED))
-            {
-                return false;
-            }
-            // GRANTING: a granter is between two CASes. Yield rather than spin: the grantee is a NON_RT or SOFT
-            // thread, and a granter descheduled on this CPU must be let run to decide.
-            Thread.yield();
+            return false;
         }
+        line.retire(node.ticket, node);
+        return true;
     }
 
     /**
-     * Returns permits a grant took for a grantee that left anyway (G8a.2). Saturates at {@code maxPermits} like a
-     * binary release does (G10): a binary semaphore released again meanwhile stays at 1; a counting one can only
-     * reach its maximum here if somebody released permits it never acquired.
+     * Returns permits that a grant took for a waiter that then left by an exception (G8a.2; timeouts and interrupts
+     * keep the grant instead). They came off the word, so they fit under {@code maxPermits} unless somebody released
+     * permits that never existed (A2 broken); binary semaphores saturate at 1 (G10).
      */
-    private void giveBack(final int permits)
+    private void restoreGranted(final int permits)
     {
         long s = (long)STATE.getVolatile(this);
         while (true)
         {
             final long value = value(s);
             final long newValue = Math.min(value + permits, maxPermits);
-            // Volatile CAS: release ordering, as release() (the next taker happens-after this give-back).
+            // Volatile CAS: release ordering, as release() (the next taker happens-after this).
             final long witness = (long)STATE.compareAndExchange(this, s, s - value + newValue);
             if (witness == s)
             {
@@ -1036,33 +1208,14 @@ public final class RtSemaphore extends StateWordRhsPadding
         return attempt == Integer.MAX_VALUE ? 1 << 30 : attempt + 1;
     }
 
-    /** Registers the caller as starving (G8); {@code false} if the starving count is saturated. */
-    private boolean registerStarving()
+    /**
+     * Registers the caller as starving in the word (G8). It holds a ticket, and at most
+     * {@link StarvingLine#CAPACITY} tickets live, far below {@link #MAX_STARVING}: the count cannot saturate.
+     */
+    private void registerStarving()
     {
-        long s = (long)STATE.getVolatile(this);
-        while (starving(s) < MAX_STARVING)
-        {
-            final long witness = (long)STATE.compareAndExchange(this, s, s + STARVING_ONE);
-            if (witness == s)
-            {
-                return true;
-            }
-            s = witness;
-        }
-        return false;
-    }
-
-    /** A waiter leaves without permits: undo its registrations and pass the wake on (G6). */
-    private void leave(final RtContext context, final boolean registered, final boolean starving)
-    {
-        final long delta = (registered ? PARKED_ONE : 0L) + (starving ? STARVING_ONE : 0L);
-        // Volatile read or RMW: the value read is at least as new as our own deregistration, so the G6 check below
-        // cannot miss permits released before it.
-        final long s = delta == 0 ? (long)STATE.getVolatile(this) : (long)STATE.getAndAdd(this, -delta) - delta;
-        if (value(s) != 0 && parked(s) != 0)
-        {
-            wakeAfter(context);
-        }
+        // Volatile RMW: a non-starving taker whose CAS comes after this sees starving > 0 and stands back (G8).
+        STATE.getAndAdd(this, STARVING_ONE);
     }
 
     /**
@@ -1079,8 +1232,7 @@ public final class RtSemaphore extends StateWordRhsPadding
     {
         final RtSemaphore sem = new RtSemaphore(builder());
         STATE.setVolatile(sem, 1L | PARKED_ONE);
-        sem.registerStarving();
-        sem.leave(RtContext.NON_RT, true, true);
+        sem.leave(RtContext.NON_RT, null, StarvingLine.NONE, 1);
         sem.wakeAfter(RtContext.HARD);
         sem.wakeParkedWaiters();
         sem.release(1);
@@ -1097,12 +1249,22 @@ public final class RtSemaphore extends StateWordRhsPadding
         {
             sem.waiters(context);
         }
-        // A HARD release (or leave) that grants to a starving grantee (G8a), on a private node.
+        // A HARD release (or leave) that grants to the starving line's parked head (G8a), on a private node of a
+        // thread that never runs (so the unpark that drains the granted list is a no-op).
         final RtSemaphore granting = new RtSemaphore(builder());
-        granting.grantee = new WaitNode(Thread.currentThread(), 1);
+        final WaitNode node = new WaitNode(new Thread("rtsem-prime"), 1);
+        final long ticket = granting.line.enter();
         STATE.setVolatile(granting, 1L | PARKED_ONE | STARVING_ONE);
+        granting.line.publish(ticket, node);
         granting.wakeAfter(RtContext.HARD);
-        granting.grantee = null;
+        granting.wakeParkedWaiters();
+        // The starving line from HARD (G8): a head that takes, retires its ticket and passes the wake on to a parked
+        // waiter (two permits, one left over); then one that enters the line and leaves.
+        final RtSemaphore starving = new RtSemaphore(builder());
+        STATE.setVolatile(starving, 2L | PARKED_ONE);
+        final long head = starving.enterLine(null);
+        starving.takeWaiting(RtContext.HARD, 1, head, null);
+        starving.leave(RtContext.HARD, null, starving.enterLine(null), 1);
         // The HARD wait loop, on this thread whatever its own context (no thread-local is touched): a wait that
         // succeeds at once, one that spins to its deadline, and one that turns starving first (G8) and then times
         // out. Bounded: the longest deadline is 50 us away.
@@ -1126,10 +1288,15 @@ public final class RtSemaphore extends StateWordRhsPadding
     {
         final Thread thread;
         final int permits;
-        /** Written by the waiter, read by wakers: whether it may take permits while others are held back (G8). */
-        volatile boolean starving;
-        /** G8a, for the grantee: WAITING, then GRANTING (a granter's claim), GRANTED or CANCELLED, by CAS. */
+        /**
+         * Its ticket in the starving line once published there ({@link StarvingLine#publish}), else
+         * {@link StarvingLine#NONE}. Written once, by the waiter, before the publication.
+         */
+        volatile long ticket = StarvingLine.NONE;
+        /** G8a, once published: WAITING, then GRANTING (a granter's claim), GRANTED or CANCELLED, by CAS. */
         volatile int state;
+        /** The next node on the granted list; written before the push CAS that publishes this node. */
+        WaitNode nextGranted;
 
         static final int WAITING = 0;
         static final int GRANTING = 1;

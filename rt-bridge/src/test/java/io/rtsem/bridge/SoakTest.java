@@ -50,6 +50,7 @@ class SoakTest
     private final AtomicBoolean pause = new AtomicBoolean();
     private final AtomicLong paused = new AtomicLong();
     private final AtomicLong heldByDead = new AtomicLong();
+    private final AtomicLong deadReserved = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong interruptsSeen = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
@@ -255,10 +256,17 @@ class SoakTest
     /** A thread that takes permits and dies without releasing them: gone for good (no undo); counted. */
     private void dieHolding(final int n) throws InterruptedException
     {
-        if (heldByDead.get() + n > PERMITS - 2)
+        // Reserve first (CAS), so that three racing workers can never let dead threads hold more than 2 of the 4.
+        long reserved;
+        do
         {
-            return; // keep enough permits in play for the others
+            reserved = deadReserved.get();
+            if (reserved + n > PERMITS - 2)
+            {
+                return; // keep enough permits in play for the others
+            }
         }
+        while (!deadReserved.compareAndSet(reserved, reserved + n));
         final Thread doomed = new Thread(() ->
         {
             try
@@ -267,12 +275,14 @@ class SoakTest
                 {
                     heldByDead.addAndGet(n);
                     deaths.incrementAndGet();
+                    return;
                 }
             }
             catch (final InterruptedException ignored)
             {
                 // nothing taken
             }
+            deadReserved.addAndGet(-n);
         }, "soak-doomed");
         doomed.start();
         joinUninterruptibly(doomed); // its permits are counted before anybody checks them
@@ -523,22 +533,24 @@ class SoakTest
         throws InterruptedException
     {
         pause.set(true);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (paused.get() < workers.size())
+        // No interrupts at first: every worker waits with a timeout or for permits that are free once the others
+        // have paused (at most 2 of the 4 are held by dead threads), so each must reach the pause by itself. One
+        // that does not is asleep over free permits: a lost wake-up (the fallback is an hour).
+        final long selfDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (paused.get() < workers.size() && System.nanoTime() - selfDeadline < 0)
         {
-            if (System.nanoTime() - deadline > 0)
-            {
-                failures.add("workers did not reach the quiescent point (" + paused + " of " + workers.size() +
-                    "): some waiter hangs: " + sem);
-                pause.set(false);
-                return;
-            }
-            // A worker in an untimed acquire with nothing free: an interrupt brings it to the pause.
+            Thread.sleep(1);
+        }
+        if (paused.get() < workers.size())
+        {
+            failures.add("at a quiescent point " + (workers.size() - paused.get()) + " worker(s) still waited after " +
+                "5 s with " + sem.availablePermits() + " permits free: a lost wake-up: " + sem);
             for (final Thread w : workers)
             {
                 w.interrupt();
             }
-            Thread.sleep(5);
+            pause.set(false);
+            return;
         }
         // Pool: every lease is free, or held by a thread that died holding it, until the bookkeeper reclaims it.
         final long reclaimDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -563,6 +575,7 @@ class SoakTest
         leasesHeldByDead.set(0);
         // Give the dead threads' permits back for the next phase, as an operator would after a crash.
         final long dead = heldByDead.getAndSet(0);
+        deadReserved.set(0);
         if (dead > 0)
         {
             sem.release((int)dead);

@@ -698,9 +698,16 @@ public final class RtSemaphore extends StateWordRhsPadding
         }
     }
 
-    /** After the word was changed by a thread that then retired a ticket: re-read it and pass the wake on (G8.2). */
-    private void passOnAfterRetire(final RtContext context)
+    /**
+     * A waiter that took its permits leaves: it stops counting as waiting, THEN re-reads the word and passes the wake
+     * on to parked waiters if permits are left (G6, G7b). In that order: a lower-context waiter that this one's count
+     * held back (G7) and that the pass-on wakes must find the count gone, or it would stand back and park again with
+     * nobody left to wake it. The re-read also comes after any ticket retirement (G8.2).
+     */
+    private void afterTake(final RtContext context, final int cell)
     {
+        // Volatile RMW, then a volatile read: the decrement is ordered before the pass-on's unparks.
+        waiting.getAndDecrement(cell);
         final long s = (long)STATE.getVolatile(this);
         if (value(s) != 0 && parked(s) != 0)
         {
@@ -755,13 +762,14 @@ public final class RtSemaphore extends StateWordRhsPadding
                     if (node.state == WaitNode.GRANTED || tryGrant(node))
                     {
                         acquired = true;
-                        afterGrant(context, node);
+                        afterGrant(context, cell, node);
                         return true;
                     }
                 }
                 else if (takeWaiting(context, permits, ticket, node))
                 {
                     acquired = true;
+                    afterTake(context, cell);
                     return true;
                 }
 
@@ -803,7 +811,7 @@ public final class RtSemaphore extends StateWordRhsPadding
                             if (grantStands(node, ticket)) // G8a.2: the grant came first; the interrupt stays set
                             {
                                 acquired = true;
-                                afterGrant(context, node);
+                                afterGrant(context, cell, node);
                                 Thread.currentThread().interrupt();
                                 return true;
                             }
@@ -827,7 +835,7 @@ public final class RtSemaphore extends StateWordRhsPadding
                         acquired = grantStands(node, ticket); // G8a.2: a grant that came first stands
                         if (acquired)
                         {
-                            afterGrant(context, node);
+                            afterGrant(context, cell, node);
                         }
                         return acquired;
                     }
@@ -844,9 +852,10 @@ public final class RtSemaphore extends StateWordRhsPadding
         }
         finally
         {
-            waiting.getAndDecrement(cell);
             if (!acquired)
             {
+                // Uncounted BEFORE the pass-on in leave(), as after a take (G7b).
+                waiting.getAndDecrement(cell);
                 leave(context, node, ticket, permits);
             }
             if (interruptedMeanwhile)
@@ -874,8 +883,7 @@ public final class RtSemaphore extends StateWordRhsPadding
                 final long witness = (long)STATE.compareAndExchange(this, s, s - permits - STARVING_ONE);
                 if (witness == s)
                 {
-                    line.retire(ticket, null);
-                    passOnAfterRetire(context);
+                    line.retire(ticket, null); // before the caller re-reads the word to pass the wake on (G8.2)
                     return true;
                 }
                 s = witness;
@@ -892,10 +900,6 @@ public final class RtSemaphore extends StateWordRhsPadding
                 if (node != null)
                 {
                     parkedQueue.remove(node); // G11: before the pass-on
-                }
-                if (value(next) != 0 && parked(next) != 0)
-                {
-                    wakeAfter(context); // permits left over for others (G6)
                 }
                 return true;
             }
@@ -982,11 +986,12 @@ public final class RtSemaphore extends StateWordRhsPadding
     }
 
     /**
-     * A granted waiter runs: takes its node out of the queue, drops its own parked registration (G8a.4) and passes
-     * the wake on (G6, G11). Its ticket was retired by the granter.
+     * A granted waiter runs: stops counting as waiting (G7b), takes its node out of the queue, drops its own parked
+     * registration (G8a.4) and passes the wake on (G6, G11). Its ticket was retired by the granter.
      */
-    private void afterGrant(final RtContext context, final WaitNode node)
+    private void afterGrant(final RtContext context, final int cell, final WaitNode node)
     {
+        waiting.getAndDecrement(cell);
         parkedQueue.remove(node);
         final long s = (long)STATE.getAndAdd(this, -PARKED_ONE) - PARKED_ONE;
         if (value(s) != 0 && parked(s) != 0)
@@ -1264,6 +1269,8 @@ public final class RtSemaphore extends StateWordRhsPadding
         STATE.setVolatile(starving, 2L | PARKED_ONE);
         final long head = starving.enterLine(null);
         starving.takeWaiting(RtContext.HARD, 1, head, null);
+        starving.waiting.getAndIncrement(cell(RtContext.HARD));
+        starving.afterTake(RtContext.HARD, cell(RtContext.HARD));
         starving.leave(RtContext.HARD, null, starving.enterLine(null), 1);
         // The HARD wait loop, on this thread whatever its own context (no thread-local is touched): a wait that
         // succeeds at once, one that spins to its deadline, and one that turns starving first (G8) and then times

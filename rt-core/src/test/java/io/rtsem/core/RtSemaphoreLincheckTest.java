@@ -256,6 +256,27 @@ public class RtSemaphoreLincheckTest
         });
     }
 
+    /**
+     * G7b: a NON_RT waiter woken while a SOFT waiter still counts as waiting stands back (G7) and parks again; the
+     * SOFT waiter, taking one of two permits, must stop counting before it passes the wake on, or the NON_RT waiter
+     * sleeps over the permit left (found by {@code RtSemaphoreModelTest}'s full mode).
+     */
+    @Test
+    void waiterThatStoodBackForAHigherContextIsWokenWhenItLeaves() // G7, G7b
+    {
+        LincheckKt.runConcurrentTest(INVOCATIONS, () ->
+        {
+            final RtSemaphore s = hourFallbacks().waitStrategy(RtContext.SOFT, new BackoffWaitStrategy(2, 0, 1, 1))
+                .build();
+            final AtomicInteger failures = new AtomicInteger();
+            joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.SOFT, failures, s::acquire),
+                in(RtContext.NON_RT, failures, () -> s.release(2)));
+            check(s.availablePermits() == 0 && s.parkedWaiters() == 0,
+                "the NON_RT waiter that stood back for SOFT was left asleep over a free permit: " + s);
+            return null;
+        });
+    }
+
     @Test
     void hardReleaseWithAWakeServiceReachesAParkedWaiter() // G3, G5
     {

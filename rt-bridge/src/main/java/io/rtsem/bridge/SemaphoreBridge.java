@@ -76,9 +76,10 @@ import org.HdrHistogram.Histogram;
  *   <li><b>B7 (hold times).</b> Every hold ended through the bridge (release on the acquiring thread, Permit close,
  *   acquireAndRun work) is recorded under the context of the thread that ends it, without allocation:
  *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. One sample per hold: a hold released in parts is
- *   recorded once, when its last permit goes back (timed from its acquire); a partial release records nothing. Permits the grant thread obtained but could not
- *   deliver (the future was completed otherwise first, or the executor refused the work) were held by nobody: they
- *   go back without a hold record, counted in {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
+ *   recorded once, when its last permit goes back (timed from its acquire); a partial release records nothing.
+ *   Permits the grant thread obtained but could not deliver (the future was completed otherwise first, or the
+ *   executor refused the work) were held by nobody: they go back without a hold record, counted in
+ *   {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
  *   <li><b>B8 (close).</b> {@link #close()} stops both threads, detaches the wake service (the semaphore falls back
  *   to G5), fails queued futures with a {@link java.util.concurrent.CancellationException}, drops queued work
  *   (counted in {@link #abandonedRuns()}) and never touches permits already granted: outstanding {@link Permit}s and

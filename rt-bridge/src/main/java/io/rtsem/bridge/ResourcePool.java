@@ -77,7 +77,7 @@ public final class ResourcePool<R> implements AutoCloseable
         final int n = resources.size();
         if (n == 0)
         {
-            throw new IllegalArgumentException("a resource pool needs at least one resource");
+            throw new IllegalArgumentException("a resource pool needs at least one resource, got an empty collection");
         }
         this.options = options;
         this.leases = (Lease<R>[])new Lease<?>[n];
@@ -190,9 +190,11 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the lease, or {@code null} if the time ran out.
      * @throws InterruptedException if interrupted before or while waiting.
      * @throws IllegalStateException if the pool is closed, or on a mode switch under {@code THROW}.
+     * @throws NullPointerException if {@code unit} is {@code null} (also when a resource is free).
      */
     public Lease<R> allocate(final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        Objects.requireNonNull(unit, "unit"); // before the fast path: a bad call fails whether or not one is free
         checkOpen("allocate(long, TimeUnit)");
         if (free.tryAcquire())
         {

@@ -4,8 +4,10 @@ import io.rtsem.core.RtContext;
 
 /**
  * One thread's open holds taken through {@link SemaphoreBridge#acquire}/{@code tryAcquire}: when each was taken and
- * how many permits it still holds, oldest first. {@link SemaphoreBridge#release(int)} on the same thread closes the
- * oldest holds first and records their hold times.
+ * how many permits it still holds, oldest first. {@link SemaphoreBridge#release(int)} on the same thread returns
+ * permits to the oldest holds first. A hold is one sample (B7): recorded once, when its last permit is released,
+ * timed from its acquire to that release. A release that returns only part of a hold's permits records nothing; the
+ * hold stays open with the permits it still has.
  *
  * <p>Threading: confined to its thread (reached through a {@code ThreadLocal}); plain fields. Fixed capacity,
  * allocated once per thread and bridge: recording and closing holds never allocate.
@@ -34,7 +36,8 @@ final class HoldLedger
     }
 
     /**
-     * Closes holds for {@code count} permits, oldest first, reporting each closed (or partly closed) hold.
+     * Returns {@code count} permits to the open holds, oldest first, and records one sample for each hold whose last
+     * permit this returns (a hold only partly returned records nothing yet).
      *
      * @return permits released that no open hold of this thread accounted for.
      */
@@ -45,11 +48,11 @@ final class HoldLedger
         {
             final int i = (int)(head & (CAPACITY - 1));
             final int take = Math.min(left, permits[i]);
-            sink.record(context, nowNanos - since[i]);
             permits[i] -= take;
             left -= take;
             if (permits[i] == 0)
             {
+                sink.record(context, nowNanos - since[i]); // the hold ends with its last permit: its one sample
                 head++;
             }
         }

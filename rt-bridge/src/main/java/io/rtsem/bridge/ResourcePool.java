@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
@@ -52,6 +53,8 @@ import io.rtsem.core.RtSemaphore;
 public final class ResourcePool<R> implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(ResourcePool.class.getName());
+    /** How a bookkeeping pass decides that an owner has ended. Non-capturing: one instance, no allocation per pass. */
+    private static final Predicate<Thread> TERMINATED = thread -> !thread.isAlive();
 
     private final List<R> resources;
     private final Lease<R>[] leases;
@@ -74,7 +77,7 @@ public final class ResourcePool<R> implements AutoCloseable
         final int n = resources.size();
         if (n == 0)
         {
-            throw new IllegalArgumentException("a resource pool needs at least one resource");
+            throw new IllegalArgumentException("a resource pool needs at least one resource, got an empty collection");
         }
         this.options = options;
         this.leases = (Lease<R>[])new Lease<?>[n];
@@ -135,6 +138,15 @@ public final class ResourcePool<R> implements AutoCloseable
     }
 
     /**
+     * Test hook: a pool whose wake service and bookkeeping thread are never started (nothing reclaims or drains
+     * unless the test calls {@link #reclaimDeadOwners(Predicate)}). NON_RT; allocates as {@link #of}, starts nothing.
+     */
+    static <R> ResourcePool<R> unstarted(final Collection<? extends R> resources, final Options options)
+    {
+        return new ResourcePool<>(resources, options.copy());
+    }
+
+    /**
      * New options with the defaults: rings of 1024 records per thread, a bookkeeping pass every 10 ms, allocate
      * from HARD allowed ({@link ModeSwitchPolicy#ALLOW}: it spins, as HARD waits), maxBypass 1 ms, wake service
      * polling as {@link SemaphoreBridge}'s.
@@ -178,9 +190,11 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the lease, or {@code null} if the time ran out.
      * @throws InterruptedException if interrupted before or while waiting.
      * @throws IllegalStateException if the pool is closed, or on a mode switch under {@code THROW}.
+     * @throws NullPointerException if {@code unit} is {@code null} (also when a resource is free).
      */
     public Lease<R> allocate(final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        Objects.requireNonNull(unit, "unit"); // before the fast path: a bad call fails whether or not one is free
         checkOpen("allocate(long, TimeUnit)");
         if (free.tryAcquire())
         {
@@ -277,7 +291,9 @@ public final class ResourcePool<R> implements AutoCloseable
      * Called by {@link Lease#transferTo(Thread)} once the caller is known to hold the lease at stamp {@code s}:
      * one CAS to the next generation, still held ({@code s + 2}), decides it against a racing close, transfer or
      * reclaim. The owner is written after the CAS, so the new owner cannot act on the lease before the transfer has
-     * won; until then the caller, alive, stays the owner (a reclaim cannot take it).
+     * won. Between the CAS and that write a reader sees the new stamp with the old owner (the caller); the
+     * bookkeeper's reclaim therefore re-reads the owner after it has seen the owner ended (see
+     * {@code reclaimDeadOwners}), which sees this write once the caller has ended.
      */
     void transfer(final Lease<R> lease, final long s, final Thread newOwner)
     {
@@ -553,6 +569,18 @@ public final class ResourcePool<R> implements AutoCloseable
         LockSupport.unpark(bookkeeper.thread);
     }
 
+    /**
+     * Test hook: one reclaim step of the bookkeeper (the part of a pass that reclaims leases of ended owners), run on
+     * the calling thread under the pass's lock, with {@code ended} deciding whether an owner has ended (a pass uses
+     * {@code !isAlive()}). NON_RT.
+     *
+     * @return leases reclaimed by this step.
+     */
+    int reclaimDeadOwners(final Predicate<Thread> ended)
+    {
+        return bookkeeper.reclaimNow(ended);
+    }
+
     /** The ordinary thread that drains the rings, keeps the view and reclaims leases of dead owners. */
     private final class Bookkeeper implements RecordRing.Sink, Runnable
     {
@@ -608,7 +636,7 @@ public final class ResourcePool<R> implements AutoCloseable
                 droppedSeen = dropped;
                 rebuildFromLeases();
             }
-            reclaimDeadOwners();
+            reclaimDeadOwners(TERMINATED);
             retireDeadRings();
             passes++;
         }
@@ -647,8 +675,9 @@ public final class ResourcePool<R> implements AutoCloseable
             }
         }
 
-        private void reclaimDeadOwners()
+        private int reclaimDeadOwners(final Predicate<Thread> ended)
         {
+            int count = 0;
             for (final Lease<R> lease : leases)
             {
                 final long s = lease.stamp();
@@ -656,10 +685,19 @@ public final class ResourcePool<R> implements AutoCloseable
                 {
                     continue;
                 }
-                // The owner was written before the stamp was published; if the lease was freed and re-allocated
-                // since we read s, the CAS below fails.
+                // Who owns generation s? An allocation writes the owner before its volatile store of the stamp, so
+                // reading s and then the owner gives that owner (or a later one, with a later stamp: the CAS fails).
+                // A transfer is the other way round: its CAS publishes s (s' + 2) first and the sender writes the
+                // new owner after it, so between the two this read still returns the sender. The sender is alive
+                // then, but it may end ("transfer, then exit") before the liveness test below, which would then
+                // reclaim the lease from the new owner. So the owner is read again AFTER the test has seen the
+                // owner ended: a thread's end happens-before isAlive() returning false (JLS 17.4.4), so every
+                // write of that thread, its owner write after a transfer's CAS included, is visible to the second
+                // read. Same thread twice: the ended thread was the owner of s when it ended (it can write no
+                // other owner afterwards) and the CAS reclaims exactly generation s. Another thread: s (or a later
+                // generation) was handed on, not ours to reclaim.
                 final Thread owner = lease.owner();
-                if (owner != null && !owner.isAlive() && lease.casStamp(s, s + 1))
+                if (owner != null && ended.test(owner) && lease.owner() == owner && lease.casStamp(s, s + 1))
                 {
                     final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() +
                         "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
@@ -670,8 +708,15 @@ public final class ResourcePool<R> implements AutoCloseable
                     reclaimReports.add(report);
                     reclaimed.incrementAndGet(); // last: whoever sees the count sees the resource back and the report
                     LOG.log(Level.WARNING, report);
+                    count++;
                 }
             }
+            return count;
+        }
+
+        synchronized int reclaimNow(final Predicate<Thread> ended)
+        {
+            return reclaimDeadOwners(ended);
         }
 
         private void retireDeadRings()

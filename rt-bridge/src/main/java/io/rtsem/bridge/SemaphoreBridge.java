@@ -75,9 +75,11 @@ import org.HdrHistogram.Histogram;
  *   rejects it.</li>
  *   <li><b>B7 (hold times).</b> Every hold ended through the bridge (release on the acquiring thread, Permit close,
  *   acquireAndRun work) is recorded under the context of the thread that ends it, without allocation:
- *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. Permits the grant thread obtained but could not
- *   deliver (the future was completed otherwise first, or the executor refused the work) were held by nobody: they
- *   go back without a hold record, counted in {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
+ *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. One sample per hold: a hold released in parts is
+ *   recorded once, when its last permit goes back (timed from its acquire); a partial release records nothing.
+ *   Permits the grant thread obtained but could not deliver (the future was completed otherwise first, or the
+ *   executor refused the work) were held by nobody: they go back without a hold record, counted in
+ *   {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
  *   <li><b>B8 (close).</b> {@link #close()} stops both threads, detaches the wake service (the semaphore falls back
  *   to G5), fails queued futures with a {@link java.util.concurrent.CancellationException}, drops queued work
  *   (counted in {@link #abandonedRuns()}) and never touches permits already granted: outstanding {@link Permit}s and
@@ -272,8 +274,9 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * Returns {@code permits} permits to the semaphore and ends this thread's oldest open holds (recording their
-     * hold times, B7). Works after {@link #close()} too.
+     * Returns {@code permits} permits to the semaphore and to this thread's oldest open holds: each hold whose last
+     * permit this returns ends and records its hold time (one sample per hold, B7); a hold only partly returned stays
+     * open and records nothing yet. Works after {@link #close()} too.
      *
      * <p>Any context, HARD included: one CAS on the semaphore, one {@code nanoTime}, histogram records. This thread's
      * first acquire or release through this bridge allocates its hold ledger (do one at set-up on a HARD thread).
@@ -481,7 +484,8 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * Holds ended under {@code context}, exact. Any context; one volatile read.
+     * Holds ended under {@code context}, exact: one per hold (a hold released in parts counts once, at its last
+     * permit). Any context; one volatile read.
      *
      * @param context the context.
      * @return the count.

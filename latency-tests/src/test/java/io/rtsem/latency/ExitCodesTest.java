@@ -87,6 +87,30 @@ class ExitCodesTest {
     }
 
     @Test
+    void aConfigWithBinaryJunkExitsTwoWithOnePrintableLine() throws IOException {
+        // found by ScenarioFuzzTest: the loader's message quoted the file's control characters and SnakeYAML's
+        // multi-line snippet to the terminal
+        Path file = Files.createTempFile("rtsem-junk", ".yaml");
+        Files.write(file, ("scenario: \"a\\e[2Jb\"\n" + Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
+            .replace("scenario: smoke\n", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path binary = Files.createTempFile("rtsem-binary", ".yaml");
+        Files.write(binary, new byte[] {'a', ':', ' ', (byte) 0xFF, (byte) 0xFE, 0, '\n'});
+        try {
+            CliRun run = CliRun.of("validate", file.toString(), "-q");
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals("rtsem: invalid scenario: " + file + ": scenario: expected a name of letters, digits, '.', '_' "
+                + "or '-', got \"a\\u001B[2Jb\"" + System.lineSeparator(), run.err());
+            CliRun bin = CliRun.of("validate", binary.toString(), "-q");
+            assertEquals(2, bin.exitCode(), bin.err());
+            assertEquals("rtsem: invalid scenario: " + binary + ": not UTF-8 text: byte 0xFF at offset 3 (line 1) is not "
+                + "valid UTF-8; expected a YAML file saved as UTF-8" + System.lineSeparator(), bin.err());
+        } finally {
+            Files.delete(file);
+            Files.delete(binary);
+        }
+    }
+
+    @Test
     void missingConfigFileExitsTwo() {
         CliRun run = CliRun.of("validate", "no-such-scenario.yaml");
         assertEquals(2, run.exitCode());

@@ -321,10 +321,13 @@ public final class RunReport {
         fl.put("hiccups", Percentiles.of(run.floorHiccups()).json());
         Map<String, Object> cpuHiccups = new LinkedHashMap<>();
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
-            cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+            if (g.measured()) { // a detector without a clock read has no figures: zeros would read as "no hiccups"
+                cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+            }
         }
         fl.put("cpuHiccups", cpuHiccups);
         fl.put("cpuHiccupThresholdUs", CpuGapMeter.THRESHOLD_NANOS / 1e3);
+        fl.put("notes", run.floorNotes());
         root.put("floor", fl);
 
         Map<String, Object> subj = new LinkedHashMap<>();

@@ -31,8 +31,10 @@ public final class ReportFiles {
      * @param report the judged run
      * @return the summary text (also in summary.txt)
      * @throws IOException if a file cannot be written
+     * @throws NullPointerException if {@code report} is null
      */
     public static String write(RunReport report) throws IOException {
+        java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         Path dir = run.outDir();
         Files.createDirectories(dir);

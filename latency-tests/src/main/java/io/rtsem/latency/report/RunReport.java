@@ -43,6 +43,20 @@ public final class RunReport {
         /** The percentile name of a context whose threads recorded no wait: never a pass. */
         public static final String NO_MEASUREMENTS = "count";
 
+        /**
+         * @throws IllegalArgumentException if only one of {@code budgetUs} and {@code actualUs} is null (both are, for
+         *                                  {@link #NO_MEASUREMENTS}; neither is, for a missed budget)
+         * @throws NullPointerException     if {@code context} or {@code percentile} is null
+         */
+        public Miss {
+            java.util.Objects.requireNonNull(context, "context");
+            java.util.Objects.requireNonNull(percentile, "percentile");
+            if ((budgetUs == null) != (actualUs == null)) {
+                throw new IllegalArgumentException("budgetUs and actualUs are both null (no measurements) or both set, "
+                    + "got budgetUs " + budgetUs + " and actualUs " + actualUs);
+            }
+        }
+
         /** @return true if the context recorded no wait. */
         public boolean noMeasurements() {
             return actualUs == null;

@@ -63,6 +63,16 @@ class ReportBadInputTest {
     }
 
     @Test
+    void miss() {
+        // was: describe() threw a NullPointerException (unboxing) for a miss with an actual figure and no budget
+        message(IllegalArgumentException.class, "budgetUs and actualUs are both null (no measurements) or both set, got "
+            + "budgetUs null and actualUs 5.0", () -> new RunReport.Miss("HARD", "p50", null, 5.0));
+        message(NullPointerException.class, "context", () -> new RunReport.Miss(null, "p50", 1.0, 5.0));
+        assertEquals("HARD p50: 5.0 us against a budget of 1.0 us (over by 4.0 us, 400%)",
+            new RunReport.Miss("HARD", "p50", 1.0, 5.0).describe());
+    }
+
+    @Test
     void percentiles() {
         Percentiles p = new Percentiles(1, 1, 1, 1, 1, 1, 1, 1);
         // was: an IllegalArgumentException whose message was the bad name alone, and a bare NPE for null

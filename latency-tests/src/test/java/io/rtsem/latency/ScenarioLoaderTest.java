@@ -210,6 +210,16 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aBudgetUnderOneNanosecondIsRejected() {
+        // found by ScenarioFuzzTest once Budget checked its limits: 1e-7 us rounded to a 0 ns budget, which Budget's
+        // constructor refused with an IllegalArgumentException (exit 3); before that check, a budget nobody meets
+        ConfigException e = reject(VALID.replace("p50: 5,", "p50: 0.0000001,"));
+        assertEquals("budgets.HARD.p50", e.key());
+        assertTrue(e.getMessage().endsWith("expected a positive number of microseconds, at least 0.001 (1 ns), got "
+            + "number 1.0E-7"), e.getMessage());
+    }
+
+    @Test
     void tooDeeplyNestedIsSaidInTheFilesTerms() {
         ConfigException e = reject(VALID.replace("duration: 2s", "duration: " + "[".repeat(1500) + "]".repeat(1500)));
         assertTrue(e.getMessage().startsWith("configs/x.yaml: not valid YAML: too large or too deeply nested: Document "

@@ -439,6 +439,10 @@ public final class ScenarioLoader {
                         throw error(key + "." + k, "expected a positive number of microseconds, got " + describe(n));
                     }
                     v[i] = Math.round(n.asDouble() * 1000.0);
+                    if (v[i] < 1) { // a budget is kept in whole nanoseconds
+                        throw error(key + "." + k, "expected a positive number of microseconds, at least 0.001 (1 ns), "
+                            + "got " + describe(n));
+                    }
                     if (prevKey != null && v[i] < prev) {
                         throw error(key + "." + k, "impossible: " + n.asText() + " us is below " + prevKey + " ("
                             + prev / 1000.0 + " us); a higher percentile cannot have a smaller limit");

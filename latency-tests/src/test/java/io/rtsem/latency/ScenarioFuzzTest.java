@@ -324,8 +324,8 @@ class ScenarioFuzzTest {
     }
 
     /**
-     * A scenario the loader accepted says what the file says: one YAML document only (a second one would be dropped
-     * unread), and every integer it took (CPUs, permits, bytes) is the file's number, not that number wrapped to an
+     * A scenario the loader accepted says what the file says: one valid YAML document only (a second one would be
+     * dropped unread; an alias to no anchor would be read as its name), and every integer it took (CPUs, permits, bytes) is the file's number, not that number wrapped to an
      * {@code int} or a {@code long}. The file is read again by SnakeYAML and Jackson without the loader's checks.
      */
     static void assertSameAsTheFile(Scenario sc, String text) throws IOException {
@@ -335,7 +335,8 @@ class ScenarioFuzzTest {
                 documents += n == null ? 0 : 1;
             }
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            fail("accepted a file that is not valid YAML after its first document: " + e.getMessage());
+            fail("accepted a file that SnakeYAML rejects (undefined alias, or invalid after its first document): "
+                + e.getMessage());
         }
         assertTrue(documents <= 1, "accepted a file of " + documents + " YAML documents; all but the first were ignored");
         com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(

@@ -210,6 +210,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aYamlAliasIsAnErrorNotItsName() {
+        // found by ScenarioFuzzTest's full mode (19115 tries): "scenario: *a" named the scenario "a" (Jackson reads an
+        // alias as its name, defined anchor or not)
+        ConfigException e = reject(VALID.replace("scenario: t", "scenario: *a"));
+        assertEquals("configs/x.yaml: a YAML alias (*a) at line 1: aliases are not supported in scenario files (they "
+            + "would be read as their name); write the value itself", e.getMessage());
+        ConfigException defined = reject(VALID.replace("hold: 5us }", "hold: &h 5us }").replace("rate-hz: 10,",
+            "rate-hz: 10, hold: *h,"));
+        assertTrue(defined.getMessage().contains("a YAML alias (*h) at line 6"), defined.getMessage());
+    }
+
+    @Test
     void aBudgetUnderOneNanosecondIsRejected() {
         // found by ScenarioFuzzTest once Budget checked its limits: 1e-7 us rounded to a 0 ns budget, which Budget's
         // constructor refused with an IllegalArgumentException (exit 3); before that check, a budget nobody meets

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.core.RtThread;
@@ -48,7 +49,8 @@ import org.yaml.snakeyaml.reader.ReaderException;
  * (a p99 budget below the p50 budget, two spinning threads pinned to one CPU, a CPU this machine
  * does not have, an acquirer waiting for permits nobody releases ...) is a {@link ConfigException}
  * naming the file, the key and what was expected. So is a file that is not one YAML document of UTF-8 text of at
- * most {@value #MAX_FILE_BYTES} bytes, and an integer too large for its key (never read as its low bits).
+ * most {@value #MAX_FILE_BYTES} bytes, a YAML alias ({@code *name}), and an integer too large for its key (never
+ * read as its low bits).
  *
  * <p>NON_RT only: reads the file, allocates freely. Stateless; safe to use from several threads.
  */
@@ -146,6 +148,7 @@ public final class ScenarioLoader {
     public Scenario parse(String file, String yaml) throws ConfigException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(yaml, "yaml");
+        rejectAliases(file, yaml);
         JsonNode root;
         try {
             root = MAPPER.readTree(yaml);
@@ -162,6 +165,25 @@ public final class ScenarioLoader {
             throw new ConfigException(file, "", "the file is empty; expected a mapping with at least 'threads'");
         }
         return new Reader(file).scenario(root);
+    }
+
+    /**
+     * Jackson's tree reader takes a YAML alias ({@code *name}) for the string {@code "name"}, defined anchor or not:
+     * {@code scenario: *a} would name the scenario "a", and a duration given as an alias would be reported as the
+     * anchor's name. Scenario files are a few lines; an alias is an error naming its line.
+     */
+    private static void rejectAliases(String file, String yaml) throws ConfigException {
+        try (JsonParser p = MAPPER.getFactory().createParser(yaml)) {
+            while (p.nextToken() != null) {
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    throw new ConfigException(file, "", "a YAML alias (*" + p.getText() + ") at line "
+                        + p.currentTokenLocation().getLineNr() + ": aliases are not supported in scenario files (they "
+                        + "would be read as their name); write the value itself");
+                }
+            }
+        } catch (IOException e) {
+            // not YAML, or a duplicate key: readTree says what and where
+        }
     }
 
     /**

@@ -87,6 +87,67 @@ class ExitCodesTest {
     }
 
     @Test
+    void aConfigWithBinaryJunkExitsTwoWithOnePrintableLine() throws IOException {
+        // found by ScenarioFuzzTest: the loader's message quoted the file's control characters and SnakeYAML's
+        // multi-line snippet to the terminal
+        Path file = Files.createTempFile("rtsem-junk", ".yaml");
+        Files.write(file, ("scenario: \"a\\e[2Jb\"\n" + Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
+            .replace("scenario: smoke\n", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path binary = Files.createTempFile("rtsem-binary", ".yaml");
+        Files.write(binary, new byte[] {'a', ':', ' ', (byte) 0xFF, (byte) 0xFE, 0, '\n'});
+        try {
+            CliRun run = CliRun.of("validate", file.toString(), "-q");
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals("rtsem: invalid scenario: " + file + ": scenario: expected a name of letters, digits, '.', '_' "
+                + "or '-', got \"a\\u001B[2Jb\"" + System.lineSeparator(), run.err());
+            CliRun bin = CliRun.of("validate", binary.toString(), "-q");
+            assertEquals(2, bin.exitCode(), bin.err());
+            assertEquals("rtsem: invalid scenario: " + binary + ": not UTF-8 text: byte 0xFF at offset 3 (line 1) is not "
+                + "valid UTF-8; expected a YAML file saved as UTF-8" + System.lineSeparator(), bin.err());
+        } finally {
+            Files.delete(file);
+            Files.delete(binary);
+        }
+    }
+
+    @Test
+    void anEmptyOrImpossibleConfigPathExitsTwo() {
+        // was: "" resolved to the working directory ("<nothing>: cannot read the file"); a NUL threw
+        // InvalidPathException out of the command (exit 3, a stack trace)
+        CliRun empty = CliRun.of("validate", "", "-q");
+        assertEquals(2, empty.exitCode(), empty.err());
+        assertEquals("rtsem: CONFIG is empty; expected a scenario file or the name of one in configs/"
+            + System.lineSeparator(), empty.err());
+        CliRun nul = CliRun.of("validate", "a\u0000b.yaml", "-q");
+        assertEquals(2, nul.exitCode(), nul.err());
+        assertEquals("rtsem: CONFIG \"a\\u0000b.yaml\" is not a valid path: Nul character not allowed"
+            + System.lineSeparator(), nul.err());
+    }
+
+    @Test
+    void anOutputDirectoryThatCannotBeCreatedExitsTwoBeforeTheRun() throws IOException {
+        // was: exit 3, "the run failed: java.nio.file.FileSystemException: ...", from inside the run
+        Path file = Files.createTempFile("rtsem-out-parent", ".txt");
+        try {
+            Path out = file.resolve("sub");
+            CliRun run = CliRun.of("validate", "smoke", "--out", out.toString(), "-q");
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals("rtsem: cannot create the output directory " + out + ": Not a directory"
+                + System.lineSeparator(), run.err());
+            assertEquals("", run.out(), "nothing measured");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void realTimeJvmOptionsNamesANullRoot() {
+        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+            () -> io.rtsem.latency.cli.RealTimeJvmOptions.read(null));
+        assertEquals("root", e.getMessage());
+    }
+
+    @Test
     void missingConfigFileExitsTwo() {
         CliRun run = CliRun.of("validate", "no-such-scenario.yaml");
         assertEquals(2, run.exitCode());

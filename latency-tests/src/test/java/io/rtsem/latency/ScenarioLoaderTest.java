@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScenarioLoaderTest {
     private static final String VALID = """
@@ -159,5 +161,130 @@ class ScenarioLoaderTest {
     void brokenYamlNamesTheFileAndLine() {
         ConfigException e = reject("threads: [ { name: a\n");
         assertTrue(e.getMessage().startsWith("configs/x.yaml: not valid YAML"), e.getMessage());
+    }
+
+    // Regression examples of what ScenarioFuzzTest found (each shrunk from a mutated shipped scenario).
+
+    @Test
+    void yamlSyntaxErrorsAreOneLineWithLineAndColumn() {
+        // was SnakeYAML's own message: several lines, quoting the file's text with a caret under the column
+        ConfigException e = reject(VALID.replace("duration: 2s\n", "duration: 2s\n  permits: 2\n"));
+        assertEquals("configs/x.yaml: not valid YAML: mapping values are not allowed here (line 3, column 10)",
+            e.getMessage());
+    }
+
+    @Test
+    void controlAndInvisibleCharactersQuotedBackAreEscaped() {
+        // was: the NUL, the escape sequence (it clears a terminal) and the right-to-left override printed as they are
+        ConfigException e = reject(VALID.replace("scenario: t", "scenario: \"a\\x00b\\e[2J\u202ec\\nd\""));
+        assertEquals("scenario", e.key());
+        assertTrue(e.getMessage().endsWith("got \"a\\u0000b\\u001B[2J\\u202Ec\\nd\""), e.getMessage());
+        ConfigException nul = reject("\u0000");
+        assertEquals("configs/x.yaml: not valid YAML: character U+0000 at offset 0 (line 1) is not allowed in YAML",
+            nul.getMessage());
+    }
+
+    @Test
+    void aSecondYamlDocumentIsAnErrorNotIgnored() {
+        // was: a valid scenario from the first document; budgets (or any key) after '---' silently dropped
+        ConfigException e = reject(VALID.replace("budgets:", "---\nbudgets:"));
+        assertTrue(e.getMessage().startsWith("configs/x.yaml: more than one YAML document"), e.getMessage());
+        ConfigException end = reject(VALID.replace("budgets:", "...\n  - { name: c }\nbudgets:"));
+        assertTrue(end.getMessage().startsWith("configs/x.yaml: not valid YAML"), end.getMessage());
+        assertDoesNotThrow(() -> loader.parse("configs/x.yaml", "---\n" + VALID + "...\n"),
+            "one document with its explicit start and end markers");
+    }
+
+    @Test
+    void integersTooLargeForTheirTypeAreRejectedNotWrapped() {
+        // was: 2^64 + 1 read as 1 permit, 2^32 + 1 as CPU 1 (the low bits of the number)
+        ConfigException permits = reject(VALID.replace("permits: 1, max-permits: 2",
+            "permits: 18446744073709551617, max-permits: 2"));
+        assertEquals("semaphore.permits", permits.key());
+        assertTrue(permits.getMessage().contains("got number 18446744073709551617"), permits.getMessage());
+        ConfigException cpu = reject(VALID.replace("cpu: 1,", "cpu: 4294967297,"));
+        assertEquals("threads[0].cpu", cpu.key());
+        assertTrue(cpu.getMessage().endsWith("got 4294967297"), cpu.getMessage());
+        assertEquals("threads[1].allocate-bytes", reject(VALID.replace("allocate-bytes: 64",
+            "allocate-bytes: 9223372036854775808")).key());
+    }
+
+    @Test
+    void aYamlAliasIsAnErrorNotItsName() {
+        // found by ScenarioFuzzTest's full mode (19115 tries): "scenario: *a" named the scenario "a" (Jackson reads an
+        // alias as its name, defined anchor or not)
+        ConfigException e = reject(VALID.replace("scenario: t", "scenario: *a"));
+        assertEquals("configs/x.yaml: a YAML alias (*a) at line 1: aliases are not supported in scenario files (they "
+            + "would be read as their name); write the value itself", e.getMessage());
+        ConfigException defined = reject(VALID.replace("hold: 5us }", "hold: &h 5us }").replace("rate-hz: 10,",
+            "rate-hz: 10, hold: *h,"));
+        assertTrue(defined.getMessage().contains("a YAML alias (*h) at line 6"), defined.getMessage());
+    }
+
+    @Test
+    void aBudgetUnderOneNanosecondIsRejected() {
+        // found by ScenarioFuzzTest once Budget checked its limits: 1e-7 us rounded to a 0 ns budget, which Budget's
+        // constructor refused with an IllegalArgumentException (exit 3); before that check, a budget nobody meets
+        ConfigException e = reject(VALID.replace("p50: 5,", "p50: 0.0000001,"));
+        assertEquals("budgets.HARD.p50", e.key());
+        assertTrue(e.getMessage().endsWith("expected a positive number of microseconds, at least 0.001 (1 ns), got "
+            + "number 1.0E-7"), e.getMessage());
+    }
+
+    @Test
+    void tooDeeplyNestedIsSaidInTheFilesTerms() {
+        ConfigException e = reject(VALID.replace("duration: 2s", "duration: " + "[".repeat(1500) + "]".repeat(1500)));
+        assertTrue(e.getMessage().startsWith("configs/x.yaml: not valid YAML: too large or too deeply nested: Document "
+            + "nesting depth (1001) exceeds the maximum allowed (1000)"), e.getMessage());
+    }
+
+    @Test
+    void longValuesAreCutInMessages() {
+        ConfigException e = reject(VALID.replace("name: a,", "name: " + "x".repeat(5000) + ","));
+        assertEquals("threads[0].name", e.key());
+        assertTrue(e.getMessage().endsWith("got \"" + "x".repeat(80) + "...\" (5000 characters)"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyKeyIsNamedAsSuch() {
+        ConfigException e = reject(VALID + "\"\": 1\n");
+        assertTrue(e.getMessage().startsWith("configs/x.yaml: unknown key \"\" (empty); expected one of"),
+            e.getMessage());
+    }
+
+    @Test
+    void aFileNameThatCannotBeTheScenarioNameNeedsTheKey() throws ConfigException {
+        String unnamed = VALID.replace("scenario: t\n", "");
+        assertEquals("my-loop", loader.parse("configs/my-loop.yaml", unnamed).name(), "the default: the file name");
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("my loop.yaml", unnamed));
+        assertEquals("scenario", e.key());
+        assertTrue(e.getMessage().contains("missing, and the file name \"my loop\" cannot stand for it"),
+            e.getMessage());
+        // was a NullPointerException (a path without a file name) and an InvalidPathException (a NUL)
+        assertEquals("scenario", assertThrows(ConfigException.class, () -> loader.parse("/", unnamed)).key());
+        assertEquals("scenario", assertThrows(ConfigException.class, () -> loader.parse("a\u0000.yaml", unnamed)).key());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheByteAndLine(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("latin1.yaml");
+        Files.write(f, VALID.replace("scenario: t", "scenario: t\ndescription: caf\u00e9").getBytes(
+            java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(f));
+        assertEquals(f + ": not UTF-8 text: byte 0xE9 at offset 28 (line 2) is not valid UTF-8; expected a YAML file "
+            + "saved as UTF-8", e.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void anEndlessOrHugeFileIsRejectedWithoutReadingItAll(@TempDir Path dir) throws IOException {
+        // was: Files.readString(/dev/zero) filling the heap, and a NoSuchFileException's class name in the message
+        ConfigException zero = assertThrows(ConfigException.class, () -> loader.load(Path.of("/dev/zero")));
+        assertEquals("/dev/zero: larger than 1048576 bytes; a scenario file is a few kilobytes of YAML",
+            zero.getMessage());
+        assertEquals(dir.resolve("none.yaml") + ": cannot read the file: it does not exist",
+            assertThrows(ConfigException.class, () -> loader.load(dir.resolve("none.yaml"))).getMessage());
+        assertEquals(dir + ": cannot read the file: it is a directory",
+            assertThrows(ConfigException.class, () -> loader.load(dir)).getMessage());
     }
 }

@@ -101,7 +101,7 @@ class ValidateEndToEndTest {
         JsonSchema.Type budgets = map(contexts, map(Set.of("p50", "p99", "max"),
             obj("budget", NUMBER, "actual", NUMBER_OR_NULL, "pass", BOOL)));
         JsonSchema.Type floor = obj("cpus", array(STRING), "oneWay", percentiles, "hiccups", percentiles,
-            "cpuHiccups", map(Set.of("1", "0"), percentiles), "cpuHiccupThresholdUs", NUMBER);
+            "cpuHiccups", map(Set.of("1", "0"), percentiles), "cpuHiccupThresholdUs", NUMBER, "notes", array(STRING));
         JsonSchema.Type subject = obj("description", STRING, "hiccups", percentiles, "overBudgetWaits", INT,
             "iterations", map(Set.of("hard-loop", "soft-loop", "bookkeeper"), INT), "threadCpuMs", map(null, NUMBER),
             "contexts", map(contexts, map(metrics, percentiles)),
@@ -119,7 +119,8 @@ class ValidateEndToEndTest {
     @Test
     void reportJsonFollowsTheDocumentedSchema() throws IOException {
         JsonNode r = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(List.of(), JsonSchema.check(smokeReportSchema(), r), "report.json against the documented schema");
+        assertEquals(List.of(), JsonSchema.check(smokeReportSchema(), r),
+            () -> "report.json against the documented schema; run notes: " + r.path("run").path("notes"));
         // what the types cannot say
         assertEquals(1, r.path("schemaVersion").asInt());
         assertEquals("us", r.path("unit").asText());
@@ -129,7 +130,9 @@ class ValidateEndToEndTest {
         assertEquals(0, r.path("verdict").path("exitCode").asInt());
         assertEquals(0, r.path("verdict").path("missed").size());
         assertEquals(List.of("1", "0"), List.of(r.path("floor").path("cpus").get(0).asText(),
-            r.path("floor").path("cpus").get(1).asText()));
+            r.path("floor").path("cpus").get(1).asText()), () -> "floor CPUs; notes: " + r.path("run").path("notes"));
+        // every floor CPU's gap detector measured its window (FloorPhaseTest: what the run says when one does not)
+        assertEquals(0, r.path("floor").path("notes").size(), () -> "floor notes: " + r.path("floor").path("notes"));
         assertTrue(r.path("floor").path("oneWay").path("count").asLong() > 0, "the floor measured hand-offs");
         for (String subject : List.of("rtsem", "peer")) {
             JsonNode s = r.path("subjects").path(subject);

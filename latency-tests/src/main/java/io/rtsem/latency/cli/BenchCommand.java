@@ -1,9 +1,16 @@
 package io.rtsem.latency.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.openjdk.jmh.runner.NoBenchmarksException;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,10 +34,54 @@ public final class BenchCommand implements Callable<Integer> {
         description = "core | bridge | a JMH benchmark regex, then JMH options (e.g. -wi 1 -i 3).")
     private List<String> args = new ArrayList<>();
 
-    /** Translates the selection and runs JMH's own command line. @return JMH's outcome, 0 when it returns. */
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Translates the selection and does what JMH's own command line ({@code org.openjdk.jmh.Main}) does, with rtsem's
+     * exit codes: JMH's {@code Main} calls {@code System.exit(1)} for an option it cannot parse, a selection that
+     * matches no benchmark and a failed run, and 1 means "a budget missed" to {@code ./rtsem}'s callers.
+     *
+     * @return 0 when the benchmarks ran (or help or a list was printed), 2 for an option JMH rejects or a selection
+     *         that matches no benchmark, 3 if the run failed
+     * @throws IOException if JMH cannot print its help
+     */
     @Override
-    public Integer call() throws Exception {
-        org.openjdk.jmh.Main.main(jmhArguments(args).toArray(new String[0]));
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        CommandLineOptions options;
+        try {
+            options = new CommandLineOptions(jmhArguments(args).toArray(new String[0]));
+        } catch (CommandLineOptionException e) {
+            err.println("rtsem: bench: " + e.getMessage() + " (JMH options: ./rtsem bench -h)");
+            err.flush();
+            return RtsemCommand.EXIT_CONFIG;
+        }
+        Runner runner = new Runner(options);
+        if (options.shouldHelp()) {
+            options.showHelp();
+        } else if (options.shouldList()) {
+            runner.list();
+        } else if (options.shouldListWithParams()) {
+            runner.listWithParams(options);
+        } else if (options.shouldListProfilers()) {
+            options.listProfilers();
+        } else if (options.shouldListResultFormats()) {
+            options.listResultFormats();
+        } else {
+            try {
+                runner.run();
+            } catch (NoBenchmarksException e) {
+                err.println("rtsem: bench: no benchmark matches " + jmhArguments(args).get(0) + "; expected core, "
+                    + "bridge or a regex of benchmark names (./rtsem bench -l lists them)");
+                err.flush();
+                return RtsemCommand.EXIT_CONFIG;
+            } catch (RunnerException e) {
+                err.println("rtsem: bench: the benchmarks failed: " + e.getMessage());
+                err.flush();
+                return RtsemCommand.EXIT_RUN_FAILED;
+            }
+        }
         return 0;
     }
 

@@ -18,8 +18,10 @@ public final class RealTimeJvmOptions {
     /**
      * @param root the repository root
      * @return the options, empty if the file is missing
+     * @throws NullPointerException if {@code root} is null
      */
     public static List<String> read(Path root) {
+        java.util.Objects.requireNonNull(root, "root");
         Path f = root.resolve("configs").resolve("jvm.options");
         List<String> out = new ArrayList<>();
         try {

@@ -8,7 +8,11 @@ import io.rtsem.latency.report.RunReport;
 import io.rtsem.latency.run.RunResult;
 import io.rtsem.latency.run.ThreadStartException;
 import io.rtsem.latency.run.ValidationRun;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -68,7 +72,20 @@ public final class ValidateCommand implements Callable<Integer> {
             stderr.flush();
             return RtsemCommand.EXIT_CONFIG;
         }
-        Path file = resolve(config);
+        if (config.isBlank()) {
+            stderr.println("rtsem: CONFIG is empty; expected a scenario file or the name of one in configs/");
+            stderr.flush();
+            return RtsemCommand.EXIT_CONFIG;
+        }
+        Path file;
+        try {
+            file = resolve(config);
+        } catch (InvalidPathException e) {
+            stderr.println("rtsem: CONFIG \"" + config.replace("\u0000", "\\u0000") + "\" is not a valid path: "
+                + e.getReason());
+            stderr.flush();
+            return RtsemCommand.EXIT_CONFIG;
+        }
         Scenario scenario;
         try {
             scenario = new ScenarioLoader().load(file);
@@ -83,6 +100,14 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : RtsemCommand.root().resolve("target").resolve("rtsem").resolve(scenario.name())
             .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            // here, not in the run: a directory that cannot be made is a usage error (2), not a failed run (3)
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            stderr.println("rtsem: cannot create the output directory " + dir + ": " + reason(e, dir));
+            stderr.flush();
+            return RtsemCommand.EXIT_CONFIG;
+        }
         RunResult result;
         try {
             result = new ValidationRun(scenario, dir, quiet ? null : stderr, !noJfr).run();
@@ -112,6 +137,15 @@ public final class ValidateCommand implements Callable<Integer> {
             stderr.flush();
             return RtsemCommand.EXIT_RUN_FAILED;
         }
+    }
+
+    /** @return why a directory could not be created, in words, with the path that stood in the way if another */
+    private static String reason(IOException e, Path dir) {
+        String reason = e instanceof FileAlreadyExistsException ? "a file is in the way"
+            : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        String where = e instanceof FileSystemException f && f.getFile() != null && !f.getFile().equals(dir.toString())
+            ? " (" + f.getFile() + ")" : "";
+        return reason + where;
     }
 
     /** A path as given if it exists, else {@code configs/<name>} or {@code configs/<name>.yaml} under the root. */

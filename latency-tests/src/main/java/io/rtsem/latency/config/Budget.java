@@ -15,6 +15,29 @@ import java.util.Map;
  */
 public record Budget(long p50Nanos, long p99Nanos, long p999Nanos, long p9999Nanos, long maxNanos) {
 
+    /**
+     * @throws IllegalArgumentException if a limit is neither positive nor {@link #UNSET}, or a higher percentile's
+     *                                  limit is below a lower one's (the message names both)
+     */
+    public Budget {
+        long[] v = {p50Nanos, p99Nanos, p999Nanos, p9999Nanos, maxNanos};
+        int prev = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == UNSET) {
+                continue;
+            }
+            if (v[i] <= 0) {
+                throw new IllegalArgumentException("budget " + KEYS[i] + " must be a positive number of nanoseconds or "
+                    + "Budget.UNSET (-1), got " + v[i]);
+            }
+            if (prev >= 0 && v[i] < v[prev]) {
+                throw new IllegalArgumentException("budget " + KEYS[i] + " (" + v[i] + " ns) is below " + KEYS[prev]
+                    + " (" + v[prev] + " ns); a higher percentile cannot have a smaller limit");
+            }
+            prev = i;
+        }
+    }
+
     /** Marks a percentile without a limit. */
     public static final long UNSET = -1;
 

@@ -27,6 +27,44 @@ public record Scenario(String name, String description, String file, long warmup
                        long floorNanos, long intervalNanos, SemaphoreSpec semaphore, List<ThreadSpec> threads,
                        Map<RtContext, Budget> budgets, Optional<StallSpec> stall) {
 
+    /**
+     * @throws IllegalArgumentException if a duration is out of range ({@code warmup} negative, another not positive,
+     *                                  or a planned run time that does not fit a {@code long}), or there is no thread
+     *                                  (the message names the value)
+     * @throws NullPointerException     if a component is null
+     */
+    public Scenario {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(description, "description");
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(semaphore, "semaphore");
+        java.util.Objects.requireNonNull(threads, "threads");
+        java.util.Objects.requireNonNull(budgets, "budgets");
+        java.util.Objects.requireNonNull(stall, "stall");
+        if (warmupNanos < 0) {
+            throw new IllegalArgumentException("warmupNanos must be 0 or more, got " + warmupNanos);
+        }
+        positive("durationNanos", durationNanos);
+        positive("floorNanos", floorNanos);
+        positive("intervalNanos", intervalNanos);
+        if (threads.isEmpty()) {
+            throw new IllegalArgumentException("a scenario needs at least one thread");
+        }
+        try {
+            Math.addExact(Math.multiplyExact(2, floorNanos), Math.multiplyExact(2, Math.addExact(Math.multiplyExact(2,
+                warmupNanos), durationNanos)));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("the planned run time overflows: warmupNanos " + warmupNanos
+                + ", durationNanos " + durationNanos + ", floorNanos " + floorNanos);
+        }
+    }
+
+    private static void positive(String name, long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + nanos);
+        }
+    }
+
     /** @return the contexts that have at least one waiting thread, in enum order. Allocates. */
     public Set<RtContext> waitingContexts() {
         Set<RtContext> s = EnumSet.noneOf(RtContext.class);
@@ -41,8 +79,10 @@ public record Scenario(String name, String description, String file, long warmup
     /**
      * @param newBudgets budgets by context
      * @return the same scenario with other budgets
+     * @throws NullPointerException if {@code newBudgets} is null
      */
     public Scenario withBudgets(Map<RtContext, Budget> newBudgets) {
+        java.util.Objects.requireNonNull(newBudgets, "newBudgets");
         Map<RtContext, Budget> m = new java.util.EnumMap<>(RtContext.class);
         m.putAll(newBudgets);
         return new Scenario(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos,

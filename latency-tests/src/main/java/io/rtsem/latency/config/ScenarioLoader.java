@@ -2,16 +2,26 @@ package io.rtsem.latency.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.core.RtThread;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,10 +33,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads a scenario YAML file (Jackson YAML) and validates every key into a {@link Scenario}.
@@ -35,19 +48,25 @@ import java.util.regex.Pattern;
  * <p>Validation is strict: an unknown key, a value of the wrong type or an impossible value
  * (a p99 budget below the p50 budget, two spinning threads pinned to one CPU, a CPU this machine
  * does not have, an acquirer waiting for permits nobody releases ...) is a {@link ConfigException}
- * naming the file, the key and what was expected.
+ * naming the file, the key and what was expected. So is a file that is not one YAML document of UTF-8 text of at
+ * most {@value #MAX_FILE_BYTES} bytes, a YAML alias ({@code *name}), and an integer too large for its key (never
+ * read as its low bits).
  *
  * <p>NON_RT only: reads the file, allocates freely. Stateless; safe to use from several threads.
  */
 public final class ScenarioLoader {
 
+    /** The largest scenario file read, in bytes. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m)");
     private static final long MAX_PHASE_NANOS = 3_600_000_000_000L;
 
     /** Duplicate keys are an error, not "the last one wins" (Jackson's tree reader, whatever the format). */
     private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        // a second document ("---") would otherwise be ignored silently, and with it every key it holds
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
 
     private final int availableCpus;
@@ -57,27 +76,64 @@ public final class ScenarioLoader {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    /** @param availableCpus the number of CPUs that CPU numbers in files are checked against */
+    /**
+     * @param availableCpus the number of CPUs that CPU numbers in files are checked against, at least 1
+     * @throws IllegalArgumentException if {@code availableCpus} is below 1
+     */
     public ScenarioLoader(int availableCpus) {
+        if (availableCpus < 1) {
+            throw new IllegalArgumentException("availableCpus must be at least 1, got " + availableCpus);
+        }
         this.availableCpus = availableCpus;
     }
 
     /**
-     * Reads and validates one scenario file.
+     * Reads and validates one scenario file: at most {@value #MAX_FILE_BYTES} bytes of UTF-8 text.
      *
      * @param path the file; its name as given is used in messages
      * @return the validated scenario
      * @throws ConfigException if the file cannot be read, parsed or validated
+     * @throws NullPointerException if {@code path} is null
      */
     public Scenario load(Path path) throws ConfigException {
+        Objects.requireNonNull(path, "path");
         String file = path.toString();
-        String text;
-        try {
-            text = Files.readString(path);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            // bounded: a device such as /dev/zero, or a file that is not a scenario, must not fill the heap
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "", "cannot read the file: it does not exist");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file, "", "cannot read the file: permission denied");
         } catch (IOException e) {
-            throw new ConfigException(file, "", "cannot read the file (" + e + ")");
+            throw new ConfigException(file, "", "cannot read the file: " + (Files.isDirectory(path)
+                ? "it is a directory" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         }
-        return parse(file, text);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException(file, "", "larger than " + MAX_FILE_BYTES + " bytes; a scenario file is a few "
+                + "kilobytes of YAML");
+        }
+        return parse(file, utf8(file, bytes));
+    }
+
+    /** @return the bytes as UTF-8 text; a byte sequence that is not UTF-8 is an error naming its offset and line */
+    private static String utf8(String file, byte[] bytes) throws ConfigException {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new ConfigException(file, "", String.format(Locale.ROOT, "not UTF-8 text: byte 0x%02X at offset %d "
+                + "(line %d) is not valid UTF-8; expected a YAML file saved as UTF-8", bytes[at] & 0xFF, at, line));
+        }
+        out.flip();
+        return out.toString();
     }
 
     /**
@@ -87,8 +143,12 @@ public final class ScenarioLoader {
      * @param yaml the YAML text
      * @return the validated scenario
      * @throws ConfigException on the first problem found
+     * @throws NullPointerException if {@code file} or {@code yaml} is null
      */
     public Scenario parse(String file, String yaml) throws ConfigException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(yaml, "yaml");
+        rejectAliases(file, yaml);
         JsonNode root;
         try {
             root = MAPPER.readTree(yaml);
@@ -99,13 +159,75 @@ public final class ScenarioLoader {
                     + "once in a mapping (the second one would silently replace the first)"
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
             }
-            throw new ConfigException(file, "", "not valid YAML: " + e.getOriginalMessage()
-                + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+            throw new ConfigException(file, "", yamlProblem(e, yaml));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException(file, "", "the file is empty; expected a mapping with at least 'threads'");
         }
         return new Reader(file).scenario(root);
+    }
+
+    /**
+     * Jackson's tree reader takes a YAML alias ({@code *name}) for the string {@code "name"}, defined anchor or not:
+     * {@code scenario: *a} would name the scenario "a", and a duration given as an alias would be reported as the
+     * anchor's name. Scenario files are a few lines; an alias is an error naming its line.
+     */
+    private static void rejectAliases(String file, String yaml) throws ConfigException {
+        try (JsonParser p = MAPPER.getFactory().createParser(yaml)) {
+            while (p.nextToken() != null) {
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    throw new ConfigException(file, "", "a YAML alias (*" + p.getText() + ") at line "
+                        + p.currentTokenLocation().getLineNr() + ": aliases are not supported in scenario files (they "
+                        + "would be read as their name); write the value itself");
+                }
+            }
+        } catch (IOException e) {
+            // not YAML, or a duplicate key: readTree says what and where
+        }
+    }
+
+    /**
+     * What is wrong with text that is not one YAML document, on one line: SnakeYAML's problem with its line and column
+     * (its own message spans several lines and quotes the text), or Jackson's, said in the file's terms.
+     */
+    private static String yamlProblem(JsonProcessingException e, String yaml) {
+        String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
+            ? " (line " + e.getLocation().getLineNr() + ")" : "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                return "not valid YAML: " + m.getProblem() + (m.getContext() != null ? " (" + m.getContext() + ")" : "")
+                    + " (line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1)
+                    + ")";
+            }
+            if (t instanceof ReaderException r) {
+                return String.format(Locale.ROOT, "not valid YAML: character U+%04X at offset %d (line %d) is not "
+                    + "allowed in YAML", r.getCodePoint(), r.getPosition(), lineOf(yaml, r.getPosition()));
+            }
+        }
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.startsWith("Trailing token")) {
+            return "more than one YAML document ('---' or '...' followed by more)" + line
+                + "; expected one scenario per file";
+        }
+        if (original.startsWith("Expected a field name")) {
+            return "not valid YAML: a key must be a plain scalar, not a list or a mapping" + line;
+        }
+        if (e instanceof StreamConstraintsException) {
+            return "not valid YAML: too large or too deeply nested: " + original.replaceAll(", from `[^`]*`", "")
+                + line;
+        }
+        return "not valid YAML: " + original + line;
+    }
+
+    /** @return the line (from 1) of a code point offset into {@code text} */
+    private static int lineOf(String text, int codePointOffset) {
+        int line = 1;
+        int i = 0;
+        for (int cp = 0; cp < codePointOffset && i < text.length(); cp++) {
+            line += text.charAt(i) == '\n' ? 1 : 0;
+            i += Character.charCount(text.codePointAt(i));
+        }
+        return line;
     }
 
     /** @return the key path of a duplicate key, as far as Jackson's exception locates it (else the key alone) */
@@ -144,7 +266,8 @@ public final class ScenarioLoader {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!allowed.contains(k)) {
-                    throw error(join(key, k), "unknown key; expected one of " + allowed);
+                    throw error(join(key, k), "unknown key" + (k.isEmpty() ? " \"\" (empty)" : "")
+                        + "; expected one of " + allowed);
                 }
             }
             return (ObjectNode) node;
@@ -153,10 +276,18 @@ public final class ScenarioLoader {
         Scenario scenario(JsonNode rootNode) throws ConfigException {
             ObjectNode root = mapping(rootNode, "", set("scenario", "description", "warmup", "duration", "floor",
                 "interval", "semaphore", "threads", "budgets", "stall"));
-            String base = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
-            String name = optText(root, "scenario", base);
+            String name = optText(root, "scenario", null);
+            if (name == null) {
+                // the file's name without .yaml; not Path.of(file): the name as the user gave it may not be a path
+                String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
+                if (!base.matches("[A-Za-z0-9._-]+")) {
+                    throw error("scenario", "missing, and the file name " + quote(base) + " cannot stand for it; "
+                        + "expected scenario: NAME with letters, digits, '.', '_' or '-'");
+                }
+                name = base;
+            }
             if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw error("scenario", "expected a name of letters, digits, '.', '_' or '-', got \"" + name + "\"");
+                throw error("scenario", "expected a name of letters, digits, '.', '_' or '-', got " + quote(name));
             }
             String description = optText(root, "description", "");
             long warmup = duration(root, "warmup", 1_000_000_000L, 0, MAX_PHASE_NANOS);
@@ -205,7 +336,7 @@ public final class ScenarioLoader {
                     try {
                         RtSemaphore.builder().waitStrategy(ctx, alias);
                     } catch (IllegalArgumentException ex) {
-                        throw error(key, "rtsem does not accept wait strategy \"" + alias + "\" for " + ctx + ": "
+                        throw error(key, "rtsem does not accept wait strategy " + quote(alias) + " for " + ctx + ": "
                             + ex.getMessage());
                     }
                     strategies.put(ctx, alias);
@@ -235,7 +366,7 @@ public final class ScenarioLoader {
                     "hold", "releases", "allocate-bytes"));
                 String name = reqText(t, "name", key + ".name");
                 if (!name.matches("[A-Za-z0-9._-]{1,40}")) {
-                    throw error(key + ".name", "expected 1-40 letters, digits, '.', '_' or '-', got \"" + name + "\"");
+                    throw error(key + ".name", "expected 1-40 letters, digits, '.', '_' or '-', got " + quote(name));
                 }
                 if (!names.add(name)) {
                     throw error(key + ".name", "expected a unique thread name; \"" + name + "\" is used twice");
@@ -330,6 +461,10 @@ public final class ScenarioLoader {
                         throw error(key + "." + k, "expected a positive number of microseconds, got " + describe(n));
                     }
                     v[i] = Math.round(n.asDouble() * 1000.0);
+                    if (v[i] < 1) { // a budget is kept in whole nanoseconds
+                        throw error(key + "." + k, "expected a positive number of microseconds, at least 0.001 (1 ns), "
+                            + "got " + describe(n));
+                    }
                     if (prevKey != null && v[i] < prev) {
                         throw error(key + "." + k, "impossible: " + n.asText() + " us is below " + prevKey + " ("
                             + prev / 1000.0 + " us); a higher percentile cannot have a smaller limit");
@@ -352,7 +487,7 @@ public final class ScenarioLoader {
             ObjectNode m = mapping(node, "stall", set("thread", "at", "for"));
             String thread = reqText(m, "thread", "stall.thread");
             ThreadSpec t = threads.stream().filter(x -> x.name().equals(thread)).findFirst()
-                .orElseThrow(() -> error("stall.thread", "expected the name of a thread in threads, got \"" + thread + "\""));
+                .orElseThrow(() -> error("stall.thread", "expected the name of a thread in threads, got " + quote(thread)));
             if (!(t.role() == Role.RELEASER || (t.role() == Role.ACQUIRER && t.releasesOwn()))) {
                 throw error("stall.thread", "expected a releaser or an acquirer with releases: self, got a "
                     + t.role().alias());
@@ -386,7 +521,7 @@ public final class ScenarioLoader {
             }
             Matcher mt = DURATION.matcher(n.asText().trim());
             if (!mt.matches()) {
-                throw error(key, "expected " + expected + ", got \"" + n.asText() + "\"");
+                throw error(key, "expected " + expected + ", got " + quote(n.asText()));
             }
             double v = Double.parseDouble(mt.group(1));
             long scale = switch (mt.group(2)) {
@@ -409,7 +544,8 @@ public final class ScenarioLoader {
             if (n == null) {
                 return dflt;
             }
-            if (!n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+            // canConvertToLong: asLong() of a BigInteger wraps (2^64 + 1 would read as 1)
+            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
                 throw error(key, "expected an integer from " + min + " to " + max + ", got " + describe(n));
             }
             return n.asInt();
@@ -452,7 +588,7 @@ public final class ScenarioLoader {
             try {
                 return RtContext.valueOf(s);
             } catch (IllegalArgumentException e) {
-                throw error(key, "expected one of " + contextNames() + ", got \"" + s + "\"");
+                throw error(key, "expected one of " + contextNames() + ", got " + quote(s));
             }
         }
 
@@ -462,7 +598,7 @@ public final class ScenarioLoader {
                     return r;
                 }
             }
-            throw error(key, "expected acquirer, releaser or bookkeeper, got \"" + s + "\"");
+            throw error(key, "expected acquirer, releaser or bookkeeper, got " + quote(s));
         }
 
         private int cpu(JsonNode n, String key) throws ConfigException {
@@ -476,12 +612,12 @@ public final class ScenarioLoader {
                 return RtThread.NO_PIN;
             }
             if (n.isIntegralNumber()) {
-                int c = n.asInt();
-                if (c < 0 || c >= availableCpus) {
+                // canConvertToInt: asInt() keeps the low 32 bits (4294967297 would read as CPU 1)
+                if (!n.canConvertToInt() || n.asInt() < 0 || n.asInt() >= availableCpus) {
                     throw error(key, "expected a CPU number from 0 to " + (availableCpus - 1) + " (this machine has "
-                        + availableCpus + " CPUs), \"any\" or \"none\", got " + c);
+                        + availableCpus + " CPUs), \"any\" or \"none\", got " + n.asText());
                 }
-                return c;
+                return n.asInt();
             }
             throw error(key, "expected a CPU number, \"any\" or \"none\", got " + describe(n));
         }
@@ -535,7 +671,7 @@ public final class ScenarioLoader {
             return "nothing";
         }
         if (n.isTextual()) {
-            return "\"" + n.asText() + "\"";
+            return quote(n.asText());
         }
         if (n.isObject()) {
             return "a mapping";
@@ -543,7 +679,18 @@ public final class ScenarioLoader {
         if (n.isArray()) {
             return "a list";
         }
-        return n.getNodeType().name().toLowerCase(Locale.ROOT) + " " + n;
+        String text = n.toString();
+        return n.getNodeType().name().toLowerCase(Locale.ROOT) + " "
+            + (text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text);
+    }
+
+    /** Longest part of a value quoted in a message. */
+    private static final int MAX_QUOTED = 80;
+
+    /** @return the text in double quotes, cut after {@value #MAX_QUOTED} characters (saying how long it was) */
+    private static String quote(String s) {
+        return s.length() <= MAX_QUOTED ? "\"" + s + "\""
+            : "\"" + s.substring(0, MAX_QUOTED) + "...\" (" + s.length() + " characters)";
     }
 
     private static String human(long nanos) {

@@ -17,6 +17,32 @@ import java.util.Map;
 public record SemaphoreSpec(int permits, int maxPermits, boolean binary, Map<RtContext, String> strategies,
                             long maxBypassNanos, long parkFallbackNanos) {
 
+    /**
+     * @throws IllegalArgumentException if {@code permits} is negative or above {@code maxPermits}, {@code maxPermits}
+     *                                  is below 1, a binary semaphore has more than one permit, or a duration is not
+     *                                  positive (the message names the value)
+     * @throws NullPointerException     if {@code strategies} is null
+     */
+    public SemaphoreSpec {
+        java.util.Objects.requireNonNull(strategies, "strategies");
+        if (maxPermits < 1) {
+            throw new IllegalArgumentException("maxPermits must be at least 1, got " + maxPermits);
+        }
+        if (permits < 0 || permits > maxPermits) {
+            throw new IllegalArgumentException("permits must be from 0 to maxPermits (" + maxPermits + "), got "
+                + permits);
+        }
+        if (binary && maxPermits != 1) {
+            throw new IllegalArgumentException("a binary semaphore has maxPermits 1, got " + maxPermits);
+        }
+        if (maxBypassNanos <= 0) {
+            throw new IllegalArgumentException("maxBypassNanos must be positive, got " + maxBypassNanos);
+        }
+        if (parkFallbackNanos <= 0) {
+            throw new IllegalArgumentException("parkFallbackNanos must be positive, got " + parkFallbackNanos);
+        }
+    }
+
     /** rtsem's default starvation bound (1 ms), used when a scenario does not set {@code max-bypass}. */
     public static final long DEFAULT_MAX_BYPASS_NANOS = 1_000_000L;
     /** rtsem's default park fallback (1 ms), used when a scenario does not set {@code park-fallback}. */

@@ -10,4 +10,18 @@ package io.rtsem.latency.config;
  * @param forNanos how long the thread stalls (it busy-waits, so the stall is exact)
  */
 public record StallSpec(String thread, long atNanos, long forNanos) {
+
+    /**
+     * @throws IllegalArgumentException if {@code atNanos} is negative or {@code forNanos} not positive
+     * @throws NullPointerException     if {@code thread} is null
+     */
+    public StallSpec {
+        java.util.Objects.requireNonNull(thread, "thread");
+        if (atNanos < 0) {
+            throw new IllegalArgumentException("atNanos must be 0 or more, got " + atNanos);
+        }
+        if (forNanos <= 0) {
+            throw new IllegalArgumentException("forNanos must be positive, got " + forNanos);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.rtsem.latency.config;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtThread;
 
 /**
  * One thread of a scenario. Immutable.
@@ -20,8 +21,42 @@ public record ThreadSpec(String name, RtContext context, int cpu, Role role, lon
                          long holdNanos, boolean releasesOwn, int allocateBytes) {
 
     /**
+     * @throws IllegalArgumentException if {@code cpu} is negative but neither {@code RtThread.ANY_CPU} nor
+     *                                  {@code RtThread.NO_PIN}, or a period, permit count, hold or allocation is out of
+     *                                  range (the message names the value)
+     * @throws NullPointerException     if {@code name}, {@code context} or {@code role} is null
+     */
+    public ThreadSpec {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(context, "context");
+        java.util.Objects.requireNonNull(role, "role");
+        checkCpu(cpu);
+        if (periodNanos < 0) {
+            throw new IllegalArgumentException("periodNanos must be 0 (as fast as possible) or positive, got "
+                + periodNanos);
+        }
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits must be at least 1, got " + permits);
+        }
+        if (holdNanos < 0) {
+            throw new IllegalArgumentException("holdNanos must be 0 or more, got " + holdNanos);
+        }
+        if (allocateBytes < 0) {
+            throw new IllegalArgumentException("allocateBytes must be 0 or more, got " + allocateBytes);
+        }
+    }
+
+    private static void checkCpu(int cpu) {
+        if (cpu < 0 && cpu != RtThread.ANY_CPU && cpu != RtThread.NO_PIN) {
+            throw new IllegalArgumentException("cpu must be a CPU number, RtThread.ANY_CPU (" + RtThread.ANY_CPU
+                + ") or RtThread.NO_PIN (" + RtThread.NO_PIN + "), got " + cpu);
+        }
+    }
+
+    /**
      * @param newCpu a CPU number, {@code RtThread.ANY_CPU} or {@code RtThread.NO_PIN}
      * @return the same thread on another CPU (a {@code cpu: any} resolved before the run)
+     * @throws IllegalArgumentException if {@code newCpu} is negative but neither {@code ANY_CPU} nor {@code NO_PIN}
      */
     public ThreadSpec withCpu(int newCpu) {
         return new ThreadSpec(name, context, newCpu, role, periodNanos, permits, holdNanos, releasesOwn, allocateBytes);

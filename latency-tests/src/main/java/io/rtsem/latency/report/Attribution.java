@@ -25,6 +25,11 @@ public final class Attribution {
      * @param detail what exactly (collector, VM operation, method, counts)
      */
     public record Cause(String kind, String detail) {
+        /** @throws NullPointerException if {@code kind} or {@code detail} is null */
+        public Cause {
+            java.util.Objects.requireNonNull(kind, "kind");
+            java.util.Objects.requireNonNull(detail, "detail");
+        }
     }
 
     private Attribution() {
@@ -35,8 +40,12 @@ public final class Attribution {
      * @param events  the run's JVM events
      * @param sched   the subject's scheduler changes
      * @return the causes that overlapped the wait, possibly none
+     * @throws NullPointerException if an argument is null
      */
     public static List<Cause> causes(WaitSample w, List<JvmEvent> events, List<SchedChange> sched) {
+        java.util.Objects.requireNonNull(w, "w");
+        java.util.Objects.requireNonNull(events, "events");
+        java.util.Objects.requireNonNull(sched, "sched");
         long from = w.startEpochNanos() - TOLERANCE_NANOS;
         long to = w.endEpochNanos() + TOLERANCE_NANOS;
         List<Cause> out = new ArrayList<>();
@@ -118,11 +127,20 @@ public final class Attribution {
      * many consecutive large waits on a thread; those whose intervals overlap are one episode.
      *
      * @param sortedWorstFirst candidate waits, largest first
-     * @param limit            how many episodes to keep
+     * @param limit            how many episodes to keep, 0 or more
      * @return at most {@code limit} waits, largest first, no two overlapping on the same thread
+     * @throws IllegalArgumentException if {@code limit} is negative
+     * @throws NullPointerException     if {@code sortedWorstFirst} is null
      */
     public static List<WaitSample> episodes(List<WaitSample> sortedWorstFirst, int limit) {
+        java.util.Objects.requireNonNull(sortedWorstFirst, "sortedWorstFirst");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be 0 or more, got " + limit);
+        }
         List<WaitSample> out = new ArrayList<>();
+        if (limit == 0) {
+            return out; // the loop below stops at the limit only after adding one
+        }
         for (WaitSample w : sortedWorstFirst) {
             boolean same = false;
             for (WaitSample o : out) {
@@ -154,8 +172,10 @@ public final class Attribution {
     /**
      * @param c a cause
      * @return true if the cause means the JVM itself stopped or slowed the thread
+     * @throws NullPointerException if {@code c} is null
      */
     public static boolean jvmStop(Cause c) {
+        java.util.Objects.requireNonNull(c, "c");
         return c.kind().equals("gc") || c.kind().equals("safepoint") || c.kind().equals("deoptimization");
     }
 
@@ -168,8 +188,12 @@ public final class Attribution {
      * @param jvmArguments the JVM arguments of the run
      * @param missing      recommended real-time options the run did not have
      * @return advice, one line per kind, in a stable order
+     * @throws NullPointerException if an argument is null
      */
     public static List<String> advice(List<Cause> causes, List<String> jvmArguments, List<String> missing) {
+        java.util.Objects.requireNonNull(causes, "causes");
+        java.util.Objects.requireNonNull(jvmArguments, "jvmArguments");
+        java.util.Objects.requireNonNull(missing, "missing");
         Set<String> kinds = new LinkedHashSet<>();
         Set<String> operations = new LinkedHashSet<>();
         for (Cause c : causes) {

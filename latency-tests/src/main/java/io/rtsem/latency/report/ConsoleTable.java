@@ -25,8 +25,10 @@ public final class ConsoleTable {
     /**
      * @param report the judged run
      * @return the summary text, lines ending in {@code \n}
+     * @throws NullPointerException if {@code report} is null
      */
     public static String render(RunReport report) {
+        java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         StringBuilder sb = new StringBuilder(4096);
         sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),

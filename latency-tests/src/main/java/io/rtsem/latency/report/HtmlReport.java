@@ -37,8 +37,10 @@ public final class HtmlReport {
     /**
      * @param report the judged run
      * @return the whole HTML document
+     * @throws NullPointerException if {@code report} is null
      */
     public static String render(RunReport report) {
+        java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         List<Series> series = new ArrayList<>();
         series.add(new Series("floor (cache-line hand-off)", "#000000", false, curve(run.floor())));

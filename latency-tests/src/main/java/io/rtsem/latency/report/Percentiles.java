@@ -20,14 +20,23 @@ import org.HdrHistogram.Histogram;
 public record Percentiles(long count, double mean, double p50, double p90, double p99, double p999, double p9999,
                           double max) {
 
+    /** @throws IllegalArgumentException if {@code count} is negative */
+    public Percentiles {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be 0 or more, got " + count);
+        }
+    }
+
     /** The JSON / table names, in order. */
     public static final String[] NAMES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
 
     /**
      * @param h a histogram of nanoseconds
      * @return its percentiles in microseconds (all 0 when empty)
+     * @throws NullPointerException if {@code h} is null
      */
     public static Percentiles of(Histogram h) {
+        java.util.Objects.requireNonNull(h, "h");
         if (h.getTotalCount() == 0) {
             return new Percentiles(0, 0, 0, 0, 0, 0, 0, 0);
         }
@@ -42,8 +51,13 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
     /**
      * @param name one of {@link #NAMES}
      * @return its value, microseconds
+     * @throws IllegalArgumentException if {@code name} is not one of {@link #NAMES}
      */
     public double get(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown percentile name null; expected one of "
+                + java.util.List.of(NAMES));
+        }
         return switch (name) {
             case "p50" -> p50;
             case "p90" -> p90;
@@ -51,7 +65,8 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
             case "p99.9" -> p999;
             case "p99.99" -> p9999;
             case "max" -> max;
-            default -> throw new IllegalArgumentException(name);
+            default -> throw new IllegalArgumentException("unknown percentile name \"" + name + "\"; expected one of "
+                + java.util.List.of(NAMES));
         };
     }
 

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * Writes a judged run to its output directory: {@code report.json}, {@code report.html},
  * {@code summary.txt}, and HdrHistogram percentile distributions ({@code .hgrm}, microseconds):
  * {@code <subject>-<CONTEXT>-<metric>.hgrm}, {@code floor.hgrm}, {@code hiccups-<phase>.hgrm},
- * {@code hiccups-cpu<N>.hgrm}.
+ * {@code hiccups-cpu<N>.hgrm} (for a CPU whose gap detector did not run, one comment line saying why).
  * (The {@code .hlog} interval logs and {@code run.jfr} are written during the run.)
  * NON_RT; allocates, writes files.
  */
@@ -31,8 +31,10 @@ public final class ReportFiles {
      * @param report the judged run
      * @return the summary text (also in summary.txt)
      * @throws IOException if a file cannot be written
+     * @throws NullPointerException if {@code report} is null
      */
     public static String write(RunReport report) throws IOException {
+        java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         Path dir = run.outDir();
         Files.createDirectories(dir);
@@ -47,7 +49,12 @@ public final class ReportFiles {
         hgrm(dir.resolve("floor.hgrm"), run.floor());
         hgrm(dir.resolve("hiccups-floor.hgrm"), run.floorHiccups());
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
-            hgrm(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), g.gaps());
+            if (g.measured()) {
+                hgrm(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), g.gaps());
+            } else {
+                Files.writeString(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), "#[" + g.problem() + "]\n",
+                    StandardCharsets.UTF_8);
+            }
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .writeValue(dir.resolve("report.json").toFile(), report.json());

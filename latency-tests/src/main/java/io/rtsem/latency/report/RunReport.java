@@ -43,6 +43,20 @@ public final class RunReport {
         /** The percentile name of a context whose threads recorded no wait: never a pass. */
         public static final String NO_MEASUREMENTS = "count";
 
+        /**
+         * @throws IllegalArgumentException if only one of {@code budgetUs} and {@code actualUs} is null (both are, for
+         *                                  {@link #NO_MEASUREMENTS}; neither is, for a missed budget)
+         * @throws NullPointerException     if {@code context} or {@code percentile} is null
+         */
+        public Miss {
+            java.util.Objects.requireNonNull(context, "context");
+            java.util.Objects.requireNonNull(percentile, "percentile");
+            if ((budgetUs == null) != (actualUs == null)) {
+                throw new IllegalArgumentException("budgetUs and actualUs are both null (no measurements) or both set, "
+                    + "got budgetUs " + budgetUs + " and actualUs " + actualUs);
+            }
+        }
+
         /** @return true if the context recorded no wait. */
         public boolean noMeasurements() {
             return actualUs == null;
@@ -77,9 +91,11 @@ public final class RunReport {
      *
      * @param run         what was measured
      * @param recommended the real-time JVM options {@code ./rtsem} applies by default
+     * @throws NullPointerException if an argument is null
      */
     public RunReport(RunResult run, List<String> recommended) {
-        this.run = run;
+        this.run = java.util.Objects.requireNonNull(run, "run");
+        java.util.Objects.requireNonNull(recommended, "recommended");
         this.floor = Percentiles.of(run.floor());
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             Map<RtContext, Map<Metric, Percentiles>> byCtx = new EnumMap<>(RtContext.class);
@@ -146,14 +162,16 @@ public final class RunReport {
      *
      * @param context a waiting context
      * @param key     a budget key ({@link Budget#KEYS})
-     * @return microseconds
+     * @return microseconds (0 without measurements)
+     * @throws IllegalArgumentException if {@code key} is not a budget key or {@code context} has no waiting thread
      */
     public double judged(RtContext context, String key) {
+        int i = budgetKey(key);
+        waitingContext(context);
         Histogram h = run.rtsem().recorders().total(context, Metric.WAIT);
         if (h.getTotalCount() == 0) {
             return 0;
         }
-        int i = List.of(Budget.KEYS).indexOf(key);
         long v = key.equals("max") ? h.getMaxValue() : h.getValueAtPercentile(Budget.PERCENTILES[i]);
         return h.lowestEquivalentValue(v) / 1e3;
     }
@@ -161,10 +179,16 @@ public final class RunReport {
     /**
      * @param context    a waiting context
      * @param key        a budget key ({@link Budget#KEYS})
-     * @param limitNanos the budget
+     * @param limitNanos the budget, positive
      * @return true if rtsem's corrected wait met it (never without measurements)
+     * @throws IllegalArgumentException if {@code key} is not a budget key, {@code context} has no waiting thread or
+     *                                  {@code limitNanos} is not positive
      */
     public boolean meets(RtContext context, String key, long limitNanos) {
+        budgetKey(key);
+        if (limitNanos <= 0) {
+            throw new IllegalArgumentException("limitNanos must be positive, got " + limitNanos);
+        }
         return percentiles("rtsem", context, Metric.WAIT).count() > 0 && judged(context, key) <= limitNanos / 1e3;
     }
 
@@ -198,16 +222,47 @@ public final class RunReport {
      * @param context a waiting context of the scenario
      * @param metric  the metric
      * @return the percentiles
+     * @throws IllegalArgumentException if {@code subject} is neither, or {@code context} has no waiting thread
+     * @throws NullPointerException     if {@code metric} is null
      */
     public Percentiles percentiles(String subject, RtContext context, Metric metric) {
-        return subjects.get(subject).get(context).get(metric);
+        java.util.Objects.requireNonNull(metric, "metric");
+        return subject(subject).get(waitingContext(context)).get(metric);
+    }
+
+    private Map<RtContext, Map<Metric, Percentiles>> subject(String subject) {
+        Map<RtContext, Map<Metric, Percentiles>> s = subjects.get(subject);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown subject " + (subject == null ? "null" : "\"" + subject + "\"")
+                + "; expected one of " + subjects.keySet());
+        }
+        return s;
+    }
+
+    private RtContext waitingContext(RtContext context) {
+        if (!run.scenario().waitingContexts().contains(context)) {
+            throw new IllegalArgumentException("context " + context + " has no waiting thread in scenario "
+                + run.scenario().name() + "; expected one of " + run.scenario().waitingContexts());
+        }
+        return context;
+    }
+
+    private static int budgetKey(String key) {
+        int i = key == null ? -1 : List.of(Budget.KEYS).indexOf(key); // List.of(...).indexOf(null) throws
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown budget key " + (key == null ? "null" : "\"" + key + "\"")
+                + "; expected one of " + List.of(Budget.KEYS));
+        }
+        return i;
     }
 
     /**
      * @param subject {@code rtsem} or {@code peer}
      * @return the causes found for each of the subject's worst waits (same order as {@link SubjectResult#worst()})
+     * @throws IllegalArgumentException if {@code subject} is neither
      */
     public List<List<Cause>> causes(String subject) {
+        subject(subject);
         return causes.get(subject);
     }
 
@@ -321,10 +376,13 @@ public final class RunReport {
         fl.put("hiccups", Percentiles.of(run.floorHiccups()).json());
         Map<String, Object> cpuHiccups = new LinkedHashMap<>();
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
-            cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+            if (g.measured()) { // a detector without a clock read has no figures: zeros would read as "no hiccups"
+                cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+            }
         }
         fl.put("cpuHiccups", cpuHiccups);
         fl.put("cpuHiccupThresholdUs", CpuGapMeter.THRESHOLD_NANOS / 1e3);
+        fl.put("notes", run.floorNotes());
         root.put("floor", fl);
 
         Map<String, Object> subj = new LinkedHashMap<>();

@@ -24,8 +24,11 @@ import org.HdrHistogram.Histogram;
  * @param javaVersion    {@code java.vm.version}
  * @param cpus           available processors
  * @param notes          things the run noticed about itself (JFR missing, threads stuck ...)
+ * @param floorNotes     what the floor phase could not measure, or measured only in part (a CPU without a gap
+ *                       detector, and why), each naming the CPU; also in {@code notes}
  */
 public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis, int[] floorCpus, Histogram floor,
                         Histogram floorHiccups, List<CpuGapMeter.CpuGaps> cpuHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
-                        List<String> jvmArguments, String javaVersion, int cpus, List<String> notes) {
+                        List<String> jvmArguments, String javaVersion, int cpus, List<String> notes,
+                        List<String> floorNotes) {
 }

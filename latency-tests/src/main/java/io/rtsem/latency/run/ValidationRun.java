@@ -52,6 +52,8 @@ public final class ValidationRun {
     private final PrintWriter progress;
     private final boolean withJfr;
     private final List<String> notes = new ArrayList<>();
+    /** Starts the per-CPU gap detectors ({@link CpuGapMeter}); a stand-in in tests. */
+    private CpuGapMeter.Starter gapStarter = CpuGapMeter.PINNED;
     /** The scenario's threads with every {@code cpu: any} resolved to a CPU number. */
     private List<ThreadSpec> threads;
     private long epochOffset;
@@ -68,6 +70,18 @@ public final class ValidationRun {
         this.outDir = outDir;
         this.progress = progress;
         this.withJfr = withJfr;
+    }
+
+    /**
+     * For tests: the gap detectors of the floor phase are started by {@code starter} (one that cannot pin, or a detector
+     * that never runs) instead of as pinned {@code RtThread}s.
+     *
+     * @param starter starts each CPU's detector thread
+     * @return this run
+     */
+    ValidationRun withGapStarter(CpuGapMeter.Starter starter) {
+        this.gapStarter = starter;
+        return this;
     }
 
     /**
@@ -141,16 +155,32 @@ public final class ValidationRun {
                 peer = runSubject(s, hiccups, false);
             }
             // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over. The harness
-            // gets its whole mask back first (availableProcessors() follows the calling thread's mask, and the
-            // floor's threads start from it); the JVM's other threads stay off the real-time CPUs.
+            // gets its whole mask back first (the floor's threads start from it); the JVM's other threads stay off the
+            // real-time CPUs. The floor's CPUs come from the mask the run started with, not from availableProcessors():
+            // on JDK 17 in a container that is one figure for the whole process, cached for 20 ms, computed from the
+            // mask of whichever thread asked last, and a confined thread (a GC thread, for one) asks now and then, so
+            // right after the peer's phase it said 1 on a 2-CPU machine and CPU 0 got no floor thread and no gap
+            // detector (ValidateEndToEndTest lost hiccups-cpu0.hgrm that way).
             Affinity.setAffinity(harnessAffinity);
-            int[] cpus = floorCpus();
+            int[] cpus = floorCpus(threads, allowedCpus(harnessAffinity));
+            List<String> floorNotes = new ArrayList<>();
+            if (cpus[1] < 0) {
+                floorNotes.add("the floor phase had only CPU " + cpuName(cpus[0]) + " to pin to (this process may use CPUs "
+                    + allowedCpus(harnessAffinity) + "): the floor hand-off ran against an unpinned thread, and no gap "
+                    + "detector ran on a second CPU");
+            }
             status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
             hiccups.take();
             long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
             Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
             status("floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
-            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos());
+            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos(), gapStarter);
+            for (CpuGapMeter.CpuGaps g : cpuHiccups) {
+                if (g.problem() != null) {
+                    floorNotes.add(g.problem());
+                }
+            }
+            notes.addAll(floorNotes);
             Histogram floorHiccups = hiccups.take();
             List<JvmEventLog.JvmEvent> events = jvm.stop(outDir.resolve("run.jfr"));
             if (progress != null) {
@@ -160,7 +190,7 @@ public final class ValidationRun {
             return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, cpuHiccups, rtsem, peer,
                 events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
-                cpuCount, List.copyOf(notes));
+                cpuCount, List.copyOf(notes), List.copyOf(floorNotes));
         }
     }
 
@@ -252,24 +282,40 @@ public final class ValidationRun {
         }
     }
 
-    /** The scenario's pinned real-time CPUs, completed with "any CPU" where fewer than two. */
-    private int[] floorCpus() {
-        List<Integer> pinned = new ArrayList<>();
+    /**
+     * The floor's two CPUs: the scenario's pinned real-time CPUs in file order, completed with the lowest other CPUs of
+     * {@code allowed}, and {@code RtThread.NO_PIN} where there is none.
+     *
+     * @param threads the scenario's threads, {@code cpu: any} resolved
+     * @param allowed the CPUs this process may use (the harness's mask at the start of the run)
+     * @return two CPU numbers, or {@code RtThread.NO_PIN} for a side that has no CPU of its own
+     */
+    static int[] floorCpus(List<ThreadSpec> threads, BitSet allowed) {
+        List<Integer> cpus = new ArrayList<>();
         for (ThreadSpec t : threads) {
-            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !pinned.contains(t.cpu())) {
-                pinned.add(t.cpu());
+            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !cpus.contains(t.cpu())) {
+                cpus.add(t.cpu());
             }
         }
-        int n = Runtime.getRuntime().availableProcessors();
-        if (pinned.isEmpty()) {
-            return n >= 2 ? new int[] {0, 1} : new int[] {RtThread.NO_PIN, RtThread.NO_PIN};
+        for (int c = allowed.nextSetBit(0); c >= 0 && cpus.size() < 2; c = allowed.nextSetBit(c + 1)) {
+            if (!cpus.contains(c)) {
+                cpus.add(c);
+            }
         }
-        if (pinned.size() == 1) {
-            int a = pinned.get(0);
-            int b = n >= 2 ? (a == 0 ? 1 : 0) : RtThread.NO_PIN;
-            return new int[] {a, b};
+        while (cpus.size() < 2) {
+            cpus.add(RtThread.NO_PIN);
         }
-        return new int[] {pinned.get(0), pinned.get(1)};
+        return new int[] {cpus.get(0), cpus.get(1)};
+    }
+
+    /** @return the CPUs of {@code affinity}, or CPUs 0 to availableProcessors()-1 where the mask is unknown (empty) */
+    private static BitSet allowedCpus(BitSet affinity) {
+        if (!affinity.isEmpty()) {
+            return affinity;
+        }
+        BitSet all = new BitSet();
+        all.set(0, Runtime.getRuntime().availableProcessors());
+        return all;
     }
 
     /**

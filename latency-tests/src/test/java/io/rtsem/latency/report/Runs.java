@@ -31,7 +31,7 @@ final class Runs {
                          List<String> jvmArguments) {
         return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
             histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst), subject("peer", waits, List.of()),
-            events, jvmArguments, "17", 2, List.of());
+            events, jvmArguments, "17", 2, List.of(), List.of());
     }
 
     private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst) {

@@ -390,6 +390,13 @@ public final class RtSemaphore extends StateWordRhsPadding
             }
             s = witness;
         }
+        // Saturated: the count is 1 already, and nobody took that permit. A parked waiter may be waiting for it, left
+        // only a wake indication by a HARD release (G3): this release passes the wake on as any release would, or,
+        // from NON_RT with no wake service, the waiter would sleep until its fallback over a free permit (G11).
+        if (parked(s) != 0)
+        {
+            wakeAfter(RtContext.current());
+        }
     }
 
     /** Built out of line: keeps {@link #release(int)} small enough to inline on every hot path. */

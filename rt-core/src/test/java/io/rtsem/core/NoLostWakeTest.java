@@ -157,6 +157,28 @@ class NoLostWakeTest
     }
 
     /**
+     * Found by BlockingRacesStressTest: on a binary semaphore, a HARD release to a parked waiter leaves only the wake
+     * indication; a NON_RT release that then finds the count saturated at 1 used to return without passing the wake
+     * on, so with no wake service the waiter slept until its fallback over the free permit.
+     */
+    @Test
+    void saturatedBinaryReleasePassesTheWakeOn() throws Exception // G3, G10, G11
+    {
+        final RtSemaphore sem = hourFallbacks().binary().build();
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
+            () -> sem.tryAcquire(60, TimeUnit.SECONDS));
+        ContextThreads.awaitParked(sem, waiter);
+        ContextThreads.call(RtContext.HARD, () ->
+        {
+            sem.release(); // the indication only: no wake service here
+            return null;
+        });
+        sem.release(); // saturated: the count stays 1
+        assertTrue(within("the waiter over the saturated binary permit", waiter));
+        assertEquals(0, sem.availablePermits());
+    }
+
+    /**
      * Defect 5a: a grant that raced the grantee's timeout used to be handed back, and the hand-back saturated at
      * maxPermits: with the semaphore full meanwhile, a permit vanished. Now the grant stands and the acquire succeeds.
      */

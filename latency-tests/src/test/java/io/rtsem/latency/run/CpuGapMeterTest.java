@@ -27,7 +27,9 @@ class CpuGapMeterTest {
             assertTrue(g.reads() > 1000, "the detector on CPU " + g.cpu() + " spun: " + g.reads() + " clock reads");
             assertTrue(g.measured());
             assertNull(g.problem(), "the detector on CPU " + g.cpu() + " covered its window: " + g.problem());
-            assertTrue(g.spanNanos() >= 50_000_000L && g.spanNanos() <= 100_000_000L + 10_000_000L,
+            // A correctness bound, not a timing claim: the detector stops at its window's end (its last read can
+            // come late by however long it was descheduled just before it, so the upper bound is generous).
+            assertTrue(g.spanNanos() >= 50_000_000L && g.spanNanos() <= 100_000_000L + 2_000_000_000L,
                 "span of the clock reads: " + g.spanNanos());
             if (g.gaps().getTotalCount() > 0) {
                 assertTrue(g.gaps().getMinValue() > CpuGapMeter.THRESHOLD_NANOS - 10,

@@ -874,9 +874,9 @@ public final class RtSemaphore extends StateWordRhsPadding
 
     /**
      * One attempt of a waiter that has no published node: a plain CAS when the rules let it take (G7, G8), retried
-     * only while they still do. A starving waiter takes only as the line's head, and then retires its ticket before
-     * it reads the word again to pass the wake on (G8.2). A registered waiter takes its node out of the queue before
-     * passing the wake on, so the pass-on never counts it (G11).
+     * only while they still do. A starving waiter takes only as the line's head, and retires its ticket here, before
+     * the caller's {@link #afterTake} re-reads the word to pass the wake on (G8.2). A registered waiter takes its node
+     * out of the queue here, so that pass-on never counts it (G11).
      */
     private boolean takeWaiting(final RtContext context, final int permits, final long ticket, final WaitNode node)
     {

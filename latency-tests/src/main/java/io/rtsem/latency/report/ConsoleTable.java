@@ -65,9 +65,10 @@ public final class ConsoleTable {
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
         }
-        header(sb, "by context: rtsem and peer; wait against the peer and the hiccup floor of the context's own CPU "
-            + "(the waits a loop on the same schedule would meet from that CPU's gaps alone; '-' where it is at or "
-            + "below the gap detector's threshold); hand-off against the peer and the cache-line floor");
+        header(sb, "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
+            + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
+            + "between iterations in rtsem's slices; '-' where it is at or below the " + CpuGapMeter.THRESHOLD_NANOS
+            / 1000 + " us gap threshold); hand-off against the peer and the cache-line floor");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {
                 Percentiles mine = report.percentiles("rtsem", c, m);

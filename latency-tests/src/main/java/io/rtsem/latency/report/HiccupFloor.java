@@ -4,24 +4,27 @@ import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.PhaseRecorders;
+import io.rtsem.latency.run.SubjectResult;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * The floor of a context's corrected waits on its own CPU: the waits a loop on the same schedule, pinned to the same
- * CPU, would have recorded if the semaphore took no time at all, from the gaps the spinning gap detector
- * ({@link CpuGapMeter}) saw on that CPU. A gap of {@code g} delays every iteration whose intended start falls inside
- * it until it ends: with starts {@code period} apart at a random phase, that is {@code g / period} iterations, their
- * waits spread evenly over {@code (0, g]}; the iterations that start outside every gap wait (next to) nothing. That is
- * the part of a HARD thread's wait tail the platform takes before any semaphore does, so a percentile of the wait is
- * divided by this floor's (the HARD wait, mostly an uncontended CAS and a clock read, is not set beside a cache-line
- * hand-off any more).
+ * The floor of a context's corrected waits on its own CPU: the waits a loop on the same schedule, on the same CPU, in
+ * the same slices, would have recorded if the semaphore took no time at all. A HARD thread spins between its
+ * iterations and records every gap over {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads
+ * ({@link SubjectResult.SpinGaps}: the gap detector's method, run by the thread itself while it measures, so the floor
+ * meets the same weather as the waits, not the floor phase's). A gap of {@code g} delays every iteration whose
+ * intended start falls inside it until it ends: with starts {@code period} apart at a random phase, that is
+ * {@code g / period} iterations, their waits spread evenly over {@code (0, g]}; the iterations that start outside
+ * every gap wait (next to) nothing. That is the part of a HARD thread's wait tail the platform (the host, the OS, the
+ * JVM's safepoints) takes before any semaphore does, so a percentile of the wait is divided by this floor's (the HARD
+ * wait, mostly an uncontended CAS and a clock read, is not set beside a cache-line hand-off any more).
  *
- * <p>Defined for a context whose waiting threads are all pinned to a fixed CPU that had a gap detector, and all on a
- * fixed schedule; otherwise there is no own CPU (an unpinned thread) or no schedule to spread the gaps over
- * ({@code rate-hz: max}). The detector records gaps over {@link CpuGapMeter#THRESHOLD_NANOS} only, so percentiles of
- * the floor at or below that are unknown: no ratio is taken there. NON_RT; allocates.
+ * <p>Defined for a context whose waiting threads are all HARD (they spin between iterations; SOFT and NON_RT threads
+ * yield and park, and see their own naps as gaps) and on a fixed schedule (a {@code rate-hz: max} loop has no
+ * schedule to spread the gaps over). Gaps at or below the threshold are not recorded, so percentiles of the floor at
+ * or below it are unknown: no ratio is taken there. NON_RT; allocates.
  */
 public final class HiccupFloor {
     /** Waits sampled per period of a gap: each stands for {@code 1/STEPS} of an iteration. */
@@ -33,37 +36,28 @@ public final class HiccupFloor {
     }
 
     /**
-     * @param threads the scenario's threads as run ({@code cpu: any} resolved)
+     * @param threads the scenario's threads
      * @param context a waiting context
-     * @param gaps    the gap detectors' figures per CPU
+     * @param subject the subject whose slices the floor is taken from
      * @return the floor of {@code context}'s corrected waits, nanoseconds (counts in tenths of an iteration), or null
      *         where it is not defined (see the class comment)
      */
-    public static Histogram of(List<ThreadSpec> threads, RtContext context, List<CpuGapMeter.CpuGaps> gaps) {
+    public static Histogram of(List<ThreadSpec> threads, RtContext context, SubjectResult subject) {
         Histogram sum = null;
         for (ThreadSpec t : threads) {
             if (!t.waits() || t.context() != context) {
                 continue;
             }
-            CpuGapMeter.CpuGaps g = t.pinnedToFixedCpu() && t.fixedRate() ? gapsOf(gaps, t.cpu()) : null;
-            if (g == null) {
+            SubjectResult.SpinGaps g = subject.spinGaps().get(t.name());
+            if (t.context() != RtContext.HARD || !t.fixedRate() || g == null || g.spunNanos() <= 0) {
                 return null;
             }
             if (sum == null) {
                 sum = PhaseRecorders.newHistogram();
             }
-            sum.add(forSchedule(g.gaps(), g.spanNanos(), t.periodNanos()));
+            sum.add(forSchedule(g.gaps(), g.spunNanos(), t.periodNanos()));
         }
         return sum;
-    }
-
-    private static CpuGapMeter.CpuGaps gapsOf(List<CpuGapMeter.CpuGaps> gaps, int cpu) {
-        for (CpuGapMeter.CpuGaps g : gaps) {
-            if (g.cpu() == cpu && g.measured() && g.spanNanos() > 0) {
-                return g;
-            }
-        }
-        return null;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
  * The body of one scenario thread: a loop on a fixed schedule (or back to back) that acquires,
@@ -84,6 +85,9 @@ public final class ScenarioWorker implements Runnable {
     private final long[] stallAtNanoTime;
     private final long[] completed;
     private final long[] unfinished;
+    /** Gaps a HARD thread saw while it spun between iterations, and how long it spun: index as {@link #worst}. */
+    private final Histogram[] gaps;
+    private final long[] spunNanos;
     private final int paceMode;
     private final int slotWait;
     private final int slotService;
@@ -165,6 +169,11 @@ public final class ScenarioWorker implements Runnable {
         this.stallNanos = stallNanos;
         this.completed = new long[laneCount];
         this.unfinished = new long[laneCount];
+        this.gaps = new Histogram[2 * laneCount];
+        for (int i = 0; i < gaps.length; i++) {
+            this.gaps[i] = PhaseRecorders.newHistogram();
+        }
+        this.spunNanos = new long[2 * laneCount];
         RtContext c = spec.context();
         this.paceMode = c == RtContext.HARD ? PACE_SPIN : c == RtContext.SOFT ? PACE_YIELD : PACE_PARK;
         this.slotWait = PhaseRecorders.slot(c, Metric.WAIT);
@@ -209,12 +218,19 @@ public final class ScenarioWorker implements Runnable {
         long intended = startNanoTime;
         while (!abort) {
             long tCall;
+            int subject;
+            int phase;
             if (period > 0) {
                 if (intended >= stopNanoTime) {
                     break;
                 }
                 pending.lazySet(intended);
-                tCall = pace(intended);
+                // the subject of the slice the intended start falls in, and 1 for iterations intended from the
+                // measurement start on, else 0: indexes, not branches (see class doc); by intended time, so a warm-up
+                // backlog stays in the warm-up and an iteration stays on its slice's subject however late it runs
+                subject = slices.subjectAt(intended);
+                phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+                tCall = pace(intended, phase * laneCount + subject);
                 if (tCall >= stopNanoTime + OVERRUN_NANOS) {
                     break;
                 }
@@ -225,12 +241,9 @@ public final class ScenarioWorker implements Runnable {
                     break;
                 }
                 pending.lazySet(intended);
+                subject = slices.subjectAt(intended);
+                phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
             }
-            // the subject of the slice the intended start falls in, and 1 for iterations intended from the
-            // measurement start on, else 0: indexes, not branches (see class doc); by intended time, so a warm-up
-            // backlog stays in the warm-up and an iteration stays on its slice's subject however late it runs
-            int subject = slices.subjectAt(intended);
-            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
             Lane lane = lanes[subject];
             try {
                 lane.gate().acquire(permits);
@@ -294,11 +307,12 @@ public final class ScenarioWorker implements Runnable {
         final int permits = spec.permits();
         long intended = startNanoTime;
         while (!abort && intended < stopNanoTime) {
-            long now = pace(intended);
+            int subject = slices.subjectAt(intended);
+            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+            long now = pace(intended, phase * laneCount + subject);
             if (now >= stopNanoTime + OVERRUN_NANOS) {
                 break;
             }
-            int subject = slices.subjectAt(intended);
             Lane lane = lanes[subject];
             if (now >= stallAtNanoTime[subject]) {
                 now = stall(now, subject);
@@ -312,7 +326,7 @@ public final class ScenarioWorker implements Runnable {
             if (got == TAKEN) {
                 lane.stamp().setRelease(System.nanoTime());
                 lane.gate().release(permits);
-                completed[subject] += (measureStartNanoTime - intended - 1) >>> 63;
+                completed[subject] += phase;
                 iterations++;
             }
             intended += period;
@@ -363,9 +377,28 @@ public final class ScenarioWorker implements Runnable {
         return false;
     }
 
-    /** Waits until {@code intended} the way the thread's context would; returns the time reached. */
-    private long pace(long intended) {
+    /**
+     * Waits until {@code intended} the way the thread's context would; returns the time reached. A HARD thread spins
+     * here and so is a gap detector on its own CPU, in the very slices it measures: each gap over
+     * {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads goes to {@code gaps[slot]}, the time it spun
+     * to {@code spunNanos[slot]} (allocation-free: a fixed-range histogram).
+     */
+    private long pace(long intended, int slot) {
         long now = System.nanoTime();
+        if (paceMode == PACE_SPIN) {
+            long from = now;
+            Histogram g = gaps[slot];
+            while (now < intended) {
+                Thread.onSpinWait();
+                long next = System.nanoTime();
+                if (next - now > CpuGapMeter.THRESHOLD_NANOS) {
+                    g.recordValue(Math.min(next - now, PhaseRecorders.HIGHEST_NANOS));
+                }
+                now = next;
+            }
+            spunNanos[slot] += now - from;
+            return now;
+        }
         while (now < intended) {
             long left = intended - now;
             if (paceMode != PACE_SPIN && left > 300_000) {
@@ -479,6 +512,25 @@ public final class ScenarioWorker implements Runnable {
      */
     public long unfinished(int subject) {
         return unfinished[subject];
+    }
+
+    /**
+     * @param subject a lane index
+     * @return the gaps over {@link CpuGapMeter#THRESHOLD_NANOS} this thread saw between two clock reads while it spun
+     *         before measured iterations on that subject (HARD threads only; empty for the others). Read after the
+     *         thread was joined.
+     */
+    public Histogram spinGaps(int subject) {
+        return gaps[laneCount + subject];
+    }
+
+    /**
+     * @param subject a lane index
+     * @return how long this thread spun before measured iterations on that subject, the time {@link #spinGaps} covers
+     *         (HARD threads only; 0 for the others). Read after the thread was joined.
+     */
+    public long spunNanos(int subject) {
+        return spunNanos[laneCount + subject];
     }
 
     /** @return the worst waits of the measured phase on the first subject. Read after the thread was joined. */

@@ -174,9 +174,8 @@ public final class ValidationRun {
             hiccups.take();
             long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
             Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
-            int[] gapCpus = gapCpus(threads, cpus);
-            status("floor: hiccups of a spinning thread on CPUs " + java.util.Arrays.toString(gapCpus));
-            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(gapCpus, scenario.floorNanos(), gapStarter);
+            status("floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
+            List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos(), gapStarter);
             for (CpuGapMeter.CpuGaps g : cpuHiccups) {
                 if (g.problem() != null) {
                     floorNotes.add(g.problem());
@@ -198,23 +197,6 @@ public final class ValidationRun {
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
                 cpuCount, List.copyOf(notes), List.copyOf(floorNotes), threads, interleaving, phase.threadCpuMillis());
         }
-    }
-
-    /**
-     * The CPUs that get a gap detector: the floor's two, then every other CPU a HARD/SOFT thread is pinned to, so that
-     * each pinned thread's waits have the hiccups of its own CPU beside them.
-     */
-    static int[] gapCpus(List<ThreadSpec> threads, int[] floorCpus) {
-        List<Integer> out = new ArrayList<>();
-        for (int c : floorCpus) {
-            out.add(c);
-        }
-        for (ThreadSpec t : threads) {
-            if (t.context() != RtContext.NON_RT && t.pinnedToFixedCpu() && !out.contains(t.cpu())) {
-                out.add(t.cpu());
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -522,9 +504,15 @@ public final class ValidationRun {
                 styles.put(c, subject.waitStyle(c));
             }
             Histogram subjectHiccups = n == 1 ? sum(phaseHiccups) : phaseHiccups[i];
+            Map<String, SubjectResult.SpinGaps> spinGaps = new LinkedHashMap<>();
+            for (ScenarioWorker w : workers) {
+                if (w.spec().context() == RtContext.HARD && w.spec().fixedRate()) {
+                    spinGaps.put(w.spec().name(), new SubjectResult.SpinGaps(w.spinGaps(i), w.spunNanos(i)));
+                }
+            }
             results.add(new SubjectResult(subject.name(), subject.describe(), styles, measured[i],
                 Attribution.episodes(worst, WORST_EPISODES), subjectHiccups, overBudget, schedule,
-                List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset));
+                List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, spinGaps));
         }
         return new Phase(results, slices, cpuAfter.since(cpuBefore, 8));
     }

@@ -4,7 +4,6 @@ import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ConfigException;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ScenarioLoader;
-import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.PhaseRecorders;
@@ -30,26 +29,28 @@ final class Runs {
      */
     static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
                          List<String> jvmArguments) {
-        return run(sc, waits, worst, events, jvmArguments, Map.of(), Map.of(), List.of());
+        return run(sc, waits, worst, events, jvmArguments, Map.of(), Map.of(), Map.of());
     }
 
     /**
      * @param rtsemSchedule rtsem's schedule per thread
      * @param peerSchedule  the peer's
-     * @param cpuHiccups    the gap detectors' figures
+     * @param rtsemSpinGaps what rtsem's HARD threads saw of their CPU while they spun between iterations
      */
     static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
                          List<String> jvmArguments, Map<String, SubjectResult.ThreadSchedule> rtsemSchedule,
-                         Map<String, SubjectResult.ThreadSchedule> peerSchedule, List<CpuGapMeter.CpuGaps> cpuHiccups) {
+                         Map<String, SubjectResult.ThreadSchedule> peerSchedule,
+                         Map<String, SubjectResult.SpinGaps> rtsemSpinGaps) {
         return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
-            histogram(1_000), histogram(), cpuHiccups, subject("rtsem", waits, worst, rtsemSchedule),
-            subject("peer", waits, List.of(), peerSchedule), events, jvmArguments, "17", 2, List.of(), List.of(),
+            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst, rtsemSchedule, rtsemSpinGaps),
+            subject("peer", waits, List.of(), peerSchedule, Map.of()), events, jvmArguments, "17", 2, List.of(), List.of(),
             sc.threads(), new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
             Map.of());
     }
 
     private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst,
-                                         Map<String, SubjectResult.ThreadSchedule> schedule) {
+                                         Map<String, SubjectResult.ThreadSchedule> schedule,
+                                         Map<String, SubjectResult.SpinGaps> spinGaps) {
         PhaseRecorders r = new PhaseRecorders();
         waits.forEach((c, values) -> {
             for (long v : values) {
@@ -60,7 +61,7 @@ final class Runs {
             r.sample(slot);
         }
         return new SubjectResult(name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L,
-            1_000_000_000L);
+            1_000_000_000L, spinGaps);
     }
 
     static org.HdrHistogram.Histogram histogram(long... values) {

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ConfigException;
 import io.rtsem.latency.config.Scenario;
-import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
+import io.rtsem.latency.run.SubjectResult.SpinGaps;
 import io.rtsem.latency.run.SubjectResult.ThreadSchedule;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * On synthetic runs: a waiting thread on a fixed schedule more than one interval's worth behind fails the verdict
- * (releasers and back-to-back loops are not judged); the hiccup floor of a pinned context spreads its CPU's gaps over
- * its schedule; and the report keeps only the ratios that mean something.
+ * (releasers and back-to-back loops are not judged); the hiccup floor of a HARD context spreads the gaps its threads
+ * saw over their schedule; and the report keeps only the ratios that mean something.
  */
 class ScheduleAndFloorsTest {
     private static final String SCENARIO = """
@@ -36,21 +36,21 @@ class ScheduleAndFloorsTest {
     }
 
     private static RunReport report(Scenario sc, long peerHardCompleted, long unfinished,
-                                    List<CpuGapMeter.CpuGaps> gaps) {
+                                    Map<String, SpinGaps> spinGaps) {
         Map<String, ThreadSchedule> rtsem = Map.of("h", done(3_000, 3_000), "m", done(ThreadSchedule.NO_SCHEDULE, 10),
             "r", done(3_000, 10));
         Map<String, ThreadSchedule> peer = Map.of("h", new ThreadSchedule(3_000, peerHardCompleted, unfinished),
             "m", done(ThreadSchedule.NO_SCHEDULE, 5), "r", done(3_000, 0));
         return new RunReport(Runs.run(sc, Map.of(RtContext.HARD, new long[] {1_000, 2_000}, RtContext.SOFT,
-            new long[] {1_000}), List.of(), List.of(), List.of(), rtsem, peer, gaps), List.of());
+            new long[] {1_000}), List.of(), List.of(), List.of(), rtsem, peer, spinGaps), List.of());
     }
 
     @Test
     void moreThanOneIntervalBehindFailsByNameExactlyOneIntervalDoesNot() throws ConfigException {
         Scenario sc = Runs.scenario(SCENARIO);
-        RunReport onTheEdge = report(sc, 2_000, 0, List.of());
+        RunReport onTheEdge = report(sc, 2_000, 0, Map.of());
         assertTrue(onTheEdge.pass(), "1000 behind at 1 kHz with a 1 s interval: allowed: " + onTheEdge.behind());
-        RunReport late = report(sc, 1_999, 1, List.of());
+        RunReport late = report(sc, 1_999, 1, Map.of());
         assertFalse(late.pass());
         assertEquals(1, late.exitCode());
         assertEquals(1, late.behind().size(), "only h: the releaser and the back-to-back loop are not judged");
@@ -86,12 +86,12 @@ class ScheduleAndFloorsTest {
     void waitsGoAgainstTheirOwnCpusHiccupsHandOffsAgainstTheCacheLineFloor() throws ConfigException {
         Scenario sc = Runs.scenario(SCENARIO);
         Histogram gaps = Runs.histogram();
-        gaps.recordValueWithCount(400, 1); // under the detector's threshold: never recorded by the real detector
+        gaps.recordValueWithCount(400, 1); // under the threshold: never recorded by a real thread
         gaps.recordValueWithCount(1_000_000, 2);
-        RunReport r = report(sc, 3_000, 0, List.of(new CpuGapMeter.CpuGaps(1, gaps, 1_000_000, 1_000_000_000L, null),
-            new CpuGapMeter.CpuGaps(0, Runs.histogram(), 1, 1, null)));
-        assertTrue(r.hiccupFloor(RtContext.HARD) != null, "h is pinned to CPU 1, which had a detector");
-        assertNull(r.hiccupFloor(RtContext.SOFT), "SOFT's thread is unpinned and runs back to back: no own CPU");
+        RunReport r = report(sc, 3_000, 0, Map.of("h", new SpinGaps(gaps, 1_000_000_000L)));
+        assertTrue(r.hiccupFloor(RtContext.HARD) != null, "h spun between its iterations and saw its CPU's gaps");
+        assertNull(r.hiccupFloor(RtContext.SOFT), "SOFT's thread naps and runs back to back: no floor");
+        assertNull(report(sc, 3_000, 0, Map.of()).hiccupFloor(RtContext.HARD), "no spin gaps, no floor");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Map<String, Object>>> ratios = (Map<String, Map<String, Map<String, Object>>>) r.json()
             .get("ratios");

@@ -11,10 +11,13 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * The floor of a context's corrected waits on its own CPU: the waits a loop on the same schedule, on the same CPU, in
- * the same slices, would have recorded if the semaphore took no time at all. A HARD thread spins between its
+ * the same minutes, would have recorded if the semaphore took no time at all. A HARD thread spins between its
  * iterations and records every gap over {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads
  * ({@link SubjectResult.SpinGaps}: the gap detector's method, run by the thread itself while it measures, so the floor
- * meets the same weather as the waits, not the floor phase's). A gap of {@code g} delays every iteration whose
+ * meets the same weather as the waits, not the floor phase's). The gaps of both subjects' slices are taken together:
+ * a gap is recorded in the slice it began in, while the iterations it delays can belong to the next slice, so one
+ * subject's gaps alone over- or under-count at slice boundaries; with slices this short both subjects meet the same
+ * weather anyway. A gap of {@code g} delays every iteration whose
  * intended start falls inside it until it ends: with starts {@code period} apart at a random phase, that is
  * {@code g / period} iterations, their waits spread evenly over {@code (0, g]}; the iterations that start outside
  * every gap wait (next to) nothing. That is the part of a HARD thread's wait tail the platform (the host, the OS, the
@@ -38,24 +41,32 @@ public final class HiccupFloor {
     /**
      * @param threads the scenario's threads
      * @param context a waiting context
-     * @param subject the subject whose slices the floor is taken from
+     * @param subjects the subjects whose slices the floor is taken from (all of the interleaved phase's)
      * @return the floor of {@code context}'s corrected waits, nanoseconds (counts in tenths of an iteration), or null
      *         where it is not defined (see the class comment)
      */
-    public static Histogram of(List<ThreadSpec> threads, RtContext context, SubjectResult subject) {
+    public static Histogram of(List<ThreadSpec> threads, RtContext context, List<SubjectResult> subjects) {
         Histogram sum = null;
         for (ThreadSpec t : threads) {
             if (!t.waits() || t.context() != context) {
                 continue;
             }
-            SubjectResult.SpinGaps g = subject.spinGaps().get(t.name());
-            if (t.context() != RtContext.HARD || !t.fixedRate() || g == null || g.spunNanos() <= 0) {
+            Histogram gaps = PhaseRecorders.newHistogram();
+            long spun = 0;
+            for (SubjectResult s : subjects) {
+                SubjectResult.SpinGaps g = s.spinGaps().get(t.name());
+                if (g != null) {
+                    gaps.add(g.gaps());
+                    spun += g.spunNanos();
+                }
+            }
+            if (t.context() != RtContext.HARD || !t.fixedRate() || spun <= 0) {
                 return null;
             }
             if (sum == null) {
                 sum = PhaseRecorders.newHistogram();
             }
-            sum.add(forSchedule(g.gaps(), g.spunNanos(), t.periodNanos()));
+            sum.add(forSchedule(gaps, spun, t.periodNanos()));
         }
         return sum;
     }

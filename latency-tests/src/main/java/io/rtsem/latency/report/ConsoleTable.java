@@ -67,7 +67,7 @@ public final class ConsoleTable {
         }
         header(sb, "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
             + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
-            + "between iterations, in both subjects' slices; '-' where it is at or below the " + CpuGapMeter.THRESHOLD_NANOS
+            + "between iterations, split by slice like the waits; '-' where it is at or below the " + CpuGapMeter.THRESHOLD_NANOS
             / 1000 + " us gap threshold); hand-off against the peer and the cache-line floor");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {

@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The judgement of a run: budget verdicts, threads behind their schedule, ratios to the peer and to the floors
- * (hand-off to the cache-line floor, waits to the hiccup floor of their own CPU during the run), outlier
+ * (hand-off to the cache-line floor, waits to the hiccup floor of their own CPU in rtsem's slices), outlier
  * attribution, JVM advice,
  * and the {@code report.json} document (schema in {@code docs/LATENCY.md}, {@value #SCHEMA_VERSION}). Built once
  * after the run; immutable. NON_RT; allocates.
@@ -169,7 +169,7 @@ public final class RunReport {
         this.advice = Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions);
         judgeSchedules();
         for (RtContext c : run.scenario().waitingContexts()) {
-            Histogram h = HiccupFloor.of(run.threads(), c, List.of(run.rtsem(), run.peer()));
+            Histogram h = HiccupFloor.of(run.threads(), c, run.rtsem());
             if (h != null) {
                 hiccupFloorHistograms.put(c, h);
                 hiccupFloors.put(c, Percentiles.of(h));
@@ -251,8 +251,8 @@ public final class RunReport {
 
     /**
      * @param context a waiting context
-     * @return the hiccup floor of its corrected waits on its own CPU during the interleaved phase ({@link HiccupFloor}),
-     *         or null where undefined
+     * @return the hiccup floor of its corrected waits on its own CPU in rtsem's slices ({@link HiccupFloor}), or null
+     *         where undefined
      */
     public Percentiles hiccupFloor(RtContext context) {
         return hiccupFloors.get(context);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * The body of one scenario thread: a loop on a fixed schedule (or back to back) that acquires,
@@ -51,6 +50,8 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
     private static final int PACE_PARK = 2;
+    /** Gaps a HARD thread can log in the measured phase (2 MB of arrays; on this VM it sees a few thousand a second). */
+    static final int GAP_LOG = 1 << 17;
     private static final int TAKEN = 0;
     private static final int SKIPPED = 1;
     private static final int STOPPED = 2;
@@ -85,8 +86,12 @@ public final class ScenarioWorker implements Runnable {
     private final long[] stallAtNanoTime;
     private final long[] completed;
     private final long[] unfinished;
-    /** Gaps a HARD thread saw while it spun between iterations, and how long it spun: index as {@link #worst}. */
-    private final Histogram[] gaps;
+    /** Gaps a HARD thread saw while it spun before measured iterations: start ({@code nanoTime}) and length. */
+    private final long[] gapStart;
+    private final long[] gapLength;
+    private int gapCount;
+    private long gapsLost;
+    /** How long a HARD thread spun between iterations: index as {@link #worst}. */
     private final long[] spunNanos;
     private final int paceMode;
     private final int slotWait;
@@ -169,12 +174,11 @@ public final class ScenarioWorker implements Runnable {
         this.stallNanos = stallNanos;
         this.completed = new long[laneCount];
         this.unfinished = new long[laneCount];
-        this.gaps = new Histogram[2 * laneCount];
-        for (int i = 0; i < gaps.length; i++) {
-            this.gaps[i] = PhaseRecorders.newHistogram();
-        }
-        this.spunNanos = new long[2 * laneCount];
         RtContext c = spec.context();
+        int gapLog = c == RtContext.HARD ? GAP_LOG : 0;
+        this.gapStart = new long[gapLog];
+        this.gapLength = new long[gapLog];
+        this.spunNanos = new long[2 * laneCount];
         this.paceMode = c == RtContext.HARD ? PACE_SPIN : c == RtContext.SOFT ? PACE_YIELD : PACE_PARK;
         this.slotWait = PhaseRecorders.slot(c, Metric.WAIT);
         this.slotService = PhaseRecorders.slot(c, Metric.SERVICE);
@@ -379,20 +383,28 @@ public final class ScenarioWorker implements Runnable {
 
     /**
      * Waits until {@code intended} the way the thread's context would; returns the time reached. A HARD thread spins
-     * here and so is a gap detector on its own CPU, in the very slices it measures: each gap over
-     * {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads goes to {@code gaps[slot]}, the time it spun
-     * to {@code spunNanos[slot]} (allocation-free: a fixed-range histogram).
+     * here and so is a gap detector on its own CPU, in the very slices it measures: before a measured iteration, each
+     * gap over {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads goes to the gap log (its start and
+     * length, in preallocated arrays: allocation-free; counted as lost once they are full), and the time it spun to
+     * {@code spunNanos[slot]}.
      */
     private long pace(long intended, int slot) {
         long now = System.nanoTime();
         if (paceMode == PACE_SPIN) {
             long from = now;
-            Histogram g = gaps[slot];
+            boolean log = slot >= laneCount; // measured
             while (now < intended) {
                 Thread.onSpinWait();
                 long next = System.nanoTime();
-                if (next - now > CpuGapMeter.THRESHOLD_NANOS) {
-                    g.recordValue(Math.min(next - now, PhaseRecorders.HIGHEST_NANOS));
+                if (next - now > CpuGapMeter.THRESHOLD_NANOS && log) {
+                    int i = gapCount;
+                    if (i < gapStart.length) {
+                        gapStart[i] = now;
+                        gapLength[i] = next - now;
+                        gapCount = i + 1;
+                    } else {
+                        gapsLost++;
+                    }
                 }
                 now = next;
             }
@@ -515,19 +527,39 @@ public final class ScenarioWorker implements Runnable {
     }
 
     /**
-     * @param subject a lane index
-     * @return the gaps over {@link CpuGapMeter#THRESHOLD_NANOS} this thread saw between two clock reads while it spun
-     *         before measured iterations on that subject (HARD threads only; empty for the others). Read after the
-     *         thread was joined.
+     * @return the number of gaps over {@link CpuGapMeter#THRESHOLD_NANOS} this thread logged while it spun before
+     *         measured iterations (HARD threads only); {@link #gapStart} and {@link #gapLength} hold them. Read after
+     *         the thread was joined.
      */
-    public Histogram spinGaps(int subject) {
-        return gaps[laneCount + subject];
+    public int gapCount() {
+        return gapCount;
+    }
+
+    /**
+     * @param i a gap, {@code 0..gapCount()-1}
+     * @return its start ({@code nanoTime})
+     */
+    public long gapStart(int i) {
+        return gapStart[i];
+    }
+
+    /**
+     * @param i a gap, {@code 0..gapCount()-1}
+     * @return its length, nanoseconds
+     */
+    public long gapLength(int i) {
+        return gapLength[i];
+    }
+
+    /** @return gaps not logged because the log was full. Read after the thread was joined. */
+    public long gapsLost() {
+        return gapsLost;
     }
 
     /**
      * @param subject a lane index
-     * @return how long this thread spun before measured iterations on that subject, the time {@link #spinGaps} covers
-     *         (HARD threads only; 0 for the others). Read after the thread was joined.
+     * @return how long this thread spun before measured iterations on that subject, the time its gap log covers
+     *         there (HARD threads only; 0 for the others). Read after the thread was joined.
      */
     public long spunNanos(int subject) {
         return spunNanos[laneCount + subject];

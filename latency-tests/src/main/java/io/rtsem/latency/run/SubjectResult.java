@@ -21,13 +21,15 @@ import org.HdrHistogram.Histogram;
  * @param sched                OS scheduler changes seen on the scenario threads (the whole phase: both subjects)
  * @param measureStartEpochNanos start of the measured phase
  * @param measureEndEpochNanos   end of the measured phase
- * @param spinGaps             per HARD thread on a fixed schedule: the gaps it saw on its own CPU while it spun
- *                             between its measured iterations in this subject's slices
+ * @param hiccupFloors         per HARD thread on a fixed schedule: the hiccup floor of its waits on this subject
+ *                             ({@code io.rtsem.latency.report.HiccupFloor}, from the gaps it saw on its own CPU while
+ *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
  */
 public record SubjectResult(String subject, String description, Map<RtContext, String> waitStyles,
                             PhaseRecorders recorders, List<WaitSample> worst, Histogram hiccups, long overBudget,
                             Map<String, ThreadSchedule> schedule, List<SchedChange> sched,
-                            long measureStartEpochNanos, long measureEndEpochNanos, Map<String, SpinGaps> spinGaps) {
+                            long measureStartEpochNanos, long measureEndEpochNanos,
+                            Map<String, Histogram> hiccupFloors) {
 
     /**
      * One of the worst waits.
@@ -55,15 +57,5 @@ public record SubjectResult(String subject, String description, Map<RtContext, S
     public record ThreadSchedule(long scheduled, long completed, long unfinishedWaits) {
         /** A thread without a fixed schedule. */
         public static final long NO_SCHEDULE = -1;
-    }
-
-    /**
-     * What a HARD thread saw of its own CPU while it spun between iterations: a gap detector in the very slices it
-     * measured ({@link CpuGapMeter}'s method, same threshold).
-     *
-     * @param gaps      gaps over {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads, nanoseconds
-     * @param spunNanos the time it spun, which the gaps are part of
-     */
-    public record SpinGaps(Histogram gaps, long spunNanos) {
     }
 }

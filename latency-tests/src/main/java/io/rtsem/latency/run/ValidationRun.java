@@ -8,6 +8,7 @@ import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.StallSpec;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution;
+import io.rtsem.latency.report.HiccupFloor;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import net.openhft.affinity.Affinity;
@@ -504,15 +506,23 @@ public final class ValidationRun {
                 styles.put(c, subject.waitStyle(c));
             }
             Histogram subjectHiccups = n == 1 ? sum(phaseHiccups) : phaseHiccups[i];
-            Map<String, SubjectResult.SpinGaps> spinGaps = new LinkedHashMap<>();
+            Map<String, Histogram> hiccupFloors = new LinkedHashMap<>();
             for (ScenarioWorker w : workers) {
-                if (w.spec().context() == RtContext.HARD && w.spec().fixedRate()) {
-                    spinGaps.put(w.spec().name(), new SubjectResult.SpinGaps(w.spinGaps(i), w.spunNanos(i)));
+                if (w.spec().context() == RtContext.HARD && w.spec().fixedRate() && !warmUpOnly) {
+                    int subjectIndex = i;
+                    LongPredicate mine = t -> t >= measureStart && t < stop && slices.subjectAt(t) == subjectIndex;
+                    hiccupFloors.put(w.spec().name(), HiccupFloor.fromGaps(w.gapCount(), w::gapStart, w::gapLength,
+                        mine, w.spunNanos(i), w.spec().periodNanos()));
+                    if (i == 0 && w.gapsLost() > 0) {
+                        notes.add("thread " + w.spec().name() + " saw more gaps on its CPU than its log holds ("
+                            + ScenarioWorker.GAP_LOG + "); " + w.gapsLost() + " were not logged: its hiccup floor is "
+                            + "too low");
+                    }
                 }
             }
             results.add(new SubjectResult(subject.name(), subject.describe(), styles, measured[i],
                 Attribution.episodes(worst, WORST_EPISODES), subjectHiccups, overBudget, schedule,
-                List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, spinGaps));
+                List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, hiccupFloors));
         }
         return new Phase(results, slices, cpuAfter.since(cpuBefore, 8));
     }

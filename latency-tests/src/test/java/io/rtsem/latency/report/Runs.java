@@ -35,14 +35,14 @@ final class Runs {
     /**
      * @param rtsemSchedule rtsem's schedule per thread
      * @param peerSchedule  the peer's
-     * @param rtsemSpinGaps what rtsem's HARD threads saw of their CPU while they spun between iterations
+     * @param rtsemHiccupFloors rtsem's hiccup floor per HARD thread
      */
     static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
                          List<String> jvmArguments, Map<String, SubjectResult.ThreadSchedule> rtsemSchedule,
                          Map<String, SubjectResult.ThreadSchedule> peerSchedule,
-                         Map<String, SubjectResult.SpinGaps> rtsemSpinGaps) {
+                         Map<String, org.HdrHistogram.Histogram> rtsemHiccupFloors) {
         return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
-            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst, rtsemSchedule, rtsemSpinGaps),
+            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst, rtsemSchedule, rtsemHiccupFloors),
             subject("peer", waits, List.of(), peerSchedule, Map.of()), events, jvmArguments, "17", 2, List.of(), List.of(),
             sc.threads(), new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
             Map.of());
@@ -50,7 +50,7 @@ final class Runs {
 
     private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst,
                                          Map<String, SubjectResult.ThreadSchedule> schedule,
-                                         Map<String, SubjectResult.SpinGaps> spinGaps) {
+                                         Map<String, org.HdrHistogram.Histogram> hiccupFloors) {
         PhaseRecorders r = new PhaseRecorders();
         waits.forEach((c, values) -> {
             for (long v : values) {
@@ -61,7 +61,7 @@ final class Runs {
             r.sample(slot);
         }
         return new SubjectResult(name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L,
-            1_000_000_000L, spinGaps);
+            1_000_000_000L, hiccupFloors);
     }
 
     static org.HdrHistogram.Histogram histogram(long... values) {

@@ -9,17 +9,18 @@ import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ConfigException;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.run.Metric;
-import io.rtsem.latency.run.SubjectResult.SpinGaps;
 import io.rtsem.latency.run.SubjectResult.ThreadSchedule;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /**
  * On synthetic runs: a waiting thread on a fixed schedule more than one interval's worth behind fails the verdict
  * (releasers and back-to-back loops are not judged); the hiccup floor of a HARD context spreads the gaps its threads
- * saw over their schedule; and the report keeps only the ratios that mean something.
+ * logged over their schedule, each delayed iteration to the subject of its slice; and the report keeps only the ratios
+ * that mean something.
  */
 class ScheduleAndFloorsTest {
     private static final String SCENARIO = """
@@ -36,13 +37,13 @@ class ScheduleAndFloorsTest {
     }
 
     private static RunReport report(Scenario sc, long peerHardCompleted, long unfinished,
-                                    Map<String, SpinGaps> spinGaps) {
+                                    Map<String, Histogram> hiccupFloors) {
         Map<String, ThreadSchedule> rtsem = Map.of("h", done(3_000, 3_000), "m", done(ThreadSchedule.NO_SCHEDULE, 10),
             "r", done(3_000, 10));
         Map<String, ThreadSchedule> peer = Map.of("h", new ThreadSchedule(3_000, peerHardCompleted, unfinished),
             "m", done(ThreadSchedule.NO_SCHEDULE, 5), "r", done(3_000, 0));
         return new RunReport(Runs.run(sc, Map.of(RtContext.HARD, new long[] {1_000, 2_000}, RtContext.SOFT,
-            new long[] {1_000}), List.of(), List.of(), List.of(), rtsem, peer, spinGaps), List.of());
+            new long[] {1_000}), List.of(), List.of(), List.of(), rtsem, peer, hiccupFloors), List.of());
     }
 
     @Test
@@ -69,12 +70,21 @@ class ScheduleAndFloorsTest {
             "allowedShortfall", 1_000L, "unfinishedWaits", 1L)), verdict.get("behindSchedule"));
     }
 
+    /** A gap log: gap i starts at starts[i] and lasts lengths[i]. */
+    private static Histogram floor(long[] starts, long[] lengths, LongPredicate counts, long spun, long period) {
+        return HiccupFloor.fromGaps(starts.length, i -> starts[i], i -> lengths[i], counts, spun, period);
+    }
+
     @Test
     void theHiccupFloorSpreadsEachGapOverTheSchedule() {
         // ten gaps of 50 us in 1 s, met by a 10 kHz schedule: half an iteration per gap, waiting 5 to 45 us
-        Histogram gaps = Runs.histogram();
-        gaps.recordValueWithCount(50_000, 10);
-        Histogram floor = HiccupFloor.forSchedule(gaps, 1_000_000_000L, 100_000L);
+        long[] starts = new long[10];
+        long[] lengths = new long[10];
+        for (int i = 0; i < 10; i++) {
+            starts[i] = i * 100_000_000L;
+            lengths[i] = 50_000;
+        }
+        Histogram floor = floor(starts, lengths, t -> true, 1_000_000_000L, 100_000L);
         assertEquals(10 * 10_000, floor.getTotalCount(), "ten samples per iteration of the 1 s");
         assertEquals(50, floor.getCountBetweenValues(1, 60_000), "five tenths of an iteration per gap");
         assertEquals(45_000, floor.getMaxValue(), 50);
@@ -83,12 +93,29 @@ class ScheduleAndFloorsTest {
     }
 
     @Test
+    void aGapOverASliceBoundaryDelaysIterationsOfBothSubjects() {
+        // a 1 ms gap from 0, a slice boundary at 400 us, a 10 kHz schedule: the 4 iterations intended before the
+        // boundary wait 0.6 to 1 ms (the first subject's), the 6 after it up to 0.6 ms (the second's)
+        long[] starts = {0};
+        long[] lengths = {1_000_000};
+        Histogram first = floor(starts, lengths, t -> t < 400_000, 500_000_000L, 100_000L);
+        Histogram second = floor(starts, lengths, t -> t >= 400_000, 500_000_000L, 100_000L);
+        assertEquals(40, first.getCountBetweenValues(1, 2_000_000), "four iterations, in tenths");
+        assertEquals(605_000, first.getMinNonZeroValue(), 1_000);
+        assertEquals(995_000, first.getMaxValue(), 1_000);
+        assertEquals(60, second.getCountBetweenValues(1, 2_000_000), "six iterations, in tenths");
+        assertEquals(595_000, second.getMaxValue(), 1_000);
+        assertEquals(50_000, first.getTotalCount(), "the samples of the 500 ms the thread spun there");
+        assertEquals(0, floor(starts, lengths, t -> true, 0, 100_000L).getTotalCount(), "no spinning, no floor");
+    }
+
+    @Test
     void waitsGoAgainstTheirOwnCpusHiccupsHandOffsAgainstTheCacheLineFloor() throws ConfigException {
         Scenario sc = Runs.scenario(SCENARIO);
-        Histogram gaps = Runs.histogram();
-        gaps.recordValueWithCount(400, 1); // under the threshold: never recorded by a real thread
-        gaps.recordValueWithCount(1_000_000, 2);
-        RunReport r = report(sc, 3_000, 0, Map.of("h", new SpinGaps(gaps, 1_000_000_000L)));
+        // two 1 ms gaps in 1 s (and one under the threshold, never logged by a real thread) at 1 kHz
+        Histogram hFloor = floor(new long[] {0, 10_000_000, 20_000_000}, new long[] {400, 1_000_000, 1_000_000},
+            t -> true, 1_000_000_000L, 1_000_000L);
+        RunReport r = report(sc, 3_000, 0, Map.of("h", hFloor));
         assertTrue(r.hiccupFloor(RtContext.HARD) != null, "h spun between its iterations and saw its CPU's gaps");
         assertNull(r.hiccupFloor(RtContext.SOFT), "SOFT's thread naps and runs back to back: no floor");
         assertNull(report(sc, 3_000, 0, Map.of()).hiccupFloor(RtContext.HARD), "no spin gaps, no floor");

@@ -77,6 +77,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void sliceDefaultsTo100msAtMostTheDurationAndIsCheckedAgainstIt() throws ConfigException {
+        assertEquals(100_000_000L, loader.parse("configs/x.yaml", VALID).sliceNanos(), "the default slice");
+        assertEquals(50_000_000L, loader.parse("configs/x.yaml", VALID.replace("duration: 2s", "duration: 50ms"))
+            .sliceNanos(), "no longer than the duration");
+        assertEquals(250_000_000L, loader.parse("configs/x.yaml", "slice: 250ms\n" + VALID).sliceNanos());
+        ConfigException longer = reject("slice: 3s\n" + VALID);
+        assertEquals("slice", longer.key());
+        assertEquals("configs/x.yaml: slice: expected a duration between 1ms and 2s, got 3s", longer.getMessage());
+        ConfigException tiny = reject("slice: 10us\n" + VALID);
+        assertEquals("configs/x.yaml: slice: expected a duration between 1ms and 2s, got 10us", tiny.getMessage());
+        ConfigException unitless = reject("slice: 100\n" + VALID);
+        assertTrue(unitless.getMessage().startsWith("configs/x.yaml: slice: expected a duration with a unit"),
+            unitless.getMessage());
+    }
+
+    @Test
     void unknownKeyNamesFileKeyAndTheKeysExpected() {
         ConfigException e = reject(VALID.replace("hold: 5us", "hold: 5us, hodl: 3"));
         assertEquals("threads[0].hodl", e.key());

@@ -9,12 +9,14 @@ import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.SemaphoreSpec;
 import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.run.JucPeerUnderTest;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.OverBudgetLog;
 import io.rtsem.latency.run.PhaseRecorders;
 import io.rtsem.latency.run.ReleaseStamp;
 import io.rtsem.latency.run.RtsemUnderTest;
 import io.rtsem.latency.run.ScenarioWorker;
+import io.rtsem.latency.run.Slices;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,50 @@ class ScenarioWorkerTest {
             assertTrue(worker.overBudget().count() > 0, "waits over a 1 ns budget were logged for JFR");
             long warmWaits = warm.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
             assertTrue(warmWaits >= 19_000 && warmWaits <= 20_000, "warm-up went to its own recorders: " + warmWaits);
+        }
+    }
+
+    @Test
+    void hardLoopInterleavingRtsemAndTheSpinningPeerAllocatesNothingWhileMeasuring() throws InterruptedException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadSpec spec = new ThreadSpec("alloc-check-2", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1,
+            1_000L, true, 0);
+        SemaphoreSpec sem = new SemaphoreSpec(1, 1, false, Map.of(), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+            SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        try (RtsemUnderTest rtsem = new RtsemUnderTest(sem, false)) {
+            JucPeerUnderTest peer = new JucPeerUnderTest(sem);
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders[] measured = {new PhaseRecorders(), new PhaseRecorders()};
+            ScenarioWorker.Lane[] lanes = {
+                new ScenarioWorker.Lane(rtsem.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[0],
+                    new OverBudgetLog(Long.MAX_VALUE, 1024)),
+                new ScenarioWorker.Lane(peer.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[1],
+                    new OverBudgetLog(Long.MAX_VALUE, 1024))};
+            long start = System.nanoTime() + 20 * MS;
+            long measureStart = start + 2_000 * MS; // 20,000 iterations of warm-up, both subjects alternating
+            Slices slices = Slices.interleaved(measureStart, 300 * MS, 10 * MS);
+            ScenarioWorker worker = new ScenarioWorker(spec, lanes, warm, slices, start, measureStart, slices.stop(),
+                new long[] {Long.MAX_VALUE, Long.MAX_VALUE}, 0);
+            RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
+            sleepUntil(measureStart + 100 * MS);
+            long before = threads.getThreadAllocatedBytes(t.getId());
+            sleepUntil(measureStart + 500 * MS);
+            long after = threads.getThreadAllocatedBytes(t.getId());
+            t.join(5_000);
+            assertNull(worker.failure());
+            assertEquals(0, after - before, "bytes allocated by the HARD loop during 400 ms of interleaved measurement");
+            long[] waits = new long[2];
+            for (int i = 0; i < 2; i++) {
+                waits[i] = measured[i].sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+                assertEquals(worker.completed(i), waits[i], "subject " + i + ": a wait per completed iteration");
+                assertEquals(slices.scheduled(i, start, 100_000L), worker.completed(i), "subject " + i
+                    + " completed its schedule");
+            }
+            assertEquals(6_000, waits[0] + waits[1], "one wait per 100 us of the measured 600 ms, on one subject each");
+            // between iterations it spun on its own CPU, a gap detector in its own slices (the hiccup floor's source)
+            long spun = worker.spunNanos(0) + worker.spunNanos(1);
+            assertTrue(spun > 400 * MS && spun <= 600 * MS, "spun " + spun + " ns of the 600 ms between iterations");
+            assertTrue(waits[0] >= 2_000 && waits[1] >= 2_000, "both subjects measured: " + waits[0] + ", " + waits[1]);
         }
     }
 

@@ -89,29 +89,39 @@ class ValidateEndToEndTest {
         JsonSchema.Type percentiles = obj("count", INT, "mean", NUMBER, "p50", NUMBER, "p90", NUMBER, "p99", NUMBER,
             "p99.9", NUMBER, "p99.99", NUMBER, "max", NUMBER);
         JsonSchema.Type scenario = obj("name", STRING, "description", STRING, "file", STRING, "warmupMs", NUMBER,
-            "durationMs", NUMBER, "floorMs", NUMBER, "intervalMs", NUMBER,
+            "durationMs", NUMBER, "floorMs", NUMBER, "intervalMs", NUMBER, "sliceMs", NUMBER,
             "semaphore", obj("permits", INT, "maxPermits", INT, "binary", BOOL, "strategies", map(Set.of("HARD"), STRING),
                 "maxBypassUs", NUMBER, "parkFallbackUs", NUMBER),
             "threads", array(obj("name", STRING, "context", STRING, "cpu", STRING, "role", STRING,
                 "rateHz", NUMBER_OR_NULL, "permits", INT, "holdUs", NUMBER, "releases", STRING_OR_NULL)));
         JsonSchema.Type run = obj("startedAt", STRING, "outDir", STRING, "javaVersion", STRING, "cpus", INT,
-            "jvmArguments", array(STRING), "missingRecommendedJvmOptions", array(STRING), "notes", array(STRING));
+            "jvmArguments", array(STRING), "missingRecommendedJvmOptions", array(STRING),
+            "threadCpuMs", map(null, NUMBER), "notes", array(STRING));
+        JsonSchema.Type interleaving = obj("slices", INT, "sliceMs", NUMBER, "minSliceMs", NUMBER, "maxSliceMs", NUMBER,
+            "measuredMsPerSubject", NUMBER, "warmupMs", NUMBER);
         JsonSchema.Type verdict = obj("pass", BOOL, "exitCode", INT, "missed", array(obj("context", STRING,
-            "percentile", STRING, "budget", NUMBER, "actual", NUMBER_OR_NULL, "overBy", NUMBER_OR_NULL)));
+            "percentile", STRING, "budget", NUMBER, "actual", NUMBER_OR_NULL, "overBy", NUMBER_OR_NULL)),
+            "behindSchedule", array(obj("thread", STRING, "context", STRING, "scheduled", INT, "completed", INT,
+                "allowedShortfall", INT, "unfinishedWaits", INT)));
         JsonSchema.Type budgets = map(contexts, map(Set.of("p50", "p99", "max"),
             obj("budget", NUMBER, "actual", NUMBER_OR_NULL, "pass", BOOL)));
         JsonSchema.Type floor = obj("cpus", array(STRING), "oneWay", percentiles, "hiccups", percentiles,
-            "cpuHiccups", map(Set.of("1", "0"), percentiles), "cpuHiccupThresholdUs", NUMBER, "notes", array(STRING));
-        JsonSchema.Type subject = obj("description", STRING, "hiccups", percentiles, "overBudgetWaits", INT,
-            "iterations", map(Set.of("hard-loop", "soft-loop", "bookkeeper"), INT), "threadCpuMs", map(null, NUMBER),
+            "cpuHiccups", map(Set.of("1", "0"), percentiles), "cpuHiccupThresholdUs", NUMBER,
+            "hiccupFloor", map(Set.of("HARD"), percentiles), "notes", array(STRING));
+        JsonSchema.Type subject = obj("description", STRING, "waitStyles", map(contexts, STRING),
+            "hiccups", percentiles, "overBudgetWaits", INT,
+            "schedule", map(Set.of("hard-loop", "soft-loop", "bookkeeper"), obj("scheduled", INT, "completed", INT,
+                "unfinishedWaits", INT)),
             "contexts", map(contexts, map(metrics, percentiles)),
             "worstWaits", array(obj("thread", STRING, "context", STRING, "wait", NUMBER, "service", NUMBER,
                 "at", STRING, "offsetMs", NUMBER, "causes", array(obj("kind", STRING, "detail", STRING)))));
-        JsonSchema.Type ratios = map(contexts, map(Set.of("wait", "handoff"),
-            obj("toFloor", map(names, NUMBER_OR_NULL), "toPeer", map(names, NUMBER_OR_NULL))));
+        JsonSchema.Type ratios = map(contexts, obj(
+            "wait", obj("toPeer", map(names, NUMBER_OR_NULL), "toHiccupFloor", map(names, NUMBER_OR_NULL)),
+            "handoff", obj("toPeer", map(names, NUMBER_OR_NULL), "toFloor", map(names, NUMBER_OR_NULL))));
         JsonSchema.Type jvm = obj("eventCounts", map(Set.of("gc", "gc_notification", "safepoint", "deoptimization",
             "compilation"), INT), "stopsOfRealTimeThreads", array(STRING), "advice", array(STRING));
-        return obj("schemaVersion", INT, "unit", STRING, "scenario", scenario, "run", run, "verdict", verdict,
+        return obj("schemaVersion", INT, "unit", STRING, "scenario", scenario, "run", run,
+            "interleaving", interleaving, "verdict", verdict,
             "budgets", budgets, "floor", floor, "subjects", map(Set.of("rtsem", "peer"), subject), "ratios", ratios,
             "jvm", jvm);
     }
@@ -122,22 +132,33 @@ class ValidateEndToEndTest {
         assertEquals(List.of(), JsonSchema.check(smokeReportSchema(), r),
             () -> "report.json against the documented schema; run notes: " + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(1, r.path("schemaVersion").asInt());
+        assertEquals(2, r.path("schemaVersion").asInt());
         assertEquals("us", r.path("unit").asText());
         assertEquals("smoke", r.path("scenario").path("name").asText());
         assertEquals(3, r.path("scenario").path("threads").size());
         assertTrue(r.path("verdict").path("pass").asBoolean());
         assertEquals(0, r.path("verdict").path("exitCode").asInt());
         assertEquals(0, r.path("verdict").path("missed").size());
+        assertEquals(0, r.path("verdict").path("behindSchedule").size());
         assertEquals(List.of("1", "0"), List.of(r.path("floor").path("cpus").get(0).asText(),
             r.path("floor").path("cpus").get(1).asText()), () -> "floor CPUs; notes: " + r.path("run").path("notes"));
         // every floor CPU's gap detector measured its window (FloorPhaseTest: what the run says when one does not)
         assertEquals(0, r.path("floor").path("notes").size(), () -> "floor notes: " + r.path("floor").path("notes"));
         assertTrue(r.path("floor").path("oneWay").path("count").asLong() > 0, "the floor measured hand-offs");
+        assertTrue(r.path("run").path("threadCpuMs").path("hard-loop").isNumber(), "CPU time of the HARD loop");
+        // smoke.yaml: 1 s per subject in slices of 100 ms (the default): 10 pairs
+        JsonNode il = r.path("interleaving");
+        assertEquals(20, il.path("slices").asInt(), il.toString());
+        assertEquals(100.0, il.path("sliceMs").asDouble(), 1e-9, il.toString());
+        assertEquals(1000.0, il.path("measuredMsPerSubject").asDouble(), 0.001, il.toString());
+        assertTrue(il.path("minSliceMs").asDouble() >= 50 && il.path("maxSliceMs").asDouble() <= 150, il.toString());
         for (String subject : List.of("rtsem", "peer")) {
             JsonNode s = r.path("subjects").path(subject);
-            assertTrue(s.path("iterations").path("hard-loop").asLong() > 0, subject + " iterations");
-            assertTrue(s.path("threadCpuMs").path("hard-loop").isNumber(), subject + " CPU time of the HARD loop");
+            // 2 kHz for 1 s of this subject's slices: 2000 intended starts, give or take one at each slice end
+            long scheduled = s.path("schedule").path("hard-loop").path("scheduled").asLong();
+            assertTrue(Math.abs(scheduled - 2000) <= 20, subject + " HARD schedule: " + scheduled);
+            assertTrue(s.path("schedule").path("hard-loop").path("completed").asLong() > 0, subject + " completed");
+            assertEquals(0, s.path("schedule").path("hard-loop").path("unfinishedWaits").asInt(), subject);
             for (String c : CONTEXTS) {
                 assertTrue(s.path("contexts").path(c).path("wait").path("count").asLong() > 0, subject + " " + c);
             }
@@ -146,6 +167,22 @@ class ValidateEndToEndTest {
         }
         for (String c : CONTEXTS) {
             assertTrue(r.path("budgets").path(c).path("p99").path("pass").asBoolean(), c);
+        }
+        // the peer waits the way rtsem does: HARD spins on tryAcquire, SOFT backs off on rtsem's schedule, NON_RT parks
+        JsonNode styles = r.path("subjects").path("peer").path("waitStyles");
+        assertTrue(styles.path("HARD").asText().startsWith("spins on tryAcquire(), Thread.onSpinWait()"), styles.toString());
+        assertTrue(styles.path("SOFT").asText().contains("backoff(spins=10000"), styles.toString());
+        assertTrue(styles.path("NON_RT").asText().contains("then acquire()"), styles.toString());
+        // ratios that mean something: no wait toFloor; the HARD wait against its CPU's hiccup floor only where that
+        // floor is above the gap detector's threshold (never at the median: most iterations meet no gap)
+        JsonNode hard = r.path("ratios").path("HARD");
+        assertTrue(hard.path("wait").path("toFloor").isMissingNode(), hard.toString());
+        assertTrue(hard.path("wait").path("toHiccupFloor").path("p50").isNull(), hard.toString());
+        double p50Floor = r.path("floor").path("hiccupFloor").path("HARD").path("p50").asDouble();
+        assertTrue(p50Floor <= 1.0, "the HARD hiccup floor's median is under the detector's threshold: " + p50Floor);
+        for (String c : List.of("SOFT", "NON_RT")) {
+            JsonNode w = r.path("ratios").path(c).path("wait").path("toHiccupFloor");
+            assertTrue(w.path("max").isNull() && w.path("p99").isNull(), c + " is unpinned: no own CPU: " + w);
         }
     }
 
@@ -194,9 +231,18 @@ class ValidateEndToEndTest {
             assertTrue(m.group(2).split(" ").length >= 2, "a curve has points: " + m.group(1));
         }
         assertTrue(labels.contains("floor (cache-line hand-off)"), labels.toString());
+        assertTrue(labels.contains("HARD hiccup floor (own CPU)"), labels.toString());
         for (String c : CONTEXTS) {
             assertTrue(labels.contains("rtsem " + c + " wait") && labels.contains("peer " + c + " wait"), labels.toString());
+            assertTrue(labels.contains("rtsem " + c + " hand-off") && labels.contains("peer " + c + " hand-off"),
+                labels.toString());
         }
+        // the cache-line floor is drawn with the hand-offs, not with the waits
+        String waitPlot = html.substring(html.indexOf("<svg id=\"percentile-plot\""), html.indexOf("<svg id=\"handoff-plot\""));
+        assertFalse(waitPlot.contains("cache-line"), "no cache-line floor beside the waits");
+        assertTrue(html.contains("id=\"wait-styles\"") && html.contains("spins on tryAcquire()"),
+            "each peer's waiting style is in the HTML report");
+        assertTrue(html.contains("id=\"interleaving\"") && html.contains("20 slices of 100.0 ms"), "slices in the HTML");
         assertTrue(html.contains(">99.9%<"), "log nines x-axis labels");
         assertSelfContained(html);
     }

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  * {@code ./rtsem}: the command line of rtsem's latency validation (picocli). Subcommands:
  * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs} and {@link BenchCommand bench}.
  *
- * <p>Exit codes: 0 every budget met; 1 a budget missed; 2 usage, configuration or environment
- * error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
+ * <p>Exit codes: 0 every budget met; 1 a budget missed or a thread behind its schedule; 2 usage, configuration or
+ * environment error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
  * NON_RT: the command line runs on the main thread.
  */
 @Command(name = "rtsem", mixinStandardHelpOptions = true, version = "rtsem latency validation 0.1.0",
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         + "java.util.concurrent.Semaphore, measured in the same run on the same CPUs.",
     subcommands = {ValidateCommand.class, ListConfigsCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed, 2 usage or config error, 3 the run failed.",
+    footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed or a thread behind its schedule, 2 usage or "
+        + "config error, 3 the run failed.",
         "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
             + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (anywhere on the line)."})
 public final class RtsemCommand implements Runnable {

@@ -25,15 +25,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./rtsem validate [CONFIG]}: runs a scenario (rtsem, peer, floor), writes the report
- * files, prints the summary and exits 0 if every budget was met, 1 if one was missed, 2 on a
+ * {@code ./rtsem validate [CONFIG]}: runs a scenario (rtsem and the peer interleaved, then the floor), writes the
+ * report files, prints the summary and exits 0 if every budget was met, 1 if one was missed or a thread fell behind
+ * its schedule, 2 on a
  * usage, configuration or environment error (a thread that cannot be pinned: {@link
  * ThreadStartException}), 3 if the run failed. NON_RT: runs the harness on the calling thread;
  * blocks for the scenario's planned time; allocates.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Run a scenario on rtsem, then on java.util.concurrent.Semaphore, then measure the cache-line "
-        + "hand-off floor on its real-time CPUs; judge rtsem's corrected waits against the budgets.",
+    description = {"Run a scenario on rtsem and on java.util.concurrent.Semaphore in alternating slices (same threads, "
+        + "same CPUs, each waiting the same way on both), then measure the cache-line hand-off floor and the hiccups "
+        + "of its real-time CPUs; judge rtsem's corrected waits against the budgets, and every waiting thread's "
+        + "completed iterations against its schedule.",
         "Writes summary.txt, report.json, report.html, .hgrm, .hlog and run.jfr to the output directory."})
 public final class ValidateCommand implements Callable<Integer> {
 

@@ -14,18 +14,47 @@ import java.util.Set;
  * @param name           scenario name (the file name without {@code .yaml} unless set)
  * @param description    one line for the report
  * @param file           the file it was read from, as the user named it
- * @param warmupNanos    warm-up before each measured phase (its samples are discarded)
- * @param durationNanos  measured phase per semaphore (rtsem, then the j.u.c. peer)
+ * @param warmupNanos    warm-up per subject: once for each alone (the JIT pass), then again in the interleaved phase
+ *                       before its measurement (its samples are discarded)
+ * @param durationNanos  measured time per semaphore (rtsem and the j.u.c. peer alternate in slices, so the
+ *                       measured phase lasts twice this)
  * @param floorNanos     duration of the cache-line hand-off floor measurement, and of the per-CPU gap detector
  * @param intervalNanos  interval of the {@code .hlog} logs and the progress line
  * @param semaphore      semaphore options
  * @param threads        the threads, in file order
  * @param budgets        budgets by context, in context order (only contexts that have waiting threads)
  * @param stall          optional fault injection
+ * @param sliceNanos     nominal length of a slice in which one subject runs before the other takes over
  */
 public record Scenario(String name, String description, String file, long warmupNanos, long durationNanos,
                        long floorNanos, long intervalNanos, SemaphoreSpec semaphore, List<ThreadSpec> threads,
-                       Map<RtContext, Budget> budgets, Optional<StallSpec> stall) {
+                       Map<RtContext, Budget> budgets, Optional<StallSpec> stall,
+                       long sliceNanos) {
+
+    /** The slice when a scenario sets none: 100 ms, or the duration if that is shorter. */
+    public static final long DEFAULT_SLICE_NANOS = 100_000_000L;
+
+    /**
+     * A scenario with the default slice ({@link #DEFAULT_SLICE_NANOS}, at most {@code durationNanos}).
+     *
+     * @param name           scenario name
+     * @param description    one line for the report
+     * @param file           the file it was read from
+     * @param warmupNanos    warm-up per subject
+     * @param durationNanos  measured time per subject
+     * @param floorNanos     duration of the floor measurements
+     * @param intervalNanos  interval of the logs
+     * @param semaphore      semaphore options
+     * @param threads        the threads
+     * @param budgets        budgets by context
+     * @param stall          optional fault injection
+     */
+    public Scenario(String name, String description, String file, long warmupNanos, long durationNanos,
+                    long floorNanos, long intervalNanos, SemaphoreSpec semaphore, List<ThreadSpec> threads,
+                    Map<RtContext, Budget> budgets, Optional<StallSpec> stall) {
+        this(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos, semaphore, threads,
+            budgets, stall, Math.min(DEFAULT_SLICE_NANOS, Math.max(1, durationNanos)));
+    }
 
     /**
      * @throws IllegalArgumentException if a duration is out of range ({@code warmup} negative, another not positive,
@@ -86,15 +115,16 @@ public record Scenario(String name, String description, String file, long warmup
         Map<RtContext, Budget> m = new java.util.EnumMap<>(RtContext.class);
         m.putAll(newBudgets);
         return new Scenario(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos,
-            semaphore, threads, java.util.Collections.unmodifiableMap(m), stall);
+            semaphore, threads, java.util.Collections.unmodifiableMap(m), stall, sliceNanos);
     }
 
     /**
-     * @return total planned run time: warm-up and measurement for rtsem and for the peer, then the floor phase
-     *         (the hand-off floor, then the per-CPU gap detector, {@code floor} each)
+     * @return total planned run time: a JIT warm-up of each subject, the interleaved phase (each subject's warm-up
+     *         and measurement), then the floor phase (the hand-off floor, then the per-CPU gap detector,
+     *         {@code floor} each)
      */
     public long plannedNanos() {
-        // floor and gaps; a JIT warm-up of each subject; each subject's warm-up and measurement
+        // floor and gaps; a JIT warm-up of each subject; each subject's warm-up and measurement (interleaved)
         return 2 * floorNanos + 2 * warmupNanos + 2 * (warmupNanos + durationNanos);
     }
 }

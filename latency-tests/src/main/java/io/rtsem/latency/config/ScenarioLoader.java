@@ -275,7 +275,7 @@ public final class ScenarioLoader {
 
         Scenario scenario(JsonNode rootNode) throws ConfigException {
             ObjectNode root = mapping(rootNode, "", set("scenario", "description", "warmup", "duration", "floor",
-                "interval", "semaphore", "threads", "budgets", "stall"));
+                "interval", "semaphore", "threads", "budgets", "stall", "slice"));
             String name = optText(root, "scenario", null);
             if (name == null) {
                 // the file's name without .yaml; not Path.of(file): the name as the user gave it may not be a path
@@ -294,12 +294,14 @@ public final class ScenarioLoader {
             long duration = duration(root, "duration", 5_000_000_000L, 1_000_000L, MAX_PHASE_NANOS);
             long floor = duration(root, "floor", 1_000_000_000L, 1_000_000L, MAX_PHASE_NANOS);
             long interval = duration(root, "interval", 1_000_000_000L, 10_000_000L, 60_000_000_000L);
+            long slice = duration(root, "slice", Math.min(Scenario.DEFAULT_SLICE_NANOS, duration), 1_000_000L,
+                duration);
             SemaphoreSpec sem = semaphore(root.get("semaphore"));
             List<ThreadSpec> threads = threads(root.get("threads"), sem, duration);
             Map<RtContext, Budget> budgets = budgets(root.get("budgets"), threads);
             Optional<StallSpec> stall = stall(root.get("stall"), threads, duration);
             return new Scenario(name, description, file, warmup, duration, floor, interval, sem,
-                List.copyOf(threads), Collections.unmodifiableMap(new EnumMap<>(budgets)), stall);
+                List.copyOf(threads), Collections.unmodifiableMap(new EnumMap<>(budgets)), stall, slice);
         }
 
         SemaphoreSpec semaphore(JsonNode node) throws ConfigException {

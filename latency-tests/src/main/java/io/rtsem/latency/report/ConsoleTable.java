@@ -14,9 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The console summary of a run (also written as {@code summary.txt}): percentiles by context
- * and metric for rtsem and the peer, ratios to the floor and to the peer, budget verdicts, the
- * worst waits with their causes, advice, and the JVM arguments of the run. NON_RT; allocates.
+ * The console summary of a run (also written as {@code summary.txt}): how rtsem and the peer were interleaved and
+ * how each waits, percentiles by context and metric for both, the ratios that mean something (each to the peer, the
+ * hand-off to the cache-line floor, the wait to the hiccup floor of its own CPU), budget verdicts, each thread's
+ * schedule against what it completed, the worst waits with their causes, advice, and the JVM arguments of the run.
+ * NON_RT; allocates.
  */
 public final class ConsoleTable {
     private ConsoleTable() {
@@ -31,24 +33,44 @@ public final class ConsoleTable {
         java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         StringBuilder sb = new StringBuilder(4096);
+        List<String> failed = new java.util.ArrayList<>();
+        if (!report.misses().isEmpty()) {
+            failed.add(report.misses().size() + " budget(s) missed" + (report.misses().stream()
+                .anyMatch(RunReport.Miss::noMeasurements) ? " or no measurements" : ""));
+        }
+        if (!report.behind().isEmpty()) {
+            failed.add(report.behind().size() + " thread(s) behind their schedule");
+        }
         sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),
-            run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + report.misses().size()
-                + " budget(s) missed" + (report.misses().stream().anyMatch(RunReport.Miss::noMeasurements)
-                ? " or no measurements" : "")));
+            run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + String.join(", ", failed)));
         sb.append(String.format(Locale.ROOT, "all figures in microseconds; wait = corrected for coordinated omission "
             + "(from the intended start); service = raw%n"));
+        RunResult.Interleaving il = run.interleaving();
+        sb.append(String.format(Locale.ROOT, "%nrtsem and the peer interleaved on the same threads and CPUs: %d slices "
+            + "of %.1f ms (%.1f to %.1f ms), each subject measured for %.0f ms in all, after %.0f ms of warm-up sliced "
+            + "the same way%n", il.slices(), il.sliceNanos() / 1e6, il.minSliceNanos() / 1e6, il.maxSliceNanos() / 1e6,
+            il.perSubjectNanos() / 1e6, il.warmupNanos() / 1e6));
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            sb.append(String.format(Locale.ROOT, "  %-5s %s%n", s.subject(), s.description()));
+            s.waitStyles().forEach((c, w) -> sb.append(String.format(Locale.ROOT, "        %-7s waits: %s%n",
+                c.name(), w)));
+        }
         header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
-            + ValidationRun.cpuName(run.floorCpus()[1]));
+            + ValidationRun.cpuName(run.floorCpus()[1]) + " (the floor of every hand-off)");
         row(sb, "", "", "floor", report.floor());
-        header(sb, "platform hiccups: jHiccup-style 1 ms sleeper per phase (housekeeping CPUs); a spinning thread's "
-            + "gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000 + " us on each real-time CPU (floor phase)");
+        header(sb, "platform hiccups: jHiccup-style 1 ms sleeper (housekeeping CPUs) per phase, and in each subject's "
+            + "slices; a spinning thread's gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000 + " us on each real-time "
+            + "CPU (floor phase)");
         row(sb, "", "", "floor", Percentiles.of(run.floorHiccups()));
         row(sb, "", "", "rtsem", Percentiles.of(run.rtsem().hiccups()));
         row(sb, "", "", "peer", Percentiles.of(run.peer().hiccups()));
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
         }
-        header(sb, "by context: rtsem (" + run.rtsem().description() + ") and peer (" + run.peer().description() + ")");
+        header(sb, "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
+            + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
+            + "between iterations, split by slice like the waits; '-' where it is at or below the " + CpuGapMeter.THRESHOLD_NANOS
+            / 1000 + " us gap threshold); hand-off against the peer and the cache-line floor");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {
                 Percentiles mine = report.percentiles("rtsem", c, m);
@@ -56,8 +78,15 @@ public final class ConsoleTable {
                 row(sb, c.name(), m.label(), "rtsem", mine);
                 row(sb, c.name(), m.label(), "peer", peer);
                 if (m == Metric.WAIT || m == Metric.HANDOFF) {
-                    ratioRow(sb, c.name(), m.label(), "rtsem/floor", mine, report.floor());
                     ratioRow(sb, c.name(), m.label(), "rtsem/peer", mine, peer);
+                }
+                Percentiles hiccupFloor = report.hiccupFloor(c);
+                if (m == Metric.WAIT && hiccupFloor != null) {
+                    row(sb, c.name(), m.label(), "hiccup floor", hiccupFloor);
+                    ratioRow(sb, c.name(), m.label(), "rtsem/hiccup", RunReport.toHiccupFloor(mine, hiccupFloor));
+                }
+                if (m == Metric.HANDOFF) {
+                    ratioRow(sb, c.name(), m.label(), "rtsem/floor", mine, report.floor());
                 }
             }
         }
@@ -76,13 +105,29 @@ public final class ConsoleTable {
                 sb.append("  missed: ").append(m.describe()).append('\n');
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nCPU time by thread during each phase (ms, warm-up included; %.1f s of "
-            + "wall time on %d CPUs):%n", (run.scenario().warmupNanos() + run.scenario().durationNanos()) / 1e9, run.cpus()));
-        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
-            StringBuilder line = new StringBuilder("  " + pad(s.subject(), 6));
-            s.threadCpuMillis().forEach((name, ms) -> line.append(String.format(Locale.ROOT, "  %s %.0f", name, ms)));
+        sb.append(String.format(Locale.ROOT, "%nschedule (measured phase; completed / scheduled iterations per "
+            + "subject; a waiting thread on a fixed schedule more than one interval's worth behind fails):%n"));
+        for (String thread : run.rtsem().schedule().keySet()) {
+            StringBuilder line = new StringBuilder("  " + pad(thread, 14));
+            for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+                SubjectResult.ThreadSchedule ts = s.schedule().get(thread);
+                line.append(String.format(Locale.ROOT, "  %s %d / %s", s.subject(), ts.completed(),
+                    ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? "no schedule" : ts.scheduled()));
+                if (ts.unfinishedWaits() > 0) {
+                    line.append(String.format(Locale.ROOT, " (%d wait(s) unfinished at the stop)", ts.unfinishedWaits()));
+                }
+            }
             sb.append(line).append('\n');
         }
+        for (RunReport.Behind b : report.behind()) {
+            sb.append("  behind: ").append(b.describe()).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%nCPU time by thread during the interleaved phase (ms, warm-up included; "
+            + "%.1f s of wall time on %d CPUs):%n", (run.interleaving().warmupNanos()
+            + 2 * run.interleaving().perSubjectNanos()) / 1e9, run.cpus()));
+        StringBuilder cpu = new StringBuilder(" ");
+        run.threadCpuMillis().forEach((name, ms) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
+        sb.append(cpu).append('\n');
         worst(sb, report, run.rtsem());
         worst(sb, report, run.peer());
         if (!report.jvmStopNotes().isEmpty()) {
@@ -136,9 +181,17 @@ public final class ConsoleTable {
 
     private static void ratioRow(StringBuilder sb, String ctx, String metric, String label, Percentiles a,
                                  Percentiles b) {
+        Map<String, Double> ratios = new java.util.LinkedHashMap<>();
+        for (String n : Percentiles.NAMES) {
+            ratios.put(n, a.count() == 0 || b.count() == 0 ? null : RunReport.ratio(a.get(n), b.get(n)));
+        }
+        ratioRow(sb, ctx, metric, label, ratios);
+    }
+
+    private static void ratioRow(StringBuilder sb, String ctx, String metric, String label, Map<String, Double> ratios) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s", ctx, metric, label, ""));
         for (String n : Percentiles.NAMES) {
-            Double r = a.count() == 0 || b.count() == 0 ? null : RunReport.ratio(a.get(n), b.get(n));
+            Double r = ratios.get(n);
             s.append(String.format(Locale.ROOT, " %10s", r == null ? "-" : "x" + ratio(r)));
         }
         sb.append(s).append('\n');

@@ -1,8 +1,10 @@
 package io.rtsem.latency.report;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
+import io.rtsem.latency.run.SubjectResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,11 +13,12 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * The self-contained {@code report.html}: verdict, the console summary, and an inline SVG
- * percentile plot (element id {@code percentile-plot}) with HdrHistogram's logarithmic "nines"
- * x-axis (0%, 90%, 99%, 99.9% ...) and a logarithmic latency axis: rtsem's corrected wait per
- * context (solid), the peer's (dashed) and the floor (black). No scripts, fonts or links to fetch.
- * NON_RT; allocates.
+ * The self-contained {@code report.html}: verdict, how the subjects were interleaved and how each waits, the
+ * console summary, and two inline SVG percentile plots with HdrHistogram's logarithmic "nines" x-axis (0%, 90%,
+ * 99%, 99.9% ...) and a logarithmic latency axis: the corrected wait (element id {@code percentile-plot}) per context,
+ * rtsem's (solid) and the peer's (dashed), with the hiccup floor of the context's own CPU (dotted) where there is one;
+ * and the hand-off (element id {@code handoff-plot}) per context with the cache-line floor (black). No scripts, fonts
+ * or links to fetch. NON_RT; allocates.
  */
 public final class HtmlReport {
     private static final int W = 960;
@@ -27,8 +30,11 @@ public final class HtmlReport {
     private static final Map<RtContext, String> COLORS = Map.of(RtContext.HARD, "#c0392b", RtContext.SOFT, "#2471a3",
         RtContext.NON_RT, "#1e8449");
 
-    /** A named curve: (nines, microseconds) points. */
-    record Series(String label, String color, boolean dashed, List<double[]> points) {
+    /** A named curve: (nines, microseconds) points; dashed for the peer, dotted for a floor. */
+    record Series(String label, String color, boolean dashed, boolean dotted, List<double[]> points) {
+        Series(String label, String color, boolean dashed, List<double[]> points) {
+            this(label, color, dashed, false, points);
+        }
     }
 
     private HtmlReport() {
@@ -43,12 +49,24 @@ public final class HtmlReport {
         java.util.Objects.requireNonNull(report, "report");
         RunResult run = report.run();
         List<Series> series = new ArrayList<>();
-        series.add(new Series("floor (cache-line hand-off)", "#000000", false, curve(run.floor())));
+        List<Series> handoffs = new ArrayList<>();
+        handoffs.add(new Series("floor (cache-line hand-off)", "#000000", false, curve(run.floor())));
         for (RtContext c : run.scenario().waitingContexts()) {
             series.add(new Series("rtsem " + c.name() + " wait", COLORS.get(c), false,
                 curve(run.rtsem().recorders().total(c, Metric.WAIT))));
             series.add(new Series("peer " + c.name() + " wait", COLORS.get(c), true,
                 curve(run.peer().recorders().total(c, Metric.WAIT))));
+            Histogram hiccupFloor = report.hiccupFloorHistogram(c);
+            if (hiccupFloor != null) {
+                // only where the floor is known: above the gap detector's threshold
+                List<double[]> known = new ArrayList<>(curve(hiccupFloor));
+                known.removeIf(p -> p[1] <= CpuGapMeter.THRESHOLD_NANOS / 1e3);
+                series.add(new Series(c.name() + " hiccup floor (own CPU)", COLORS.get(c), false, true, known));
+            }
+            handoffs.add(new Series("rtsem " + c.name() + " hand-off", COLORS.get(c), false,
+                curve(run.rtsem().recorders().total(c, Metric.HANDOFF))));
+            handoffs.add(new Series("peer " + c.name() + " hand-off", COLORS.get(c), true,
+                curve(run.peer().recorders().total(c, Metric.HANDOFF))));
         }
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>rtsem validate: ")
@@ -63,10 +81,25 @@ public final class HtmlReport {
         if (!report.pass()) {
             sb.append("<ul class=\"fail\">");
             report.misses().forEach(m -> sb.append("<li>").append(esc(m.describe())).append("</li>"));
+            report.behind().forEach(b -> sb.append("<li>").append(esc(b.describe())).append("</li>"));
             sb.append("</ul>\n");
         }
+        RunResult.Interleaving il = run.interleaving();
+        sb.append(String.format(Locale.ROOT, "<h2>Subjects</h2>\n<p id=\"interleaving\">rtsem and the peer ran "
+            + "interleaved on the same threads and CPUs: %d slices of %.1f ms (%.1f to %.1f ms), %.0f ms of "
+            + "measurement each.</p>\n<ul id=\"wait-styles\">", il.slices(), il.sliceNanos() / 1e6,
+            il.minSliceNanos() / 1e6, il.maxSliceNanos() / 1e6, il.perSubjectNanos() / 1e6));
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            sb.append("<li><b>").append(esc(s.subject())).append("</b>: ").append(esc(s.description())).append("<ul>");
+            s.waitStyles().forEach((c, w) -> sb.append("<li>").append(c.name()).append(" waits: ").append(esc(w))
+                .append("</li>"));
+            sb.append("</ul></li>");
+        }
+        sb.append("</ul>\n");
         sb.append("<h2>Percentiles of the corrected wait</h2>\n");
-        sb.append(svg(series));
+        sb.append(svg("percentile-plot", "Corrected wait by percentile (log nines axis)", series));
+        sb.append("\n<h2>Percentiles of the hand-off</h2>\n");
+        sb.append(svg("handoff-plot", "Hand-off by percentile (log nines axis)", handoffs));
         sb.append("\n<h2>Summary</h2>\n<pre>").append(esc(ConsoleTable.render(report))).append("</pre>\n");
         sb.append("<h2>JVM</h2>\n<p>Java ").append(esc(run.javaVersion())).append(", ").append(run.cpus())
             .append(" CPUs. Arguments:</p>\n<pre>").append(esc(String.join(" ", run.jvmArguments()))).append("</pre>\n");
@@ -100,7 +133,7 @@ public final class HtmlReport {
         return Math.max(1, Math.min(7, Math.ceil(Math.log10(Math.max(count, 10)))));
     }
 
-    static String svg(List<Series> series) {
+    static String svg(String id, String title, List<Series> series) {
         double xMax = 1;
         double yMin = Double.MAX_VALUE;
         double yMax = 0;
@@ -120,9 +153,10 @@ public final class HtmlReport {
         int plotW = W - LEFT - RIGHT;
         int plotH = H - TOP - BOTTOM;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "<svg id=\"percentile-plot\" xmlns=\"http://www.w3.org/2000/svg\" "
-            + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", W, H, W, H));
-        sb.append("<title>Latency by percentile (log nines axis)</title>\n");
+        sb.append(String.format(Locale.ROOT, "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+            + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", id, W, H,
+            W, H));
+        sb.append("<title>").append(esc(title)).append("</title>\n");
         for (int n = 0; n <= (int) xMax; n++) {
             double x = LEFT + plotW * n / xMax;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
@@ -150,7 +184,7 @@ public final class HtmlReport {
                 double y = TOP + plotH - plotH * (Math.log10(p[1]) - lo) / (hi - lo);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            String dash = s.dashed() ? " stroke-dasharray=\"6 4\"" : "";
+            String dash = s.dashed() ? " stroke-dasharray=\"6 4\"" : s.dotted() ? " stroke-dasharray=\"2 3\"" : "";
             sb.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-label=\"%s\" fill=\"none\" "
                 + "stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n", esc(s.label()), s.color(), dash,
                 pts.toString().trim()));

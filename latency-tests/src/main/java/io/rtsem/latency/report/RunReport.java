@@ -22,14 +22,41 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The judgement of a run: budget verdicts, ratios to the floor and to the peer, outlier
- * attribution, JVM advice, and the {@code report.json} document (schema in
- * {@code docs/LATENCY.md}, {@value #SCHEMA_VERSION}). Built once after the run; immutable.
- * NON_RT; allocates.
+ * The judgement of a run: budget verdicts, threads behind their schedule, ratios to the peer and to the floors
+ * (hand-off to the cache-line floor, waits to the hiccup floor of their own CPU in rtsem's slices), outlier
+ * attribution, JVM advice,
+ * and the {@code report.json} document (schema in {@code docs/LATENCY.md}, {@value #SCHEMA_VERSION}). Built once
+ * after the run; immutable. NON_RT; allocates.
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
+
+    /**
+     * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one
+     * interval's worth ({@code interval / period}): it hung or fell behind, and what it did not do is in no
+     * percentile. Counted over both subjects (they share the thread); never a pass.
+     *
+     * @param thread          the thread
+     * @param context         its context
+     * @param scheduled       intended starts in the measured window (both subjects)
+     * @param completed       iterations it completed (both subjects)
+     * @param rtsemScheduled  of {@code scheduled}, those in rtsem's slices
+     * @param rtsemCompleted  of {@code completed}, those on rtsem
+     * @param allowed         the shortfall allowed: one interval's worth of iterations
+     * @param unfinishedWaits waits that had not ended when the run stopped the thread (recorded as ending there)
+     */
+    public record Behind(String thread, String context, long scheduled, long completed, long rtsemScheduled,
+                         long rtsemCompleted, long allowed, long unfinishedWaits) {
+        /** @return one line for the console and the HTML report. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "thread %s (%s) completed %d of the %d iterations its schedule "
+                + "held (rtsem %d of %d, peer %d of %d): behind by %d, more than one interval's worth (%d)%s", thread,
+                context, completed, scheduled, rtsemCompleted, rtsemScheduled, completed - rtsemCompleted,
+                scheduled - rtsemScheduled, scheduled - completed, allowed, unfinishedWaits == 0 ? ""
+                    : "; " + unfinishedWaits + " wait(s) had not ended when the run stopped it");
+        }
+    }
 
     /**
      * A budget a context missed, or a waiting context that recorded no wait at all.
@@ -85,6 +112,9 @@ public final class RunReport {
     private final List<String> advice;
     private final List<String> jvmStopNotes = new ArrayList<>();
     private final List<String> missingJvmOptions;
+    private final List<Behind> behind = new ArrayList<>();
+    private final Map<RtContext, Percentiles> hiccupFloors = new EnumMap<>(RtContext.class);
+    private final Map<RtContext, Histogram> hiccupFloorHistograms = new EnumMap<>(RtContext.class);
 
     /**
      * Judges a run.
@@ -153,6 +183,32 @@ public final class RunReport {
         }
         this.missingJvmOptions = List.copyOf(missing);
         this.advice = Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions);
+        judgeSchedules();
+        for (RtContext c : run.scenario().waitingContexts()) {
+            Histogram h = HiccupFloor.of(run.threads(), c, run.rtsem());
+            if (h != null) {
+                hiccupFloorHistograms.put(c, h);
+                hiccupFloors.put(c, Percentiles.of(h));
+            }
+        }
+    }
+
+    /** Finds the waiting threads on a fixed schedule that completed less than it held, by more than an interval. */
+    private void judgeSchedules() {
+        for (ThreadSpec t : run.threads()) {
+            SubjectResult.ThreadSchedule a = run.rtsem().schedule().get(t.name());
+            SubjectResult.ThreadSchedule b = run.peer().schedule().get(t.name());
+            if (!t.waits() || !t.fixedRate() || a == null || b == null) {
+                continue;
+            }
+            long scheduled = a.scheduled() + b.scheduled();
+            long completed = a.completed() + b.completed();
+            long allowed = run.scenario().intervalNanos() / t.periodNanos();
+            if (scheduled - completed > allowed) {
+                behind.add(new Behind(t.name(), t.context().name(), scheduled, completed, a.scheduled(), a.completed(),
+                    allowed, a.unfinishedWaits() + b.unfinishedWaits()));
+            }
+        }
     }
 
     /**
@@ -197,9 +253,9 @@ public final class RunReport {
         return run;
     }
 
-    /** @return true if every budget was met. */
+    /** @return true if every budget was met and no thread fell behind its schedule. */
     public boolean pass() {
-        return misses.isEmpty();
+        return misses.isEmpty() && behind.isEmpty();
     }
 
     /** @return 0 if every budget was met, 1 otherwise. */
@@ -210,6 +266,45 @@ public final class RunReport {
     /** @return the budgets missed, in scenario order. */
     public List<Miss> misses() {
         return misses;
+    }
+
+    /** @return the threads behind their schedule, in scenario order. */
+    public List<Behind> behind() {
+        return behind;
+    }
+
+    /**
+     * @param context a waiting context
+     * @return the hiccup floor of its corrected waits on its own CPU in rtsem's slices ({@link HiccupFloor}), or null
+     *         where undefined
+     */
+    public Percentiles hiccupFloor(RtContext context) {
+        return hiccupFloors.get(context);
+    }
+
+    /**
+     * @param context a waiting context
+     * @return the histogram behind {@link #hiccupFloor} (nanoseconds, counts in tenths of an iteration), or null
+     */
+    public Histogram hiccupFloorHistogram(RtContext context) {
+        return hiccupFloorHistograms.get(context);
+    }
+
+    /**
+     * rtsem's percentiles of a wait divided by a floor's, only where the floor's percentile is above what the gap
+     * detector records (below it the floor is unknown, so the ratio would say nothing).
+     *
+     * @param mine  rtsem's percentiles
+     * @param floor the floor's
+     * @return percentile name to ratio or null
+     */
+    static Map<String, Double> toHiccupFloor(Percentiles mine, Percentiles floor) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String n : Percentiles.NAMES) {
+            boolean known = floor != null && floor.get(n) > CpuGapMeter.THRESHOLD_NANOS / 1e3;
+            m.put(n, mine.count() == 0 || !known ? null : ratio(mine.get(n), floor.get(n)));
+        }
+        return m;
     }
 
     /** @return the floor's one-way hand-off percentiles. */
@@ -303,6 +398,7 @@ public final class RunReport {
         scenario.put("durationMs", sc.durationNanos() / 1e6);
         scenario.put("floorMs", sc.floorNanos() / 1e6);
         scenario.put("intervalMs", sc.intervalNanos() / 1e6);
+        scenario.put("sliceMs", sc.sliceNanos() / 1e6);
         Map<String, Object> sem = new LinkedHashMap<>();
         sem.put("permits", sc.semaphore().permits());
         sem.put("maxPermits", sc.semaphore().maxPermits());
@@ -336,8 +432,19 @@ public final class RunReport {
         r.put("cpus", run.cpus());
         r.put("jvmArguments", run.jvmArguments());
         r.put("missingRecommendedJvmOptions", missingJvmOptions);
+        r.put("threadCpuMs", run.threadCpuMillis());
         r.put("notes", run.notes());
         root.put("run", r);
+
+        RunResult.Interleaving il = run.interleaving();
+        Map<String, Object> inter = new LinkedHashMap<>();
+        inter.put("slices", il.slices());
+        inter.put("sliceMs", il.sliceNanos() / 1e6);
+        inter.put("minSliceMs", Percentiles.round(il.minSliceNanos() / 1e6));
+        inter.put("maxSliceMs", Percentiles.round(il.maxSliceNanos() / 1e6));
+        inter.put("measuredMsPerSubject", Percentiles.round(il.perSubjectNanos() / 1e6));
+        inter.put("warmupMs", il.warmupNanos() / 1e6);
+        root.put("interleaving", inter);
 
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("pass", pass());
@@ -353,6 +460,18 @@ public final class RunReport {
             missed.add(mm);
         }
         verdict.put("missed", missed);
+        List<Object> late = new ArrayList<>();
+        for (Behind b : behind) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("thread", b.thread());
+            bm.put("context", b.context());
+            bm.put("scheduled", b.scheduled());
+            bm.put("completed", b.completed());
+            bm.put("allowedShortfall", b.allowed());
+            bm.put("unfinishedWaits", b.unfinishedWaits());
+            late.add(bm);
+        }
+        verdict.put("behindSchedule", late);
         root.put("verdict", verdict);
 
         Map<String, Object> budgets = new LinkedHashMap<>();
@@ -382,6 +501,9 @@ public final class RunReport {
         }
         fl.put("cpuHiccups", cpuHiccups);
         fl.put("cpuHiccupThresholdUs", CpuGapMeter.THRESHOLD_NANOS / 1e3);
+        Map<String, Object> hf = new LinkedHashMap<>();
+        hiccupFloors.forEach((c, p) -> hf.put(c.name(), p.json()));
+        fl.put("hiccupFloor", hf);
         fl.put("notes", run.floorNotes());
         root.put("floor", fl);
 
@@ -389,10 +511,20 @@ public final class RunReport {
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("description", s.description());
+            Map<String, String> styles = new LinkedHashMap<>();
+            s.waitStyles().forEach((c, w) -> styles.put(c.name(), w));
+            m.put("waitStyles", styles);
             m.put("hiccups", Percentiles.of(s.hiccups()).json());
             m.put("overBudgetWaits", s.overBudget());
-            m.put("iterations", s.iterations());
-            m.put("threadCpuMs", s.threadCpuMillis());
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            s.schedule().forEach((thread, ts) -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("scheduled", ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? null : ts.scheduled());
+                one.put("completed", ts.completed());
+                one.put("unfinishedWaits", ts.unfinishedWaits());
+                schedule.put(thread, one);
+            });
+            m.put("schedule", schedule);
             Map<String, Object> ctx = new LinkedHashMap<>();
             subjects.get(s.subject()).forEach((c, metrics) -> {
                 Map<String, Object> mm = new LinkedHashMap<>();
@@ -423,20 +555,26 @@ public final class RunReport {
         }
         root.put("subjects", subj);
 
+        // only ratios that mean something: each metric to the peer; the hand-off to the cache-line floor (the fastest
+        // a permit can cross between CPUs); the wait to the hiccup floor of its own CPU (what the platform takes
+        // before any semaphore does), not to the cache-line floor (an uncontended wait is a CAS and a clock read)
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (RtContext c : sc.waitingContexts()) {
             Map<String, Object> byMetric = new LinkedHashMap<>();
-            for (Metric m : List.of(Metric.WAIT, Metric.HANDOFF)) {
-                Percentiles mine = percentiles("rtsem", c, m);
-                Percentiles peer = percentiles("peer", c, m);
-                Map<String, Object> toFloor = new LinkedHashMap<>();
-                Map<String, Object> toPeer = new LinkedHashMap<>();
-                for (String n : Percentiles.NAMES) {
-                    toFloor.put(n, mine.count() == 0 ? null : ratio(mine.get(n), floor.get(n)));
-                    toPeer.put(n, mine.count() == 0 || peer.count() == 0 ? null : ratio(mine.get(n), peer.get(n)));
-                }
-                byMetric.put(m.label(), Map.of("toFloor", toFloor, "toPeer", toPeer));
+            Percentiles wait = percentiles("rtsem", c, Metric.WAIT);
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("toPeer", toPeer(wait, percentiles("peer", c, Metric.WAIT)));
+            w.put("toHiccupFloor", toHiccupFloor(wait, hiccupFloors.get(c)));
+            byMetric.put(Metric.WAIT.label(), w);
+            Percentiles handoff = percentiles("rtsem", c, Metric.HANDOFF);
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("toPeer", toPeer(handoff, percentiles("peer", c, Metric.HANDOFF)));
+            Map<String, Object> toFloor = new LinkedHashMap<>();
+            for (String n : Percentiles.NAMES) {
+                toFloor.put(n, handoff.count() == 0 ? null : ratio(handoff.get(n), floor.get(n)));
             }
+            h.put("toFloor", toFloor);
+            byMetric.put(Metric.HANDOFF.label(), h);
             ratios.put(c.name(), byMetric);
         }
         root.put("ratios", ratios);
@@ -454,6 +592,14 @@ public final class RunReport {
         jvm.put("advice", advice);
         root.put("jvm", jvm);
         return root;
+    }
+
+    private static Map<String, Object> toPeer(Percentiles mine, Percentiles peer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String n : Percentiles.NAMES) {
+            m.put(n, mine.count() == 0 || peer.count() == 0 ? null : ratio(mine.get(n), peer.get(n)));
+        }
+        return m;
     }
 
     private static String instant(long epochNanos) {

@@ -13,15 +13,18 @@ import org.HdrHistogram.Recorder;
  *
  * <p>The meter thread is an ordinary daemon thread (NON_RT), unpinned: it inherits the harness's
  * mask, so during a run it sleeps on the housekeeping CPUs ({@link CpuGapMeter} covers the
- * real-time CPUs). {@link #take} and
- * {@link #close} are called by one harness thread (NON_RT) and allocate.
+ * real-time CPUs). While subjects alternate ({@link #interleave}), each sample goes to the subject whose slice it
+ * started in, so each subject's figure covers its own slices. {@link #take}, {@link #takeBySubject},
+ * {@link #interleave} and {@link #close} are called by one harness thread (NON_RT) and allocate.
  */
 public final class HiccupMeter implements AutoCloseable {
     /** Sleep asked for per measurement. */
     public static final long RESOLUTION_NANOS = 1_000_000L;
 
-    private final Recorder recorder = new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS);
+    private final Recorder[] recorders = {new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS),
+        new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS)};
     private final Thread thread;
+    private volatile Slices slices = Slices.single(0, 0);
     private volatile boolean stop;
 
     /** Starts the meter thread. NON_RT; allocates. */
@@ -40,16 +43,38 @@ public final class HiccupMeter implements AutoCloseable {
                 return;
             }
             long late = System.nanoTime() - t0 - RESOLUTION_NANOS;
-            recorder.recordValueWithExpectedInterval(Math.max(0, Math.min(late, PhaseRecorders.HIGHEST_NANOS)),
+            recorders[slices.subjectAt(t0)].recordValueWithExpectedInterval(Math.max(0, Math.min(late, PhaseRecorders.HIGHEST_NANOS)),
                 RESOLUTION_NANOS);
         }
     }
 
-    /** @return the hiccups since the previous call (or the start), nanoseconds. */
+    /** @return the hiccups since the previous call (or the start), nanoseconds, whichever subject's slice. */
     public Histogram take() {
-        Histogram h = PhaseRecorders.newHistogram();
-        h.add(recorder.getIntervalHistogram());
-        return h;
+        Histogram[] by = takeBySubject();
+        by[0].add(by[1]);
+        return by[0];
+    }
+
+    /**
+     * @return the hiccups since the previous call (or the start), nanoseconds, per subject (index 0: samples taken
+     *         outside interleaving too)
+     */
+    public Histogram[] takeBySubject() {
+        Histogram[] out = new Histogram[recorders.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = PhaseRecorders.newHistogram();
+            out[i].add(recorders[i].getIntervalHistogram());
+        }
+        return out;
+    }
+
+    /**
+     * From now on, samples go to the subject of the slice they start in.
+     *
+     * @param s the slices of the interleaved phase, or {@code Slices.single(0, 0)} for none
+     */
+    public void interleave(Slices s) {
+        slices = s;
     }
 
     /** Stops the meter thread and waits up to a second for it (keeps the caller's interrupt status). */

@@ -3,6 +3,7 @@ package io.rtsem.latency.run;
 import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
+import io.rtsem.core.WaitStrategy;
 import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.SemaphoreSpec;
 import io.rtsem.latency.config.ThreadSpec;
@@ -30,6 +31,20 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
      * @param withBridge attach a {@link SemaphoreBridge} (the scenario has NON_RT threads)
      */
     public RtsemUnderTest(SemaphoreSpec spec, boolean withBridge) {
+        this.semaphore = builder(spec).build();
+        this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
+        this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
+            + (spec.binary() ? ", binary" : "") + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
+            + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
+            + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+    }
+
+    /**
+     * @param spec semaphore options
+     * @return a builder set up with them (the peer reads the wait strategies of a semaphore built from it). NON_RT;
+     *         allocates.
+     */
+    static RtSemaphore.Builder builder(SemaphoreSpec spec) {
         RtSemaphore.Builder b = RtSemaphore.builder().permits(spec.permits()).maxPermits(spec.maxPermits())
             .maxBypass(spec.maxBypassNanos(), TimeUnit.NANOSECONDS)
             .parkFallback(spec.parkFallbackNanos(), TimeUnit.NANOSECONDS);
@@ -39,12 +54,7 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
         for (Map.Entry<RtContext, String> e : spec.strategies().entrySet()) {
             b = b.waitStrategy(e.getKey(), e.getValue());
         }
-        this.semaphore = b.build();
-        this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
-        this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
-            + (spec.binary() ? ", binary" : "") + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
-            + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
-            + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+        return b;
     }
 
     /** Detaches the bridge (stops its threads). NON_RT; blocks until they stopped. */
@@ -63,6 +73,21 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public String waitStyle(RtContext context) {
+        WaitStrategy w = semaphore.waitStrategy(context);
+        String via = context == RtContext.NON_RT && bridge != null ? " (bookkeepers through SemaphoreBridge.acquire())"
+            : "";
+        if (w.spinsOnly()) {
+            return "acquire() spins, Thread.onSpinWait() between attempts (" + w + ")" + via;
+        }
+        if (w.blocksAfter(Integer.MAX_VALUE)) {
+            return "acquire() spins while " + w + " spins, then parks until a release or the bridge's wake service "
+                + "unparks it (at most park-fallback)" + via;
+        }
+        return "acquire() with " + w + ".idle(attempt) between attempts: spins, then yields, then naps" + via;
     }
 
     /** @return the semaphore itself (for tests). */

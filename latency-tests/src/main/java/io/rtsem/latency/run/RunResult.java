@@ -1,9 +1,11 @@
 package io.rtsem.latency.run;
 
 import io.rtsem.latency.config.Scenario;
+import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -17,8 +19,8 @@ import org.HdrHistogram.Histogram;
  * @param floor          one-way cache-line hand-off latencies on those CPUs
  * @param floorHiccups   platform hiccups (1 ms sleeper, housekeeping CPUs) during the floor phase
  * @param cpuHiccups     gaps seen by a spinning thread pinned to each floor CPU, during the floor phase
- * @param rtsem          rtsem's phase
- * @param peer           the j.u.c. Semaphore phase
+ * @param rtsem          rtsem's slices of the interleaved phase
+ * @param peer           the j.u.c. Semaphore's slices
  * @param jvmEvents      GC, safepoint, deoptimization and compilation events of the whole run
  * @param jvmArguments   the JVM's input arguments
  * @param javaVersion    {@code java.vm.version}
@@ -26,9 +28,28 @@ import org.HdrHistogram.Histogram;
  * @param notes          things the run noticed about itself (JFR missing, threads stuck ...)
  * @param floorNotes     what the floor phase could not measure, or measured only in part (a CPU without a gap
  *                       detector, and why), each naming the CPU; also in {@code notes}
+ * @param threads        the scenario's threads as run: every {@code cpu: any} resolved to a CPU number
+ * @param interleaving   how rtsem and the peer alternated
+ * @param threadCpuMillis CPU time per JVM thread from the interleaved phase's start to 20 ms before its end, largest
+ *                       first
  */
 public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis, int[] floorCpus, Histogram floor,
                         Histogram floorHiccups, List<CpuGapMeter.CpuGaps> cpuHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
                         List<String> jvmArguments, String javaVersion, int cpus, List<String> notes,
-                        List<String> floorNotes) {
+                        List<String> floorNotes, List<ThreadSpec> threads, Interleaving interleaving,
+                        Map<String, Double> threadCpuMillis) {
+
+    /**
+     * How the subjects alternated in the measured phase ({@link Slices}).
+     *
+     * @param slices           slices in the measured window, both subjects together
+     * @param sliceNanos       nominal slice length
+     * @param minSliceNanos    shortest slice
+     * @param maxSliceNanos    longest slice
+     * @param perSubjectNanos  each subject's measured time (the sum of its slices)
+     * @param warmupNanos      the warm-up before it, both subjects alternating in slices the same way
+     */
+    public record Interleaving(long slices, long sliceNanos, long minSliceNanos, long maxSliceNanos,
+                               long perSubjectNanos, long warmupNanos) {
+    }
 }

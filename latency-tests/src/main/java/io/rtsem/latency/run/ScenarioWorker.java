@@ -21,7 +21,19 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
  * thread yields ({@code sched_yield}) and spins, a NON_RT one spins.
  *
- * <p>Warm-up and measurement run the same code: recorders, worst-wait tables and the over-budget
+ * <p>Subjects: the worker has one {@link Lane} per semaphore under test (rtsem, the peer), each with its own gate,
+ * release stamp, outstanding-permit count, recorders and over-budget log. Each iteration runs wholly on the lane of
+ * the {@link Slices slice} its intended start falls in, so a slice boundary never mixes subjects: a thread that holds
+ * a permit of one subject when the slice changes finishes that iteration on it. A releaser returns only the permits
+ * its tick's subject has outstanding; a tick that finds none when its slice is over and no releases-none acquirer has
+ * an iteration of that slice left is dropped (those acquirers have moved to the other subject and would never
+ * consume more there), so the releaser never waits a whole slice on a subject nobody uses.
+ *
+ * <p>Stopping: a wait the harness stops ({@link #stop}: an interrupt) is recorded as ending at the stop (its
+ * corrected wait and service time), counted in {@link #unfinished}, and the loop ends; the iterations a thread did
+ * not complete are in {@link #completed}, for the harness to compare with the schedule.
+ *
+ * <p>Warm-up and measurement run the same code: recorders, worst-wait tables, lanes and the over-budget
  * threshold are chosen by an index computed without a branch, so the JIT never sees a path first
  * taken at the start of measurement (which would throw the compiled loop away mid-run).
  */
@@ -38,33 +50,67 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
     private static final int PACE_PARK = 2;
+    /** Gaps a HARD thread can log in the measured phase (2 MB of arrays; on this VM it sees a few thousand a second). */
+    static final int GAP_LOG = 1 << 17;
+    private static final int TAKEN = 0;
+    private static final int SKIPPED = 1;
+    private static final int STOPPED = 2;
+
+    /**
+     * One subject as a scenario thread sees it. Immutable; its parts are shared by every thread of the subject.
+     *
+     * @param gate        how the thread reaches the subject's semaphore
+     * @param stamp       the subject's release timestamp
+     * @param outstanding the subject's permits consumed and not given back (acquirers with {@code releases: none} add,
+     *                    releasers take away and release only these, so a releaser never pushes the count above its
+     *                    maximum)
+     * @param measured    the subject's recorders for the measured phase
+     * @param overBudget  where the thread's waits over budget on this subject go (measured phase only)
+     */
+    public record Lane(PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding, PhaseRecorders measured,
+                       OverBudgetLog overBudget) {
+    }
 
     private final ThreadSpec spec;
-    private final PermitGate gate;
-    private final ReleaseStamp stamp;
-    private final AtomicLong outstanding;
+    private final Lane[] lanes;
+    private final int laneCount;
+    private final Slices slices;
+    /** The warm-up recorders, then each lane's measured ones: index {@code phase * (1 + subject)}. */
     private final PhaseRecorders[] recorders;
+    /** Index {@code phase * laneCount + subject}. */
     private final WorstWaits[] worst;
-    private final OverBudgetLog overBudget;
     private final long startNanoTime;
     private final long measureStartNanoTime;
     private final long stopNanoTime;
     private final long stallNanos;
+    private final long[] stallAtNanoTime;
+    private final long[] completed;
+    private final long[] unfinished;
+    /** Gaps a HARD thread saw while it spun before measured iterations: start ({@code nanoTime}) and length. */
+    private final long[] gapStart;
+    private final long[] gapLength;
+    private int gapCount;
+    private long gapsLost;
+    /** How long a HARD thread spun between iterations: index as {@link #worst}. */
+    private final long[] spunNanos;
     private final int paceMode;
     private final int slotWait;
     private final int slotService;
     private final int slotHold;
     private final int slotHandoff;
-    private long stallAtNanoTime;
+    /** The intended start of the iteration this thread is in or about to start; MAX_VALUE once its loop ended. */
+    private final AtomicLong pending = new AtomicLong(Long.MIN_VALUE);
+    private ScenarioWorker[] consumers = new ScenarioWorker[0];
     private long iterations;
     private byte[] sink;
 
     private volatile boolean abort;
+    private volatile long stoppedAtNanoTime;
     private volatile long nativeTid = -1;
     private volatile Throwable failure;
 
     /**
-     * Prepares a worker. Harness thread (NON_RT); allocates the worst-wait tables.
+     * Prepares a worker on one subject. Harness thread (NON_RT); allocates the worst-wait tables.
      *
      * @param spec                 the thread's configuration
      * @param gate                 how it reaches the semaphore under test
@@ -86,19 +132,53 @@ public final class ScenarioWorker implements Runnable {
                           PhaseRecorders warmup,
                           PhaseRecorders measured, OverBudgetLog overBudget, long startNanoTime,
                           long measureStartNanoTime, long stopNanoTime, long stallAtNanoTime, long stallNanos) {
+        this(spec, new Lane[] {new Lane(gate, stamp, outstanding, measured, overBudget)}, warmup,
+            Slices.single(measureStartNanoTime, stopNanoTime), startNanoTime, measureStartNanoTime, stopNanoTime,
+            new long[] {stallAtNanoTime}, stallNanos);
+    }
+
+    /**
+     * Prepares a worker on one or two subjects that alternate in {@code slices}. Harness thread (NON_RT); allocates
+     * the worst-wait tables.
+     *
+     * @param spec                 the thread's configuration
+     * @param lanes                one lane per subject, in subject order (rtsem, the peer)
+     * @param warmup               recorders for the warm-up of every subject (discarded)
+     * @param slices               which subject each intended start belongs to
+     * @param startNanoTime        first intended start
+     * @param measureStartNanoTime first intended start that counts
+     * @param stopNanoTime         no iteration is intended at or after this time (a late loop may
+     *                             run up to {@link #OVERRUN_NANOS} past it)
+     * @param stallAtNanoTime      per lane, when to inject that subject's stall, or {@link Long#MAX_VALUE} for never
+     * @param stallNanos           how long a stall lasts (0: none)
+     */
+    public ScenarioWorker(ThreadSpec spec, Lane[] lanes, PhaseRecorders warmup, Slices slices, long startNanoTime,
+                          long measureStartNanoTime, long stopNanoTime, long[] stallAtNanoTime, long stallNanos) {
         this.spec = spec;
-        this.gate = gate;
-        this.stamp = stamp;
-        this.outstanding = outstanding;
-        this.recorders = new PhaseRecorders[] {warmup, measured};
-        this.worst = new WorstWaits[] {new WorstWaits(WORST), new WorstWaits(WORST)};
-        this.overBudget = overBudget;
+        this.lanes = lanes.clone();
+        this.laneCount = lanes.length;
+        this.slices = slices;
+        this.recorders = new PhaseRecorders[1 + laneCount];
+        this.recorders[0] = warmup;
+        this.worst = new WorstWaits[2 * laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            this.recorders[1 + i] = lanes[i].measured();
+        }
+        for (int i = 0; i < worst.length; i++) {
+            this.worst[i] = new WorstWaits(WORST);
+        }
         this.startNanoTime = startNanoTime;
         this.measureStartNanoTime = measureStartNanoTime;
         this.stopNanoTime = stopNanoTime;
-        this.stallAtNanoTime = stallAtNanoTime;
+        this.stallAtNanoTime = stallAtNanoTime.clone();
         this.stallNanos = stallNanos;
+        this.completed = new long[laneCount];
+        this.unfinished = new long[laneCount];
         RtContext c = spec.context();
+        int gapLog = c == RtContext.HARD ? GAP_LOG : 0;
+        this.gapStart = new long[gapLog];
+        this.gapLength = new long[gapLog];
+        this.spunNanos = new long[2 * laneCount];
         this.paceMode = c == RtContext.HARD ? PACE_SPIN : c == RtContext.SOFT ? PACE_YIELD : PACE_PARK;
         this.slotWait = PhaseRecorders.slot(c, Metric.WAIT);
         this.slotService = PhaseRecorders.slot(c, Metric.SERVICE);
@@ -106,7 +186,17 @@ public final class ScenarioWorker implements Runnable {
         this.slotHandoff = PhaseRecorders.slot(c, Metric.HANDOFF);
     }
 
-    /** Runs the loop until the stop time, {@link #abort} or an interrupt. On the scenario thread. */
+    /**
+     * For a releaser: the acquirers with {@code releases: none} whose progress decides when a tick of a slice that is
+     * over is dropped. Harness thread, before the thread starts.
+     *
+     * @param acquirers the consuming acquirers of the run
+     */
+    void consumers(java.util.List<ScenarioWorker> acquirers) {
+        this.consumers = acquirers.toArray(new ScenarioWorker[0]);
+    }
+
+    /** Runs the loop until the stop time, {@link #abort}, {@link #stop} or an interrupt. On the scenario thread. */
     @Override
     public void run() {
         nativeTid = readNativeTid();
@@ -116,14 +206,14 @@ public final class ScenarioWorker implements Runnable {
             } else {
                 acquireLoop();
             }
-        } catch (InterruptedException stopped) {
-            // the harness stops threads still blocked after the end of the run
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            pending.lazySet(Long.MAX_VALUE);
         }
     }
 
-    private void acquireLoop() throws InterruptedException {
+    private void acquireLoop() {
         final long period = spec.periodNanos();
         final int permits = spec.permits();
         final long hold = spec.holdNanos();
@@ -132,11 +222,19 @@ public final class ScenarioWorker implements Runnable {
         long intended = startNanoTime;
         while (!abort) {
             long tCall;
+            int subject;
+            int phase;
             if (period > 0) {
                 if (intended >= stopNanoTime) {
                     break;
                 }
-                tCall = pace(intended);
+                pending.lazySet(intended);
+                // the subject of the slice the intended start falls in, and 1 for iterations intended from the
+                // measurement start on, else 0: indexes, not branches (see class doc); by intended time, so a warm-up
+                // backlog stays in the warm-up and an iteration stays on its slice's subject however late it runs
+                subject = slices.subjectAt(intended);
+                phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+                tCall = pace(intended, phase * laneCount + subject);
                 if (tCall >= stopNanoTime + OVERRUN_NANOS) {
                     break;
                 }
@@ -146,27 +244,33 @@ public final class ScenarioWorker implements Runnable {
                 if (tCall >= stopNanoTime) {
                     break;
                 }
+                pending.lazySet(intended);
+                subject = slices.subjectAt(intended);
+                phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
             }
-            gate.acquire(permits);
+            Lane lane = lanes[subject];
+            try {
+                lane.gate().acquire(permits);
+            } catch (InterruptedException stopped) {
+                unfinishedWait(subject, phase, intended, tCall);
+                return;
+            }
             long tAcq = System.nanoTime();
-            long lastRelease = stamp.getAcquire();
+            long lastRelease = lane.stamp().getAcquire();
             if (bookkeeper) {
                 bookkeeping();
             }
             long tRel = hold > 0 ? spinUntil(tAcq + hold) : tAcq;
-            if (tRel >= stallAtNanoTime) {
-                tRel = stall(tRel);
+            if (tRel >= stallAtNanoTime[subject]) {
+                tRel = stall(tRel, subject);
             }
             if (releasesOwn) {
-                stamp.setRelease(tRel);
-                gate.release(permits);
+                lane.stamp().setRelease(tRel);
+                lane.gate().release(permits);
             } else {
-                outstanding.getAndAdd(permits);
+                lane.outstanding().getAndAdd(permits);
             }
-            // 1 for iterations intended from the measurement start on, else 0: an index, not a branch
-            // (see class doc); by intended time, so a warm-up backlog stays in the warm-up
-            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
-            PhaseRecorders r = recorders[phase];
+            PhaseRecorders r = recorders[phase * (1 + subject)];
             long wait = tAcq - intended;
             long service = tAcq - tCall;
             r.record(slotWait, wait);
@@ -177,11 +281,29 @@ public final class ScenarioWorker implements Runnable {
             if (lastRelease > tCall && lastRelease <= tAcq) {
                 r.record(slotHandoff, tAcq - lastRelease);
             }
-            worst[phase].offer(wait, intended, tAcq, service);
-            overBudget.offer(wait * phase, intended);
+            worst[phase * laneCount + subject].offer(wait, intended, tAcq, service);
+            lane.overBudget().offer(wait * phase, intended);
+            completed[subject] += phase;
             iterations++;
             intended += period;
         }
+    }
+
+    /**
+     * Records a wait the harness stopped as ending at the stop (the harness's {@link #stop} time, or now if the
+     * interrupt came from elsewhere): corrected wait and service time, the worst-wait table and the over-budget log.
+     */
+    private void unfinishedWait(int subject, int phase, long intended, long tCall) {
+        long stoppedAt = stoppedAtNanoTime;
+        long end = stoppedAt != 0 ? Math.max(stoppedAt, intended) : System.nanoTime();
+        long wait = end - intended;
+        long service = Math.max(0, end - tCall);
+        PhaseRecorders r = recorders[phase * (1 + subject)];
+        r.record(slotWait, wait);
+        r.record(slotService, service);
+        worst[phase * laneCount + subject].offer(wait, intended, end, service);
+        lanes[subject].overBudget().offer(wait * phase, intended);
+        unfinished[subject] += phase;
     }
 
     private void releaseLoop() {
@@ -189,38 +311,55 @@ public final class ScenarioWorker implements Runnable {
         final int permits = spec.permits();
         long intended = startNanoTime;
         while (!abort && intended < stopNanoTime) {
-            long now = pace(intended);
+            int subject = slices.subjectAt(intended);
+            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+            long now = pace(intended, phase * laneCount + subject);
             if (now >= stopNanoTime + OVERRUN_NANOS) {
                 break;
             }
-            if (now >= stallAtNanoTime) {
-                now = stall(now);
+            Lane lane = lanes[subject];
+            if (now >= stallAtNanoTime[subject]) {
+                now = stall(now, subject);
             }
             // return only permits some acquirer consumed (an acknowledgement comes after its order):
             // wait, the way the context waits, until there is something to return
-            if (!takeOutstanding(permits)) {
+            int got = takeOutstanding(lane.outstanding(), permits, slices.sliceEnd(intended));
+            if (got == STOPPED) {
                 break;
             }
-            stamp.setRelease(System.nanoTime());
-            gate.release(permits);
-            iterations++;
+            if (got == TAKEN) {
+                lane.stamp().setRelease(System.nanoTime());
+                lane.gate().release(permits);
+                completed[subject] += phase;
+                iterations++;
+            }
             intended += period;
         }
     }
 
-    /** Takes {@code permits} from the outstanding count, waiting for them; false if stopped meanwhile. */
-    private boolean takeOutstanding(int permits) {
+    /**
+     * Takes {@code permits} from the outstanding count, waiting for them. {@link #SKIPPED} once {@code sliceEnd} has
+     * passed and no consuming acquirer has an iteration intended before it left (nobody will consume on this subject
+     * before its next slice); {@link #STOPPED} if stopped meanwhile.
+     */
+    private int takeOutstanding(AtomicLong outstanding, int permits, long sliceEnd) {
         int spins = 0;
         while (true) {
             long o = outstanding.get();
             if (o >= permits) {
                 if (outstanding.compareAndSet(o, o - permits)) {
-                    return true;
+                    return TAKEN;
                 }
                 continue;
             }
-            if ((++spins & 0xFF) == 0 && (abort || System.nanoTime() >= stopNanoTime + OVERRUN_NANOS)) {
-                return false;
+            if ((++spins & 0xFF) == 0) {
+                long now = System.nanoTime();
+                if (abort || now >= stopNanoTime + OVERRUN_NANOS) {
+                    return STOPPED;
+                }
+                if (now >= sliceEnd && !consumerBefore(sliceEnd)) {
+                    return SKIPPED;
+                }
             }
             if (paceMode == PACE_PARK) {
                 LockSupport.parkNanos(20_000);
@@ -232,9 +371,46 @@ public final class ScenarioWorker implements Runnable {
         }
     }
 
-    /** Waits until {@code intended} the way the thread's context would; returns the time reached. */
-    private long pace(long intended) {
+    /** @return true if a consuming acquirer has an iteration intended before {@code t} still to do or in progress */
+    private boolean consumerBefore(long t) {
+        for (ScenarioWorker c : consumers) {
+            if (c.pending.get() < t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until {@code intended} the way the thread's context would; returns the time reached. A HARD thread spins
+     * here and so is a gap detector on its own CPU, in the very slices it measures: before a measured iteration, each
+     * gap over {@link CpuGapMeter#THRESHOLD_NANOS} between two of its clock reads goes to the gap log (its start and
+     * length, in preallocated arrays: allocation-free; counted as lost once they are full), and the time it spun to
+     * {@code spunNanos[slot]}.
+     */
+    private long pace(long intended, int slot) {
         long now = System.nanoTime();
+        if (paceMode == PACE_SPIN) {
+            long from = now;
+            boolean log = slot >= laneCount; // measured
+            while (now < intended) {
+                Thread.onSpinWait();
+                long next = System.nanoTime();
+                if (next - now > CpuGapMeter.THRESHOLD_NANOS && log) {
+                    int i = gapCount;
+                    if (i < gapStart.length) {
+                        gapStart[i] = now;
+                        gapLength[i] = next - now;
+                        gapCount = i + 1;
+                    } else {
+                        gapsLost++;
+                    }
+                }
+                now = next;
+            }
+            spunNanos[slot] += now - from;
+            return now;
+        }
         while (now < intended) {
             long left = intended - now;
             if (paceMode != PACE_SPIN && left > 300_000) {
@@ -257,9 +433,15 @@ public final class ScenarioWorker implements Runnable {
         return now;
     }
 
-    private long stall(long now) {
-        stallAtNanoTime = Long.MAX_VALUE;
-        return spinUntil(now + stallNanos);
+    /** The subject's one stall: busy-waits {@code stallNanos}, or until the harness stops the thread. */
+    private long stall(long now, int subject) {
+        stallAtNanoTime[subject] = Long.MAX_VALUE;
+        long until = now + stallNanos;
+        while (now < until && !abort) {
+            Thread.onSpinWait();
+            now = System.nanoTime();
+        }
+        return now;
     }
 
     private void bookkeeping() {
@@ -284,6 +466,28 @@ public final class ScenarioWorker implements Runnable {
         abort = true;
     }
 
+    /**
+     * Marks the stop without ending a stall or a hold: the caller interrupts the thread after this, and a wait for
+     * permits it interrupts is recorded as ending at {@code atNanoTime}. Any thread.
+     *
+     * @param atNanoTime the stop ({@code nanoTime})
+     */
+    public void stopping(long atNanoTime) {
+        stoppedAtNanoTime = atNanoTime;
+    }
+
+    /**
+     * Stops the loop: after its current iteration (a stall ends at once), or, if interrupted while it waits for
+     * permits, with that wait recorded as ending at {@code atNanoTime}. Any thread; the caller interrupts the thread
+     * after this.
+     *
+     * @param atNanoTime the stop ({@code nanoTime})
+     */
+    public void stop(long atNanoTime) {
+        stoppedAtNanoTime = atNanoTime;
+        abort = true;
+    }
+
     /** @return the configuration. */
     public ThreadSpec spec() {
         return spec;
@@ -299,19 +503,92 @@ public final class ScenarioWorker implements Runnable {
         return failure;
     }
 
-    /** @return iterations done (warm-up included). Read after the thread was joined. */
+    /** @return iterations done (warm-up and every subject included). Read after the thread was joined. */
     public long iterations() {
         return iterations;
     }
 
-    /** @return the worst waits of the measured phase. Read after the thread was joined. */
-    public WorstWaits worstWaits() {
-        return worst[1];
+    /**
+     * @param subject a lane index
+     * @return iterations intended in the measured phase and completed on that subject (a releaser: releases done).
+     *         Read after the thread was joined.
+     */
+    public long completed(int subject) {
+        return completed[subject];
     }
 
-    /** @return the over-budget log (drained by the harness). */
+    /**
+     * @param subject a lane index
+     * @return measured waits on that subject that had not ended when the harness stopped the thread (0 or 1),
+     *         recorded as ending at the stop. Read after the thread was joined.
+     */
+    public long unfinished(int subject) {
+        return unfinished[subject];
+    }
+
+    /**
+     * @return the number of gaps over {@link CpuGapMeter#THRESHOLD_NANOS} this thread logged while it spun before
+     *         measured iterations (HARD threads only); {@link #gapStart} and {@link #gapLength} hold them. Read after
+     *         the thread was joined.
+     */
+    public int gapCount() {
+        return gapCount;
+    }
+
+    /**
+     * @param i a gap, {@code 0..gapCount()-1}
+     * @return its start ({@code nanoTime})
+     */
+    public long gapStart(int i) {
+        return gapStart[i];
+    }
+
+    /**
+     * @param i a gap, {@code 0..gapCount()-1}
+     * @return its length, nanoseconds
+     */
+    public long gapLength(int i) {
+        return gapLength[i];
+    }
+
+    /** @return gaps not logged because the log was full. Read after the thread was joined. */
+    public long gapsLost() {
+        return gapsLost;
+    }
+
+    /**
+     * @param subject a lane index
+     * @return how long this thread spun before measured iterations on that subject, the time its gap log covers
+     *         there (HARD threads only; 0 for the others). Read after the thread was joined.
+     */
+    public long spunNanos(int subject) {
+        return spunNanos[laneCount + subject];
+    }
+
+    /** @return the worst waits of the measured phase on the first subject. Read after the thread was joined. */
+    public WorstWaits worstWaits() {
+        return worstWaits(0);
+    }
+
+    /**
+     * @param subject a lane index
+     * @return the worst waits of the measured phase on that subject. Read after the thread was joined.
+     */
+    public WorstWaits worstWaits(int subject) {
+        return worst[laneCount + subject];
+    }
+
+    /** @return the first subject's over-budget log (drained by the harness). */
     public OverBudgetLog overBudget() {
-        return overBudget;
+        return lanes[0].overBudget();
+    }
+
+    /**
+     * @param subject a lane index
+     * @return that subject's over-budget log (drained by the harness)
+     */
+    public OverBudgetLog overBudget(int subject) {
+        return lanes[subject].overBudget();
     }
 
     /** @return the size of the last bookkeeping allocation (keeps the allocation observable). */

@@ -1,11 +1,13 @@
 package io.rtsem.latency.run;
 
+import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ThreadSpec;
 
 /**
- * The semaphore a phase of a run measures: rtsem ({@link RtsemUnderTest}) or its peer,
+ * The semaphore a run measures: rtsem ({@link RtsemUnderTest}) or its peer,
  * {@code java.util.concurrent.Semaphore} ({@link JucPeerUnderTest}), set up from the same
- * scenario so that the same threads on the same CPUs run the same loop against each.
+ * scenario so that the same threads on the same CPUs run the same loop against each, waiting
+ * the same way ({@link #waitStyle}).
  */
 public interface SemaphoreUnderTest extends AutoCloseable {
     /** @return {@code "rtsem"} or {@code "peer"}: the subject's name in files and reports. */
@@ -13,6 +15,14 @@ public interface SemaphoreUnderTest extends AutoCloseable {
 
     /** @return one line saying what exactly is measured (class, options). */
     String describe();
+
+    /**
+     * How a thread of {@code context} waits on this subject, in a few words (for the reports). NON_RT; allocates.
+     *
+     * @param context the waiting thread's context
+     * @return the wait loop and what it calls
+     */
+    String waitStyle(RtContext context);
 
     /**
      * The gate a scenario thread uses. Called on a harness thread before the scenario threads

@@ -1,30 +1,35 @@
 package io.rtsem.latency.run;
 
+import io.rtsem.core.RtContext;
 import io.rtsem.latency.run.ThreadSchedMonitor.SchedChange;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one subject (rtsem or the peer) measured in its phase. Immutable after the run; the
+ * What one subject (rtsem or the peer) measured in its slices of the interleaved phase. Immutable after the run; the
  * histograms inside {@link #recorders} must not be changed by readers.
  *
  * @param subject              {@code rtsem} or {@code peer}
  * @param description          which class with which options
+ * @param waitStyles           how a thread of each waiting context waits on it
  * @param recorders            the accumulated histograms per context and metric
  * @param worst                the worst corrected waits over all threads, largest first (at most 10)
- * @param hiccups              platform hiccups during this phase (warm-up and measurement)
+ * @param hiccups              platform hiccups in this subject's slices (warm-up and measurement)
  * @param overBudget           waits over their context's single-wait threshold (JFR events)
- * @param iterations           iterations per thread name (warm-up included)
- * @param sched                OS scheduler changes seen on the scenario threads
+ * @param schedule             per thread name: what its schedule held on this subject and what it completed
+ * @param sched                OS scheduler changes seen on the scenario threads (the whole phase: both subjects)
  * @param measureStartEpochNanos start of the measured phase
  * @param measureEndEpochNanos   end of the measured phase
- * @param threadCpuMillis      CPU time per JVM thread from the phase start to 20 ms before its end, largest first
+ * @param hiccupFloors         per HARD thread on a fixed schedule: the hiccup floor of its waits on this subject
+ *                             ({@code io.rtsem.latency.report.HiccupFloor}, from the gaps it saw on its own CPU while
+ *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
  */
-public record SubjectResult(String subject, String description, PhaseRecorders recorders, List<WaitSample> worst,
-                            Histogram hiccups, long overBudget, Map<String, Long> iterations,
-                            List<SchedChange> sched, long measureStartEpochNanos, long measureEndEpochNanos,
-                            Map<String, Double> threadCpuMillis) {
+public record SubjectResult(String subject, String description, Map<RtContext, String> waitStyles,
+                            PhaseRecorders recorders, List<WaitSample> worst, Histogram hiccups, long overBudget,
+                            Map<String, ThreadSchedule> schedule, List<SchedChange> sched,
+                            long measureStartEpochNanos, long measureEndEpochNanos,
+                            Map<String, Histogram> hiccupFloors) {
 
     /**
      * One of the worst waits.
@@ -34,9 +39,23 @@ public record SubjectResult(String subject, String description, PhaseRecorders r
      * @param waitNanos       corrected wait
      * @param serviceNanos    raw service time of the same iteration
      * @param startEpochNanos intended start
-     * @param endEpochNanos   acquisition
+     * @param endEpochNanos   acquisition (or the stop, for a wait the run stopped)
      */
     public record WaitSample(String thread, String context, long waitNanos, long serviceNanos, long startEpochNanos,
                              long endEpochNanos) {
+    }
+
+    /**
+     * One thread's schedule on one subject, in the measured phase.
+     *
+     * @param scheduled       intended starts of its fixed schedule in this subject's slices, or -1 for a thread that
+     *                        runs back to back ({@code rate-hz: max}) and so has no schedule
+     * @param completed       iterations it completed (a releaser: releases done; ticks with nothing to return and
+     *                        ticks past the end are not)
+     * @param unfinishedWaits waits that had not ended when the run stopped the thread (recorded as ending at the stop)
+     */
+    public record ThreadSchedule(long scheduled, long completed, long unfinishedWaits) {
+        /** A thread without a fixed schedule. */
+        public static final long NO_SCHEDULE = -1;
     }
 }

@@ -3,10 +3,12 @@ package io.rtsem.latency.run;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Budget;
+import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.StallSpec;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution;
+import io.rtsem.latency.report.HiccupFloor;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -25,15 +27,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import net.openhft.affinity.Affinity;
 
 /**
- * Runs one scenario: the scenario on rtsem, then the same scenario on
- * {@code java.util.concurrent.Semaphore}, then the cache-line hand-off floor and a spinning gap
- * detector ({@link CpuGapMeter}) on the scenario's real-time CPUs (last, when JVM start-up is over), with the
- * platform hiccup meter, a JFR recording and the OS scheduler monitor running throughout.
+ * Runs one scenario: a JIT warm-up of the scenario on each subject alone, then the scenario on rtsem and on
+ * {@code java.util.concurrent.Semaphore} interleaved (the same threads alternate between the two in {@link Slices},
+ * warm-up and measurement), then the cache-line hand-off floor and a spinning gap detector ({@link CpuGapMeter}) on
+ * the scenario's real-time CPUs (last, when JVM start-up is over), with the platform hiccup meter, a JFR recording
+ * and the OS scheduler monitor running throughout.
  *
  * <p>The calling thread (NON_RT) is the harness: it starts the scenario threads, samples the
  * recorders every interval into the {@code .hlog} files, drains over-budget waits into JFR
@@ -131,29 +135,28 @@ public final class ValidationRun {
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             if (scenario.warmupNanos() > 0) {
                 // The harness's own code (loops, recorders, logs) is shared by both subjects: without this, the
-                // first subject measured (rtsem) would meet its compilations and deoptimizations, the second not.
-                // Both subjects, so that neither is measured while the JIT is still busy with its code (on a
-                // 2-CPU machine the compiler threads share the housekeeping CPU with the scenario's NON_RT/SOFT
-                // threads, and a C2 compilation there delays them by milliseconds).
+                // subjects' first slices would meet its compilations and deoptimizations. Each subject alone, so that
+                // neither is measured while the JIT is still busy with its code (on a 2-CPU machine the compiler
+                // threads share the housekeeping CPU with the scenario's NON_RT/SOFT threads, and a C2 compilation
+                // there delays them by milliseconds).
                 status("JIT warm-up: each subject for one warm-up, nothing recorded");
                 try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {
-                    runSubject(s, hiccups, true);
+                    runPhase(List.of(s), hiccups, true);
                 }
                 try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
-                    runSubject(s, hiccups, true);
+                    runPhase(List.of(s), hiccups, true);
                 }
-                notes.add("before anything was measured, the scenario ran once on each subject for its warm-up ("
+                notes.add("before anything was measured, the scenario ran once on each subject alone for its warm-up ("
                     + scenario.warmupNanos() / 1_000_000 + " ms each), nothing recorded: the JIT compiles the "
-                    + "harness's and both subjects' code before either is measured, not during the first one");
+                    + "harness's and both subjects' code before either is measured");
             }
-            SubjectResult rtsem;
-            try (SemaphoreUnderTest s = new RtsemUnderTest(scenario.semaphore(), nonRt)) {
-                rtsem = runSubject(s, hiccups, false);
+            Phase phase;
+            try (SemaphoreUnderTest r = new RtsemUnderTest(scenario.semaphore(), nonRt);
+                 SemaphoreUnderTest p = new JucPeerUnderTest(scenario.semaphore())) {
+                phase = runPhase(List.of(r, p), hiccups, false);
             }
-            SubjectResult peer;
-            try (SemaphoreUnderTest s = new JucPeerUnderTest(scenario.semaphore())) {
-                peer = runSubject(s, hiccups, false);
-            }
+            SubjectResult rtsem = phase.subjects().get(0);
+            SubjectResult peer = phase.subjects().get(1);
             // the floor comes last, when JVM start-up (class loading, JFR, first compilations) is over. The harness
             // gets its whole mask back first (the floor's threads start from it); the JVM's other threads stay off the
             // real-time CPUs. The floor's CPUs come from the mask the run started with, not from availableProcessors():
@@ -187,10 +190,14 @@ public final class ValidationRun {
                 progress.print("\r" + " ".repeat(100) + "\r");
                 progress.flush();
             }
+            long[] range = phase.slices().sliceLengthRange();
+            RunResult.Interleaving interleaving = new RunResult.Interleaving(phase.slices().count(),
+                phase.slices().nominalSliceNanos(), range[0], range[1], phase.slices().perSubjectNanos(),
+                2 * scenario.warmupNanos());
             return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, cpuHiccups, rtsem, peer,
                 events,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
-                cpuCount, List.copyOf(notes), List.copyOf(floorNotes));
+                cpuCount, List.copyOf(notes), List.copyOf(floorNotes), threads, interleaving, phase.threadCpuMillis());
         }
     }
 
@@ -318,53 +325,91 @@ public final class ValidationRun {
         return all;
     }
 
+    /** What one phase measured: a result per subject, its slices and the CPU time its threads used. */
+    private record Phase(List<SubjectResult> subjects, Slices slices, Map<String, Double> threadCpuMillis) {
+    }
+
     /**
-     * Runs the scenario on {@code subject}: warm-up, then measurement. With {@code warmUpOnly}, the warm-up alone,
-     * with no log, no JFR event and no note (the harness warm-up); the result is then meaningless.
+     * Runs the scenario on {@code subjects}: warm-up, then measurement, with one set of scenario threads. With two
+     * subjects they alternate in {@link Slices} (each subject gets {@code warmup} of the warm-up and {@code duration} of
+     * the measurement, so the phase lasts twice as long); with one, it has the whole phase. With {@code warmUpOnly},
+     * the warm-up alone, with no log, no JFR event and no note (the JIT pass); the result is then meaningless.
      */
-    private SubjectResult runSubject(SemaphoreUnderTest subject, HiccupMeter hiccups, boolean warmUpOnly)
+    private Phase runPhase(List<SemaphoreUnderTest> subjects, HiccupMeter hiccups, boolean warmUpOnly)
         throws IOException, InterruptedException {
-        // A collection between phases, outside any measurement (as JMH's -gc does): every subject starts with an
-        // empty young generation, so a scenario's garbage does not land in whichever phase happens to fill it.
+        // A collection before the phase, outside any measurement (as JMH's -gc does): the phase starts with an
+        // empty young generation.
         System.gc();
         hiccups.take(); // drop what happened between phases
         ThreadCpuSnapshot cpuBefore = ThreadCpuSnapshot.take();
         ThreadCpuSnapshot cpuAfter = cpuBefore;
+        int n = subjects.size();
         PhaseRecorders warm = new PhaseRecorders();
-        PhaseRecorders measured = new PhaseRecorders();
-        ReleaseStamp stamp = new ReleaseStamp();
-        // permits taken and not given back ("releases: none"); a releaser returns only these
-        AtomicLong outstanding = new AtomicLong(scenario.semaphore().maxPermits() - scenario.semaphore().permits());
+        PhaseRecorders[] measured = new PhaseRecorders[n];
+        ReleaseStamp[] stamps = new ReleaseStamp[n];
+        AtomicLong[] outstanding = new AtomicLong[n];
+        for (int i = 0; i < n; i++) {
+            measured[i] = new PhaseRecorders();
+            stamps[i] = new ReleaseStamp();
+            // permits taken and not given back ("releases: none"); a releaser returns only these
+            outstanding[i] = new AtomicLong(scenario.semaphore().maxPermits() - scenario.semaphore().permits());
+        }
         long start = System.nanoTime() + 50_000_000L;
-        long measureStart = start + scenario.warmupNanos();
-        long stop = measureStart + (warmUpOnly ? 0 : scenario.durationNanos());
+        long measureStart = start + n * scenario.warmupNanos();
+        Slices slices = n == 1 ? Slices.single(measureStart, measureStart + (warmUpOnly ? 0 : scenario.durationNanos()))
+            : Slices.interleaved(measureStart, scenario.durationNanos(), scenario.sliceNanos());
+        long stop = slices.stop();
+        StallSpec stall = warmUpOnly ? null : scenario.stall().orElse(null);
         List<ScenarioWorker> workers = new ArrayList<>();
+        List<ScenarioWorker> consumers = new ArrayList<>();
         for (ThreadSpec t : threads) {
-            StallSpec st = scenario.stall().filter(s -> s.thread().equals(t.name())).orElse(null);
             Budget b = scenario.budgets().get(t.context());
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
-            workers.add(new ScenarioWorker(t, subject.gateFor(t), stamp, outstanding, warm, measured,
-                new OverBudgetLog(threshold, OVER_BUDGET_RING), start, measureStart, stop,
-                st == null ? Long.MAX_VALUE : measureStart + st.atNanos(), st == null ? 0 : st.forNanos()));
+            ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[n];
+            long[] stallAt = new long[n];
+            for (int i = 0; i < n; i++) {
+                lanes[i] = new ScenarioWorker.Lane(subjects.get(i).gateFor(t), stamps[i], outstanding[i], measured[i],
+                    new OverBudgetLog(threshold, OVER_BUDGET_RING));
+                // each subject's stall at the same point of its own measured time
+                stallAt[i] = stall != null && stall.thread().equals(t.name()) ? slices.instantOf(i, stall.atNanos())
+                    : Long.MAX_VALUE;
+            }
+            ScenarioWorker w = new ScenarioWorker(t, lanes, warm, slices, start, measureStart, stop, stallAt,
+                stall == null ? 0 : stall.forNanos());
+            workers.add(w);
+            if (t.role() == Role.ACQUIRER && !t.releasesOwn()) {
+                consumers.add(w);
+            }
         }
-        List<RtThread> threads = new ArrayList<>();
+        for (ScenarioWorker w : workers) {
+            if (w.spec().role() == Role.RELEASER) {
+                w.consumers(consumers);
+            }
+        }
+        String label = n == 1 ? subjects.get(0).name() : "rtsem+peer";
+        List<RtThread> running = new ArrayList<>();
         try {
             for (ScenarioWorker w : workers) {
                 ThreadSpec t = w.spec();
-                threads.add(RtThread.start(t.name(), t.context(), t.cpu(), w));
+                running.add(RtThread.start(t.name(), t.context(), t.cpu(), w));
             }
         } catch (RuntimeException e) {
             workers.forEach(ScenarioWorker::abort);
-            threads.forEach(Thread::interrupt);
-            subject.unblock(1_000);
-            throw new ThreadStartException("cannot start scenario thread " + workers.get(threads.size()).spec().name()
-                + " on cpu " + cpuName(workers.get(threads.size()).spec().cpu()) + ": " + e.getMessage(), e);
+            running.forEach(Thread::interrupt);
+            subjects.forEach(s -> s.unblock(1_000));
+            throw new ThreadStartException("cannot start scenario thread " + workers.get(running.size()).spec().name()
+                + " on cpu " + cpuName(workers.get(running.size()).spec().cpu()) + ": " + e.getMessage(), e);
+        }
+        if (n > 1) {
+            hiccups.interleave(slices);
         }
         ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);
-        Map<RtContext, HistogramLogWriter> logs = warmUpOnly ? new EnumMap<>(RtContext.class)
-            : openLogs(subject.name(), measureStart);
+        List<Map<RtContext, HistogramLogWriter>> logs = new ArrayList<>();
         Set<RtContext> waiting = scenario.waitingContexts();
         try {
+            for (SemaphoreUnderTest s : subjects) {
+                logs.add(warmUpOnly ? new EnumMap<>(RtContext.class) : openLogs(s.name(), measureStart));
+            }
             boolean watching = false;
             long nextInterval = measureStart + scenario.intervalNanos();
             long lastIntervalEnd = measureStart;
@@ -383,13 +428,16 @@ public final class ValidationRun {
                 }
                 if (!warmUpOnly && (now >= nextInterval || now >= stop)) {
                     long end = Math.min(now, stop);
-                    writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart, end - measureStart);
+                    for (int i = 0; i < n; i++) {
+                        writeInterval(measured[i], logs.get(i), waiting, lastIntervalEnd - measureStart,
+                            end - measureStart);
+                    }
                     lastIntervalEnd = end;
                     nextInterval += scenario.intervalNanos();
-                    drain(workers, subject.name());
+                    drain(workers, subjects);
                 }
                 if (now >= nextProgress) {
-                    progress(subject.name(), now, start, measureStart, stop, measured, waiting);
+                    progress(label, now, measureStart, measured, waiting);
                     nextProgress = now + 250_000_000L;
                 }
                 if (now >= stop) {
@@ -397,54 +445,105 @@ public final class ValidationRun {
                 }
                 Thread.sleep(SCHED_SAMPLE_NANOS / 1_000_000L);
             }
-            stopThreads(subject, workers, threads);
+            stopThreads(subjects, workers, running, warmUpOnly);
             sched.sample();
             if (!warmUpOnly) {
-                writeInterval(measured, logs, waiting, lastIntervalEnd - measureStart,
-                    System.nanoTime() - measureStart);
-                drain(workers, subject.name());
+                for (int i = 0; i < n; i++) {
+                    writeInterval(measured[i], logs.get(i), waiting, lastIntervalEnd - measureStart,
+                        System.nanoTime() - measureStart);
+                }
+                drain(workers, subjects);
             }
         } finally {
-            for (HistogramLogWriter w : logs.values()) {
-                w.close();
+            hiccups.interleave(Slices.single(0, 0));
+            for (Map<RtContext, HistogramLogWriter> m : logs) {
+                for (HistogramLogWriter w : m.values()) {
+                    w.close();
+                }
             }
         }
         for (ScenarioWorker w : workers) {
             if (w.failure() != null) {
-                throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + subject.name()
+                throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + label
                     + ": " + w.failure(), w.failure());
             }
         }
-        long lost = workers.stream().mapToLong(w -> w.overBudget().lost()).sum();
-        if (lost > 0 && !warmUpOnly) {
-            notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
-                + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
-                + "(they count in overBudgetWaits)");
-        }
-        Map<String, Long> iterations = new LinkedHashMap<>();
-        List<WaitSample> worst = new ArrayList<>();
-        long overBudget = 0;
-        for (ScenarioWorker w : workers) {
-            iterations.put(w.spec().name(), w.iterations());
-            overBudget += w.overBudget().count();
-            WorstWaits ww = w.worstWaits();
-            for (int i = 0; i < ww.capacity(); i++) {
-                if (ww.waitNanos(i) >= 0) {
-                    worst.add(new WaitSample(w.spec().name(), w.spec().context().name(), ww.waitNanos(i),
-                        ww.serviceNanos(i), ww.startNanoTime(i) + epochOffset, ww.endNanoTime(i) + epochOffset));
+        Histogram[] phaseHiccups = hiccups.takeBySubject();
+        List<SubjectResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SemaphoreUnderTest subject = subjects.get(i);
+            long lost = 0;
+            long overBudget = 0;
+            Map<String, SubjectResult.ThreadSchedule> schedule = new LinkedHashMap<>();
+            List<WaitSample> worst = new ArrayList<>();
+            for (ScenarioWorker w : workers) {
+                ThreadSpec t = w.spec();
+                lost += w.overBudget(i).lost();
+                overBudget += w.overBudget(i).count();
+                long scheduled = t.fixedRate() ? slices.scheduled(i, start, t.periodNanos())
+                    : SubjectResult.ThreadSchedule.NO_SCHEDULE;
+                schedule.put(t.name(), new SubjectResult.ThreadSchedule(scheduled, w.completed(i), w.unfinished(i)));
+                if (w.unfinished(i) > 0 && !warmUpOnly) {
+                    notes.add("thread " + t.name() + " was still waiting on " + subject.name() + " when the run stopped "
+                        + "it; that wait is recorded as ending at the stop");
+                }
+                WorstWaits ww = w.worstWaits(i);
+                for (int k = 0; k < ww.capacity(); k++) {
+                    if (ww.waitNanos(k) >= 0) {
+                        worst.add(new WaitSample(t.name(), t.context().name(), ww.waitNanos(k), ww.serviceNanos(k),
+                            ww.startNanoTime(k) + epochOffset, ww.endNanoTime(k) + epochOffset));
+                    }
                 }
             }
+            if (lost > 0 && !warmUpOnly) {
+                notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
+                    + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
+                    + "(they count in overBudgetWaits)");
+            }
+            worst.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
+            Map<RtContext, String> styles = new EnumMap<>(RtContext.class);
+            for (RtContext c : waiting) {
+                styles.put(c, subject.waitStyle(c));
+            }
+            Histogram subjectHiccups = n == 1 ? sum(phaseHiccups) : phaseHiccups[i];
+            Map<String, Histogram> hiccupFloors = new LinkedHashMap<>();
+            for (ScenarioWorker w : workers) {
+                if (w.spec().context() == RtContext.HARD && w.spec().fixedRate() && !warmUpOnly) {
+                    int subjectIndex = i;
+                    LongPredicate mine = t -> t >= measureStart && t < stop && slices.subjectAt(t) == subjectIndex;
+                    hiccupFloors.put(w.spec().name(), HiccupFloor.fromGaps(w.gapCount(), w::gapStart, w::gapLength,
+                        mine, w.spunNanos(i), w.spec().periodNanos()));
+                    if (i == 0 && w.gapsLost() > 0) {
+                        notes.add("thread " + w.spec().name() + " saw more gaps on its CPU than its log holds ("
+                            + ScenarioWorker.GAP_LOG + "); " + w.gapsLost() + " were not logged: its hiccup floor is "
+                            + "too low");
+                    }
+                }
+            }
+            results.add(new SubjectResult(subject.name(), subject.describe(), styles, measured[i],
+                Attribution.episodes(worst, WORST_EPISODES), subjectHiccups, overBudget, schedule,
+                List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, hiccupFloors));
         }
-        worst.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
-        return new SubjectResult(subject.name(), subject.describe(), measured,
-            Attribution.episodes(worst, WORST_EPISODES), hiccups.take(), overBudget,
-            iterations, List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset,
-            cpuAfter.since(cpuBefore, 8));
+        return new Phase(results, slices, cpuAfter.since(cpuBefore, 8));
     }
 
-    /** Waits for the loops to end; interrupts and unblocks the ones still waiting for permits. */
-    private void stopThreads(SemaphoreUnderTest subject, List<ScenarioWorker> workers, List<RtThread> threads)
-        throws InterruptedException {
+    private static Histogram sum(Histogram[] hs) {
+        Histogram h = PhaseRecorders.newHistogram();
+        for (Histogram x : hs) {
+            h.add(x);
+        }
+        return h;
+    }
+
+    /**
+     * Waits for the loops to end, then stops the ones still running: first an interrupt alone, so that a thread still
+     * waiting for permits leaves with that wait recorded as ending at the stop (before anything else moves: a stalled
+     * holder that is stopped first would hand its permit over and the wait would end as if nothing were wrong); then
+     * an abort (a stall or a hold ends, loops end after their iteration), more interrupts and permits for whoever is
+     * still blocked.
+     */
+    private void stopThreads(List<SemaphoreUnderTest> subjects, List<ScenarioWorker> workers, List<RtThread> threads,
+                             boolean warmUpOnly) throws InterruptedException {
         long maxPeriod = scenario.threads().stream().mapToLong(ThreadSpec::periodNanos).max().orElse(0);
         long graceMillis = 200 + (ScenarioWorker.OVERRUN_NANOS + maxPeriod) / 1_000_000L + scenario.threads().stream()
             .mapToLong(ThreadSpec::holdNanos).max().orElse(0) / 1_000_000L;
@@ -453,12 +552,30 @@ public final class ValidationRun {
             t.join(Math.max(1, deadline - System.currentTimeMillis()));
         }
         List<String> stuck = new ArrayList<>();
+        long stoppedAt = System.nanoTime();
+        for (int i = 0; i < threads.size(); i++) {
+            if (threads.get(i).isAlive()) {
+                stuck.add(workers.get(i).spec().name());
+                workers.get(i).stopping(stoppedAt);
+                threads.get(i).interrupt();
+            }
+        }
+        if (stuck.isEmpty()) {
+            return;
+        }
+        if (!warmUpOnly) {
+            notes.add("scenario threads " + stuck + " had not ended " + graceMillis + " ms after the end of the "
+                + "measured phase and were stopped");
+        }
+        for (RtThread t : threads) {
+            t.join(50);
+        }
         for (int round = 0; round < 20; round++) {
             stuck.clear();
             for (int i = 0; i < threads.size(); i++) {
                 if (threads.get(i).isAlive()) {
                     stuck.add(workers.get(i).spec().name());
-                    workers.get(i).abort();
+                    workers.get(i).stop(stoppedAt);
                     threads.get(i).interrupt();
                 }
             }
@@ -466,13 +583,15 @@ public final class ValidationRun {
                 return;
             }
             int permits = workers.stream().mapToInt(w -> w.spec().permits()).sum();
-            subject.unblock(permits);
+            for (SemaphoreUnderTest s : subjects) {
+                s.unblock(permits);
+            }
             for (RtThread t : threads) {
                 t.join(50);
             }
         }
-        throw new IllegalStateException("scenario threads " + stuck + " on " + subject.name()
-            + " did not stop within 1 s after their deadline, although interrupted and given permits");
+        throw new IllegalStateException("scenario threads " + stuck + " did not stop within 1 s after their deadline, "
+            + "although stopped, interrupted and given permits");
     }
 
     private Map<RtContext, HistogramLogWriter> openLogs(String subject, long measureStart) throws FileNotFoundException {
@@ -506,13 +625,16 @@ public final class ValidationRun {
         }
     }
 
-    private void drain(List<ScenarioWorker> workers, String subject) {
+    private void drain(List<ScenarioWorker> workers, List<SemaphoreUnderTest> subjects) {
         for (ScenarioWorker w : workers) {
-            w.overBudget().drain(w.spec().name(), w.spec().context().name(), subject, epochOffset);
+            for (int i = 0; i < subjects.size(); i++) {
+                w.overBudget(i).drain(w.spec().name(), w.spec().context().name(), subjects.get(i).name(), epochOffset);
+            }
         }
     }
 
-    private void progress(String subject, long now, long start, long measureStart, long stop, PhaseRecorders measured,
+    /** The progress line: the phase, time elapsed and left, and each context's largest wait so far per subject. */
+    private void progress(String label, long now, long measureStart, PhaseRecorders[] measured,
                           Set<RtContext> contexts) {
         if (progress == null) {
             return;
@@ -520,11 +642,14 @@ public final class ValidationRun {
         double elapsed = (now - runStartNanoTime) / 1e9;
         double remaining = Math.max(0, (runStartNanoTime + scenario.plannedNanos() - now)) / 1e9;
         StringBuilder sb = new StringBuilder(120);
-        sb.append(String.format(Locale.ROOT, "\r[%s] %-5s %-7s elapsed %5.1fs remaining %5.1fs |", scenario.name(),
-            subject, now < measureStart ? "warm-up" : "measure", elapsed, remaining));
+        sb.append(String.format(Locale.ROOT, "\r[%s] %-10s %-7s elapsed %5.1fs remaining %5.1fs |", scenario.name(),
+            label, now < measureStart ? "warm-up" : "measure", elapsed, remaining));
         for (RtContext c : contexts) {
-            sb.append(' ').append(c.name()).append(" max ")
-                .append(formatMicros(measured.maxSoFar(c, Metric.WAIT))).append(" |");
+            sb.append(' ').append(c.name()).append(" max");
+            for (int i = 0; i < measured.length; i++) {
+                sb.append(i == 0 ? " " : " / ").append(formatMicros(measured[i].maxSoFar(c, Metric.WAIT)));
+            }
+            sb.append(" |");
         }
         progress.print(sb);
         progress.flush();

@@ -29,12 +29,28 @@ final class Runs {
      */
     static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
                          List<String> jvmArguments) {
-        return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
-            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst), subject("peer", waits, List.of()),
-            events, jvmArguments, "17", 2, List.of(), List.of());
+        return run(sc, waits, worst, events, jvmArguments, Map.of(), Map.of(), Map.of());
     }
 
-    private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst) {
+    /**
+     * @param rtsemSchedule rtsem's schedule per thread
+     * @param peerSchedule  the peer's
+     * @param rtsemHiccupFloors rtsem's hiccup floor per HARD thread
+     */
+    static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
+                         List<String> jvmArguments, Map<String, SubjectResult.ThreadSchedule> rtsemSchedule,
+                         Map<String, SubjectResult.ThreadSchedule> peerSchedule,
+                         Map<String, org.HdrHistogram.Histogram> rtsemHiccupFloors) {
+        return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
+            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst, rtsemSchedule, rtsemHiccupFloors),
+            subject("peer", waits, List.of(), peerSchedule, Map.of()), events, jvmArguments, "17", 2, List.of(), List.of(),
+            sc.threads(), new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
+            Map.of());
+    }
+
+    private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst,
+                                         Map<String, SubjectResult.ThreadSchedule> schedule,
+                                         Map<String, org.HdrHistogram.Histogram> hiccupFloors) {
         PhaseRecorders r = new PhaseRecorders();
         waits.forEach((c, values) -> {
             for (long v : values) {
@@ -44,11 +60,11 @@ final class Runs {
         for (int slot = 0; slot < PhaseRecorders.slots(); slot++) {
             r.sample(slot);
         }
-        return new SubjectResult(name, name, r, worst, histogram(), 0, Map.of(), List.of(), 0L, 1_000_000_000L,
-            Map.of());
+        return new SubjectResult(name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L,
+            1_000_000_000L, hiccupFloors);
     }
 
-    private static org.HdrHistogram.Histogram histogram(long... values) {
+    static org.HdrHistogram.Histogram histogram(long... values) {
         org.HdrHistogram.Histogram h = PhaseRecorders.newHistogram();
         for (long v : values) {
             h.recordValue(v);

@@ -177,9 +177,14 @@ class ValidateEndToEndTest {
         // floor is above the gap detector's threshold (never at the median: most iterations meet no gap)
         JsonNode hard = r.path("ratios").path("HARD");
         assertTrue(hard.path("wait").path("toFloor").isMissingNode(), hard.toString());
-        assertTrue(hard.path("wait").path("toHiccupFloor").path("p50").isNull(), hard.toString());
-        double p50Floor = r.path("floor").path("hiccupFloor").path("HARD").path("p50").asDouble();
-        assertTrue(p50Floor <= 1.0, "the HARD hiccup floor's median is under the detector's threshold: " + p50Floor);
+        // The rule, not the machine's noise: under load the HARD thread can meet a gap in most iterations, and then
+        // the floor's median is above the threshold and the ratio exists (seen once with a soak test running).
+        for (String p : List.of("p50", "p99", "max")) {
+            double floorAt = r.path("floor").path("hiccupFloor").path("HARD").path(p).asDouble();
+            JsonNode ratio = hard.path("wait").path("toHiccupFloor").path(p);
+            assertEquals(floorAt <= 1.0, ratio.isNull(), "HARD wait toHiccupFloor " + p + " is null exactly where the "
+                + "hiccup floor (" + floorAt + " us) is at or under the detector's 1 us threshold: " + hard);
+        }
         for (String c : List.of("SOFT", "NON_RT")) {
             JsonNode w = r.path("ratios").path(c).path("wait").path("toHiccupFloor");
             assertTrue(w.path("max").isNull() && w.path("p99").isNull(), c + " is unpinned: no own CPU: " + w);

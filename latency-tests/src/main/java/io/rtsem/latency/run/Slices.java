@@ -81,18 +81,20 @@ public final class Slices {
      *         allocation-free.
      */
     public int subjectAt(long nanoTime) {
-        long j = Math.floorDiv(nanoTime - origin, pairNanos);
+        long j = pairOf(nanoTime);
         long a = boundary(j);
         long b = boundary(j + 1);
-        if (nanoTime < a) {
-            b = a;
-            a = boundary(j - 1);
-        } else if (nanoTime >= b) {
-            a = b;
-            b = boundary(j + 2);
-        }
         long mid = a + (b - a) / 2;
         return (int) (((nanoTime - mid) >>> 63) ^ 1) & mask;
+    }
+
+    /** The pair of slices (rtsem's, then the peer's) that holds {@code t}: boundary(j) <= t < boundary(j + 1). */
+    private long pairOf(long t) {
+        long j = Math.floorDiv(t - origin, pairNanos);
+        if (t < boundary(j)) {
+            return j - 1; // the jitter moved this pair's start after t
+        }
+        return t >= boundary(j + 1) ? j + 1 : j;
     }
 
     /**
@@ -104,16 +106,9 @@ public final class Slices {
         if (mask == 0) {
             return Long.MAX_VALUE;
         }
-        long j = Math.floorDiv(nanoTime - origin, pairNanos);
+        long j = pairOf(nanoTime);
         long a = boundary(j);
         long b = boundary(j + 1);
-        if (nanoTime < a) {
-            b = a;
-            a = boundary(j - 1);
-        } else if (nanoTime >= b) {
-            a = b;
-            b = boundary(j + 2);
-        }
         long mid = a + (b - a) / 2;
         return nanoTime < mid ? mid : b;
     }

@@ -1,4 +1,4 @@
-package io.rtsem.latency;
+package io.rtsem.latency.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,14 +9,6 @@ import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.SemaphoreSpec;
 import io.rtsem.latency.config.ThreadSpec;
-import io.rtsem.latency.run.JucPeerUnderTest;
-import io.rtsem.latency.run.Metric;
-import io.rtsem.latency.run.OverBudgetLog;
-import io.rtsem.latency.run.PhaseRecorders;
-import io.rtsem.latency.run.ReleaseStamp;
-import io.rtsem.latency.run.RtsemUnderTest;
-import io.rtsem.latency.run.ScenarioWorker;
-import io.rtsem.latency.run.Slices;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -6,6 +6,7 @@ import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
+import io.rtsem.latency.run.HiccupFloor;
 import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;

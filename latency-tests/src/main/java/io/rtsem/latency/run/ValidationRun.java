@@ -7,8 +7,6 @@ import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.StallSpec;
 import io.rtsem.latency.config.ThreadSpec;
-import io.rtsem.latency.report.Attribution;
-import io.rtsem.latency.report.HiccupFloor;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -521,7 +519,7 @@ public final class ValidationRun {
                 }
             }
             results.add(new SubjectResult(subject.name(), subject.describe(), styles, measured[i],
-                Attribution.episodes(worst, WORST_EPISODES), subjectHiccups, overBudget, schedule,
+                WorstWaits.episodes(worst, WORST_EPISODES), subjectHiccups, overBudget, schedule,
                 List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, hiccupFloors));
         }
         return new Phase(results, slices, cpuAfter.since(cpuBefore, 8));

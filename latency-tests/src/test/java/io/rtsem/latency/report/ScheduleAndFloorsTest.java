@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ConfigException;
 import io.rtsem.latency.config.Scenario;
+import io.rtsem.latency.run.HiccupFloor;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.SubjectResult.ThreadSchedule;
 import java.util.List;

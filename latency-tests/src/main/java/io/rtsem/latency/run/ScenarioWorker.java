@@ -50,7 +50,10 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
     private static final int PACE_PARK = 2;
-    /** Gaps a HARD thread can log in the measured phase (2 MB of arrays; on this VM it sees a few thousand a second). */
+    /**
+     * Gaps a HARD thread can log in the measured phase (2 MB of arrays; how many a second a HARD thread sees:
+     * docs/LATENCY.md, "Platform figures quoted in the code").
+     */
     static final int GAP_LOG = 1 << 17;
     private static final int TAKEN = 0;
     private static final int SKIPPED = 1;

@@ -149,7 +149,7 @@ public final class WorstWaits {
      * @throws IllegalArgumentException if {@code limit} is negative
      * @throws NullPointerException     if {@code sortedWorstFirst} is null
      */
-    public static List<WaitSample> episodes(List<WaitSample> sortedWorstFirst, int limit) {
+    static List<WaitSample> episodes(List<WaitSample> sortedWorstFirst, int limit) {
         java.util.Objects.requireNonNull(sortedWorstFirst, "sortedWorstFirst");
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be 0 or more, got " + limit);

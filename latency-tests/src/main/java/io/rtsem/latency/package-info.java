@@ -13,7 +13,9 @@
  *       ordinary (NON_RT) harness threads and may allocate and block.</li>
  * </ul>
  * Packages: {@link io.rtsem.latency.config} reads scenario files, {@link io.rtsem.latency.run}
- * measures, {@link io.rtsem.latency.report} writes what was measured, {@link io.rtsem.latency.cli}
- * is the {@code ./rtsem} command line.
+ * measures, {@link io.rtsem.latency.report} judges and writes what was measured, {@link io.rtsem.latency.cli}
+ * is the {@code ./rtsem} command line. Dependencies point one way, with no loop:
+ * {@code cli -> report -> run -> config} (and {@code cli} to each of them). The JMH benchmarks
+ * ({@code bench.core}, {@code bench.bridge}) depend on rt-core and rt-bridge only.
  */
 package io.rtsem.latency;

@@ -122,44 +122,6 @@ public final class Attribution {
         return type.startsWith("org.HdrHistogram.") && RECORD_PATH.contains(name);
     }
 
-    /**
-     * Keeps the worst wait of each episode: with coordinated-omission correction one stall makes
-     * many consecutive large waits on a thread; those whose intervals overlap are one episode.
-     *
-     * @param sortedWorstFirst candidate waits, largest first
-     * @param limit            how many episodes to keep, 0 or more
-     * @return at most {@code limit} waits, largest first, no two overlapping on the same thread
-     * @throws IllegalArgumentException if {@code limit} is negative
-     * @throws NullPointerException     if {@code sortedWorstFirst} is null
-     */
-    public static List<WaitSample> episodes(List<WaitSample> sortedWorstFirst, int limit) {
-        java.util.Objects.requireNonNull(sortedWorstFirst, "sortedWorstFirst");
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be 0 or more, got " + limit);
-        }
-        List<WaitSample> out = new ArrayList<>();
-        if (limit == 0) {
-            return out; // the loop below stops at the limit only after adding one
-        }
-        for (WaitSample w : sortedWorstFirst) {
-            boolean same = false;
-            for (WaitSample o : out) {
-                if (o.thread().equals(w.thread()) && o.startEpochNanos() <= w.endEpochNanos()
-                    && w.startEpochNanos() <= o.endEpochNanos()) {
-                    same = true;
-                    break;
-                }
-            }
-            if (!same) {
-                out.add(w);
-                if (out.size() == limit) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
     private static String kind(JvmEvent e) {
         return switch (e.kind()) {
             case GC, GC_NOTIFICATION -> "gc";

@@ -26,7 +26,10 @@ import org.HdrHistogram.Histogram;
  * the clock read (a vDSO call) while they measure.
  */
 public final class CpuGapMeter {
-    /** Gaps between two clock reads longer than this are recorded (a read takes about 25 ns). */
+    /**
+     * Gaps between two clock reads longer than this are recorded (a clock read takes far less: see docs/LATENCY.md,
+     * "Platform figures quoted in the code").
+     */
     public static final long THRESHOLD_NANOS = 1_000L;
     /** A detector that measured less than this share of its window is reported as partial. */
     public static final double MIN_COVERAGE = 0.5;

@@ -9,8 +9,8 @@ import org.HdrHistogram.Recorder;
  * The floor: the one-way latency of handing a value from one CPU to another through one cache
  * line, by two threads that spin on each other (ping-pong), on the scenario's real-time CPUs. No
  * semaphore can hand over permits faster than this on the same CPUs, so rtsem's figures are
- * reported as ratios to it. Each one-way trip includes one {@code System.nanoTime()} read (about
- * 23 ns here), as every figure of the scenario does.
+ * reported as ratios to it. Each one-way trip includes one {@code System.nanoTime()} read (its
+ * cost: docs/LATENCY.md, "Platform figures quoted in the code"), as every figure of the scenario does.
  *
  * <p>Both threads are HARD {@link RtThread}s that busy-spin for the whole measurement: on a
  * 2-CPU machine they occupy both CPUs, so keep the duration short (the default is 1 s). The

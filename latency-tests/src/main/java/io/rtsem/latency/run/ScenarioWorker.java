@@ -50,7 +50,10 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
     private static final int PACE_PARK = 2;
-    /** Gaps a HARD thread can log in the measured phase (2 MB of arrays; on this VM it sees a few thousand a second). */
+    /**
+     * Gaps a HARD thread can log in the measured phase (2 MB of arrays; how many a second a HARD thread sees:
+     * docs/LATENCY.md, "Platform figures quoted in the code").
+     */
     static final int GAP_LOG = 1 << 17;
     private static final int TAKEN = 0;
     private static final int SKIPPED = 1;
@@ -110,54 +113,20 @@ public final class ScenarioWorker implements Runnable {
     private volatile Throwable failure;
 
     /**
-     * Prepares a worker on one subject. Harness thread (NON_RT); allocates the worst-wait tables.
+     * Prepares a worker on one or two subjects that alternate in the schedule's slices. Harness thread (NON_RT);
+     * allocates the worst-wait tables and the gap log.
      *
-     * @param spec                 the thread's configuration
-     * @param gate                 how it reaches the semaphore under test
-     * @param stamp                the shared release timestamp of this subject
-     * @param outstanding          permits consumed and not given back (acquirers with
-     *                             {@code releases: none} add, releasers take away and release only
-     *                             these, so a releaser never pushes the count above its maximum)
-     * @param warmup               recorders for the warm-up (discarded)
-     * @param measured             recorders for the measured phase
-     * @param overBudget           where waits over budget go (measured phase only)
-     * @param startNanoTime        first intended start
-     * @param measureStartNanoTime first intended start that counts
-     * @param stopNanoTime         no iteration is intended at or after this time (a late loop may
-     *                             run up to {@link #OVERRUN_NANOS} past it)
-     * @param stallAtNanoTime      when to inject the stall, or {@link Long#MAX_VALUE} for never
-     * @param stallNanos           how long the stall lasts (0: none)
+     * @param spec     the thread's configuration
+     * @param schedule the phase's schedule: when it starts, measures and stops, which subject each intended start
+     *                 belongs to, and the stall to inject
+     * @param lanes    one lane per subject, in subject order (rtsem, the peer)
+     * @param warmup   recorders for the warm-up of every subject (discarded)
      */
-    public ScenarioWorker(ThreadSpec spec, PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding,
-                          PhaseRecorders warmup,
-                          PhaseRecorders measured, OverBudgetLog overBudget, long startNanoTime,
-                          long measureStartNanoTime, long stopNanoTime, long stallAtNanoTime, long stallNanos) {
-        this(spec, new Lane[] {new Lane(gate, stamp, outstanding, measured, overBudget)}, warmup,
-            Slices.single(measureStartNanoTime, stopNanoTime), startNanoTime, measureStartNanoTime, stopNanoTime,
-            new long[] {stallAtNanoTime}, stallNanos);
-    }
-
-    /**
-     * Prepares a worker on one or two subjects that alternate in {@code slices}. Harness thread (NON_RT); allocates
-     * the worst-wait tables.
-     *
-     * @param spec                 the thread's configuration
-     * @param lanes                one lane per subject, in subject order (rtsem, the peer)
-     * @param warmup               recorders for the warm-up of every subject (discarded)
-     * @param slices               which subject each intended start belongs to
-     * @param startNanoTime        first intended start
-     * @param measureStartNanoTime first intended start that counts
-     * @param stopNanoTime         no iteration is intended at or after this time (a late loop may
-     *                             run up to {@link #OVERRUN_NANOS} past it)
-     * @param stallAtNanoTime      per lane, when to inject that subject's stall, or {@link Long#MAX_VALUE} for never
-     * @param stallNanos           how long a stall lasts (0: none)
-     */
-    public ScenarioWorker(ThreadSpec spec, Lane[] lanes, PhaseRecorders warmup, Slices slices, long startNanoTime,
-                          long measureStartNanoTime, long stopNanoTime, long[] stallAtNanoTime, long stallNanos) {
+    public ScenarioWorker(ThreadSpec spec, PhaseSchedule schedule, Lane[] lanes, PhaseRecorders warmup) {
         this.spec = spec;
         this.lanes = lanes.clone();
         this.laneCount = lanes.length;
-        this.slices = slices;
+        this.slices = schedule.slices();
         this.recorders = new PhaseRecorders[1 + laneCount];
         this.recorders[0] = warmup;
         this.worst = new WorstWaits[2 * laneCount];
@@ -167,11 +136,14 @@ public final class ScenarioWorker implements Runnable {
         for (int i = 0; i < worst.length; i++) {
             this.worst[i] = new WorstWaits(WORST);
         }
-        this.startNanoTime = startNanoTime;
-        this.measureStartNanoTime = measureStartNanoTime;
-        this.stopNanoTime = stopNanoTime;
-        this.stallAtNanoTime = stallAtNanoTime.clone();
-        this.stallNanos = stallNanos;
+        this.startNanoTime = schedule.startNanoTime();
+        this.measureStartNanoTime = schedule.measureStartNanoTime();
+        this.stopNanoTime = schedule.stopNanoTime();
+        this.stallAtNanoTime = new long[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            this.stallAtNanoTime[i] = schedule.stallAt(spec, i);
+        }
+        this.stallNanos = schedule.stallNanos();
         this.completed = new long[laneCount];
         this.unfinished = new long[laneCount];
         RtContext c = spec.context();

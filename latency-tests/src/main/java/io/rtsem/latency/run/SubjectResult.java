@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * @param measureStartEpochNanos start of the measured phase
  * @param measureEndEpochNanos   end of the measured phase
  * @param hiccupFloors         per HARD thread on a fixed schedule: the hiccup floor of its waits on this subject
- *                             ({@code io.rtsem.latency.report.HiccupFloor}, from the gaps it saw on its own CPU while
+ *                             ({@link HiccupFloor}, from the gaps it saw on its own CPU while
  *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
  */
 public record SubjectResult(String subject, String description, Map<RtContext, String> waitStyles,

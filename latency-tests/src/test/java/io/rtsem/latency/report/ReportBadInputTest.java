@@ -88,13 +88,6 @@ class ReportBadInputTest {
     @Test
     void attribution() {
         WaitSample a = new WaitSample("t", "HARD", 100, 10, 0, 100);
-        WaitSample b = new WaitSample("u", "HARD", 50, 10, 0, 50);
-        // was: every sample for a limit of 0 (the loop checked the limit only after adding one)
-        assertEquals(List.of(), Attribution.episodes(List.of(a, b), 0));
-        assertEquals(List.of(a), Attribution.episodes(List.of(a, b), 1));
-        message(IllegalArgumentException.class, "limit must be 0 or more, got -1",
-            () -> Attribution.episodes(List.of(a), -1));
-        message(NullPointerException.class, "sortedWorstFirst", () -> Attribution.episodes(null, 1));
         message(NullPointerException.class, "w", () -> Attribution.causes(null, List.<JvmEvent>of(), List.of()));
         message(NullPointerException.class, "events", () -> Attribution.causes(a, null, List.of()));
         message(NullPointerException.class, "sched", () -> Attribution.causes(a, List.of(), null));

@@ -39,8 +39,9 @@ class HandoffSampleTest {
         PhaseRecorders warm = new PhaseRecorders();
         PhaseRecorders measured = new PhaseRecorders();
         long start = System.nanoTime() + 1_000_000L;
-        ScenarioWorker w = new ScenarioWorker(spec, gate, stamp, new AtomicLong(), warm, measured,
-            new OverBudgetLog(Long.MAX_VALUE, 16), start, start, start + 40_000_000L, Long.MAX_VALUE, 0);
+        ScenarioWorker w = new ScenarioWorker(spec, PhaseSchedule.single(start, start, start + 40_000_000L),
+            new ScenarioWorker.Lane[] {new ScenarioWorker.Lane(gate, stamp, new AtomicLong(), measured,
+                new OverBudgetLog(Long.MAX_VALUE, 16))}, warm);
         w.run(); // on this thread: 40 iterations at 1 kHz
         assertNull(w.failure());
         Histogram waits = measured.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT));

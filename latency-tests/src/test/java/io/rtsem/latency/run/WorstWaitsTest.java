@@ -1,14 +1,15 @@
 package io.rtsem.latency.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rtsem.latency.report.Attribution;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** A 10 ms stall at 10 kHz (100 overlapping corrected waits) must not crowd distinct smaller outliers out. */
 class WorstWaitsTest {
@@ -42,7 +43,7 @@ class WorstWaitsTest {
         long fromStall = kept.stream().filter(w -> w.startEpochNanos() >= 100_000_000L && w.startEpochNanos() < 110_000_000L)
             .count();
         assertEquals(1, fromStall, "the stall's 100 waits share one slot");
-        List<WaitSample> episodes = Attribution.episodes(kept, ValidationRun.WORST_EPISODES);
+        List<WaitSample> episodes = WorstWaits.episodes(kept, ValidationRun.WORST_EPISODES);
         assertEquals(ValidationRun.WORST_EPISODES, episodes.size(), "ten distinct episodes to report: " + episodes);
         assertEquals(64_000L, episodes.get(1).waitNanos(), "the largest isolated outlier comes second");
     }
@@ -61,6 +62,23 @@ class WorstWaitsTest {
         }
         assertEquals(3, kept, "three episodes, three slots");
         assertTrue(contains(ww, 400, 340, 740) && contains(ww, 20, 1_000, 1_020) && contains(ww, 30, 2_000, 2_030));
+    }
+
+    @Test
+    void episodesBadInput() {
+        WaitSample a = new WaitSample("t", "HARD", 100, 10, 0, 100);
+        WaitSample b = new WaitSample("u", "HARD", 50, 10, 0, 50);
+        // was: every sample for a limit of 0 (the loop checked the limit only after adding one)
+        assertEquals(List.of(), WorstWaits.episodes(List.of(a, b), 0));
+        assertEquals(List.of(a), WorstWaits.episodes(List.of(a, b), 1));
+        message(IllegalArgumentException.class, "limit must be 0 or more, got -1",
+            () -> WorstWaits.episodes(List.of(a), -1));
+        message(NullPointerException.class, "sortedWorstFirst", () -> WorstWaits.episodes(null, 1));
+    }
+
+    private static void message(Class<? extends Throwable> type, String expected, Executable call) {
+        Throwable t = assertThrows(type, call);
+        assertEquals(expected, t.getMessage());
     }
 
     private static boolean contains(WorstWaits ww, long wait, long start, long end) {

@@ -25,13 +25,14 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * HARD to HARD hand-off, rtsem against the raw volatile floor, <em>interleaved</em>: the same two pinned threads
  * (CPU 0 and CPU 1) alternate batches of {@value #BATCH} round trips on the floor and on rtsem, so both arms see the
- * same placement of the vCPUs. (On these VMs the host places the vCPUs so that a cross-core hand-off takes either
- * ~100 ns or ~400 ns, and the mode flips between runs: {@link HandoffBenchmark} runs its groups one after the other,
- * and its floor and rtsem groups can land in different modes.)
+ * same placement of the vCPUs. (On a VM the host may place the vCPUs so that a cross-core hand-off takes one of two
+ * quite different times, the mode flipping between runs (docs/LATENCY.md, "Platform figures quoted in the code"):
+ * {@link HandoffBenchmark} runs its groups one after the other, and its floor and rtsem groups can land in different
+ * modes.)
  *
  * <p>The pinger times every round trip itself ({@code System.nanoTime()} before the send and after the echo, the same
- * ~25 ns in both arms) into one HdrHistogram per arm, and prints both and their ratios at the end of the trial; JMH's
- * own score mixes the two arms and is not the result. Targets (issue "rt-core"): rtsem p50 within 1.2x and p99.9
+ * clock cost in both arms) into one HdrHistogram per arm, and prints both and their ratios at the end of the trial;
+ * JMH's own score mixes the two arms and is not the result. Targets (issue "rt-core"): rtsem p50 within 1.2x and p99.9
  * within 1.5x of the floor.
  *
  * <p>Arm switch, without a lost round: before the send that ends a batch, the pinger writes the next arm into

@@ -1,19 +1,19 @@
-package io.rtsem.latency;
+package io.rtsem.latency.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static io.rtsem.latency.JsonSchema.BOOL;
-import static io.rtsem.latency.JsonSchema.INT;
-import static io.rtsem.latency.JsonSchema.NUMBER;
-import static io.rtsem.latency.JsonSchema.NUMBER_OR_NULL;
-import static io.rtsem.latency.JsonSchema.STRING;
-import static io.rtsem.latency.JsonSchema.STRING_OR_NULL;
-import static io.rtsem.latency.JsonSchema.array;
-import static io.rtsem.latency.JsonSchema.map;
-import static io.rtsem.latency.JsonSchema.obj;
+import static io.rtsem.latency.cli.JsonSchema.BOOL;
+import static io.rtsem.latency.cli.JsonSchema.INT;
+import static io.rtsem.latency.cli.JsonSchema.NUMBER;
+import static io.rtsem.latency.cli.JsonSchema.NUMBER_OR_NULL;
+import static io.rtsem.latency.cli.JsonSchema.STRING;
+import static io.rtsem.latency.cli.JsonSchema.STRING_OR_NULL;
+import static io.rtsem.latency.cli.JsonSchema.array;
+import static io.rtsem.latency.cli.JsonSchema.map;
+import static io.rtsem.latency.cli.JsonSchema.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

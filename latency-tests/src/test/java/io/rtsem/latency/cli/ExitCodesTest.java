@@ -1,4 +1,4 @@
-package io.rtsem.latency;
+package io.rtsem.latency.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.rtsem.latency;
+package io.rtsem.latency.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,14 +9,6 @@ import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.SemaphoreSpec;
 import io.rtsem.latency.config.ThreadSpec;
-import io.rtsem.latency.run.JucPeerUnderTest;
-import io.rtsem.latency.run.Metric;
-import io.rtsem.latency.run.OverBudgetLog;
-import io.rtsem.latency.run.PhaseRecorders;
-import io.rtsem.latency.run.ReleaseStamp;
-import io.rtsem.latency.run.RtsemUnderTest;
-import io.rtsem.latency.run.ScenarioWorker;
-import io.rtsem.latency.run.Slices;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,8 +35,9 @@ class ScenarioWorkerTest {
             // compilations make the thread allocate a few dozen bytes, once)
             long measureStart = start + 2_000 * MS;
             long stop = measureStart + 600 * MS;
-            ScenarioWorker worker = new ScenarioWorker(spec, subject.gateFor(spec), new ReleaseStamp(), new AtomicLong(),
-                warm, measured, new OverBudgetLog(1, 1024), start, measureStart, stop, Long.MAX_VALUE, 0);
+            ScenarioWorker worker = new ScenarioWorker(spec, PhaseSchedule.single(start, measureStart, stop),
+                new ScenarioWorker.Lane[] {new ScenarioWorker.Lane(subject.gateFor(spec), new ReleaseStamp(),
+                    new AtomicLong(), measured, new OverBudgetLog(1, 1024))}, warm);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             sleepUntil(measureStart + 100 * MS);
             long before = threads.getThreadAllocatedBytes(t.getId());
@@ -90,8 +83,8 @@ class ScenarioWorkerTest {
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 2_000 * MS; // 20,000 iterations of warm-up, both subjects alternating
             Slices slices = Slices.interleaved(measureStart, 300 * MS, 10 * MS);
-            ScenarioWorker worker = new ScenarioWorker(spec, lanes, warm, slices, start, measureStart, slices.stop(),
-                new long[] {Long.MAX_VALUE, Long.MAX_VALUE}, 0);
+            ScenarioWorker worker = new ScenarioWorker(spec, new PhaseSchedule(slices, start, measureStart, null), lanes,
+                warm);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             sleepUntil(measureStart + 100 * MS);
             long before = threads.getThreadAllocatedBytes(t.getId());

@@ -1,10 +1,7 @@
-package io.rtsem.latency.report;
+package io.rtsem.latency.run;
 
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.ThreadSpec;
-import io.rtsem.latency.run.CpuGapMeter;
-import io.rtsem.latency.run.PhaseRecorders;
-import io.rtsem.latency.run.SubjectResult;
 import java.util.List;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongPredicate;

@@ -1,6 +1,5 @@
-package io.rtsem.latency;
+package io.rtsem.latency.cli;
 
-import io.rtsem.latency.cli.RtsemCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

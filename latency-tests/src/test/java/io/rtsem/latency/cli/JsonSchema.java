@@ -1,4 +1,4 @@
-package io.rtsem.latency;
+package io.rtsem.latency.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -25,15 +25,14 @@ import java.util.concurrent.TimeUnit;
  * first (barging, as with {@code sem_post}). Among waiters, HARD goes before SOFT before NON_RT; no waiter is bypassed
  * for longer than {@code maxBypass} before it is served ahead of everybody (G7, G8).
  */
-/*
- * Where the parts live (docs/ARCHITECTURE.md, "Where each part lives"): this class is the public face; the word's
- * layout and CAS loops are in StateWord, which this class extends (one less indirection on the HARD fast path: the
- * word is a field of this object, as in Agrona's padded superclass chains); the wait loop and the G7 counts are in
- * Waiters; the starving line and its grants in StarvingLine; the parked queue, the granted list and the wake
- * indication in WakeQueue; the builder's validation in SemaphoreSettings.
- */
 public final class RtSemaphore extends StateWord
 {
+    // Where the parts live (docs/ARCHITECTURE.md, "Where each part lives"): this class is the public face. It EXTENDS
+    // StateWord (the word's layout and CAS loops) rather than holding a word object: the HARD tryAcquire/release CAS
+    // a field of this object, with no load of a second object's reference in between, as Agrona's padded superclass
+    // chains do. The wait loop and the G7 counts are in Waiters; the starving line and its grants in StarvingLine;
+    // the parked queue, the granted list and the wake indication in WakeQueue; the builder's checks in
+    // SemaphoreSettings. Everything below is a final field or a final method, so the hot paths stay monomorphic.
     static
     {
         Waiters.primeRarePaths(); // every rarely taken VarHandle call site, linked once (A1)
@@ -85,10 +84,6 @@ public final class RtSemaphore extends StateWord
         return new Builder();
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Acquire
-    // ---------------------------------------------------------------------------------------------------------------
-
     /**
      * Takes one permit if one is available now.
      *
@@ -113,7 +108,7 @@ public final class RtSemaphore extends StateWord
      */
     public boolean tryAcquire(final int permits)
     {
-        checkAcquire(permits);
+        SemaphoreSettings.checkAcquire(permits, maxPermits);
         return tryTake(permits);
     }
 
@@ -141,7 +136,7 @@ public final class RtSemaphore extends StateWord
      */
     public void acquire(final int permits) throws InterruptedException
     {
-        checkAcquire(permits);
+        SemaphoreSettings.checkAcquire(permits, maxPermits);
         if (Thread.interrupted())
         {
             throw new InterruptedException("interrupted before acquire(" + permits + ")");
@@ -173,7 +168,7 @@ public final class RtSemaphore extends StateWord
      */
     public void acquireUninterruptibly(final int permits)
     {
-        checkAcquire(permits);
+        SemaphoreSettings.checkAcquire(permits, maxPermits);
         if (!tryTake(permits))
         {
             try
@@ -218,7 +213,7 @@ public final class RtSemaphore extends StateWord
         throws InterruptedException
     {
         Objects.requireNonNull(unit, "unit");
-        checkAcquire(permits);
+        SemaphoreSettings.checkAcquire(permits, maxPermits);
         final long nanos = unit.toNanos(timeout);
         if (Thread.interrupted())
         {
@@ -246,7 +241,7 @@ public final class RtSemaphore extends StateWord
      */
     public boolean tryAcquireUntil(final int permits, final long deadlineNanoTime) throws InterruptedException
     {
-        checkAcquire(permits);
+        SemaphoreSettings.checkAcquire(permits, maxPermits);
         if (Thread.interrupted())
         {
             throw new InterruptedException("interrupted before tryAcquireUntil(" + permits + ", " +
@@ -258,10 +253,6 @@ public final class RtSemaphore extends StateWord
         }
         return waits.await(RtContext.current(), permits, deadlineNanoTime, Waiters.ABSOLUTE, true);
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Release and inspection
-    // ---------------------------------------------------------------------------------------------------------------
 
     /**
      * Returns one permit. See {@link #release(int)}.
@@ -289,7 +280,7 @@ public final class RtSemaphore extends StateWord
     {
         if (permits <= 0)
         {
-            throw nonPositiveRelease(permits);
+            throw SemaphoreSettings.nonPositiveRelease(permits);
         }
         // One CAS (G1); the word it returns says whether anybody is parked (G3, G4). A saturated binary release
         // passes the wake on too (see StateWord.releaseBinary).
@@ -298,12 +289,6 @@ public final class RtSemaphore extends StateWord
         {
             queue.wakeAfter(RtContext.current());
         }
-    }
-
-    /** Built out of line: keeps {@link #release(int)} small enough to inline on every hot path. */
-    private static IllegalArgumentException nonPositiveRelease(final int permits)
-    {
-        return new IllegalArgumentException("release(" + permits + "): permits must be >= 1");
     }
 
     /**
@@ -472,19 +457,6 @@ public final class RtSemaphore extends StateWord
         return "RtSemaphore[permits=" + value(s) + ", maxPermits=" + maxPermits + (binary ? ", binary" : "") +
             ", parked=" + parked(s) + ", starving=" + starving(s) + ", waiting HARD/SOFT/NON_RT=" +
             waiters(RtContext.HARD) + "/" + waiters(RtContext.SOFT) + "/" + waiters(RtContext.NON_RT) + "]";
-    }
-
-    private void checkAcquire(final int permits)
-    {
-        if (permits <= 0)
-        {
-            throw new IllegalArgumentException("acquire of " + permits + " permits: permits must be >= 1");
-        }
-        if (permits > maxPermits)
-        {
-            throw new IllegalArgumentException("acquire of " + permits + " permits can never succeed: maxPermits is " +
-                maxPermits);
-        }
     }
 
     /**

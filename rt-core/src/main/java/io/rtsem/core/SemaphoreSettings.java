@@ -4,8 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The options an {@link RtSemaphore.Builder} collects, each validated when it is set; the public builder only
- * delegates here. Not thread-safe; set-up time only (allocates).
+ * The options an {@link RtSemaphore.Builder} collects, each validated when it is set (the public builder only
+ * delegates here), and the argument checks of {@link RtSemaphore}'s acquire and release. The setters are not
+ * thread-safe and are for set-up time only (they allocate); the static checks may run in any context.
  */
 final class SemaphoreSettings
 {
@@ -74,6 +75,30 @@ final class SemaphoreSettings
     int effectiveMaxPermits()
     {
         return binary ? 1 : maxPermits;
+    }
+
+    /**
+     * Checks an acquire's argument against {@code maxPermits}; any context (it allocates only to throw).
+     *
+     * @throws IllegalArgumentException if {@code permits} is not in {@code 1..maxPermits}.
+     */
+    static void checkAcquire(final int permits, final int maxPermits)
+    {
+        if (permits <= 0)
+        {
+            throw new IllegalArgumentException("acquire of " + permits + " permits: permits must be >= 1");
+        }
+        if (permits > maxPermits)
+        {
+            throw new IllegalArgumentException("acquire of " + permits + " permits can never succeed: maxPermits is " +
+                maxPermits);
+        }
+    }
+
+    /** Built out of line: keeps {@link RtSemaphore#release(int)} small enough to inline on every hot path. */
+    static IllegalArgumentException nonPositiveRelease(final int permits)
+    {
+        return new IllegalArgumentException("release(" + permits + "): permits must be >= 1");
     }
 
     /** @throws IllegalArgumentException if the initial permits exceed the maximum (1 in binary mode). */

@@ -5,9 +5,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The starving line of an {@link RtSemaphore} and its grant protocol (ARCHITECTURE G8, G8a): the order in which
- * waiters that have waited longer than {@code maxBypass} are served. A starving waiter takes a ticket; only the waiter holding the head ticket (the
- * oldest one not yet retired) may take permits while anybody is starving; a ticket is retired when its waiter takes,
- * is granted its permits or leaves, and the head then moves past every retired ticket.
+ * waiters that have waited longer than {@code maxBypass} are served. A starving waiter takes a ticket; only the
+ * waiter holding the head ticket (the oldest one not yet retired) may take permits while anybody is starving; a
+ * ticket is retired when its waiter takes, is granted its permits or leaves, and the head then moves past every
+ * retired ticket.
  *
  * <p>A parked starving waiter also <em>publishes</em> its wait node in its ticket's slot, so that a releaser can grant
  * the head its permits without waiting for it to be scheduled (G8a) and without walking the wait queue (which would

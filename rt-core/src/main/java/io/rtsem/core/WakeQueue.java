@@ -10,9 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * the wake indication a HARD release leaves instead of unparking, and the granted list, a Treiber stack of nodes
  * granted their permits by a thread that could not unpark them (HARD), drained by {@link #wakeParkedWaiters()}.
  *
- * <p><b>Threading:</b> {@link #wakeLater()} and {@link #hasPendingWake()} are HARD-safe (CASes and volatile stores,
- * no allocation, no system call). Everything else unparks or allocates (a queue node or iterator) and is for NON_RT
- * or SOFT callers only.
+ * <p><b>Threading:</b> {@link #hasPendingWake()}, {@link #grantHeads()}, {@link #wakeLater()} and
+ * {@code wakeAfter(HARD)} are HARD-safe (volatile reads, CASes and volatile stores; no allocation, no system call).
+ * Everything else unparks or allocates (a queue node or iterator) and is for NON_RT or SOFT callers only.
  */
 final class WakeQueue
 {

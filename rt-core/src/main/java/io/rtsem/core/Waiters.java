@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * (G6, G11). The protocol is in {@code docs/ARCHITECTURE.md} ("Wake-up protocol, step by step").
  *
  * <p><b>Allocation:</b> a HARD or SOFT (backoff) wait keeps its state in locals of {@link #await} and allocates
- * nothing; a NON_RT wait (or SOFT with a parking strategy) allocates its one {@link WaitNode} when it registers.
+ * nothing; a NON_RT wait (or SOFT with a parking strategy) allocates its one {@link WaitNode} when it registers, and
+ * that node also carries the park phase's own state (the starving nap), so the park phase allocates nothing more.
  */
 final class Waiters
 {
@@ -108,7 +109,6 @@ final class Waiters
         long starveAt = now + maxBypassNanos;
         long deadline = mode == RELATIVE ? now + time : time;
         long ticket = StarvingLine.NONE; // our place in the starving line, once we have waited maxBypass (G8)
-        long starvingNap = STARVING_NAP_NANOS;
         WaitNode node = null;            // non-null once queued and registered for a wake-up (G4)
         boolean acquired = false;
         boolean interruptedMeanwhile = false;
@@ -137,13 +137,8 @@ final class Waiters
                         node = register(permits, ticket);
                         continue; // G4: re-read the word before parking
                     }
-                    final boolean polling = ticket != StarvingLine.NONE && sem.deferredWaker() == null;
-                    park(timed, deadline - now, ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE,
-                        polling ? starvingNap : 0L);
-                    if (polling)
-                    {
-                        starvingNap = Math.min(starvingNap << 1, parkFallbackNanos);
-                    }
+                    park(node, timed ? deadline - now : Long.MAX_VALUE,
+                        ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE, ticket != StarvingLine.NONE);
                     checkNow = true; // the clock and interrupt are checked after every park
                 }
                 else
@@ -163,17 +158,17 @@ final class Waiters
                     {
                         interruptedMeanwhile = true;
                     }
-                    else if (StarvingLine.grantStands(node, ticket)) // G8a.2: the grant came first; interrupt stays
-                    {
-                        acquired = true;
-                        afterGrant(context, cell, node);
-                        Thread.currentThread().interrupt();
-                        return true;
-                    }
                     else
                     {
-                        throw new InterruptedException("interrupted while waiting for " + permits + " permits on " +
-                            sem);
+                        acquired = StarvingLine.grantStands(node, ticket); // G8a.2: a grant that came first stands
+                        if (!acquired)
+                        {
+                            throw new InterruptedException("interrupted while waiting for " + permits +
+                                " permits on " + sem);
+                        }
+                        afterGrant(context, cell, node);
+                        Thread.currentThread().interrupt(); // the grant came first; the interrupt stays set
+                        return true;
                     }
                 }
                 now = System.nanoTime();
@@ -299,18 +294,16 @@ final class Waiters
      * The park phase's idle: parks once, at most {@code parkFallback}, the time left, the time until starving, and
      * the starving nap when polling (G5, G8); then consumes a pending wake indication itself (G5).
      */
-    private void park(final boolean timed, final long untilDeadline, final long untilStarving,
-        final long starvingNap)
+    private void park(final WaitNode node, final long untilDeadline, final long untilStarving,
+        final boolean starving)
     {
-        long parkNanos = Math.min(parkFallbackNanos, untilStarving);
-        if (starvingNap > 0L)
+        long parkNanos = Math.min(Math.min(parkFallbackNanos, untilStarving), untilDeadline);
+        if (starving && sem.deferredWaker() == null)
         {
-            // A starving waiter with no wake service: a HARD release reaches it only by polling (G8).
-            parkNanos = Math.min(parkNanos, starvingNap);
-        }
-        if (timed)
-        {
-            parkNanos = Math.min(parkNanos, untilDeadline);
+            // A starving waiter with no wake service: a HARD release reaches it only by polling (G8), the nap
+            // doubling each time up to the park fallback.
+            parkNanos = Math.min(parkNanos, node.starvingNap);
+            node.starvingNap = Math.min(node.starvingNap << 1, parkFallbackNanos);
         }
         if (parkNanos > 0)
         {

@@ -17,7 +17,7 @@ abstract class StateWordLhsPadding
     byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
 }
 
-/** The state word itself; see {@link RtSemaphore} for its layout. Accessed only through a VarHandle. */
+/** The state word itself; see {@link StateWord} for its layout and CAS loops. Accessed only through a VarHandle. */
 abstract class StateWordValue extends StateWordLhsPadding
 {
     volatile long state;

@@ -6,13 +6,13 @@ import java.util.Locale;
  * How a waiter idles between attempts to take permits from an {@link RtSemaphore}. Chosen per semaphore and per
  * {@link RtContext} with {@link RtSemaphore.Builder#waitStrategy(RtContext, WaitStrategy)}.
  *
- * <p>The semaphore's wait loop, for a waiter that could not take its permits at once:
+ * <p>The semaphore's wait loop ({@code Waiters.await}), for a waiter that could not take its permits at once:
  * <pre>{@code
  * for (int attempt = 0; ; attempt++) {   // saturating: never wraps negative
  *     if (takePermits()) return true;
  *     if (strategy.blocksAfter(attempt)) { registerAndPark(); continue; } // NON_RT strategies only
  *     boolean cheap = strategy.idle(attempt, remainingNanos);
- *     if (!cheap || (attempt & 63) == 63) checkDeadlineAndInterrupt(); // the clock costs ~23 ns here
+ *     if (!cheap || (attempt & 63) == 63) checkDeadlineAndInterrupt(); // G9: the clock is read every 64 spins
  * }
  * }</pre>
  *

@@ -15,7 +15,12 @@
  *   word, so acquiring permits happens-after the release that published them.</li>
  *   <li><b>Padding.</b> Contended words sit alone on their cache lines through a
  *   {@code ...LhsPadding / ...Value / ...RhsPadding} class chain (128 bytes each side, enough for adjacent-line
- *   prefetch), never through ad-hoc fields in logic classes.</li>
+ *   prefetch), never through ad-hoc fields in logic classes. A class that owns such a word and is on a hot path
+ *   extends the chain ({@code StateWord}, and {@code RtSemaphore} through it) rather than holding it by
+ *   reference.</li>
+ *   <li><b>Parts.</b> {@link io.rtsem.core.RtSemaphore} is the semaphore's only public class; its parts (state word,
+ *   wait loop, starving line and grants, wake queue, builder settings) are package-private classes, one concern
+ *   each, mapped in {@code docs/ARCHITECTURE.md} ("Where each part lives").</li>
  * </ul>
  * The protocol and its numbered guarantees are in {@code docs/ARCHITECTURE.md}.
  */

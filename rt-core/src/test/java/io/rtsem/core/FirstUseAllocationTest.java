@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The child runs C1 only. The one allocation priming cannot prevent is HotSpot's, not ours: the first C2
  * compilation of a method of a class resolves every string constant of that class on the thread whose call counter
- * asked for the compilation (about 1 KB for {@code RtSemaphore}, once per JVM). That lands at a random instant of
+ * asked for the compilation (once per JVM and class; its size is in ARCHITECTURE A1). That lands at a random instant of
  * warm-up, so it is documented (ARCHITECTURE A1: warm up before going live) instead of tested here; the after-warm-up
  * test ({@link HardPathAllocationTest}) runs with C2.
  */

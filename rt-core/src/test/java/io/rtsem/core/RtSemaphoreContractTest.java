@@ -286,11 +286,11 @@ class RtSemaphoreContractTest
     @Test
     void attemptCounterNeverWrapsNegative()
     {
-        assertEquals(1, RtSemaphore.nextAttempt(0));
-        assertEquals(1 << 30, RtSemaphore.nextAttempt(Integer.MAX_VALUE),
+        assertEquals(1, Waiters.nextAttempt(0));
+        assertEquals(1 << 30, Waiters.nextAttempt(Integer.MAX_VALUE),
             "past Integer.MAX_VALUE the count stays positive and late");
-        assertEquals(63, Integer.MAX_VALUE & RtSemaphore.CLOCK_CHECK_MASK);
-        assertEquals(0, RtSemaphore.nextAttempt(Integer.MAX_VALUE) & RtSemaphore.CLOCK_CHECK_MASK,
+        assertEquals(63, Integer.MAX_VALUE & Waiters.CLOCK_CHECK_MASK);
+        assertEquals(0, Waiters.nextAttempt(Integer.MAX_VALUE) & Waiters.CLOCK_CHECK_MASK,
             "the clock check still comes once every 64 attempts across the turn");
         for (final WaitStrategy strategy : new WaitStrategy[] {ParkingWaitStrategy.DEFAULT, BackoffWaitStrategy.DEFAULT})
         {

@@ -1,0 +1,184 @@
+package io.rtsem.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.rtsem.core.RtContext;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Bad input to every public method of {@code io.rtsem.pool} that takes an argument (ResourcePool and its Options,
+ * Lease; Holding and the no-argument methods take none; the bridge's are in {@code io.rtsem.bridge.BadInputTest}):
+ * refused with a clear
+ * exception that names the bad value (or, for a {@code null}, the parameter), and nothing changes. The ranges are
+ * generated (jqwik, 200 tries per property, edge cases included); null and state cases are examples.
+ */
+class BadInputTest
+{
+    private static ResourcePool<String> pool;
+
+    @BeforeContainer
+    static void setUp()
+    {
+        pool = ResourcePool.of(List.of("r0", "r1"));
+    }
+
+    @AfterContainer
+    static void tearDown()
+    {
+        pool.close();
+    }
+
+    private static <T extends Throwable> T refused(final Class<T> type, final String mustName, final Executable call)
+    {
+        final T ex = assertThrows(type, call, "must be refused, naming " + mustName);
+        assertTrue(ex.getMessage() != null && ex.getMessage().contains(mustName), "the message must name '" +
+            mustName + "': " + ex.getMessage());
+        return ex;
+    }
+
+    private static void unchanged()
+    {
+        assertEquals(2, pool.available(), "no resource taken");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Options: every duration and size, accepted exactly within range
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** An option setter taking a duration, with its documented range in nanoseconds. */
+    private interface DurationSetter
+    {
+        void set(long time, TimeUnit unit);
+    }
+
+    private static void durationOption(final String option, final long minNanos, final long maxNanos,
+        final DurationSetter setter, final long time, final TimeUnit unit)
+    {
+        final long nanos = unit.toNanos(time);
+        if (nanos >= minNanos && nanos <= maxNanos)
+        {
+            setter.set(time, unit); // in range: accepted
+            return;
+        }
+        final IllegalArgumentException ex = refused(IllegalArgumentException.class, option, () -> setter.set(time,
+            unit));
+        assertTrue(ex.getMessage().contains(time + " " + unit), "names the value: " + ex.getMessage());
+    }
+
+    @Provide
+    Arbitrary<Long> times()
+    {
+        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-3, 3),
+            Arbitraries.longs().between(999, 1_001), Arbitraries.longs().between(86_399_999_999_000L,
+                86_400_000_000_001L));
+    }
+
+    @Property(tries = 200)
+    void optionDurationsAreAcceptedExactlyWithinTheirRange(@ForAll("times") final long time,
+        @ForAll final TimeUnit unit)
+    {
+        final ResourcePool.Options p = ResourcePool.options();
+        final long second = TimeUnit.SECONDS.toNanos(1);
+        final long day = TimeUnit.DAYS.toNanos(1);
+        durationOption("wakePollInterval", 0, second, p::wakePollInterval, time, unit);
+        durationOption("timerSlack", 0, second, p::timerSlack, time, unit);
+        durationOption("maxBypass", 1, day, p::maxBypass, time, unit);
+        durationOption("bookkeepingInterval", 1, TimeUnit.HOURS.toNanos(1), p::bookkeepingInterval, time, unit);
+    }
+
+    @Property(tries = 200)
+    void ringCapacityIsAcceptedExactlyForPowersOfTwoUpTo2To20(@ForAll final int capacity)
+    {
+        final ResourcePool.Options p = ResourcePool.options();
+        if (capacity >= 1 && capacity <= 1 << 20 && Integer.bitCount(capacity) == 1)
+        {
+            p.ringCapacity(capacity);
+            return;
+        }
+        refused(IllegalArgumentException.class, "ringCapacity", () -> p.ringCapacity(capacity));
+        refused(IllegalArgumentException.class, String.valueOf(capacity), () -> p.ringCapacity(capacity));
+    }
+
+    @Example
+    void optionsRefuseNullArgumentsNamingTheParameter()
+    {
+        final ResourcePool.Options p = ResourcePool.options();
+        refused(NullPointerException.class, "policy", () -> p.modeSwitchPolicy(null));
+        refused(NullPointerException.class, "name", () -> p.name(null));
+        refused(NullPointerException.class, "wakePollInterval", () -> p.wakePollInterval(1, null));
+        refused(NullPointerException.class, "timerSlack", () -> p.timerSlack(1, null));
+        refused(NullPointerException.class, "maxBypass", () -> p.maxBypass(1, null));
+        refused(NullPointerException.class, "bookkeepingInterval", () -> p.bookkeepingInterval(1, null));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ResourcePool and Lease
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Example
+    void poolFactoriesRefuseBadArgumentsNamingThem()
+    {
+        refused(NullPointerException.class, "resources", () -> ResourcePool.of(null));
+        refused(NullPointerException.class, "resources", () -> ResourcePool.of(null, ResourcePool.options()));
+        refused(NullPointerException.class, "options", () -> ResourcePool.of(List.of("x"), null));
+        refused(NullPointerException.class, "resource 1", () -> ResourcePool.of(Arrays.asList("a", null, "c")));
+        refused(IllegalArgumentException.class, "empty", () -> ResourcePool.of(List.of()));
+    }
+
+    /** A resource is free: the unit must be checked all the same, not only when the call has to wait. */
+    @Example
+    void poolAllocateRefusesANullUnitEvenWhenAResourceIsFree()
+    {
+        refused(NullPointerException.class, "unit", () -> pool.allocate(1, null));
+        refused(NullPointerException.class, "unit", () -> pool.allocate(0, null));
+        unchanged();
+    }
+
+    @Example
+    void poolCountsRefuseANullContextNamingIt()
+    {
+        refused(NullPointerException.class, "context", () -> pool.allocations(null));
+        refused(NullPointerException.class, "context", () -> pool.frees(null));
+    }
+
+    @Example
+    void leaseTransferRefusesThreadsThatCannotOwnItNamingThem() throws Exception
+    {
+        final Lease<String> lease = pool.tryAllocate();
+        try
+        {
+            refused(IllegalArgumentException.class, "null", () -> lease.transferTo(null));
+            final Thread unstarted = new Thread(() -> { }, "bad-input-unstarted");
+            refused(IllegalArgumentException.class, "'bad-input-unstarted'", () -> lease.transferTo(unstarted));
+            final Thread ended = new Thread(() -> { }, "bad-input-ended");
+            ended.start();
+            ended.join(TimeUnit.SECONDS.toMillis(20));
+            refused(IllegalArgumentException.class, "TERMINATED", () -> lease.transferTo(ended));
+            assertSame(Thread.currentThread(), lease.owner(), "still the caller's");
+        }
+        finally
+        {
+            lease.close();
+        }
+        refused(IllegalStateException.class, "not held", () -> lease.transferTo(Thread.currentThread()));
+        refused(IllegalStateException.class, "use after close", lease::resource);
+        refused(IllegalStateException.class, "double close", lease::close);
+        unchanged();
+        assertTrue(pool.frees(RtContext.NON_RT) >= 1);
+    }
+}

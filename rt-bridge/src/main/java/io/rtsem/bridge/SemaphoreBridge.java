@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
-import org.HdrHistogram.Histogram;
 
 /**
  * How non-real-time code uses an {@link RtSemaphore} that real-time threads share: the same acquire / tryAcquire /
@@ -32,10 +31,9 @@ import org.HdrHistogram.Histogram;
  * <h2>Assumptions and guarantees</h2>
  * The caller obligations BA1-BA4 and the bridge's guarantees B1-B8 are written out, numbered, in
  * {@code docs/BRIDGE.md} (the semaphore's own G1-G10 in {@code docs/ARCHITECTURE.md}); each method's javadoc names the
- * ones it relies on, and the tests in {@code rt-bridge/src/test} name the one they check. In short: HARD threads call
- * only the HARD-safe methods (BA1: {@link #tryAcquire(int)}, {@link #release(int)}, {@link #acquireAsync(int)},
- * {@link Permit#close()}, the introspection methods, and {@link #acquireAndRun} when the permits are free); the
- * others are <em>mode-switch checked</em> ({@link ModeSwitchPolicy}). Counters and health are in {@link #stats()}.
+ * ones it relies on, and the tests in {@code rt-bridge/src/test} name the one they check. Which methods a HARD
+ * thread may call is BA1; the others are <em>mode-switch checked</em> ({@link ModeSwitchPolicy}). Counters and
+ * health are in {@link #stats()}.
  */
 public final class SemaphoreBridge implements AutoCloseable
 {
@@ -50,7 +48,6 @@ public final class SemaphoreBridge implements AutoCloseable
         "call it from a NON_RT or SOFT thread, or use tryAcquire(int) / acquireAsync(int) from HARD";
 
     private final RtSemaphore semaphore;
-    private final Options options;
     private final ModeSwitchCheck modeSwitch;
     private final WakeService wakeService;
     private final AsyncGranter granter;
@@ -62,7 +59,6 @@ public final class SemaphoreBridge implements AutoCloseable
     private SemaphoreBridge(final RtSemaphore semaphore, final Options options)
     {
         this.semaphore = semaphore;
-        this.options = options;
         final String name = options.name() != null ? options.name() :
             "rtsem-bridge-" + System.identityHashCode(semaphore);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "SemaphoreBridge");
@@ -328,7 +324,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent: a call that finds
      * the bridge already closed, or being closed by another thread, returns at once without waiting for it.
      *
-     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds). Called from a
+     * <p>NON_RT. Blocks until both threads have stopped (normally at once; at most 5 s each). Called from a
      * dependent stage that the grant thread runs (BA4), it does not wait for that thread, which cannot end before the
      * stage returns: the grant thread then cancels what is still queued and ends by itself.
      */

@@ -16,7 +16,7 @@ import io.rtsem.core.RtSemaphore;
  * timeout, so it uses no CPU at all. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
  * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
- * within about a microsecond instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
+ * on its next turn instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
  * the service's next yield instead of queueing behind a spinner for a scheduler slice. The woken waiter's own
  * wake-up on that shared CPU then dominates the latency (figures in {@code docs/BRIDGE.md}, "Benchmarks"). It still
  * shows as a whole CPU busy while waiters are parked (other runnable threads on that CPU are served first): only for

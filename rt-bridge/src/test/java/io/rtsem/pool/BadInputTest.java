@@ -1,16 +1,17 @@
 package io.rtsem.pool;
 
+import static io.rtsem.bridge.Refusals.durationOption;
+import static io.rtsem.bridge.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.rtsem.bridge.Refusals;
 import io.rtsem.core.RtContext;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -18,14 +19,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Bad input to every public method of {@code io.rtsem.pool} that takes an argument (ResourcePool and its Options,
  * Lease; Holding and the no-argument methods take none; the bridge's are in {@code io.rtsem.bridge.BadInputTest}):
- * refused with a clear
- * exception that names the bad value (or, for a {@code null}, the parameter), and nothing changes. The ranges are
- * generated (jqwik, 200 tries per property, edge cases included); null and state cases are examples.
+ * refused with a clear exception that names the bad value (or, for a {@code null}, the parameter), and nothing
+ * changes. The ranges are generated (jqwik, 200 tries per property, edge cases included); null and state cases are
+ * examples.
  */
 class BadInputTest
 {
@@ -43,14 +43,6 @@ class BadInputTest
         pool.close();
     }
 
-    private static <T extends Throwable> T refused(final Class<T> type, final String mustName, final Executable call)
-    {
-        final T ex = assertThrows(type, call, "must be refused, naming " + mustName);
-        assertTrue(ex.getMessage() != null && ex.getMessage().contains(mustName), "the message must name '" +
-            mustName + "': " + ex.getMessage());
-        return ex;
-    }
-
     private static void unchanged()
     {
         assertEquals(2, pool.available(), "no resource taken");
@@ -60,32 +52,10 @@ class BadInputTest
     // Options: every duration and size, accepted exactly within range
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** An option setter taking a duration, with its documented range in nanoseconds. */
-    private interface DurationSetter
-    {
-        void set(long time, TimeUnit unit);
-    }
-
-    private static void durationOption(final String option, final long minNanos, final long maxNanos,
-        final DurationSetter setter, final long time, final TimeUnit unit)
-    {
-        final long nanos = unit.toNanos(time);
-        if (nanos >= minNanos && nanos <= maxNanos)
-        {
-            setter.set(time, unit); // in range: accepted
-            return;
-        }
-        final IllegalArgumentException ex = refused(IllegalArgumentException.class, option, () -> setter.set(time,
-            unit));
-        assertTrue(ex.getMessage().contains(time + " " + unit), "names the value: " + ex.getMessage());
-    }
-
     @Provide
     Arbitrary<Long> times()
     {
-        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-3, 3),
-            Arbitraries.longs().between(999, 1_001), Arbitraries.longs().between(86_399_999_999_000L,
-                86_400_000_000_001L));
+        return Refusals.times();
     }
 
     @Property(tries = 200)

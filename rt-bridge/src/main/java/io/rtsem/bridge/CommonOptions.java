@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 public abstract class CommonOptions<T extends CommonOptions<T>>
 {
     private ModeSwitchPolicy modeSwitchPolicy;
-    private long wakePollNanos = SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS;
-    private long timerSlackNanos = SemaphoreBridge.DEFAULT_TIMER_SLACK_NANOS;
+    private long wakePollNanos = WakeService.DEFAULT_POLL_NANOS;
+    private long timerSlackNanos = WakeService.DEFAULT_TIMER_SLACK_NANOS;
     private String name;
 
     /**

@@ -38,9 +38,9 @@ import io.rtsem.core.RtSemaphore;
 public final class SemaphoreBridge implements AutoCloseable
 {
     /** Default poll interval of the wake service while waiters are parked (see docs/BRIDGE.md for the trade-off). */
-    public static final long DEFAULT_WAKE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
     /** Default timer slack the wake service sets on itself. */
-    public static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+    public static final long DEFAULT_TIMER_SLACK_NANOS = WakeService.DEFAULT_TIMER_SLACK_NANOS;
 
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
     /** What a HARD caller refused by a mode-switch check is told to do instead. */

@@ -1,5 +1,6 @@
 package io.rtsem.bridge;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.rtsem.core.DeferredWaker;
@@ -39,6 +40,11 @@ import io.rtsem.core.RtSemaphore;
  */
 public final class WakeService implements DeferredWaker, Runnable
 {
+    /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
+    static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
+    static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+
     private final RtSemaphore semaphore;
     private final long pollNanos;
     private final long timerSlackNanos;

@@ -201,7 +201,8 @@ final class AsyncGranter implements Runnable
 
     /**
      * Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. Waits for
-     * the thread to end (at most 5 s, {@link DaemonThreads#awaitEnd}), except on the grant thread itself, which ends after the stage that called it.
+     * the thread to end (at most 5 s, {@link DaemonThreads#awaitEnd}), except on the grant thread itself, which ends
+     * after the stage that called it.
      */
     void close()
     {

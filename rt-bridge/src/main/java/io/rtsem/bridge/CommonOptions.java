@@ -55,10 +55,10 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
     /**
      * How often the wake service checks the wake indication while waiters are parked (default 20 µs). 0 makes it
      * spin while waiters are parked, yielding the CPU each turn: it sees a HARD release's indication on its next turn
-     * instead of after a timed park, but the woken waiter's own wake-up on the CPU it shares with the service dominates (figures in
-     * {@code docs/BRIDGE.md}, "Benchmarks"). It keeps a whole CPU busy, though threads that need that CPU get it
-     * first: only with a CPU to spare. Smaller is faster to wake and costs more CPU while waiters are parked; nothing
-     * while none are (B2).
+     * instead of after a timed park, but the woken waiter's own wake-up on the CPU it shares with the service
+     * dominates (figures in {@code docs/BRIDGE.md}, "Benchmarks"). It keeps a whole CPU busy, though threads that need
+     * that CPU get it first: only with a CPU to spare. Smaller is faster to wake and costs more CPU while waiters are
+     * parked; nothing while none are (B2).
      *
      * @param time {@code 0 .. 1 s}.
      * @param unit unit of {@code time}.

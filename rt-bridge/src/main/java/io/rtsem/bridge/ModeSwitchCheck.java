@@ -51,7 +51,8 @@ public final class ModeSwitchCheck
      * no system call; under THROW allocates the exception.
      *
      * @param call   the call, as the message names it (a string constant: RECORD keeps the reference).
-     * @param advice what the HARD caller should do instead, for the message.
+     * @param advice what the message says after the call: why it is refused and what the HARD caller should do
+     *               instead, with its leading punctuation ({@code ", which may block ...; call it from ..."}).
      * @throws IllegalStateException under THROW, naming the thread, the call and the advice.
      */
     public void check(final String call, final String advice)
@@ -64,8 +65,7 @@ public final class ModeSwitchCheck
         if (policy == ModeSwitchPolicy.THROW)
         {
             throw new IllegalStateException("mode switch: HARD thread '" + thread.getName() + "' (id " +
-                thread.getId() + ") called " + owner + "." + call + ", which may block or allocate; " + advice +
-                " (policy THROW)");
+                thread.getId() + ") called " + owner + "." + call + advice + " (policy THROW)");
         }
         // RECORD: no allocation (a string constant and a thread reference), no system call.
         lastThread = thread;

@@ -45,7 +45,8 @@ public final class SemaphoreBridge implements AutoCloseable
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
     /** What a HARD caller refused by a mode-switch check is told to do instead. */
     private static final String HARD_ADVICE =
-        "call it from a NON_RT or SOFT thread, or use tryAcquire(int) / acquireAsync(int) from HARD";
+        ", which may block or allocate; call it from a NON_RT or SOFT thread, or use tryAcquire(int) /" +
+        " acquireAsync(int) from HARD";
 
     private final RtSemaphore semaphore;
     private final ModeSwitchCheck modeSwitch;

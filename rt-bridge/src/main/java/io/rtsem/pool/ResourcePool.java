@@ -186,7 +186,7 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             return null;
         }
-        modeSwitch.check("allocate(long, TimeUnit) with a timeout", "use tryAllocate()");
+        modeSwitch.check("allocate(long, TimeUnit) with a timeout", "; use tryAllocate()");
         return free.tryAcquire(1, timeout, unit) ? claim() : null;
     }
 

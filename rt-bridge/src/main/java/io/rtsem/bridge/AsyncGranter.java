@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -34,19 +33,7 @@ import io.rtsem.core.RtSemaphore;
  */
 final class AsyncGranter implements Runnable
 {
-    private static final VarHandle SERVING;
-
-    static
-    {
-        try
-        {
-            SERVING = MethodHandles.lookup().findVarHandle(AsyncGranter.class, "serving", AsyncRequest.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle SERVING = VarHandles.field(MethodHandles.lookup(), "serving", AsyncRequest.class);
 
     private final SemaphoreBridge bridge;
     private final RtSemaphore semaphore;
@@ -61,8 +48,7 @@ final class AsyncGranter implements Runnable
     {
         this.bridge = bridge;
         this.semaphore = semaphore;
-        this.thread = new Thread(this, name);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.create(this, name);
     }
 
     void start()
@@ -91,7 +77,7 @@ final class AsyncGranter implements Runnable
             }
             else
             {
-                bridge.countAbandoned();
+                bridge.stats().abandonedRuns.getAndIncrement();
             }
         }
     }
@@ -168,7 +154,7 @@ final class AsyncGranter implements Runnable
                 else
                 {
                     semaphore.release(request.permits); // the cancel won the race: give the permits back
-                    bridge.countGrantRaceLost();
+                    bridge.stats().grantRacesLost.getAndIncrement();
                 }
             }
             else if (request.state() != AsyncRequest.PENDING)
@@ -207,7 +193,7 @@ final class AsyncGranter implements Runnable
                 }
                 else
                 {
-                    bridge.countAbandoned();
+                    bridge.stats().abandonedRuns.getAndIncrement();
                 }
             }
         }
@@ -215,7 +201,8 @@ final class AsyncGranter implements Runnable
 
     /**
      * Stops the grant thread; pending requests are cancelled (futures fail, queued work never runs). NON_RT. Waits for
-     * the thread to end (at most 5 s), except on the grant thread itself, which ends after the stage that called it.
+     * the thread to end (at most 5 s, {@link DaemonThreads#awaitEnd}), except on the grant thread itself, which ends
+     * after the stage that called it.
      */
     void close()
     {
@@ -233,23 +220,7 @@ final class AsyncGranter implements Runnable
             // still queued) once the stage returns, since it re-reads 'closed' before serving anything else.
             return;
         }
-        boolean interrupted = false;
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (thread.isAlive() && deadline - System.nanoTime() > 0)
-        {
-            try
-            {
-                thread.join(100);
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        DaemonThreads.awaitEnd(thread);
     }
 
     Thread thread()

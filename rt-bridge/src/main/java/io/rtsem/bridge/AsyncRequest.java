@@ -18,22 +18,8 @@ final class AsyncRequest
     static final int GRANTED = 1;
     static final int CANCELLED = 2;
 
-    private static final VarHandle STATE;
-    private static final VarHandle COUNTED;
-
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(AsyncRequest.class, "state", int.class);
-            COUNTED = lookup.findVarHandle(AsyncRequest.class, "counted", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+    private static final VarHandle COUNTED = VarHandles.field(MethodHandles.lookup(), "counted", int.class);
 
     final int permits;
     /** Non-null for acquireAsync. */

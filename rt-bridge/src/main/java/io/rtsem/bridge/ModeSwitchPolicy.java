@@ -18,7 +18,8 @@ public enum ModeSwitchPolicy
     THROW,
     /**
      * Let the call proceed, but count it and remember the last offender (thread and call), visible through
-     * {@link SemaphoreBridge#modeSwitches()} and {@link SemaphoreBridge#lastModeSwitch()}. Recording allocates
+     * {@link BridgeStats#modeSwitches()} and {@link BridgeStats#lastModeSwitch()} of a bridge's
+     * {@link SemaphoreBridge#stats()} (a pool counts them in its {@code modeSwitches()}). Recording allocates
      * nothing and makes no system call.
      */
     RECORD,

@@ -4,23 +4,26 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Range checks shared by {@link SemaphoreBridge.Options} and {@link ResourcePool.Options}: a value out of range is
- * refused when it is set, with an {@link IllegalArgumentException} naming the option, the value and the range.
+ * Range checks of the options of {@link SemaphoreBridge} and {@code io.rtsem.pool.ResourcePool} (through
+ * {@link CommonOptions} and each product's own setters): a value out of range is refused when it is set, with an
+ * {@link IllegalArgumentException} naming the option, the value and the range.
+ *
+ * <p><b>Internal:</b> public only so that {@code io.rtsem.pool} can use it; not part of the API, may change.
  *
  * <p>Set-up time; allocates only the exception.
  */
-final class OptionChecks
+public final class OptionChecks
 {
     /** Longest wake-service poll interval and timer slack: beyond it the service would not be worth running. */
-    static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest starvation bound: well clear of {@code nanoTime} overflow in deadlines computed from it. */
-    static final long MAX_BYPASS_NANOS = TimeUnit.DAYS.toNanos(1);
+    public static final long MAX_BYPASS_NANOS = TimeUnit.DAYS.toNanos(1);
     /** Longest bookkeeping interval (dead owners are reclaimed once per interval). */
-    static final long MAX_BOOKKEEPING_NANOS = TimeUnit.HOURS.toNanos(1);
+    public static final long MAX_BOOKKEEPING_NANOS = TimeUnit.HOURS.toNanos(1);
     /** Largest hold time the histograms resolve. */
-    static final long MAX_HOLD_TIME_NANOS = TimeUnit.DAYS.toNanos(1);
+    public static final long MAX_HOLD_TIME_NANOS = TimeUnit.DAYS.toNanos(1);
     /** Largest bookkeeping ring (records per thread; about 30 bytes each). */
-    static final int MAX_RING_CAPACITY = 1 << 20;
+    public static final int MAX_RING_CAPACITY = 1 << 20;
 
     private OptionChecks()
     {
@@ -29,10 +32,16 @@ final class OptionChecks
     /**
      * {@code time} in nanoseconds, if within {@code [minNanos, maxNanos]}.
      *
+     * @param option   the option's name, for the message.
+     * @param time     the value set.
+     * @param unit     its unit.
+     * @param minNanos the least value allowed.
+     * @param maxNanos the greatest value allowed.
+     * @return the value in nanoseconds.
      * @throws IllegalArgumentException naming {@code option}, the value and the range, if outside it.
      * @throws NullPointerException if {@code unit} is {@code null}.
      */
-    static long nanos(final String option, final long time, final TimeUnit unit, final long minNanos,
+    public static long nanos(final String option, final long time, final TimeUnit unit, final long minNanos,
         final long maxNanos)
     {
         Objects.requireNonNull(unit, option + ": unit");
@@ -45,8 +54,15 @@ final class OptionChecks
         return nanos;
     }
 
-    /** A power of two in {@code [1, MAX_RING_CAPACITY]}. */
-    static int ringCapacity(final String option, final int capacity)
+    /**
+     * {@code capacity}, if a power of two in {@code [1, MAX_RING_CAPACITY]}.
+     *
+     * @param option   the option's name, for the message.
+     * @param capacity the value set.
+     * @return {@code capacity}.
+     * @throws IllegalArgumentException naming {@code option}, the value and the range, if not.
+     */
+    public static int ringCapacity(final String option, final int capacity)
     {
         if (capacity < 1 || capacity > MAX_RING_CAPACITY || Integer.bitCount(capacity) != 1)
         {

@@ -11,19 +11,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class Permit implements AutoCloseable
 {
-    private static final VarHandle CLOSED;
-
-    static
-    {
-        try
-        {
-            CLOSED = MethodHandles.lookup().findVarHandle(Permit.class, "closed", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
 
     private final SemaphoreBridge bridge;
     private final int permits;

@@ -6,12 +6,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
-import org.HdrHistogram.Histogram;
 
 /**
  * How non-real-time code uses an {@link RtSemaphore} that real-time threads share: the same acquire / tryAcquire /
@@ -32,117 +29,45 @@ import org.HdrHistogram.Histogram;
  * }</pre>
  *
  * <h2>Assumptions and guarantees</h2>
- * (The semaphore's own guarantees G1-G10 are in {@code docs/ARCHITECTURE.md}; the bridge's are numbered B1-B8 and
- * are restated in {@code docs/BRIDGE.md}. The tests in {@code rt-bridge/src/test} name the one they check.)
- *
- * <p>Caller obligations:
- * <ol>
- *   <li><b>BA1.</b> HARD threads call only the bridge methods documented as HARD-safe: {@link #tryAcquire(int)},
- *   {@link #release(int)}, {@link #acquireAsync(int)}, {@link Permit#close()}, the introspection methods, and
- *   {@link #acquireAndRun} when the permits are free. The others may block or allocate and are
- *   <em>mode-switch checked</em> ({@link ModeSwitchPolicy}).</li>
- *   <li><b>BA2.</b> Permits taken with {@link #acquire}/{@link #tryAcquire} are returned with {@link #release(int)},
- *   on the same thread if their hold time is to be measured; a {@link Permit} is returned only by its
- *   {@link Permit#close()}, never by {@code release}.</li>
- *   <li><b>BA3.</b> At most one bridge (one wake service) per semaphore at a time; {@link #close()} it when done.</li>
- *   <li><b>BA4.</b> Dependent stages attached to an {@link #acquireAsync} future without an executor run on the
- *   bridge's grant thread: keep them short, or use the {@code ...Async} variants. The work given to
- *   {@link #acquireAndRun} must not wait for permits of the same semaphore that only its own completion would
- *   free (it holds them).</li>
- * </ol>
- *
- * <p>Bridge guarantees:
- * <ol>
- *   <li><b>B1 (HARD release stays free of system calls).</b> A release from HARD (on the semaphore, through
- *   {@link #release(int)} or {@link Permit#close()}) never unparks: it leaves the semaphore's wake indication, and
- *   the bridge's wake service turns it into an unpark within about one poll interval plus the service's timer slack
- *   ({@link Options#wakePollInterval}, {@link Options#timerSlack}).</li>
- *   <li><b>B2 (idle costs nothing).</b> While no waiter is parked on the semaphore and no async request is queued,
- *   both bridge threads are parked without a timeout: zero CPU, no timer.</li>
- *   <li><b>B3 (no waiter lost).</b> If the wake service dies or the bridge is closed, parked waiters still wake by
- *   themselves within the semaphore's park fallback (G5).</li>
- *   <li><b>B4 (context priority, bounded bypass).</b> Released permits go to waiting HARD, then SOFT, then NON_RT
- *   waiters (G7), yet no waiter, NON_RT bridge callers and the grant thread included, is bypassed for longer than
- *   the semaphore's {@code maxBypass} (default 1 ms, {@link RtSemaphore.Builder#maxBypass}) plus its wake-up time
- *   (G8). That is the bridge's configurable bound.</li>
- *   <li><b>B5 (mode switches are seen).</b> A HARD thread calling a mode-switch checked method is refused
- *   ({@link ModeSwitchPolicy#THROW}, an {@link IllegalStateException} naming the thread and the call, nothing
- *   taken), counted ({@link ModeSwitchPolicy#RECORD}) or let through ({@link ModeSwitchPolicy#ALLOW}).</li>
- *   <li><b>B6 (async conservation).</b> A queued request is decided by one CAS, granted or cancelled: a grant that
- *   loses to a cancellation returns the permits; a future completed otherwise (cancel, timeout) makes the grant
- *   thread close the permit it could not deliver. A {@link Permit} releases exactly once. Work run by
- *   {@link #acquireAndRun} releases its permits when it ends, normally or by exception, and also when the executor
- *   rejects it.</li>
- *   <li><b>B7 (hold times).</b> Every hold ended through the bridge (release on the acquiring thread, Permit close,
- *   acquireAndRun work) is recorded under the context of the thread that ends it, without allocation:
- *   {@link #holdTimes(RtContext)}, {@link #holds(RtContext)}. One sample per hold: a hold released in parts is
- *   recorded once, when its last permit goes back (timed from its acquire); a partial release records nothing.
- *   Permits the grant thread obtained but could not deliver (the future was completed otherwise first, or the
- *   executor refused the work) were held by nobody: they go back without a hold record, counted in
- *   {@link #grantRacesLost()} or {@link #rejectedRuns()}.</li>
- *   <li><b>B8 (close).</b> {@link #close()} stops both threads, detaches the wake service (the semaphore falls back
- *   to G5), fails queued futures with a {@link java.util.concurrent.CancellationException}, drops queued work
- *   (counted in {@link #abandonedRuns()}) and never touches permits already granted: outstanding {@link Permit}s and
- *   {@link #release(int)} keep working.</li>
- * </ol>
+ * The caller obligations BA1-BA4 and the bridge's guarantees B1-B8 are written out, numbered, in
+ * {@code docs/BRIDGE.md} (the semaphore's own G1-G10 in {@code docs/ARCHITECTURE.md}); each method's javadoc names the
+ * ones it relies on, and the tests in {@code rt-bridge/src/test} name the one they check. Which methods a HARD
+ * thread may call is BA1; the others are <em>mode-switch checked</em> ({@link ModeSwitchPolicy}). Counters and
+ * health are in {@link #stats()}.
  */
 public final class SemaphoreBridge implements AutoCloseable
 {
     /** Default poll interval of the wake service while waiters are parked (see docs/BRIDGE.md for the trade-off). */
-    public static final long DEFAULT_WAKE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
     /** Default timer slack the wake service sets on itself. */
-    public static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+    public static final long DEFAULT_TIMER_SLACK_NANOS = WakeService.DEFAULT_TIMER_SLACK_NANOS;
 
-    private static final VarHandle CLOSED;
-
-    static
-    {
-        try
-        {
-            CLOSED = MethodHandles.lookup().findVarHandle(SemaphoreBridge.class, "closed", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
+    /** What a HARD caller refused by a mode-switch check is told to do instead. */
+    private static final String HARD_ADVICE =
+        ", which may block or allocate; call it from a NON_RT or SOFT thread, or use tryAcquire(int) /" +
+        " acquireAsync(int) from HARD";
 
     private final RtSemaphore semaphore;
-    private final Options options;
+    private final ModeSwitchCheck modeSwitch;
     private final WakeService wakeService;
     private final AsyncGranter granter;
     private final HoldTimeRecorders holdTimes;
+    private final BridgeStats stats;
     private final ThreadLocal<HoldLedger> ledgers = ThreadLocal.withInitial(HoldLedger::new);
     private volatile int closed;
-
-    private final AtomicLong modeSwitches = new AtomicLong();
-    private volatile Thread lastModeSwitchThread;
-    private volatile String lastModeSwitchCall;
-    private final AtomicLong unmatchedReleases = new AtomicLong();
-    private final AtomicLong untimedHolds = new AtomicLong();
-    private final AtomicLong asyncGrants = new AtomicLong();
-    private final AtomicLong grantRacesLost = new AtomicLong();
-    private final AtomicLong failedRuns = new AtomicLong();
-    private final AtomicLong rejectedRuns = new AtomicLong();
-    private final AtomicLong abandonedRuns = new AtomicLong();
-    /**
-     * Written by the grant thread (executor rejection) and by executor threads (failed work), read by anyone. The
-     * volatile store publishes the exception safely: a reader that sees the reference sees the exception fully built
-     * (message, stack trace). Nothing else is ordered by it: concurrent failures overwrite each other (last store
-     * wins), and the counter ({@link #failedRuns} or {@link #rejectedRuns}) is incremented before this store, so a
-     * reader that sees a new count may still read the previous failure here for a moment.
-     */
-    private volatile Throwable lastRunFailure;
 
     private SemaphoreBridge(final RtSemaphore semaphore, final Options options)
     {
         this.semaphore = semaphore;
-        this.options = options;
-        final String name = options.name != null ? options.name : "rtsem-bridge-" + System.identityHashCode(semaphore);
+        final String name = options.name() != null ? options.name() :
+            "rtsem-bridge-" + System.identityHashCode(semaphore);
+        this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "SemaphoreBridge");
         this.holdTimes = new HoldTimeRecorders(options.holdTimeHighestTrackableNanos);
         this.wakeService = options.wakeService ?
-            new WakeService(semaphore, options.wakePollNanos, options.timerSlackNanos, name + "-wake") : null;
+            new WakeService(semaphore, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake") : null;
         this.granter = new AsyncGranter(this, semaphore, name + "-grant");
+        this.stats = new BridgeStats(modeSwitch, holdTimes, wakeService, granter);
     }
 
     /**
@@ -217,7 +142,7 @@ public final class SemaphoreBridge implements AutoCloseable
     public void acquire(final int permits) throws InterruptedException
     {
         checkOpen("acquire(int)");
-        checkModeSwitch("acquire(int)");
+        modeSwitch.check("acquire(int)", HARD_ADVICE);
         semaphore.acquire(permits);
         openHold(permits);
     }
@@ -263,7 +188,7 @@ public final class SemaphoreBridge implements AutoCloseable
         checkOpen("tryAcquire(int, long, TimeUnit)");
         if (timeout > 0)
         {
-            checkModeSwitch("tryAcquire(int, long, TimeUnit)");
+            modeSwitch.check("tryAcquire(int, long, TimeUnit)", HARD_ADVICE);
         }
         if (semaphore.tryAcquire(permits, timeout, unit))
         {
@@ -296,7 +221,7 @@ public final class SemaphoreBridge implements AutoCloseable
         final int unmatched = ledger.close(permits, System.nanoTime(), RtContext.current(), holdTimes);
         if (unmatched != 0)
         {
-            unmatchedReleases.getAndAdd(unmatched);
+            stats.unmatchedReleases.getAndAdd(unmatched);
         }
     }
 
@@ -344,10 +269,10 @@ public final class SemaphoreBridge implements AutoCloseable
      * Runs {@code work} with {@code permits} permits held, then releases them (also when it throws). If the permits
      * are free now, {@code work} runs at once on the calling thread and its exception, if any, propagates to the
      * caller; otherwise the request is queued and {@code work} runs on {@code executor} when the grant thread obtains
-     * the permits (an exception then goes to the executor and is counted in {@link #failedRuns()}; a rejection by the
-     * executor releases the permits and is counted in {@link #rejectedRuns()}). Each outcome is counted once and the
-     * permits are released once: with a direct executor ({@code Runnable::run}) an exception of the work is a
-     * failure, not a rejection, and work an executor refused never runs afterwards.
+     * the permits (an exception then goes to the executor and is counted in {@link BridgeStats#failedRuns()}; a
+     * rejection by the executor releases the permits and is counted in {@link BridgeStats#rejectedRuns()}). Each
+     * outcome is counted once and the permits are released once: with a direct executor ({@code Runnable::run}) an
+     * exception of the work is a failure, not a rejection, and work an executor refused never runs afterwards.
      *
      * <p>Any context when the permits are free: {@code work} runs on the calling thread, then one release and one
      * histogram record. From HARD that path makes no system call and allocates nothing besides what {@code work}
@@ -383,12 +308,12 @@ public final class SemaphoreBridge implements AutoCloseable
                 holdTimes.record(RtContext.current(), System.nanoTime() - start);
                 if (!ok)
                 {
-                    failedRuns.getAndIncrement();
+                    stats.failedRuns.getAndIncrement();
                 }
             }
             return;
         }
-        checkModeSwitch("acquireAndRun(int, Runnable, Executor) [queued]");
+        modeSwitch.check("acquireAndRun(int, Runnable, Executor) [queued]", HARD_ADVICE);
         granter.submit(AsyncRequest.forWork(granter, permits, work, executor));
     }
 
@@ -400,7 +325,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * Stops the wake service and the grant thread and detaches from the semaphore (B8). Idempotent: a call that finds
      * the bridge already closed, or being closed by another thread, returns at once without waiting for it.
      *
-     * <p>NON_RT. Blocks until both threads have stopped (normally microseconds; at most a few seconds). Called from a
+     * <p>NON_RT. Blocks until both threads have stopped (normally at once; at most 5 s each). Called from a
      * dependent stage that the grant thread runs (BA4), it does not wait for that thread, which cannot end before the
      * stage returns: the grant thread then cancels what is still queued and ends by itself.
      */
@@ -441,144 +366,20 @@ public final class SemaphoreBridge implements AutoCloseable
     /** @return the policy for HARD callers of mode-switch checked methods. Any context. */
     public ModeSwitchPolicy modeSwitchPolicy()
     {
-        return options.modeSwitchPolicy;
+        return modeSwitch.policy();
     }
 
     /**
-     * Mode switches seen under {@link ModeSwitchPolicy#RECORD} (B5). Any context; one volatile read.
+     * The bridge's counters and health: mode switches, hold times, async grants and acquireAndRun outcomes, the wake
+     * service's activity. A live view (every getter reads the current value), the same object on every call.
      *
-     * @return the count since attach.
-     */
-    public long modeSwitches()
-    {
-        return modeSwitches.get();
-    }
-
-    /**
-     * The last recorded mode switch, as {@code "thread 'NAME' (id N) called CALL"}, or {@code null} if none.
-     * Thread and call are two fields: under concurrent mode switches they may come from different calls.
+     * <p>Any context; no allocation (a final field).
      *
-     * <p>Any context; allocates the string.
-     *
-     * @return the description, or {@code null}.
+     * @return the statistics.
      */
-    public String lastModeSwitch()
+    public BridgeStats stats()
     {
-        final Thread thread = lastModeSwitchThread;
-        return thread == null ? null :
-            "thread '" + thread.getName() + "' (id " + thread.getId() + ") called " + lastModeSwitchCall;
-    }
-
-    /**
-     * Every hold ended through the bridge under {@code context} (by the thread that ended it), in nanoseconds (B7).
-     * Holds longer than {@link Options#holdTimeHighestTrackable} are recorded as that value.
-     *
-     * <p>NON_RT; allocates the copy.
-     *
-     * @param context the context.
-     * @return a copy of the histogram.
-     */
-    public Histogram holdTimes(final RtContext context)
-    {
-        return holdTimes.snapshot(Objects.requireNonNull(context, "context"));
-    }
-
-    /**
-     * Holds ended under {@code context}, exact: one per hold (a hold released in parts counts once, at its last
-     * permit). Any context; one volatile read.
-     *
-     * @param context the context.
-     * @return the count.
-     */
-    public long holds(final RtContext context)
-    {
-        return holdTimes.count(Objects.requireNonNull(context, "context"));
-    }
-
-    /**
-     * @return permits released through {@link #release(int)} that no open hold of the releasing thread matched. Any
-     *         context; one volatile read, no allocation.
-     */
-    public long unmatchedReleases()
-    {
-        return unmatchedReleases.get();
-    }
-
-    /**
-     * @return holds not timed because the acquiring thread already had 64 open holds. Any context; one volatile read,
-     *         no allocation.
-     */
-    public long untimedHolds()
-    {
-        return untimedHolds.get();
-    }
-
-    /** @return async requests queued and not yet granted, cancelled or dropped. Any context. */
-    public int pendingRequests()
-    {
-        return granter.pending();
-    }
-
-    /** @return permits delivered to futures by the grant thread. Any context. */
-    public long asyncGrants()
-    {
-        return asyncGrants.get();
-    }
-
-    /**
-     * @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned, not
-     *         recorded as holds, B7). Any context.
-     */
-    public long grantRacesLost()
-    {
-        return grantRacesLost.get();
-    }
-
-    /**
-     * @return acquireAndRun work that ended by exception (permits released), whether it ran at once on the caller or
-     *         later on the executor. Any context; one volatile read, no allocation.
-     */
-    public long failedRuns()
-    {
-        return failedRuns.get();
-    }
-
-    /**
-     * @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). Any
-     *         context; one volatile read, no allocation.
-     */
-    public long rejectedRuns()
-    {
-        return rejectedRuns.get();
-    }
-
-    /**
-     * @return queued acquireAndRun work dropped by {@link #close()} before a grant. Any context; one volatile read, no
-     *         allocation.
-     */
-    public long abandonedRuns()
-    {
-        return abandonedRuns.get();
-    }
-
-    /**
-     * The last exception of queued acquireAndRun work (run on its executor) or of its executor (a rejection). Work
-     * that ran at once on the calling thread throws to that caller and is counted in {@link #failedRuns()}, but not
-     * kept here. The count is incremented before this is stored, so the two may disagree for a moment.
-     *
-     * <p>Any context; one volatile read, no allocation.
-     *
-     * @return the exception, or {@code null} if none.
-     */
-    public Throwable lastRunFailure()
-    {
-        return lastRunFailure;
-    }
-
-    /** @return {@code true} while the wake service thread runs. Any context. */
-    public boolean wakeServiceAlive()
-    {
-        return wakeService != null && wakeService.isAlive();
+        return stats;
     }
 
     /**
@@ -602,51 +403,6 @@ public final class SemaphoreBridge implements AutoCloseable
     }
 
     /**
-     * @return wake indications the service has turned into {@code wakeParkedWaiters()} calls ({@code 0} without a wake
-     *         service). Any context; one volatile read, no allocation.
-     */
-    public long wakeServiceWakes()
-    {
-        return wakeService == null ? 0L : wakeService.wakeCalls();
-    }
-
-    /**
-     * @return polls the wake service made while waiters were parked (timed parks, or yields with a poll interval of
-     *         0; {@code 0} without a wake service). Any context; one volatile read, no allocation.
-     */
-    public long wakeServicePolls()
-    {
-        return wakeService == null ? 0L : wakeService.polls();
-    }
-
-    /**
-     * @return times the wake service went idle (parked with no timeout; {@code 0} without a wake service). Any
-     *         context; one volatile read, no allocation.
-     */
-    public long wakeServiceIdleParks()
-    {
-        return wakeService == null ? 0L : wakeService.idleParks();
-    }
-
-    /**
-     * @return the wake service's timer slack as the kernel reported it when the service started, or -1 if unknown, not
-     *         started yet or without a wake service. Any context; one volatile read, no allocation.
-     */
-    public long wakeServiceTimerSlackNanos()
-    {
-        return wakeService == null ? -1L : wakeService.appliedTimerSlackNanos();
-    }
-
-    /**
-     * @return the exception that ended the wake service, or {@code null} (none, or without a wake service). Any
-     *         context; one volatile read, no allocation.
-     */
-    public Throwable wakeServiceFailure()
-    {
-        return wakeService == null ? null : wakeService.failure();
-    }
-
-    /**
      * Diagnostics: the semaphore, the mode-switch policy and count, pending requests, and whether closed.
      *
      * <p>NON_RT; allocates the string.
@@ -656,8 +412,8 @@ public final class SemaphoreBridge implements AutoCloseable
     @Override
     public String toString()
     {
-        return "SemaphoreBridge[" + semaphore + ", policy=" + options.modeSwitchPolicy + ", modeSwitches=" +
-            modeSwitches.get() + ", pending=" + granter.pending() + (isClosed() ? ", closed]" : "]");
+        return "SemaphoreBridge[" + semaphore + ", policy=" + modeSwitch.policy() + ", modeSwitches=" +
+            modeSwitch.count() + ", pending=" + granter.pending() + (isClosed() ? ", closed]" : "]");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -672,31 +428,11 @@ public final class SemaphoreBridge implements AutoCloseable
         }
     }
 
-    private void checkModeSwitch(final String call)
-    {
-        final ModeSwitchPolicy policy = options.modeSwitchPolicy;
-        if (policy == ModeSwitchPolicy.ALLOW || RtContext.current() != RtContext.HARD)
-        {
-            return;
-        }
-        final Thread thread = Thread.currentThread();
-        if (policy == ModeSwitchPolicy.THROW)
-        {
-            throw new IllegalStateException("mode switch: HARD thread '" + thread.getName() + "' (id " +
-                thread.getId() + ") called SemaphoreBridge." + call + ", which may block or allocate; call it from " +
-                "a NON_RT or SOFT thread, or use tryAcquire(int) / acquireAsync(int) from HARD (policy THROW)");
-        }
-        // RECORD: no allocation (a string constant and a thread reference), no system call.
-        lastModeSwitchThread = thread;
-        lastModeSwitchCall = call;
-        modeSwitches.getAndIncrement();
-    }
-
     private void openHold(final int permits)
     {
         if (!ledgers.get().open(permits, System.nanoTime()))
         {
-            untimedHolds.getAndIncrement();
+            stats.untimedHolds.getAndIncrement();
         }
     }
 
@@ -713,16 +449,16 @@ public final class SemaphoreBridge implements AutoCloseable
         final Permit permit = new Permit(this, request.permits, System.nanoTime());
         if (request.future != null)
         {
-            asyncGrants.getAndIncrement(); // counted before completion, so a caller of get() sees it
+            stats.asyncGrants.getAndIncrement(); // counted before completion, so a caller of get() sees it
             if (!request.future.completeGranted(permit))
             {
-                asyncGrants.getAndDecrement();
-                grantRacesLost.getAndIncrement();
+                stats.asyncGrants.getAndDecrement();
+                stats.grantRacesLost.getAndIncrement();
                 permit.discard(); // completed otherwise first (e.g. a timeout): held by nobody, so not a hold (B7)
             }
             return;
         }
-        final GrantedRun run = new GrantedRun(request.work, permit);
+        final GrantedRun run = new GrantedRun(request.work, permit, stats);
         try
         {
             request.executor.execute(run);
@@ -733,133 +469,28 @@ public final class SemaphoreBridge implements AutoCloseable
             // it has counted itself as failed and released; only an executor that refused before it started rejected.
             if (run.reject())
             {
-                rejectedRuns.getAndIncrement();
-                lastRunFailure = ex;
+                stats.rejectedRuns.getAndIncrement();
+                stats.lastRunFailure = ex;
                 permit.discard(); // no work held them: not a hold (B7)
             }
         }
     }
 
     /**
-     * acquireAndRun work handed to its executor with the permits held. One CAS decides between running it and
-     * rejecting it, so work refused by the executor never runs later without its permits, and each outcome is
-     * counted once: a failure of the work as failed, a refusal of the executor as rejected.
+     * Options of a {@link SemaphoreBridge}, copied by {@link SemaphoreBridge#attach(RtSemaphore, Options)}: the shared
+     * ones of {@link CommonOptions} (policy, default {@link ModeSwitchPolicy#THROW}; wake poll interval; timer slack;
+     * name) and the bridge's own. Not thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they
+     * throw; a value out of range is refused when set, with an {@link IllegalArgumentException} naming the option, the
+     * value and the range.
      */
-    private final class GrantedRun extends AtomicBoolean implements Runnable
+    public static final class Options extends CommonOptions<Options>
     {
-        private final Runnable work;
-        private final Permit permit;
-
-        GrantedRun(final Runnable work, final Permit permit)
-        {
-            this.work = work;
-            this.permit = permit;
-        }
-
-        @Override
-        public void run()
-        {
-            if (!compareAndSet(false, true))
-            {
-                return; // rejected first: the permits are back already
-            }
-            try
-            {
-                work.run();
-            }
-            catch (final Throwable ex)
-            {
-                failedRuns.getAndIncrement();
-                lastRunFailure = ex;
-                throw ex;
-            }
-            finally
-            {
-                permit.close();
-            }
-        }
-
-        /** @return {@code true} if the work had not started (it never will now). */
-        boolean reject()
-        {
-            return compareAndSet(false, true);
-        }
-    }
-
-    void countGrantRaceLost()
-    {
-        grantRacesLost.getAndIncrement();
-    }
-
-    void countAbandoned()
-    {
-        abandonedRuns.getAndIncrement();
-    }
-
-    /**
-     * Options of a {@link SemaphoreBridge}, copied by {@link SemaphoreBridge#attach(RtSemaphore, Options)}. Not
-     * thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a value out of range is
-     * refused when set, with an {@link IllegalArgumentException} naming the option, the value and the range.
-     */
-    public static final class Options
-    {
-        private ModeSwitchPolicy modeSwitchPolicy = ModeSwitchPolicy.THROW;
-        private long wakePollNanos = DEFAULT_WAKE_POLL_NANOS;
-        private long timerSlackNanos = DEFAULT_TIMER_SLACK_NANOS;
         private boolean wakeService = true;
         private long holdTimeHighestTrackableNanos = TimeUnit.MINUTES.toNanos(10);
-        private String name;
 
         private Options()
         {
-        }
-
-        /**
-         * What HARD callers of mode-switch checked methods get (default {@link ModeSwitchPolicy#THROW}).
-         *
-         * @param policy the policy.
-         * @return these options.
-         */
-        public Options modeSwitchPolicy(final ModeSwitchPolicy policy)
-        {
-            this.modeSwitchPolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * How often the wake service checks the wake indication while waiters are parked (default 20 µs). 0 makes
-         * it spin while waiters are parked, yielding the CPU each turn: it sees a HARD release's indication within
-         * about a microsecond, but the woken waiter's own wake-up on the CPU it shares with the service dominates
-         * (measured on a 2-vCPU VM, {@code BridgeWakeBenchmark} {@code bridge-0-1}, HARD releaser on CPU 1, waiter
-         * and service on CPU 0: release to "waiter has it" p50 ~14 µs, p99 ~30 µs). It keeps a whole CPU busy, though
-         * threads that need that CPU get it first: only with a CPU to spare. Smaller is faster to wake and costs more
-         * CPU while waiters are parked; nothing while none are (B2).
-         *
-         * @param time {@code 0 .. 1 s}.
-         * @param unit unit of {@code time}.
-         * @return these options.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Options wakePollInterval(final long time, final TimeUnit unit)
-        {
-            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
-            return this;
-        }
-
-        /**
-         * The timer slack the wake service sets on its own thread with {@code prctl(PR_SET_TIMERSLACK)} (default
-         * 1 µs; Linux's default is 50 µs, which would add up to 50 µs to every poll). 0 leaves the thread's slack as
-         * inherited.
-         *
-         * @param time {@code 0 .. 1 s}.
-         * @param unit unit of {@code time}.
-         * @return these options.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Options timerSlack(final long time, final TimeUnit unit)
-        {
-            this.timerSlackNanos = OptionChecks.nanos("timerSlack", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
-            return this;
+            super(ModeSwitchPolicy.THROW);
         }
 
         /**
@@ -890,27 +521,12 @@ public final class SemaphoreBridge implements AutoCloseable
             return this;
         }
 
-        /**
-         * A name prefix for the bridge's threads (default {@code rtsem-bridge-<id>}).
-         *
-         * @param name the prefix.
-         * @return these options.
-         */
-        public Options name(final String name)
-        {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         Options copy()
         {
             final Options copy = new Options();
-            copy.modeSwitchPolicy = modeSwitchPolicy;
-            copy.wakePollNanos = wakePollNanos;
-            copy.timerSlackNanos = timerSlackNanos;
+            copyCommonTo(copy);
             copy.wakeService = wakeService;
             copy.holdTimeHighestTrackableNanos = holdTimeHighestTrackableNanos;
-            copy.name = name;
             return copy;
         }
     }

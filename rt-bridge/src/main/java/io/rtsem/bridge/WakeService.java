@@ -8,18 +8,20 @@ import io.rtsem.core.RtSemaphore;
 
 /**
  * The ordinary daemon thread that turns a semaphore's wake indications (left by HARD releases, which never unpark)
- * into unparks of parked NON_RT waiters. One per {@link SemaphoreBridge} (and per {@link ResourcePool}).
+ * into unparks of parked NON_RT waiters. One per {@link SemaphoreBridge} (and per {@code io.rtsem.pool.ResourcePool}).
+ *
+ * <p><b>Internal:</b> public only so that {@code io.rtsem.pool} can use it (the pool's wake path is this service);
+ * not part of the API, may change.
  *
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
  * timeout, so it uses no CPU at all. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
  * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
- * within about a microsecond instead of after a timed park (tens of µs on a VM), and a woken waiter sharing the
- * service's CPU gets it at the service's next yield instead of queueing behind a spinner for a scheduler slice. The
- * woken waiter's own wake-up on that shared CPU then dominates the latency: on a 2-vCPU VM
- * ({@code BridgeWakeBenchmark} {@code bridge-0-1}, HARD releaser on CPU 1, waiter and service on CPU 0) release to
- * "waiter has it" measured p50 ~14 µs, p99 ~30 µs. It still shows as a whole CPU busy while waiters are parked
- * (other runnable threads on that CPU are served first): only for machines with a CPU to spare.
+ * on its next turn instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
+ * the service's next yield instead of queueing behind a spinner for a scheduler slice. The woken waiter's own
+ * wake-up on that shared CPU then dominates the latency (figures in {@code docs/BRIDGE.md}, "Benchmarks"). It still
+ * shows as a whole CPU busy while waiters are parked (other runnable threads on that CPU are served first): only for
+ * machines with a CPU to spare.
  *
  * <p><b>Idle to polling, without a lost wake-up</b> (a Dekker pair on two volatiles):
  * <ol>
@@ -36,8 +38,13 @@ import io.rtsem.core.RtSemaphore;
  * <p><b>Timer slack.</b> A {@code parkNanos(pollNanos)} sleeps at least the thread's timer slack longer (50 µs by
  * default on Linux). The service sets its own slack ({@code prctl(PR_SET_TIMERSLACK)}) when asked to.
  */
-final class WakeService implements DeferredWaker, Runnable
+public final class WakeService implements DeferredWaker, Runnable
 {
+    /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
+    static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
+    static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+
     private final RtSemaphore semaphore;
     private final long pollNanos;
     private final long timerSlackNanos;
@@ -67,17 +74,31 @@ final class WakeService implements DeferredWaker, Runnable
     private volatile long polls;
     private volatile long idleParks;
 
-    WakeService(final RtSemaphore semaphore, final long pollNanos, final long timerSlackNanos, final String name)
+    /**
+     * A wake service for {@code semaphore}, not started.
+     *
+     * <p>NON_RT, set-up time; allocates the service and its (daemon) thread.
+     *
+     * @param semaphore       the semaphore whose HARD releases it serves.
+     * @param pollNanos       poll interval while waiters are parked, {@code 0}: spin, yielding each turn.
+     * @param timerSlackNanos timer slack the thread sets on itself, {@code 0}: inherited.
+     * @param name            the thread's name.
+     */
+    public WakeService(final RtSemaphore semaphore, final long pollNanos, final long timerSlackNanos,
+        final String name)
     {
         this.semaphore = semaphore;
         this.pollNanos = pollNanos;
         this.timerSlackNanos = timerSlackNanos;
-        this.thread = new Thread(this, name);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.create(this, name);
     }
 
-    /** Attaches to the semaphore and starts the thread. NON_RT, set-up time. */
-    void start()
+    /**
+     * Attaches to the semaphore (as its {@link DeferredWaker}) and starts the thread. NON_RT, set-up time.
+     *
+     * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then).
+     */
+    public void start()
     {
         semaphore.setDeferredWaker(this);
         thread.start();
@@ -97,6 +118,7 @@ final class WakeService implements DeferredWaker, Runnable
         }
     }
 
+    /** The service thread's loop (idle, polling, closed: see the class comment). Run by the service thread only. */
     @Override
     public void run()
     {
@@ -152,9 +174,9 @@ final class WakeService implements DeferredWaker, Runnable
 
     /**
      * Detaches from the semaphore, stops the thread and performs one last wake so that no indication is left
-     * unserved. NON_RT. Idempotent.
+     * unserved. NON_RT; blocks until the thread has ended, at most 5 s ({@link DaemonThreads#awaitEnd}). Idempotent.
      */
-    void close()
+    public void close()
     {
         if (closed)
         {
@@ -166,27 +188,10 @@ final class WakeService implements DeferredWaker, Runnable
         {
             semaphore.setDeferredWaker(null);
         }
-        boolean interrupted = false;
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (thread.isAlive() && deadline - System.nanoTime() > 0)
-        {
-            try
-            {
-                thread.join(100);
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-            LockSupport.unpark(thread);
-        }
+        DaemonThreads.awaitEnd(thread);
         if (semaphore.hasPendingWake())
         {
             semaphore.wakeParkedWaiters();
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 

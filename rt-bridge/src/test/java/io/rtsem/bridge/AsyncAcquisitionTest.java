@@ -55,7 +55,7 @@ class AsyncAcquisitionTest
             permit.close();
             assertTrue(permit.isClosed());
             assertEquals(3, sem.availablePermits(), "released exactly once");
-            assertEquals(1, bridge.holds(RtContext.NON_RT));
+            assertEquals(1, bridge.stats().holds(RtContext.NON_RT));
         }
     }
 
@@ -67,7 +67,7 @@ class AsyncAcquisitionTest
         {
             final CompletableFuture<Permit> future = bridge.acquireAsync(2);
             assertFalse(future.isDone());
-            assertEquals(1, bridge.pendingRequests());
+            assertEquals(1, bridge.stats().pendingRequests());
             sem.release(1);
             Thread.sleep(20);
             assertFalse(future.isDone(), "one permit is not two");
@@ -78,8 +78,8 @@ class AsyncAcquisitionTest
                 assertEquals(0, sem.availablePermits());
             }
             assertEquals(2, sem.availablePermits());
-            assertEquals(0, bridge.pendingRequests());
-            assertEquals(1, bridge.asyncGrants());
+            assertEquals(0, bridge.stats().pendingRequests());
+            assertEquals(1, bridge.stats().asyncGrants());
         }
     }
 
@@ -111,7 +111,7 @@ class AsyncAcquisitionTest
             // 'big' (2) is still at the head: everything queued now waits behind it
             final CompletableFuture<Permit> second = bridge.acquireAsync(1);
             final CompletableFuture<Void> secondSeen = second.thenRun(() -> order.add("second"));
-            assertEquals(3, bridge.pendingRequests());
+            assertEquals(3, bridge.stats().pendingRequests());
             sem.release(2);
             big.get(20, TimeUnit.SECONDS).close(); // the head is served first, with the two permits
             first.get(20, TimeUnit.SECONDS).close();
@@ -131,7 +131,7 @@ class AsyncAcquisitionTest
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
         {
             final CompletableFuture<Permit> future = Threads.call(RtContext.HARD, () -> bridge.acquireAsync(1));
-            assertEquals(0, bridge.modeSwitches(), "acquireAsync is HARD-safe: no mode switch");
+            assertEquals(0, bridge.stats().modeSwitches(), "acquireAsync is HARD-safe: no mode switch");
             Threads.awaitTrue("grant thread parked on the semaphore", () -> sem.parkedWaiters() == 1 &&
                 bridge.grantThread().getState() == Thread.State.TIMED_WAITING);
             Threads.call(RtContext.HARD, () ->
@@ -147,7 +147,7 @@ class AsyncAcquisitionTest
                 return null;
             });
             assertEquals(1, sem.availablePermits());
-            assertEquals(1, bridge.holds(RtContext.HARD));
+            assertEquals(1, bridge.stats().holds(RtContext.HARD));
         }
     }
 
@@ -201,7 +201,7 @@ class AsyncAcquisitionTest
             assertTrue(second.cancel(false), "cancel of a queued request");
             assertTrue(first.cancel(false), "cancel of the request being served");
             assertTrue(first.isCancelled() && second.isCancelled());
-            Threads.awaitTrue("no pending request", () -> bridge.pendingRequests() == 0);
+            Threads.awaitTrue("no pending request", () -> bridge.stats().pendingRequests() == 0);
             Threads.awaitWaiting(bridge.grantThread());
             sem.release(2);
             Thread.sleep(20);
@@ -258,11 +258,11 @@ class AsyncAcquisitionTest
             }
             final int cancelled = canceller.get(20, TimeUnit.SECONDS);
             assertEquals(rounds, granted + cancelled, "every request ended exactly one way");
-            Threads.awaitTrue("all requests resolved", () -> bridge.pendingRequests() == 0);
+            Threads.awaitTrue("all requests resolved", () -> bridge.stats().pendingRequests() == 0);
             Threads.awaitWaiting(bridge.grantThread());
             assertEquals(rounds, sem.availablePermits(), "granted " + granted + ", cancelled " + cancelled +
-                ", grant races lost " + bridge.grantRacesLost());
-            assertEquals(granted, bridge.holds(RtContext.NON_RT), "a hold per delivered permit, none per undelivered");
+                ", grant races lost " + bridge.stats().grantRacesLost());
+            assertEquals(granted, bridge.stats().holds(RtContext.NON_RT), "a hold per delivered permit, none per undelivered");
         }
     }
 
@@ -276,7 +276,7 @@ class AsyncAcquisitionTest
             final ExecutionException ex = assertThrows(ExecutionException.class,
                 () -> future.get(20, TimeUnit.SECONDS));
             assertTrue(ex.getCause() instanceof TimeoutException, ex.toString());
-            Threads.awaitTrue("request dropped", () -> bridge.pendingRequests() == 0);
+            Threads.awaitTrue("request dropped", () -> bridge.stats().pendingRequests() == 0);
             sem.release(1);
             Thread.sleep(20);
             assertEquals(1, sem.availablePermits());
@@ -332,9 +332,9 @@ class AsyncAcquisitionTest
                 throw new IllegalStateException("deferred");
             }, executor);
             sem.release(2);
-            Threads.awaitTrue("deferred work ran and failed", () -> bridge.failedRuns() == 2);
+            Threads.awaitTrue("deferred work ran and failed", () -> bridge.stats().failedRuns() == 2);
             Threads.awaitTrue("permits back", () -> sem.availablePermits() == 2);
-            assertEquals("deferred", bridge.lastRunFailure().getMessage());
+            assertEquals("deferred", bridge.stats().lastRunFailure().getMessage());
         }
     }
 
@@ -350,13 +350,13 @@ class AsyncAcquisitionTest
                 throw new RejectedExecutionException("full");
             });
             sem.release(1);
-            Threads.awaitTrue("rejected", () -> bridge.rejectedRuns() == 1);
+            Threads.awaitTrue("rejected", () -> bridge.stats().rejectedRuns() == 1);
             Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
             Threads.awaitWaiting(bridge.grantThread()); // done with the request
-            assertEquals(0, bridge.failedRuns(), "a rejection is not a failure of the work");
+            assertEquals(0, bridge.stats().failedRuns(), "a rejection is not a failure of the work");
             assertEquals(0, ran.get(), "rejected work never runs");
-            assertEquals(0, bridge.holds(RtContext.NON_RT), "permits that reached no work are not a hold");
-            assertEquals("full", bridge.lastRunFailure().getMessage());
+            assertEquals(0, bridge.stats().holds(RtContext.NON_RT), "permits that reached no work are not a hold");
+            assertEquals("full", bridge.stats().lastRunFailure().getMessage());
         }
     }
 
@@ -377,15 +377,15 @@ class AsyncAcquisitionTest
                 throw new IllegalStateException("work failed");
             }, Runnable::run);
             sem.release(1);
-            Threads.awaitTrue("work ran and failed", () -> bridge.failedRuns() == 1);
+            Threads.awaitTrue("work ran and failed", () -> bridge.stats().failedRuns() == 1);
             Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
             Threads.awaitWaiting(bridge.grantThread()); // done with the request
-            assertEquals(0, bridge.rejectedRuns(), "a failure of the work is not a rejection");
-            assertEquals(1, bridge.failedRuns());
+            assertEquals(0, bridge.stats().rejectedRuns(), "a failure of the work is not a rejection");
+            assertEquals(1, bridge.stats().failedRuns());
             assertEquals(1, ran.get());
-            assertEquals("work failed", bridge.lastRunFailure().getMessage());
+            assertEquals("work failed", bridge.stats().lastRunFailure().getMessage());
             assertEquals(1, sem.availablePermits(), "released exactly once");
-            assertEquals(1, bridge.holds(RtContext.NON_RT), "one hold ended");
+            assertEquals(1, bridge.stats().holds(RtContext.NON_RT), "one hold ended");
         }
     }
 
@@ -398,7 +398,7 @@ class AsyncAcquisitionTest
             final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
                 assertThrows(IllegalStateException.class, () -> bridge.acquireAndRun(1, () -> { }, executor)));
             assertTrue(ex.getMessage().contains("acquireAndRun"), ex.getMessage());
-            assertEquals(0, bridge.pendingRequests(), "nothing queued");
+            assertEquals(0, bridge.stats().pendingRequests(), "nothing queued");
             sem.release(1);
             final AtomicInteger ran = new AtomicInteger();
             Threads.call(RtContext.HARD, () ->
@@ -498,7 +498,7 @@ class AsyncAcquisitionTest
 
             final AtomicInteger ran = new AtomicInteger();
             granter.submit(AsyncRequest.forWork(granter, 1, ran::incrementAndGet, Runnable::run));
-            assertEquals(1, bridge.abandonedRuns(), "late work dropped, counted");
+            assertEquals(1, bridge.stats().abandonedRuns(), "late work dropped, counted");
             assertEquals(0, granter.pending());
             sem.release(1);
             assertEquals(1, sem.availablePermits(), "nothing taken for them");
@@ -523,11 +523,11 @@ class AsyncAcquisitionTest
             assertTrue(sem.tryAcquire(1), "the permits the grant thread took");
             bridge.deliver(request);
             assertEquals(1, sem.availablePermits(), "returned, once");
-            assertEquals(1, bridge.grantRacesLost());
-            assertEquals(0, bridge.asyncGrants());
+            assertEquals(1, bridge.stats().grantRacesLost());
+            assertEquals(0, bridge.stats().asyncGrants());
             for (final RtContext context : RtContext.values())
             {
-                assertEquals(0, bridge.holds(context), "no hold recorded under " + context);
+                assertEquals(0, bridge.stats().holds(context), "no hold recorded under " + context);
             }
         }
     }
@@ -545,7 +545,7 @@ class AsyncAcquisitionTest
         bridge.close();
         assertThrows(CancellationException.class, () -> served.getNow(null));
         assertThrows(CancellationException.class, () -> queued.getNow(null));
-        assertEquals(1, bridge.abandonedRuns());
+        assertEquals(1, bridge.stats().abandonedRuns());
         assertFalse(bridge.grantThread().isAlive());
         sem.release(3);
         assertEquals(3, sem.availablePermits());

@@ -113,7 +113,7 @@ class AsyncGrantCancelRaceTest
             {
                 for (int round = 0; round < MAX_ROUNDS && System.nanoTime() - end < 0; round++)
                 {
-                    final long racesBefore = bridge.grantRacesLost();
+                    final long racesBefore = bridge.stats().grantRacesLost();
                     final CompletableFuture<Permit> future = bridge.acquireAsync(1);
                     final int thisRound = round;
                     future.whenComplete((p, failure) ->
@@ -171,16 +171,16 @@ class AsyncGrantCancelRaceTest
                         assertTrue(cancelWon.get(), "permit lost: the future failed although the cancel lost, " +
                             where);
                     }
-                    Threads.awaitTrue("request resolved, " + where, () -> bridge.pendingRequests() == 0);
+                    Threads.awaitTrue("request resolved, " + where, () -> bridge.stats().pendingRequests() == 0);
                     Threads.awaitWaiting(grant); // idle again: done with the request
                     final int available = sem.availablePermits();
-                    final String settled = where + ", grant races lost " + (bridge.grantRacesLost() - racesBefore);
+                    final String settled = where + ", grant races lost " + (bridge.stats().grantRacesLost() - racesBefore);
                     assertTrue(available >= 1, "permit lost: " + available + " permits left, expected 1; " + settled);
                     assertEquals(1, available, "permit granted twice (or created): " + available +
                         " permits left, expected 1; " + settled);
                     assertTrue(sem.tryAcquire(1)); // the next round starts from 0 again
                     final String outcome = permit != null ? "granted (cancel too late)" :
-                        bridge.grantRacesLost() != racesBefore ? "cancelled after the grant thread took the permit" :
+                        bridge.stats().grantRacesLost() != racesBefore ? "cancelled after the grant thread took the permit" :
                         "cancelled before the permit was taken";
                     final long d = delays[round];
                     final String when = cancelFirst(round) ? "a: cancel first" : d < 1_000 ? "b: <1us" :
@@ -199,7 +199,7 @@ class AsyncGrantCancelRaceTest
             {
                 granted += entry.getKey().endsWith("granted (cancel too late)") ? entry.getValue() : 0;
             }
-            assertEquals(granted, bridge.holds(RtContext.NON_RT), "one hold per delivered permit, none per" +
+            assertEquals(granted, bridge.stats().holds(RtContext.NON_RT), "one hold per delivered permit, none per" +
                 " undelivered one");
             assertEquals(0, sem.availablePermits());
             assertEquals(List.of(), leakedInterrupts, "rounds whose stage on the grant thread saw an interrupt");

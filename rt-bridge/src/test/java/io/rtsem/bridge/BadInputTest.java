@@ -1,17 +1,13 @@
 package io.rtsem.bridge;
 
+import static io.rtsem.bridge.Refusals.durationOption;
+import static io.rtsem.bridge.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -21,13 +17,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.junit.jupiter.api.function.Executable;
 
 /**
- * Bad input to every public method of rt-bridge that takes an argument (SemaphoreBridge and its Options,
- * ResourcePool and its Options, Lease; Permit, Holding and the no-argument methods take none): refused with a clear
- * exception that names the bad value (or, for a {@code null}, the parameter), and nothing changes. The ranges are
- * generated (jqwik, 200 tries per property, edge cases included); null and state cases are examples.
+ * Bad input to every public method of {@code io.rtsem.bridge} that takes an argument (SemaphoreBridge and its
+ * Options; Permit, BridgeStats' no-argument methods take none; the pool's are in {@code io.rtsem.pool.BadInputTest}):
+ * refused with a clear exception that names the bad value (or, for a {@code null}, the parameter), and nothing
+ * changes. The ranges are generated (jqwik, 200 tries per property, edge cases included); null and state cases are
+ * examples.
  */
 class BadInputTest
 {
@@ -35,36 +31,24 @@ class BadInputTest
 
     private static RtSemaphore sem;
     private static SemaphoreBridge bridge;
-    private static ResourcePool<String> pool;
 
     @BeforeContainer
     static void setUp()
     {
         sem = RtSemaphore.builder().permits(MAX_PERMITS).maxPermits(MAX_PERMITS).build();
         bridge = SemaphoreBridge.attach(sem);
-        pool = ResourcePool.of(List.of("r0", "r1"));
     }
 
     @AfterContainer
     static void tearDown()
     {
         bridge.close();
-        pool.close();
-    }
-
-    private static <T extends Throwable> T refused(final Class<T> type, final String mustName, final Executable call)
-    {
-        final T ex = assertThrows(type, call, "must be refused, naming " + mustName);
-        assertTrue(ex.getMessage() != null && ex.getMessage().contains(mustName), "the message must name '" +
-            mustName + "': " + ex.getMessage());
-        return ex;
     }
 
     private static void unchanged()
     {
         assertEquals(MAX_PERMITS, sem.availablePermits(), "no permit taken or added");
-        assertEquals(0, bridge.pendingRequests(), "nothing queued");
-        assertEquals(2, pool.available(), "no resource taken");
+        assertEquals(0, bridge.stats().pendingRequests(), "nothing queued");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -117,42 +101,20 @@ class BadInputTest
         refused(NullPointerException.class, "unit", () -> bridge.tryAcquire(1, 1, null));
         refused(NullPointerException.class, "work", () -> bridge.acquireAndRun(1, null, Runnable::run));
         refused(NullPointerException.class, "executor", () -> bridge.acquireAndRun(1, () -> { }, null));
-        refused(NullPointerException.class, "context", () -> bridge.holds(null));
-        refused(NullPointerException.class, "context", () -> bridge.holdTimes(null));
+        refused(NullPointerException.class, "context", () -> bridge.stats().holds(null));
+        refused(NullPointerException.class, "context", () -> bridge.stats().holdTimes(null));
         refused(IllegalStateException.class, "already attached", () -> SemaphoreBridge.attach(sem));
         unchanged();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Options (both kinds): every duration and size, accepted exactly within range
+    // Options: every duration, accepted exactly within range
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** An option setter taking a duration, with its documented range in nanoseconds. */
-    private interface DurationSetter
-    {
-        void set(long time, TimeUnit unit);
-    }
-
-    private static void durationOption(final String option, final long minNanos, final long maxNanos,
-        final DurationSetter setter, final long time, final TimeUnit unit)
-    {
-        final long nanos = unit.toNanos(time);
-        if (nanos >= minNanos && nanos <= maxNanos)
-        {
-            setter.set(time, unit); // in range: accepted
-            return;
-        }
-        final IllegalArgumentException ex = refused(IllegalArgumentException.class, option, () -> setter.set(time,
-            unit));
-        assertTrue(ex.getMessage().contains(time + " " + unit), "names the value: " + ex.getMessage());
-    }
 
     @Provide
     Arbitrary<Long> times()
     {
-        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-3, 3),
-            Arbitraries.longs().between(999, 1_001), Arbitraries.longs().between(86_399_999_999_000L,
-                86_400_000_000_001L));
+        return Refusals.times();
     }
 
     @Property(tries = 200)
@@ -160,100 +122,21 @@ class BadInputTest
         @ForAll final TimeUnit unit)
     {
         final SemaphoreBridge.Options b = SemaphoreBridge.options();
-        final ResourcePool.Options p = ResourcePool.options();
         final long second = TimeUnit.SECONDS.toNanos(1);
         final long day = TimeUnit.DAYS.toNanos(1);
         durationOption("wakePollInterval", 0, second, b::wakePollInterval, time, unit);
         durationOption("timerSlack", 0, second, b::timerSlack, time, unit);
         durationOption("holdTimeHighestTrackable", 1_000, day, b::holdTimeHighestTrackable, time, unit);
-        durationOption("wakePollInterval", 0, second, p::wakePollInterval, time, unit);
-        durationOption("maxBypass", 1, day, p::maxBypass, time, unit);
-        durationOption("bookkeepingInterval", 1, TimeUnit.HOURS.toNanos(1), p::bookkeepingInterval, time, unit);
-    }
-
-    @Property(tries = 200)
-    void ringCapacityIsAcceptedExactlyForPowersOfTwoUpTo2To20(@ForAll final int capacity)
-    {
-        final ResourcePool.Options p = ResourcePool.options();
-        if (capacity >= 1 && capacity <= 1 << 20 && Integer.bitCount(capacity) == 1)
-        {
-            p.ringCapacity(capacity);
-            return;
-        }
-        refused(IllegalArgumentException.class, "ringCapacity", () -> p.ringCapacity(capacity));
-        refused(IllegalArgumentException.class, String.valueOf(capacity), () -> p.ringCapacity(capacity));
     }
 
     @Example
     void optionsRefuseNullArgumentsNamingTheParameter()
     {
         final SemaphoreBridge.Options b = SemaphoreBridge.options();
-        final ResourcePool.Options p = ResourcePool.options();
         refused(NullPointerException.class, "policy", () -> b.modeSwitchPolicy(null));
         refused(NullPointerException.class, "name", () -> b.name(null));
         refused(NullPointerException.class, "wakePollInterval", () -> b.wakePollInterval(1, null));
         refused(NullPointerException.class, "timerSlack", () -> b.timerSlack(1, null));
         refused(NullPointerException.class, "holdTimeHighestTrackable", () -> b.holdTimeHighestTrackable(1, null));
-        refused(NullPointerException.class, "policy", () -> p.modeSwitchPolicy(null));
-        refused(NullPointerException.class, "name", () -> p.name(null));
-        refused(NullPointerException.class, "wakePollInterval", () -> p.wakePollInterval(1, null));
-        refused(NullPointerException.class, "maxBypass", () -> p.maxBypass(1, null));
-        refused(NullPointerException.class, "bookkeepingInterval", () -> p.bookkeepingInterval(1, null));
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // ResourcePool and Lease
-    // ---------------------------------------------------------------------------------------------------------------
-
-    @Example
-    void poolFactoriesRefuseBadArgumentsNamingThem()
-    {
-        refused(NullPointerException.class, "resources", () -> ResourcePool.of(null));
-        refused(NullPointerException.class, "resources", () -> ResourcePool.of(null, ResourcePool.options()));
-        refused(NullPointerException.class, "options", () -> ResourcePool.of(List.of("x"), null));
-        refused(NullPointerException.class, "resource 1", () -> ResourcePool.of(Arrays.asList("a", null, "c")));
-        refused(IllegalArgumentException.class, "empty", () -> ResourcePool.of(List.of()));
-    }
-
-    /** A resource is free: the unit must be checked all the same, not only when the call has to wait. */
-    @Example
-    void poolAllocateRefusesANullUnitEvenWhenAResourceIsFree()
-    {
-        refused(NullPointerException.class, "unit", () -> pool.allocate(1, null));
-        refused(NullPointerException.class, "unit", () -> pool.allocate(0, null));
-        unchanged();
-    }
-
-    @Example
-    void poolCountsRefuseANullContextNamingIt()
-    {
-        refused(NullPointerException.class, "context", () -> pool.allocations(null));
-        refused(NullPointerException.class, "context", () -> pool.frees(null));
-    }
-
-    @Example
-    void leaseTransferRefusesThreadsThatCannotOwnItNamingThem() throws Exception
-    {
-        final Lease<String> lease = pool.tryAllocate();
-        try
-        {
-            refused(IllegalArgumentException.class, "null", () -> lease.transferTo(null));
-            final Thread unstarted = new Thread(() -> { }, "bad-input-unstarted");
-            refused(IllegalArgumentException.class, "'bad-input-unstarted'", () -> lease.transferTo(unstarted));
-            final Thread ended = new Thread(() -> { }, "bad-input-ended");
-            ended.start();
-            ended.join(TimeUnit.SECONDS.toMillis(20));
-            refused(IllegalArgumentException.class, "TERMINATED", () -> lease.transferTo(ended));
-            assertSame(Thread.currentThread(), lease.owner(), "still the caller's");
-        }
-        finally
-        {
-            lease.close();
-        }
-        refused(IllegalStateException.class, "not held", () -> lease.transferTo(Thread.currentThread()));
-        refused(IllegalStateException.class, "use after close", lease::resource);
-        refused(IllegalStateException.class, "double close", lease::close);
-        unchanged();
-        assertTrue(pool.frees(RtContext.NON_RT) >= 1);
     }
 }

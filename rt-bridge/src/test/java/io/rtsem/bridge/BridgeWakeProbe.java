@@ -67,11 +67,11 @@ public final class BridgeWakeProbe
                         Thread.sleep(200);
                     }
                     final String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-                    final long wakesBefore = bridge.wakeServiceWakes();
+                    final long wakesBefore = bridge.stats().wakeServiceWakes();
                     mark("/rtsem-window-begin");
                     final boolean ok = rounds(bridge, sem, taken, rounds);
                     mark("/rtsem-window-end");
-                    report.append(ok ? "WINDOW " + tid + " " + rounds + " " + (bridge.wakeServiceWakes() - wakesBefore)
+                    report.append(ok ? "WINDOW " + tid + " " + rounds + " " + (bridge.stats().wakeServiceWakes() - wakesBefore)
                         : "ERROR rounds timed out");
                 }
                 catch (final IOException | InterruptedException | RuntimeException ex)

@@ -52,7 +52,7 @@ class SemaphoreBridgeTest
                 return null;
             });
             assertTrue(waiter.get(20, TimeUnit.SECONDS));
-            assertTrue(bridge.wakeServiceWakes() >= 1, "the wake service did the wake-up");
+            assertTrue(bridge.stats().wakeServiceWakes() >= 1, "the wake service did the wake-up");
             assertEquals(0, sem.availablePermits());
         }
     }
@@ -67,16 +67,16 @@ class SemaphoreBridgeTest
         {
             Threads.awaitWaiting(bridge.wakeServiceThread());
             Threads.awaitWaiting(bridge.grantThread());
-            final long polls = bridge.wakeServicePolls();
+            final long polls = bridge.stats().wakeServicePolls();
             Thread.sleep(100);
-            assertEquals(polls, bridge.wakeServicePolls(), "no polling while idle");
+            assertEquals(polls, bridge.stats().wakeServicePolls(), "no polling while idle");
             assertEquals(Thread.State.WAITING, bridge.wakeServiceThread().getState());
 
             // a waiter parks: the service polls; the waiter leaves: the service is idle again
             final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT,
                 () -> bridge.tryAcquire(1, 200, TimeUnit.MILLISECONDS));
             assertFalse(waiter.get(20, TimeUnit.SECONDS));
-            assertTrue(bridge.wakeServicePolls() > polls, "polled while a waiter was parked");
+            assertTrue(bridge.stats().wakeServicePolls() > polls, "polled while a waiter was parked");
             Threads.awaitWaiting(bridge.wakeServiceThread());
         }
     }
@@ -94,7 +94,7 @@ class SemaphoreBridgeTest
         Threads.awaitTrue("waiter parked", () -> sem.parkedWaiters() == 1);
         bridge.close();
         assertNull(sem.deferredWaker(), "detached");
-        assertFalse(bridge.wakeServiceAlive());
+        assertFalse(bridge.stats().wakeServiceAlive());
         Threads.call(RtContext.HARD, () ->
         {
             sem.release(1);
@@ -140,7 +140,7 @@ class SemaphoreBridgeTest
                 bridge.release(2);
                 return taken;
             }));
-            assertEquals(0, bridge.modeSwitches());
+            assertEquals(0, bridge.stats().modeSwitches());
             assertEquals(3, sem.availablePermits());
         }
     }
@@ -160,15 +160,15 @@ class SemaphoreBridgeTest
                 bridge.release(1);
                 return null;
             });
-            assertEquals(2, bridge.modeSwitches());
-            final String last = bridge.lastModeSwitch();
+            assertEquals(2, bridge.stats().modeSwitches());
+            final String last = bridge.stats().lastModeSwitch();
             assertNotNull(last);
             assertTrue(last.contains("test-HARD") && last.contains("tryAcquire(int, long, TimeUnit)"), last);
             assertTrue(bridge.toString().contains("modeSwitches=2"), bridge.toString());
             // NON_RT callers are never counted
             bridge.acquire(1);
             bridge.release(1);
-            assertEquals(2, bridge.modeSwitches());
+            assertEquals(2, bridge.stats().modeSwitches());
         }
     }
 
@@ -185,8 +185,8 @@ class SemaphoreBridgeTest
                 bridge.release(1);
                 return null;
             });
-            assertEquals(0, bridge.modeSwitches());
-            assertNull(bridge.lastModeSwitch());
+            assertEquals(0, bridge.stats().modeSwitches());
+            assertNull(bridge.stats().lastModeSwitch());
         }
     }
 
@@ -212,19 +212,19 @@ class SemaphoreBridgeTest
                 bridge.release(1);
                 return null;
             });
-            assertEquals(1, bridge.holds(RtContext.NON_RT));
-            assertEquals(1, bridge.holds(RtContext.SOFT), "a hold released in two parts is one hold");
-            assertEquals(1, bridge.holds(RtContext.HARD));
-            final Histogram nonRt = bridge.holdTimes(RtContext.NON_RT);
+            assertEquals(1, bridge.stats().holds(RtContext.NON_RT));
+            assertEquals(1, bridge.stats().holds(RtContext.SOFT), "a hold released in two parts is one hold");
+            assertEquals(1, bridge.stats().holds(RtContext.HARD));
+            final Histogram nonRt = bridge.stats().holdTimes(RtContext.NON_RT);
             assertEquals(1, nonRt.getTotalCount());
             assertTrue(nonRt.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(19), "slept 20 ms: " +
                 nonRt.getMaxValue());
-            assertEquals(0, bridge.unmatchedReleases());
+            assertEquals(0, bridge.stats().unmatchedReleases());
 
             // permits released by a thread that did not take them through the bridge are counted, not timed
             assertTrue(sem.tryAcquire(1));
             bridge.release(1);
-            assertEquals(1, bridge.unmatchedReleases());
+            assertEquals(1, bridge.stats().unmatchedReleases());
             assertEquals(2, sem.availablePermits());
         }
     }
@@ -245,11 +245,11 @@ class SemaphoreBridgeTest
             Thread.sleep(20);
             bridge.release(1);
             bridge.release(1);
-            assertEquals(0, bridge.holds(RtContext.NON_RT), "partial releases record nothing");
+            assertEquals(0, bridge.stats().holds(RtContext.NON_RT), "partial releases record nothing");
             Thread.sleep(20);
             bridge.release(1);
-            assertEquals(1, bridge.holds(RtContext.NON_RT), "one hold, one sample");
-            final Histogram first = bridge.holdTimes(RtContext.NON_RT);
+            assertEquals(1, bridge.stats().holds(RtContext.NON_RT), "one hold, one sample");
+            final Histogram first = bridge.stats().holdTimes(RtContext.NON_RT);
             assertEquals(1, first.getTotalCount());
             assertTrue(first.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(39),
                 "timed from the acquire to the last permit's release (slept 2 x 20 ms): " + first.getMaxValue());
@@ -258,11 +258,11 @@ class SemaphoreBridgeTest
             bridge.acquire(1);
             bridge.acquire(2);
             bridge.release(2);
-            assertEquals(2, bridge.holds(RtContext.NON_RT), "the first hold ended, the second not yet");
+            assertEquals(2, bridge.stats().holds(RtContext.NON_RT), "the first hold ended, the second not yet");
             bridge.release(1);
-            assertEquals(3, bridge.holds(RtContext.NON_RT), "the second hold ended with its last permit");
-            assertEquals(3, bridge.holdTimes(RtContext.NON_RT).getTotalCount());
-            assertEquals(0, bridge.unmatchedReleases());
+            assertEquals(3, bridge.stats().holds(RtContext.NON_RT), "the second hold ended with its last permit");
+            assertEquals(3, bridge.stats().holdTimes(RtContext.NON_RT).getTotalCount());
+            assertEquals(0, bridge.stats().unmatchedReleases());
             assertEquals(6, sem.availablePermits());
         }
     }
@@ -290,8 +290,8 @@ class SemaphoreBridgeTest
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
             SemaphoreBridge.options().timerSlack(2, TimeUnit.MICROSECONDS)))
         {
-            Threads.awaitTrue("service started", () -> bridge.wakeServiceTimerSlackNanos() != -1L);
-            assertEquals(2_000L, bridge.wakeServiceTimerSlackNanos());
+            Threads.awaitTrue("service started", () -> bridge.stats().wakeServiceTimerSlackNanos() != -1L);
+            assertEquals(2_000L, bridge.stats().wakeServiceTimerSlackNanos());
         }
     }
 }

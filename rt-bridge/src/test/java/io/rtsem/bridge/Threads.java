@@ -7,14 +7,18 @@ import java.util.function.BooleanSupplier;
 
 import io.rtsem.core.RtContext;
 
-/** Test support: code on a fresh thread that declared a context; bounded waits for conditions. */
-final class Threads
+/**
+ * Test support: code on a fresh thread that declared a context; bounded waits for conditions. Public for the tests of
+ * {@code io.rtsem.pool}.
+ */
+public final class Threads
 {
     private Threads()
     {
     }
 
-    static <T> FutureTask<T> start(final String name, final RtContext context, final Callable<T> body)
+    /** Runs {@code body} on a new daemon thread named {@code name} that declared {@code context}. */
+    public static <T> FutureTask<T> start(final String name, final RtContext context, final Callable<T> body)
     {
         final FutureTask<T> task = new FutureTask<>(() ->
         {
@@ -29,13 +33,14 @@ final class Threads
         return task;
     }
 
-    static <T> T call(final RtContext context, final Callable<T> body) throws Exception
+    /** Runs {@code body} on a new thread of {@code context} and waits for its result (at most 30 s). */
+    public static <T> T call(final RtContext context, final Callable<T> body) throws Exception
     {
         return start("test-" + context, context, body).get(30, TimeUnit.SECONDS);
     }
 
     /** Waits until the condition holds; fails after 20 s (a correctness bound, not a latency figure). */
-    static void awaitTrue(final String what, final BooleanSupplier condition)
+    public static void awaitTrue(final String what, final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean())
@@ -50,7 +55,7 @@ final class Threads
     }
 
     /** Waits for a thread to be parked in a wait without timeout (Thread.State.WAITING). */
-    static void awaitWaiting(final Thread thread)
+    public static void awaitWaiting(final Thread thread)
     {
         awaitTrue(thread.getName() + " parked without timeout", () -> thread.getState() == Thread.State.WAITING);
     }

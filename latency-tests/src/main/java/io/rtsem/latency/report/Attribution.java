@@ -111,6 +111,7 @@ public final class Attribution {
             name = name.substring(0, name.indexOf(' '));
         }
         if (type.startsWith("io.rtsem.core.") || type.startsWith("io.rtsem.bridge.")
+            || type.startsWith("io.rtsem.pool.")
             || type.startsWith("java.util.concurrent.") || type.equals("java.lang.Thread")) {
             return true;
         }

@@ -185,7 +185,8 @@ public class BridgeWakeBenchmark
             final long wall = System.nanoTime() - wallStart;
             System.out.printf("%n[%s] wake service CPU %.1f ms per s of wall time while the waiter was parked " +
                 "(%d polls, %d wakes, timer slack %d ns)%n", config, cpu / 1e6 / (wall / 1e9),
-                bridge.wakeServicePolls(), bridge.wakeServiceWakes(), bridge.wakeServiceTimerSlackNanos());
+                bridge.stats().wakeServicePolls(), bridge.stats().wakeServiceWakes(),
+                bridge.stats().wakeServiceTimerSlackNanos());
         }
         stop = true;
         if (hardScope != null)

@@ -6,8 +6,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.rtsem.bridge.Lease;
-import io.rtsem.bridge.ResourcePool;
+import io.rtsem.pool.Lease;
+import io.rtsem.pool.ResourcePool;
 import io.rtsem.core.RtContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

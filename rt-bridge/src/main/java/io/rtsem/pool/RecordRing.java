@@ -1,9 +1,10 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import io.rtsem.bridge.VarHandles;
 import io.rtsem.core.RtContext;
 
 /**
@@ -34,18 +35,11 @@ final class RecordRing
 
     static
     {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(RecordRing.class, "head", long.class);
-            TAIL = lookup.findVarHandle(RecordRing.class, "tail", long.class);
-            DROPPED = lookup.findVarHandle(RecordRing.class, "dropped", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-        prime();
+        final MethodHandles.Lookup lookup = MethodHandles.lookup();
+        HEAD = VarHandles.field(lookup, "head", long.class);
+        TAIL = VarHandles.field(lookup, "tail", long.class);
+        DROPPED = VarHandles.field(lookup, "dropped", long.class);
+        VarHandles.prime(RecordRing::runEveryCallSite);
     }
 
     final Thread producer;
@@ -181,11 +175,8 @@ final class RecordRing
         void record(byte kind, int slot, long stamp, Thread owner, int context, long timeNanos);
     }
 
-    /**
-     * Runs every VarHandle call site once at class initialisation: the first execution of a call site links it, and
-     * linking allocates; a HARD producer must not pay that mid-run.
-     */
-    private static void prime()
+    /** Runs every VarHandle call site of this class once (see {@link VarHandles#prime}). */
+    private static void runEveryCallSite()
     {
         final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
         ring.offer(ALLOCATE, 0, 1L, ring.producer, RtContext.NON_RT, 0L);

@@ -1,8 +1,9 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import io.rtsem.bridge.VarHandles;
 import io.rtsem.core.RtContext;
 
 /**
@@ -21,20 +22,12 @@ import io.rtsem.core.RtContext;
  */
 public final class Lease<R> implements AutoCloseable
 {
-    private static final VarHandle STAMP;
+    private static final VarHandle STAMP = VarHandles.field(MethodHandles.lookup(), "stamp", long.class);
 
     static
     {
-        try
-        {
-            STAMP = MethodHandles.lookup().findVarHandle(Lease.class, "stamp", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-        final Lease<Object> primer = new Lease<>(null, 0, null); // link the CAS call site before any HARD use
-        primer.casStamp(0L, 0L);
+        // The CAS is the one call site of STAMP a HARD close, transfer or reclaim runs.
+        VarHandles.prime(() -> new Lease<>(null, 0, null).casStamp(0L, 0L));
     }
 
     private final ResourcePool<R> pool;

@@ -1,18 +1,20 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
+import io.rtsem.bridge.CommonOptions;
+import io.rtsem.bridge.ModeSwitchCheck;
+import io.rtsem.bridge.ModeSwitchPolicy;
+import io.rtsem.bridge.OptionChecks;
+import io.rtsem.bridge.SemaphoreBridge;
+import io.rtsem.bridge.WakeService;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 
@@ -24,50 +26,30 @@ import io.rtsem.core.RtSemaphore;
  * each documents. Allocation and free are lock-free and, after a thread's first call (or
  * {@link #registerCurrentThread()}), allocation-free and system-call-free from HARD.
  *
- * <p><b>How it works.</b>
- * <ul>
- *   <li>An {@link RtSemaphore} counts free resources; a bitmap ({@code AtomicLongArray}) says which. Allocation
- *   takes a permit (one CAS; {@link #allocate} waits for it as the caller's context waits, with rt-core's context
- *   priority and starvation bound), then claims a set bit (a CAS; a bit is guaranteed to exist for every permit
- *   taken). Free clears the lease, sets the bit, then releases the permit. {@link #available()} is the semaphore's
- *   count: exact, never above {@link #size()}.</li>
- *   <li>One {@link Lease} per resource, created up front and reused: no allocation per lease.</li>
- *   <li>Every allocate, free and {@link Lease#transferTo transfer} offers a record (slot, the lease's stamp after
- *   the change, the holder after it, a context and a {@code nanoTime}) to the calling thread's wait-free
- *   single-producer ring. The writer never waits: a full ring counts the record as dropped. An ordinary bookkeeping
- *   thread drains the rings every {@link Options#bookkeepingInterval} and keeps the view: {@link #holdings()},
- *   {@link #longestCurrentHold()}. Rings are drained one after another, so records of different threads arrive out
- *   of order; the stamp (it grows with every change of the slot) lets the bookkeeper ignore a record older than
- *   what it has applied for that slot. It reports drops ({@link #droppedRecords()} and a {@code System.Logger}
- *   warning) and then rebuilds the view from the leases themselves. Counts per context ({@link #allocations},
- *   {@link #frees}) are kept by the producers and stay exact even when records drop.</li>
- *   <li>Owner death (the SysV {@code SEM_UNDO} idea): each pass, a lease whose owner thread has terminated is
- *   reclaimed: freed, counted ({@link #reclaimed()}), reported ({@link #reclaims()} and a warning). Never
- *   silently.</li>
- *   <li>HARD frees of a resource that a NON_RT thread is parked for only leave a wake indication: the pool runs its
- *   own wake service (as {@link SemaphoreBridge} does).</li>
- * </ul>
+ * <p><b>How it works</b> (in full in {@code docs/BRIDGE.md}, "ResourcePool"): an {@link RtSemaphore} counts free
+ * resources ({@link #available()} is its count: exact, never above {@link #size()}) and a bitmap ({@link FreeSlots})
+ * says which; allocation takes a permit, waiting as the caller's context waits, then a bit. One {@link Lease} per
+ * resource, created up front and reused. Every allocate, free and {@link Lease#transferTo transfer} offers a record
+ * to the calling thread's wait-free ring ({@link RecordRing}; a full ring drops it, counted in
+ * {@link #droppedRecords()}); an ordinary bookkeeping thread drains the rings every
+ * {@link Options#bookkeepingInterval} into the view ({@link #holdings()}) and reclaims the leases of terminated
+ * owners (the SysV {@code SEM_UNDO} idea: counted in {@link #reclaimed()}, reported in {@link #reclaims()} and a
+ * warning, never silently). Counts per context ({@link #allocations}, {@link #frees}) are kept by the producers and
+ * stay exact when records drop. HARD frees that a parked NON_RT thread waits for only leave a wake indication: the
+ * pool runs its own wake service ({@link WakeService}, the one a {@link SemaphoreBridge} runs).
  *
  * @param <R> the resource type.
  */
 public final class ResourcePool<R> implements AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger(ResourcePool.class.getName());
-    /** How a bookkeeping pass decides that an owner has ended. Non-capturing: one instance, no allocation per pass. */
-    private static final Predicate<Thread> TERMINATED = thread -> !thread.isAlive();
-
     private final List<R> resources;
     private final Lease<R>[] leases;
-    private final AtomicLongArray freeBits;
+    private final FreeSlots freeSlots;
     private final RtSemaphore free;
-    private final Options options;
+    private final ModeSwitchCheck modeSwitch;
     private final WakeService wakeService;
-    private final ThreadLocal<RecordRing> rings;
-    /** Every thread's ring and the retired rings' counts, replaced as a whole under {@link #ringSetLock}. */
-    private volatile RingSet ringSet = RingSet.EMPTY;
-    private final Object ringSetLock = new Object();
-    private final Bookkeeper bookkeeper;
-    private final AtomicLong modeSwitches = new AtomicLong();
+    private final PoolRings rings;
+    private final Bookkeeper<R> bookkeeper;
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
@@ -79,22 +61,22 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             throw new IllegalArgumentException("a resource pool needs at least one resource, got an empty collection");
         }
-        this.options = options;
         this.leases = (Lease<R>[])new Lease<?>[n];
-        this.freeBits = new AtomicLongArray((n + 63) >>> 6);
+        this.freeSlots = new FreeSlots(n);
         for (int i = 0; i < n; i++)
         {
             final R resource = resources.get(i);
             Objects.requireNonNull(resource, "resource " + i);
             leases[i] = new Lease<>(this, i, resource);
-            freeBits.set(i >>> 6, freeBits.get(i >>> 6) | (1L << (i & 63)));
         }
         this.free = RtSemaphore.builder().permits(n).maxPermits(n).maxBypass(options.maxBypassNanos,
             TimeUnit.NANOSECONDS).build();
-        final String name = options.name != null ? options.name : "rtsem-pool-" + System.identityHashCode(this);
-        this.wakeService = new WakeService(free, options.wakePollNanos, options.timerSlackNanos, name + "-wake");
-        this.rings = ThreadLocal.withInitial(this::newRing);
-        this.bookkeeper = new Bookkeeper(name + "-books");
+        final String name = options.name() != null ? options.name() :
+            "rtsem-pool-" + System.identityHashCode(this);
+        this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "ResourcePool");
+        this.wakeService = new WakeService(free, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake");
+        this.rings = new PoolRings(options.ringCapacity);
+        this.bookkeeper = new Bookkeeper<>(this, leases, options.bookkeepingIntervalNanos, name + "-books");
     }
 
     /**
@@ -149,7 +131,7 @@ public final class ResourcePool<R> implements AutoCloseable
     /**
      * New options with the defaults: rings of 1024 records per thread, a bookkeeping pass every 10 ms, allocate
      * from HARD allowed ({@link ModeSwitchPolicy#ALLOW}: it spins, as HARD waits), maxBypass 1 ms, wake service
-     * polling as {@link SemaphoreBridge}'s.
+     * polling and timer slack as {@link SemaphoreBridge}'s (20 µs, 1 µs).
      *
      * @return options. Any context; allocates.
      */
@@ -204,7 +186,7 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             return null;
         }
-        checkModeSwitch();
+        modeSwitch.check("allocate(long, TimeUnit) with a timeout", "; use tryAllocate()");
         return free.tryAcquire(1, timeout, unit) ? claim() : null;
     }
 
@@ -240,38 +222,18 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public void registerCurrentThread()
     {
-        rings.get();
+        rings.mine();
     }
 
     private Lease<R> claim()
     {
-        // We hold a permit, so at least one bit is set that no other permit holder will take: the scan ends.
-        final int words = freeBits.length();
-        int word = (int)((Thread.currentThread().getId() * 0x9E3779B9L) >>> 16) % words;
-        if (word < 0)
-        {
-            word += words;
-        }
-        while (true)
-        {
-            final long bits = freeBits.get(word);
-            if (bits != 0)
-            {
-                final long lowest = Long.lowestOneBit(bits);
-                if (freeBits.compareAndSet(word, bits, bits & ~lowest))
-                {
-                    final Lease<R> lease = leases[(word << 6) + Long.numberOfTrailingZeros(lowest)];
-                    final RtContext context = RtContext.current();
-                    final long now = System.nanoTime();
-                    final Thread owner = Thread.currentThread();
-                    final long stamp = lease.hold(owner, context, now);
-                    rings.get().offer(RecordRing.ALLOCATE, lease.slot, stamp, owner, context, now);
-                    return lease;
-                }
-                continue;
-            }
-            word = word + 1 == words ? 0 : word + 1;
-        }
+        final Lease<R> lease = leases[freeSlots.take()]; // we hold a permit: a free slot exists
+        final RtContext context = RtContext.current();
+        final long now = System.nanoTime();
+        final Thread owner = Thread.currentThread();
+        final long stamp = lease.hold(owner, context, now);
+        rings.mine().offer(RecordRing.ALLOCATE, lease.slot, stamp, owner, context, now);
+        return lease;
     }
 
     /** Called by {@link Lease#close()}. */
@@ -283,7 +245,7 @@ public final class ResourcePool<R> implements AutoCloseable
         {
             throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
         }
-        rings.get().offer(RecordRing.FREE, lease.slot, s + 1, null, RtContext.current(), System.nanoTime());
+        rings.mine().offer(RecordRing.FREE, lease.slot, s + 1, null, RtContext.current(), System.nanoTime());
         returnSlot(lease.slot);
     }
 
@@ -304,18 +266,13 @@ public final class ResourcePool<R> implements AutoCloseable
         }
         lease.owner(newOwner);
         // The allocation's context and time go with the new owner: the record alone makes the view's entry.
-        rings.get().offer(RecordRing.TRANSFER, lease.slot, s + 2, newOwner, lease.context(), lease.sinceNanos());
+        rings.mine().offer(RecordRing.TRANSFER, lease.slot, s + 2, newOwner, lease.context(), lease.sinceNanos());
     }
 
-    private void returnSlot(final int slot)
+    /** Called by {@link #free} and by the bookkeeper's reclaim, after the lease's stamp CAS has won. */
+    void returnSlot(final int slot)
     {
-        final int word = slot >>> 6;
-        final long bit = 1L << (slot & 63);
-        long bits = freeBits.get(word);
-        while (!freeBits.compareAndSet(word, bits, bits | bit))
-        {
-            bits = freeBits.get(word);
-        }
+        freeSlots.put(slot);
         // The bit is set BEFORE the permit is published: whoever takes the permit finds a bit.
         free.release(1);
     }
@@ -328,29 +285,10 @@ public final class ResourcePool<R> implements AutoCloseable
         }
     }
 
-    private void checkModeSwitch()
+    /** The pool's rings, for the bookkeeper. */
+    PoolRings rings()
     {
-        final ModeSwitchPolicy policy = options.modeSwitchPolicy;
-        if (policy == ModeSwitchPolicy.ALLOW || RtContext.current() != RtContext.HARD)
-        {
-            return;
-        }
-        if (policy == ModeSwitchPolicy.THROW)
-        {
-            throw new IllegalStateException("mode switch: HARD thread '" + Thread.currentThread().getName() +
-                "' called ResourcePool.allocate(long, TimeUnit) with a timeout; use tryAllocate() (policy THROW)");
-        }
-        modeSwitches.getAndIncrement();
-    }
-
-    private RecordRing newRing()
-    {
-        final RecordRing ring = new RecordRing(Thread.currentThread(), options.ringCapacity);
-        synchronized (ringSetLock)
-        {
-            ringSet = ringSet.with(ring);
-        }
-        return ring;
+        return rings;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -450,7 +388,7 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long allocations(final RtContext context)
     {
-        return ringSet.count(RecordRing.ALLOCATE, context);
+        return rings.set().count(RecordRing.ALLOCATE, context);
     }
 
     /**
@@ -464,7 +402,7 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long frees(final RtContext context)
     {
-        return ringSet.count(RecordRing.FREE, context);
+        return rings.set().count(RecordRing.FREE, context);
     }
 
     /**
@@ -473,7 +411,7 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long droppedRecords()
     {
-        return ringSet.dropped();
+        return rings.set().dropped();
     }
 
     /** @return leases reclaimed from terminated owners. Any context. */
@@ -499,7 +437,7 @@ public final class ResourcePool<R> implements AutoCloseable
      */
     public long modeSwitches()
     {
-        return modeSwitches.get();
+        return modeSwitch.count();
     }
 
     /**
@@ -581,214 +519,23 @@ public final class ResourcePool<R> implements AutoCloseable
         return bookkeeper.reclaimNow(ended);
     }
 
-    /** The ordinary thread that drains the rings, keeps the view and reclaims leases of dead owners. */
-    private final class Bookkeeper implements RecordRing.Sink, Runnable
-    {
-        final Thread thread;
-        final AtomicLong reclaimed = new AtomicLong();
-        final List<String> reclaimReports = new CopyOnWriteArrayList<>();
-        /** The view: per slot, who holds it (from records), or null. Guarded by this. */
-        private final Holding[] view = new Holding[leases.length];
-        /**
-         * Per slot, the lease stamp the view reflects. Guarded by this. Rings are drained one after the other, so
-         * records of different threads arrive out of order (a free by one thread after the re-allocation by
-         * another); a record older than this stamp is stale and ignored.
-         */
-        private final long[] applied = new long[leases.length];
-        volatile boolean stalled;
-        private volatile boolean stopping;
-        private volatile long passes;
-        private long droppedSeen;
-
-        Bookkeeper(final String name)
-        {
-            thread = new Thread(this, name);
-            thread.setDaemon(true);
-        }
-
-        @Override
-        public void run()
-        {
-            while (!stopping)
-            {
-                pass(false);
-                LockSupport.parkNanos(this, options.bookkeepingIntervalNanos);
-            }
-            pass(true);
-        }
-
-        private synchronized void pass(final boolean last)
-        {
-            if (stalled && !last)
-            {
-                return;
-            }
-            final RingSet rings = ringSet;
-            for (int i = 0; i < rings.size(); i++)
-            {
-                rings.ring(i).drain(this);
-            }
-            final long dropped = droppedRecords();
-            if (dropped != droppedSeen)
-            {
-                LOG.log(Level.WARNING, "{0} bookkeeping records dropped (rings full: the bookkeeper fell behind);" +
-                    " view rebuilt from the leases", dropped - droppedSeen);
-                droppedSeen = dropped;
-                rebuildFromLeases();
-            }
-            reclaimDeadOwners(TERMINATED);
-            retireDeadRings();
-            passes++;
-        }
-
-        @Override
-        public void record(final byte kind, final int slot, final long stamp, final Thread owner, final int context,
-            final long timeNanos)
-        {
-            // Equal is applied: after a rebuild from the leases, the record of the stamp the rebuild saw says the same.
-            if (stamp < applied[slot])
-            {
-                return;
-            }
-            applied[slot] = stamp;
-            if (kind == RecordRing.ALLOCATE || kind == RecordRing.TRANSFER)
-            {
-                view[slot] = new Holding(leases[slot].resourceUnchecked(), owner.getName(),
-                    RtContext.values()[context], timeNanos);
-            }
-            else
-            {
-                view[slot] = null;
-            }
-        }
-
-        private void rebuildFromLeases()
-        {
-            for (int i = 0; i < leases.length; i++)
-            {
-                final Lease<R> lease = leases[i];
-                final long s = lease.stamp();
-                final Thread owner = lease.owner();
-                applied[i] = Math.max(applied[i], s); // records of older transitions still in rings are stale
-                view[i] = (s & 1L) == 0 || owner == null ? null :
-                    new Holding(lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
-            }
-        }
-
-        private int reclaimDeadOwners(final Predicate<Thread> ended)
-        {
-            int count = 0;
-            for (final Lease<R> lease : leases)
-            {
-                final long s = lease.stamp();
-                if ((s & 1L) == 0)
-                {
-                    continue;
-                }
-                // Who owns generation s? An allocation writes the owner before its volatile store of the stamp, so
-                // reading s and then the owner gives that owner (or a later one, with a later stamp: the CAS fails).
-                // A transfer is the other way round: its CAS publishes s (s' + 2) first and the sender writes the
-                // new owner after it, so between the two this read still returns the sender. The sender is alive
-                // then, but it may end ("transfer, then exit") before the liveness test below, which would then
-                // reclaim the lease from the new owner. So the owner is read again AFTER the test has seen the
-                // owner ended: a thread's end happens-before isAlive() returning false (JLS 17.4.4), so every
-                // write of that thread, its owner write after a transfer's CAS included, is visible to the second
-                // read. Same thread twice: the ended thread was the owner of s when it ended (it can write no
-                // other owner afterwards) and the CAS reclaims exactly generation s. Another thread: s (or a later
-                // generation) was handed on, not ours to reclaim.
-                final Thread owner = lease.owner();
-                if (owner != null && ended.test(owner) && lease.owner() == owner && lease.casStamp(s, s + 1))
-                {
-                    final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() +
-                        "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
-                        " us";
-                    view[lease.slot] = null;
-                    applied[lease.slot] = Math.max(applied[lease.slot], s + 1);
-                    returnSlot(lease.slot);
-                    reclaimReports.add(report);
-                    reclaimed.incrementAndGet(); // last: whoever sees the count sees the resource back and the report
-                    LOG.log(Level.WARNING, report);
-                    count++;
-                }
-            }
-            return count;
-        }
-
-        synchronized int reclaimNow(final Predicate<Thread> ended)
-        {
-            return reclaimDeadOwners(ended);
-        }
-
-        private void retireDeadRings()
-        {
-            synchronized (ringSetLock)
-            {
-                // One new snapshot: a reader counts a retired ring either in the ring or in the totals, never both.
-                ringSet = ringSet.withoutEndedRings();
-            }
-        }
-
-        synchronized List<Holding> holdings()
-        {
-            final List<Holding> list = new ArrayList<>();
-            for (final Holding holding : view)
-            {
-                if (holding != null)
-                {
-                    list.add(holding);
-                }
-            }
-            return list;
-        }
-
-        void sync()
-        {
-            final long target = passes + 2;
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (passes < target)
-            {
-                if (System.nanoTime() - deadline > 0 || !thread.isAlive())
-                {
-                    throw new IllegalStateException("bookkeeping pass did not complete within 10 s" +
-                        (stalled ? " (stalled)" : "") + (thread.isAlive() ? "" : " (bookkeeper stopped)"));
-                }
-                LockSupport.unpark(thread);
-                LockSupport.parkNanos(100_000L);
-            }
-        }
-
-        void stop()
-        {
-            stopping = true;
-            LockSupport.unpark(thread);
-            try
-            {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /**
-     * Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}. Not thread-safe; set-up time
-     * only, NON_RT. The setters allocate nothing unless they throw; a value out of range is refused when set, with an
-     * {@link IllegalArgumentException} naming the option, the value and the range.
+     * Options of a {@link ResourcePool}; copied by {@link #of(Collection, Options)}: the shared ones of
+     * {@link CommonOptions} (policy, default {@link ModeSwitchPolicy#ALLOW}, checked only by a timed
+     * {@link ResourcePool#allocate}, which spins from HARD; the wake service's poll interval and timer slack; name) and
+     * the pool's own. Not thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a
+     * value out of range is refused when set, with an {@link IllegalArgumentException} naming the option, the value
+     * and the range.
      */
-    public static final class Options
+    public static final class Options extends CommonOptions<Options>
     {
         private int ringCapacity = 1024;
         private long bookkeepingIntervalNanos = TimeUnit.MILLISECONDS.toNanos(10);
-        private ModeSwitchPolicy modeSwitchPolicy = ModeSwitchPolicy.ALLOW;
         private long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
-        private long wakePollNanos = SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS;
-        private long timerSlackNanos = SemaphoreBridge.DEFAULT_TIMER_SLACK_NANOS;
-        private String name;
 
         private Options()
         {
+            super(ModeSwitchPolicy.ALLOW);
         }
 
         /**
@@ -821,18 +568,6 @@ public final class ResourcePool<R> implements AutoCloseable
         }
 
         /**
-         * What a HARD caller of {@link ResourcePool#allocate} with a timeout gets (default ALLOW: it spins).
-         *
-         * @param policy the policy.
-         * @return these options.
-         */
-        public Options modeSwitchPolicy(final ModeSwitchPolicy policy)
-        {
-            this.modeSwitchPolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
          * The starvation bound of the pool's semaphore (default 1 ms; see {@link RtSemaphore.Builder#maxBypass}).
          *
          * @param time {@code 1 ns .. 1 day}.
@@ -846,43 +581,13 @@ public final class ResourcePool<R> implements AutoCloseable
             return this;
         }
 
-        /**
-         * The wake service's poll interval while waiters are parked (see
-         * {@link SemaphoreBridge.Options#wakePollInterval}).
-         *
-         * @param time {@code 0 .. 1 s} (0: the service spins while waiters are parked).
-         * @param unit unit of {@code time}.
-         * @return these options.
-         * @throws IllegalArgumentException if out of range.
-         */
-        public Options wakePollInterval(final long time, final TimeUnit unit)
-        {
-            this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
-            return this;
-        }
-
-        /**
-         * Thread name prefix (default {@code rtsem-pool-<id>}).
-         *
-         * @param name the prefix.
-         * @return these options.
-         */
-        public Options name(final String name)
-        {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         Options copy()
         {
             final Options copy = new Options();
+            copyCommonTo(copy);
             copy.ringCapacity = ringCapacity;
             copy.bookkeepingIntervalNanos = bookkeepingIntervalNanos;
-            copy.modeSwitchPolicy = modeSwitchPolicy;
             copy.maxBypassNanos = maxBypassNanos;
-            copy.wakePollNanos = wakePollNanos;
-            copy.timerSlackNanos = timerSlackNanos;
-            copy.name = name;
             return copy;
         }
     }

@@ -1,4 +1,4 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import io.rtsem.bridge.ModeSwitchPolicy;
+import io.rtsem.bridge.Permit;
+import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import org.junit.jupiter.api.Test;
@@ -505,7 +508,7 @@ class SoakTest
                 failures.add("count out of range: " + sem);
             }
             final SemaphoreBridge b = bridge.get();
-            final boolean serviceRuns = b != null && b.wakeServiceAlive();
+            final boolean serviceRuns = b != null && b.stats().wakeServiceAlive();
             // Demands are 1 or 2: with 2 free, every waiter (parked, starving at the head, or spinning) can take.
             final boolean stalled = serviceRuns && !pause.get() && value >= 2 && (sem.parkedWaiters() > 0 ||
                 sem.starvingWaiters() > 0 || sem.waiters(RtContext.NON_RT) > 0 || sem.waiters(RtContext.SOFT) > 0 ||

@@ -1,4 +1,4 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import java.util.ArrayList;
 import java.util.HashMap;

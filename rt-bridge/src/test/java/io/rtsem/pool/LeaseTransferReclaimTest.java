@@ -1,4 +1,4 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.rtsem.bridge;
+package io.rtsem.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.rtsem.bridge.ModeSwitchPolicy;
+import io.rtsem.bridge.Threads;
 import io.rtsem.core.RtContext;
 import org.junit.jupiter.api.Test;
 

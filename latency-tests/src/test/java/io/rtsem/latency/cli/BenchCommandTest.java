@@ -3,7 +3,13 @@ package io.rtsem.latency.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +61,28 @@ class BenchCommandTest
             .parseArgs("bench", "core", "-wi", "1", "-rf", "json");
         assertEquals(List.of("core", "-wi", "1", "-rf", "json"),
             parsed.subcommand().matchedPositionalValue(0, List.<String>of()));
+    }
+
+    /**
+     * The benchmarks exist in this JDK's build and one runs through {@code ./rtsem bench}'s command. On JDK 23 and
+     * later javac runs no annotation processor it only finds on the class path, so the build had no
+     * META-INF/BenchmarkList and {@code bench} died; the suite runs on JDK 17 and JDK 25 ({@code .ci/run}), so
+     * this test is the check on both. {@code -f 0} runs in this JVM, one 50 ms iteration.
+     */
+    @Test
+    void aBenchmarkRunsOnTheJdkThatBuiltIt(@org.junit.jupiter.api.io.TempDir final Path dir) throws IOException
+    {
+        final Path json = dir.resolve("result.json");
+        final String[] r = run("bench", "UncontendedBenchmark.rtsemTryAcquireRelease", "-f", "0", "-wi", "0",
+            "-i", "1", "-r", "50ms", "-rf", "json", "-rff", json.toString());
+        assertEquals("0", r[0], r[1]);
+        final JsonNode results = new ObjectMapper().readTree(Files.readString(json));
+        assertEquals(1, results.size(), results::toString);
+        final JsonNode result = results.get(0);
+        assertEquals("io.rtsem.latency.bench.core.UncontendedBenchmark.rtsemTryAcquireRelease",
+            result.get("benchmark").asText());
+        assertTrue(result.get("primaryMetric").get("score").asDouble() > 0, result::toString);
+        assertEquals(Runtime.version().feature(), Runtime.Version.parse(result.get("jdkVersion").asText()).feature(),
+            "the benchmark ran on another JDK than this test's");
     }
 }

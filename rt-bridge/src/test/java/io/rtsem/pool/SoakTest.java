@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Soak test with fault injection (issue 8), bounded in time: {@code rtsem.soak.seconds} (default 60 in the normal
- * test command; {@code mvn -pl rt-bridge -am test -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false
+ * test command; {@code ./mvnw -pl rt-bridge -am test -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Drtsem.soak.seconds=600} for the long run).
  *
  * <p>One semaphore (4 permits, park fallback an hour, max bypass 2 ms so the starving line is in play) shared by a

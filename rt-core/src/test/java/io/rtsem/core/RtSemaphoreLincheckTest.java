@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Quick mode (the normal test command) explores {@code INVOCATIONS / 30} scenarios (at least 10) of 100
  * interleavings each under the model checker, and as many of 1000 runs each under stress; the full mode,
- * {@code mvn -pl rt-core -am test -Dtest=RtSemaphoreLincheckTest -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code ./mvnw -pl rt-core -am test -Dtest=RtSemaphoreLincheckTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Drtsem.lincheck.invocations=20000}, explores more (figures in docs/RELIABILITY.md).
  *
  */

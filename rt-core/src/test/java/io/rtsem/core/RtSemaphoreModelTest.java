@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
  * </ul>
  * A failing sequence is shrunk to a minimal one. Tries: {@code jqwik.tries.default} in
  * {@code src/test/resources/junit-platform.properties}; the full mode:
- * {@code mvn -pl rt-core -am test -Dtest=RtSemaphoreModelTest -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code ./mvnw -pl rt-core -am test -Dtest=RtSemaphoreModelTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Djqwik.tries.default=2000}.
  */
 class RtSemaphoreModelTest

@@ -54,7 +54,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  *
  * <p>Quick mode (the build): {@value #QUICK_TRIES} tries, a few seconds. Full mode, more tries:
  * <pre>
- * flock /tmp/rtsem-build.lock mvn -B -ntp -o -pl latency-tests -am test -Dtest=ScenarioFuzzTest \
+ * flock /tmp/rtsem-build.lock ./mvnw -B -ntp -o -pl latency-tests -am test -Dtest=ScenarioFuzzTest \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Drtsem.fuzz.tries=100000
  * </pre>
  * (Surefire passes {@code -D} properties of the Maven command line to the test JVM; {@link FuzzTries} reads

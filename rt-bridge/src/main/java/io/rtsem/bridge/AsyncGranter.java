@@ -1,13 +1,12 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.RtSemaphore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
-import io.rtsem.core.RtSemaphore;
 
 /**
  * The ordinary daemon thread that serves queued async requests one at a time in queue order (requests whose permits
@@ -31,8 +30,7 @@ import io.rtsem.core.RtSemaphore;
  * flag would make {@code park()} return at once, a busy loop) and, while a request is served, ends the wait, which
  * is then retried. It never stops the thread; only {@link #close()} does.
  */
-final class AsyncGranter implements Runnable
-{
+final class AsyncGranter implements Runnable {
     private static final VarHandle SERVING = VarHandles.field(MethodHandles.lookup(), "serving", AsyncRequest.class);
 
     private final SemaphoreBridge bridge;
@@ -44,70 +42,55 @@ final class AsyncGranter implements Runnable
     private volatile boolean idle;
     private volatile boolean closed;
 
-    AsyncGranter(final SemaphoreBridge bridge, final RtSemaphore semaphore, final String name)
-    {
+    AsyncGranter(SemaphoreBridge bridge, RtSemaphore semaphore, String name) {
         this.bridge = bridge;
         this.semaphore = semaphore;
         this.thread = DaemonThreads.create(this, name);
     }
 
-    void start()
-    {
+    void start() {
         thread.start();
     }
 
     /** Queues a request (allocates one queue node) and unparks the grant thread if it is idle. */
-    void submit(final AsyncRequest request)
-    {
+    void submit(AsyncRequest request) {
         pending.incrementAndGet();
         queue.offer(request);
         // Volatile read of idle AFTER the queue's volatile publication of the node (Dekker with run()).
-        if (idle)
-        {
+        if (idle) {
             LockSupport.unpark(thread);
         }
         // Volatile read of closed AFTER the offer: a request queued after the grant thread drained the queue on
         // close is cancelled here (the state CAS decides between this and the drain). It may stay in the queue of
         // the ended thread; the cancellation takes it out of the pending count (so does the drain; only once).
-        if (closed && request.cancel())
-        {
-            if (request.future != null)
-            {
+        if (closed && request.cancel()) {
+            if (request.future != null) {
                 request.future.completeExceptionally(new CancellationException("bridge closed before grant"));
-            }
-            else
-            {
+            } else {
                 bridge.stats().abandonedRuns.getAndIncrement();
             }
         }
     }
 
     /** Called by a canceller that won the request's state CAS. */
-    void cancelled(final AsyncRequest request)
-    {
+    void cancelled(AsyncRequest request) {
         leavePending(request); // decided: no longer pending, even while it waits in the queue to be skipped
-        if (SERVING.compareAndSet(this, request, null))
-        {
+        if (SERVING.compareAndSet(this, request, null)) {
             thread.interrupt();
         }
     }
 
-    int pending()
-    {
+    int pending() {
         return pending.get();
     }
 
     @Override
-    public void run()
-    {
-        while (!closed)
-        {
+    public void run() {
+        while (!closed) {
             final AsyncRequest request = queue.peek();
-            if (request == null)
-            {
+            if (request == null) {
                 idle = true;
-                if (queue.peek() == null && !closed)
-                {
+                if (queue.peek() == null && !closed) {
                     // A stray interrupt (see the class comment) would make park() return at once, for ever.
                     Thread.interrupted();
                     LockSupport.park(this);
@@ -115,8 +98,7 @@ final class AsyncGranter implements Runnable
                 idle = false;
                 continue;
             }
-            if (request.state() != AsyncRequest.PENDING)
-            {
+            if (request.state() != AsyncRequest.PENDING) {
                 dequeue(); // cancelled while queued
                 continue;
             }
@@ -124,41 +106,29 @@ final class AsyncGranter implements Runnable
             boolean acquired = false;
             boolean interrupted = false;
             // Re-read state and closed AFTER publishing serving (see the class comment).
-            if (request.state() == AsyncRequest.PENDING && !closed)
-            {
-                try
-                {
+            if (request.state() == AsyncRequest.PENDING && !closed) {
+                try {
                     semaphore.acquire(request.permits);
                     acquired = true;
-                }
-                catch (final InterruptedException ex)
-                {
+                } catch (InterruptedException ex) {
                     interrupted = true;
                 }
             }
-            if (!SERVING.compareAndSet(this, request, null) && !interrupted)
-            {
+            if (!SERVING.compareAndSet(this, request, null) && !interrupted) {
                 // A canceller or close() claimed this request and interrupts us: absorb exactly that interrupt.
-                while (!Thread.interrupted())
-                {
+                while (!Thread.interrupted()) {
                     Thread.onSpinWait();
                 }
             }
-            if (acquired)
-            {
+            if (acquired) {
                 dequeue();
-                if (request.markGranted())
-                {
+                if (request.markGranted()) {
                     bridge.deliver(request);
-                }
-                else
-                {
+                } else {
                     semaphore.release(request.permits); // the cancel won the race: give the permits back
                     bridge.stats().grantRacesLost.getAndIncrement();
                 }
-            }
-            else if (request.state() != AsyncRequest.PENDING)
-            {
+            } else if (request.state() != AsyncRequest.PENDING) {
                 dequeue();
             }
             // else: a stray interrupt; serve the same request again
@@ -166,33 +136,24 @@ final class AsyncGranter implements Runnable
         drainOnClose();
     }
 
-    private void dequeue()
-    {
+    private void dequeue() {
         leavePending(queue.poll()); // single consumer: removes the head we looked at
     }
 
-    private void leavePending(final AsyncRequest request)
-    {
-        if (request.leavePending())
-        {
+    private void leavePending(AsyncRequest request) {
+        if (request.leavePending()) {
             pending.decrementAndGet();
         }
     }
 
-    private void drainOnClose()
-    {
+    private void drainOnClose() {
         AsyncRequest request;
-        while ((request = queue.poll()) != null)
-        {
+        while ((request = queue.poll()) != null) {
             leavePending(request);
-            if (request.cancel())
-            {
-                if (request.future != null)
-                {
+            if (request.cancel()) {
+                if (request.future != null) {
                     request.future.completeExceptionally(new CancellationException("bridge closed before grant"));
-                }
-                else
-                {
+                } else {
                     bridge.stats().abandonedRuns.getAndIncrement();
                 }
             }
@@ -204,18 +165,15 @@ final class AsyncGranter implements Runnable
      * the thread to end (at most 5 s, {@link DaemonThreads#awaitEnd}), except on the grant thread itself, which ends
      * after the stage that called it.
      */
-    void close()
-    {
+    void close() {
         closed = true;
         // Volatile write of closed BEFORE reading serving; the grant thread re-reads closed after publishing it.
         final AsyncRequest current = serving;
-        if (current != null && SERVING.compareAndSet(this, current, null))
-        {
+        if (current != null && SERVING.compareAndSet(this, current, null)) {
             thread.interrupt();
         }
         LockSupport.unpark(thread);
-        if (Thread.currentThread() == thread)
-        {
+        if (Thread.currentThread() == thread) {
             // Called from a dependent stage this thread runs: it cannot wait for itself. It stops (cancelling what is
             // still queued) once the stage returns, since it re-reads 'closed' before serving anything else.
             return;
@@ -223,8 +181,7 @@ final class AsyncGranter implements Runnable
         DaemonThreads.awaitEnd(thread);
     }
 
-    Thread thread()
-    {
+    Thread thread() {
         return thread;
     }
 }

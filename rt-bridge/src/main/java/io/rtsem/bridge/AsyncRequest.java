@@ -12,8 +12,7 @@ import java.util.concurrent.Executor;
  * (a canceller, or {@link SemaphoreBridge#close()}). Whoever loses has nothing to undo except the grant thread, which
  * then returns the permits it took. So a permit is never lost and never delivered twice (conservation, G2).
  */
-final class AsyncRequest
-{
+final class AsyncRequest {
     static final int PENDING = 0;
     static final int GRANTED = 1;
     static final int CANCELLED = 2;
@@ -26,14 +25,14 @@ final class AsyncRequest
     final RequestFuture future;
     /** Non-null for acquireAndRun. */
     final Runnable work;
+
     final Executor executor;
     private final AsyncGranter granter;
     private volatile int state;
     /** 1 while counted in the granter's pending count; cleared once, by whoever takes it out of the count. */
     private volatile int counted = 1;
 
-    private AsyncRequest(final AsyncGranter granter, final int permits, final Runnable work, final Executor executor)
-    {
+    private AsyncRequest(AsyncGranter granter, int permits, Runnable work, Executor executor) {
         this.granter = granter;
         this.permits = permits;
         this.work = work;
@@ -41,19 +40,15 @@ final class AsyncRequest
         this.future = work == null ? new RequestFuture(this) : null;
     }
 
-    static AsyncRequest forFuture(final AsyncGranter granter, final int permits)
-    {
+    static AsyncRequest forFuture(AsyncGranter granter, int permits) {
         return new AsyncRequest(granter, permits, null, null);
     }
 
-    static AsyncRequest forWork(final AsyncGranter granter, final int permits, final Runnable work,
-        final Executor executor)
-    {
+    static AsyncRequest forWork(AsyncGranter granter, int permits, Runnable work, Executor executor) {
         return new AsyncRequest(granter, permits, work, executor);
     }
 
-    int state()
-    {
+    int state() {
         return state;
     }
 
@@ -61,14 +56,12 @@ final class AsyncRequest
      * Takes the request out of the granter's pending count: {@code true} for exactly one caller (the grant thread
      * dequeuing it, its drain on close, or a submitter that found the bridge closed).
      */
-    boolean leavePending()
-    {
+    boolean leavePending() {
         return COUNTED.compareAndSet(this, 1, 0);
     }
 
     /** The grant thread claims the outcome; {@code false} if a cancellation won. */
-    boolean markGranted()
-    {
+    boolean markGranted() {
         return STATE.compareAndSet(this, PENDING, GRANTED);
     }
 
@@ -76,11 +69,9 @@ final class AsyncRequest
      * A canceller claims the outcome; if it wins while the grant thread is waiting for this request, the grant
      * thread is interrupted out of its wait. {@code false} if the grant won (or it was cancelled already).
      */
-    boolean cancel()
-    {
+    boolean cancel() {
         // Volatile CAS BEFORE the granter reads whom it serves (Dekker with AsyncGranter's serving/state pair).
-        if (STATE.compareAndSet(this, PENDING, CANCELLED))
-        {
+        if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
             granter.cancelled(this);
             return true;
         }

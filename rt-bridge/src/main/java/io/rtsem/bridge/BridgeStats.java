@@ -1,9 +1,8 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.RtContext;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.core.RtContext;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,12 +18,12 @@ import org.HdrHistogram.Histogram;
  * <p>Threading: any number of threads concurrently; every getter from any context (HARD included) unless it says
  * otherwise.
  */
-public final class BridgeStats
-{
+public final class BridgeStats {
     private final ModeSwitchCheck modeSwitch;
     private final HoldTimeRecorders holdTimes;
     /** {@code null} without a wake service. */
     private final WakeService wakeService;
+
     private final AsyncGranter granter;
 
     final AtomicLong unmatchedReleases = new AtomicLong();
@@ -43,9 +42,8 @@ public final class BridgeStats
      */
     volatile Throwable lastRunFailure;
 
-    BridgeStats(final ModeSwitchCheck modeSwitch, final HoldTimeRecorders holdTimes, final WakeService wakeService,
-        final AsyncGranter granter)
-    {
+    BridgeStats(
+            ModeSwitchCheck modeSwitch, HoldTimeRecorders holdTimes, WakeService wakeService, AsyncGranter granter) {
         this.modeSwitch = modeSwitch;
         this.holdTimes = holdTimes;
         this.wakeService = wakeService;
@@ -57,8 +55,7 @@ public final class BridgeStats
      *
      * @return the count since attach.
      */
-    public long modeSwitches()
-    {
+    public long modeSwitches() {
         return modeSwitch.count();
     }
 
@@ -70,8 +67,7 @@ public final class BridgeStats
      *
      * @return the description, or {@code null}.
      */
-    public String lastModeSwitch()
-    {
+    public String lastModeSwitch() {
         return modeSwitch.last();
     }
 
@@ -84,8 +80,7 @@ public final class BridgeStats
      * @param context the context.
      * @return a copy of the histogram.
      */
-    public Histogram holdTimes(final RtContext context)
-    {
+    public Histogram holdTimes(RtContext context) {
         return holdTimes.snapshot(Objects.requireNonNull(context, "context"));
     }
 
@@ -96,8 +91,7 @@ public final class BridgeStats
      * @param context the context.
      * @return the count.
      */
-    public long holds(final RtContext context)
-    {
+    public long holds(RtContext context) {
         return holdTimes.count(Objects.requireNonNull(context, "context"));
     }
 
@@ -105,8 +99,7 @@ public final class BridgeStats
      * @return permits released through {@link SemaphoreBridge#release(int)} that no open hold of the releasing thread
      *         matched. One volatile read, no allocation.
      */
-    public long unmatchedReleases()
-    {
+    public long unmatchedReleases() {
         return unmatchedReleases.get();
     }
 
@@ -114,14 +107,12 @@ public final class BridgeStats
      * @return holds not timed because the acquiring thread already had 64 open holds. One volatile read, no
      *         allocation.
      */
-    public long untimedHolds()
-    {
+    public long untimedHolds() {
         return untimedHolds.get();
     }
 
     /** @return async requests queued and not yet granted, cancelled or dropped. One volatile read. */
-    public int pendingRequests()
-    {
+    public int pendingRequests() {
         return granter.pending();
     }
 
@@ -129,8 +120,7 @@ public final class BridgeStats
      * @return permits delivered to futures by the grant thread (counted before the future completes, so a caller of
      *         its {@code get()} sees it). One volatile read.
      */
-    public long asyncGrants()
-    {
+    public long asyncGrants() {
         return asyncGrants.get();
     }
 
@@ -138,8 +128,7 @@ public final class BridgeStats
      * @return grants that lost to a cancellation, or whose future was completed otherwise (permits returned, not
      *         recorded as holds, B7). One volatile read.
      */
-    public long grantRacesLost()
-    {
+    public long grantRacesLost() {
         return grantRacesLost.get();
     }
 
@@ -147,8 +136,7 @@ public final class BridgeStats
      * @return acquireAndRun work that ended by exception (permits released), whether it ran at once on the caller or
      *         later on the executor. One volatile read, no allocation.
      */
-    public long failedRuns()
-    {
+    public long failedRuns() {
         return failedRuns.get();
     }
 
@@ -156,8 +144,7 @@ public final class BridgeStats
      * @return acquireAndRun work the executor rejected (permits released, not recorded as a hold; work not run). One
      *         volatile read, no allocation.
      */
-    public long rejectedRuns()
-    {
+    public long rejectedRuns() {
         return rejectedRuns.get();
     }
 
@@ -165,8 +152,7 @@ public final class BridgeStats
      * @return queued acquireAndRun work dropped by {@link SemaphoreBridge#close()} before a grant. One volatile read,
      *         no allocation.
      */
-    public long abandonedRuns()
-    {
+    public long abandonedRuns() {
         return abandonedRuns.get();
     }
 
@@ -179,14 +165,12 @@ public final class BridgeStats
      *
      * @return the exception, or {@code null} if none.
      */
-    public Throwable lastRunFailure()
-    {
+    public Throwable lastRunFailure() {
         return lastRunFailure;
     }
 
     /** @return {@code true} while the wake service thread runs ({@code false} without one). Two volatile reads. */
-    public boolean wakeServiceAlive()
-    {
+    public boolean wakeServiceAlive() {
         return wakeService != null && wakeService.isAlive();
     }
 
@@ -194,8 +178,7 @@ public final class BridgeStats
      * @return wake indications the service has turned into {@code wakeParkedWaiters()} calls ({@code 0} without a wake
      *         service). One volatile read, no allocation.
      */
-    public long wakeServiceWakes()
-    {
+    public long wakeServiceWakes() {
         return wakeService == null ? 0L : wakeService.wakeCalls();
     }
 
@@ -203,8 +186,7 @@ public final class BridgeStats
      * @return polls the wake service made while waiters were parked (timed parks, or yields with a poll interval of
      *         0; {@code 0} without a wake service). One volatile read, no allocation.
      */
-    public long wakeServicePolls()
-    {
+    public long wakeServicePolls() {
         return wakeService == null ? 0L : wakeService.polls();
     }
 
@@ -212,8 +194,7 @@ public final class BridgeStats
      * @return times the wake service went idle (parked with no timeout; {@code 0} without a wake service). One
      *         volatile read, no allocation.
      */
-    public long wakeServiceIdleParks()
-    {
+    public long wakeServiceIdleParks() {
         return wakeService == null ? 0L : wakeService.idleParks();
     }
 
@@ -221,8 +202,7 @@ public final class BridgeStats
      * @return the wake service's timer slack as the kernel reported it when the service started, or -1 if unknown, not
      *         started yet or without a wake service. One volatile read, no allocation.
      */
-    public long wakeServiceTimerSlackNanos()
-    {
+    public long wakeServiceTimerSlackNanos() {
         return wakeService == null ? -1L : wakeService.appliedTimerSlackNanos();
     }
 
@@ -230,8 +210,7 @@ public final class BridgeStats
      * @return the exception that ended the wake service, or {@code null} (none, or without a wake service). One
      *         volatile read, no allocation.
      */
-    public Throwable wakeServiceFailure()
-    {
+    public Throwable wakeServiceFailure() {
         return wakeService == null ? null : wakeService.failure();
     }
 
@@ -243,12 +222,13 @@ public final class BridgeStats
      * @return the description.
      */
     @Override
-    public String toString()
-    {
-        return "BridgeStats[modeSwitches=" + modeSwitches() + ", pending=" + pendingRequests() + ", asyncGrants=" +
-            asyncGrants() + ", grantRacesLost=" + grantRacesLost() + ", failedRuns=" + failedRuns() +
-            ", rejectedRuns=" + rejectedRuns() + ", abandonedRuns=" + abandonedRuns() + ", unmatchedReleases=" +
-            unmatchedReleases() + ", untimedHolds=" + untimedHolds() + ", wakeServiceWakes=" + wakeServiceWakes() +
-            ", wakeServicePolls=" + wakeServicePolls() + "]";
+    public String toString() {
+        return "BridgeStats[modeSwitches=" + modeSwitches() + ", pending=" + pendingRequests() + ", asyncGrants="
+                + asyncGrants()
+                + ", grantRacesLost=" + grantRacesLost() + ", failedRuns=" + failedRuns() + ", rejectedRuns="
+                + rejectedRuns() + ", abandonedRuns=" + abandonedRuns() + ", unmatchedReleases=" + unmatchedReleases()
+                + ", untimedHolds=" + untimedHolds() + ", wakeServiceWakes=" + wakeServiceWakes()
+                + ", wakeServicePolls="
+                + wakeServicePolls() + "]";
     }
 }

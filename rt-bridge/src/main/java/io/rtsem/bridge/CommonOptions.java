@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param <T> the concrete options type, returned by the setters for chaining.
  */
-public abstract class CommonOptions<T extends CommonOptions<T>>
-{
+public abstract class CommonOptions<T extends CommonOptions<T>> {
     private ModeSwitchPolicy modeSwitchPolicy;
     private long wakePollNanos = WakeService.DEFAULT_POLL_NANOS;
     private long timerSlackNanos = WakeService.DEFAULT_TIMER_SLACK_NANOS;
@@ -28,15 +27,13 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      *
      * @param defaultPolicy the product's default mode-switch policy.
      */
-    protected CommonOptions(final ModeSwitchPolicy defaultPolicy)
-    {
+    protected CommonOptions(ModeSwitchPolicy defaultPolicy) {
         this.modeSwitchPolicy = defaultPolicy;
     }
 
     @SuppressWarnings("unchecked")
-    private T self()
-    {
-        return (T)this;
+    private T self() {
+        return (T) this;
     }
 
     /**
@@ -46,8 +43,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      * @param policy the policy.
      * @return these options.
      */
-    public T modeSwitchPolicy(final ModeSwitchPolicy policy)
-    {
+    public T modeSwitchPolicy(ModeSwitchPolicy policy) {
         this.modeSwitchPolicy = Objects.requireNonNull(policy, "policy");
         return self();
     }
@@ -65,8 +61,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      * @return these options.
      * @throws IllegalArgumentException if out of range.
      */
-    public T wakePollInterval(final long time, final TimeUnit unit)
-    {
+    public T wakePollInterval(long time, TimeUnit unit) {
         this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
         return self();
     }
@@ -81,8 +76,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      * @return these options.
      * @throws IllegalArgumentException if out of range.
      */
-    public T timerSlack(final long time, final TimeUnit unit)
-    {
+    public T timerSlack(long time, TimeUnit unit) {
         this.timerSlackNanos = OptionChecks.nanos("timerSlack", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
         return self();
     }
@@ -94,33 +88,28 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      * @param name the prefix.
      * @return these options.
      */
-    public T name(final String name)
-    {
+    public T name(String name) {
         this.name = Objects.requireNonNull(name, "name");
         return self();
     }
 
     /** @return the mode-switch policy set. */
-    public final ModeSwitchPolicy modeSwitchPolicy()
-    {
+    public final ModeSwitchPolicy modeSwitchPolicy() {
         return modeSwitchPolicy;
     }
 
     /** @return the wake service's poll interval set, in nanoseconds. */
-    public final long wakePollNanos()
-    {
+    public final long wakePollNanos() {
         return wakePollNanos;
     }
 
     /** @return the wake service's timer slack set, in nanoseconds (0: inherited). */
-    public final long timerSlackNanos()
-    {
+    public final long timerSlackNanos() {
         return timerSlackNanos;
     }
 
     /** @return the thread name prefix set, or {@code null} for the generated default. */
-    public final String name()
-    {
+    public final String name() {
         return name;
     }
 
@@ -130,8 +119,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>>
      *
      * @param copy the copy being built.
      */
-    protected final void copyCommonTo(final CommonOptions<T> copy)
-    {
+    protected final void copyCommonTo(CommonOptions<T> copy) {
         copy.modeSwitchPolicy = modeSwitchPolicy;
         copy.wakePollNanos = wakePollNanos;
         copy.timerSlackNanos = timerSlackNanos;

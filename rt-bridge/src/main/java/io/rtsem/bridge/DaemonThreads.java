@@ -9,14 +9,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Internal:</b> public only so that {@code io.rtsem.pool} can use it; not part of the API, may change.
  */
-public final class DaemonThreads
-{
+public final class DaemonThreads {
     /** How long {@link #awaitEnd(Thread)} waits before it gives up on a thread. */
     public static final long STOP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private DaemonThreads()
-    {
-    }
+    private DaemonThreads() {}
 
     /**
      * A daemon thread running {@code body}, not started.
@@ -27,8 +24,7 @@ public final class DaemonThreads
      * @param name its name.
      * @return the thread.
      */
-    public static Thread create(final Runnable body, final String name)
-    {
+    public static Thread create(Runnable body, String name) {
         final Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         return thread;
@@ -45,24 +41,18 @@ public final class DaemonThreads
      * @param thread the thread to wait for.
      * @return {@code true} if it ended, {@code false} if it was still alive after the timeout.
      */
-    public static boolean awaitEnd(final Thread thread)
-    {
+    public static boolean awaitEnd(Thread thread) {
         boolean interrupted = false;
         final long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS;
-        while (thread.isAlive() && deadline - System.nanoTime() > 0)
-        {
-            try
-            {
+        while (thread.isAlive() && deadline - System.nanoTime() > 0) {
+            try {
                 thread.join(100);
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 interrupted = true;
             }
             LockSupport.unpark(thread);
         }
-        if (interrupted)
-        {
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         return !thread.isAlive();

@@ -9,45 +9,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threading: {@link #run()} on the executor's thread, {@link #reject()} on the grant thread; either may win.
  */
-final class GrantedRun extends AtomicBoolean implements Runnable
-{
+final class GrantedRun extends AtomicBoolean implements Runnable {
     private final Runnable work;
     private final Permit permit;
     private final BridgeStats stats;
 
-    GrantedRun(final Runnable work, final Permit permit, final BridgeStats stats)
-    {
+    GrantedRun(Runnable work, Permit permit, BridgeStats stats) {
         this.work = work;
         this.permit = permit;
         this.stats = stats;
     }
 
     @Override
-    public void run()
-    {
-        if (!compareAndSet(false, true))
-        {
+    public void run() {
+        if (!compareAndSet(false, true)) {
             return; // rejected first: the permits are back already
         }
-        try
-        {
+        try {
             work.run();
-        }
-        catch (final Throwable ex)
-        {
+        } catch (Throwable ex) {
             stats.failedRuns.getAndIncrement();
             stats.lastRunFailure = ex;
             throw ex;
-        }
-        finally
-        {
+        } finally {
             permit.close();
         }
     }
 
     /** @return {@code true} if the work had not started (it never will now). */
-    boolean reject()
-    {
+    boolean reject() {
         return compareAndSet(false, true);
     }
 }

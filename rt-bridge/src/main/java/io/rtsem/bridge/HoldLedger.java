@@ -12,8 +12,7 @@ import io.rtsem.core.RtContext;
  * <p>Threading: confined to its thread (reached through a {@code ThreadLocal}); plain fields. Fixed capacity,
  * allocated once per thread and bridge: recording and closing holds never allocate.
  */
-final class HoldLedger
-{
+final class HoldLedger {
     static final int CAPACITY = 64;
 
     private final long[] since = new long[CAPACITY];
@@ -22,13 +21,11 @@ final class HoldLedger
     private long tail; // next free entry
 
     /** Opens a hold; {@code false} if the ledger is full (the hold is then not timed). */
-    boolean open(final int count, final long nowNanos)
-    {
-        if (tail - head == CAPACITY)
-        {
+    boolean open(int count, long nowNanos) {
+        if (tail - head == CAPACITY) {
             return false;
         }
-        final int i = (int)(tail & (CAPACITY - 1));
+        final int i = (int) (tail & (CAPACITY - 1));
         since[i] = nowNanos;
         permits[i] = count;
         tail++;
@@ -41,17 +38,14 @@ final class HoldLedger
      *
      * @return permits released that no open hold of this thread accounted for.
      */
-    int close(final int count, final long nowNanos, final RtContext context, final HoldTimeRecorders sink)
-    {
+    int close(int count, long nowNanos, RtContext context, HoldTimeRecorders sink) {
         int left = count;
-        while (left > 0 && head != tail)
-        {
-            final int i = (int)(head & (CAPACITY - 1));
+        while (left > 0 && head != tail) {
+            final int i = (int) (head & (CAPACITY - 1));
             final int take = Math.min(left, permits[i]);
             permits[i] -= take;
             left -= take;
-            if (permits[i] == 0)
-            {
+            if (permits[i] == 0) {
                 sink.record(context, nowNanos - since[i]); // the hold ends with its last permit: its one sample
                 head++;
             }
@@ -59,8 +53,7 @@ final class HoldLedger
         return left;
     }
 
-    int openHolds()
-    {
-        return (int)(tail - head);
+    int openHolds() {
+        return (int) (tail - head);
     }
 }

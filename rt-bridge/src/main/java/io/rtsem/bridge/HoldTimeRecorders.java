@@ -1,8 +1,7 @@
 package io.rtsem.bridge;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 import io.rtsem.core.RtContext;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -13,8 +12,7 @@ import org.HdrHistogram.Recorder;
  * <p>Threading: any number of threads record concurrently ({@link Recorder} is wait-free for writers through its
  * WriterReaderPhaser); readers ({@link #snapshot}) are serialised on this object and may allocate.
  */
-final class HoldTimeRecorders
-{
+final class HoldTimeRecorders {
     private static final int CONTEXTS = RtContext.values().length;
     private static final int COUNT_STRIDE = 16; // 128 bytes between per-context counters
 
@@ -25,11 +23,9 @@ final class HoldTimeRecorders
     private final AtomicLongArray counts = new AtomicLongArray((CONTEXTS + 1) * COUNT_STRIDE);
     private final AtomicLongArray clamped = new AtomicLongArray((CONTEXTS + 1) * COUNT_STRIDE);
 
-    HoldTimeRecorders(final long highestTrackableNanos)
-    {
+    HoldTimeRecorders(long highestTrackableNanos) {
         this.highestTrackableNanos = highestTrackableNanos;
-        for (int i = 0; i < CONTEXTS; i++)
-        {
+        for (int i = 0; i < CONTEXTS; i++) {
             // Fixed range, 2 significant digits (1% resolution): recordValue indexes a pre-sized array, no resize.
             recorders[i] = new Recorder(1L, highestTrackableNanos, 2);
             totals[i] = new Histogram(1L, highestTrackableNanos, 2);
@@ -40,12 +36,10 @@ final class HoldTimeRecorders
      * Records one hold. Any context; no allocation, no system call (the Recorder's writer side is two atomic
      * increments around an array increment).
      */
-    void record(final RtContext context, final long holdNanos)
-    {
+    void record(RtContext context, long holdNanos) {
         final int c = context.ordinal();
         long value = holdNanos < 1L ? 1L : holdNanos;
-        if (value > highestTrackableNanos)
-        {
+        if (value > highestTrackableNanos) {
             value = highestTrackableNanos; // out of range would throw; clamp and count instead
             clamped.getAndIncrement((c + 1) * COUNT_STRIDE);
         }
@@ -53,24 +47,20 @@ final class HoldTimeRecorders
         counts.getAndIncrement((c + 1) * COUNT_STRIDE);
     }
 
-    long count(final RtContext context)
-    {
+    long count(RtContext context) {
         return counts.get((context.ordinal() + 1) * COUNT_STRIDE);
     }
 
-    long clamped(final RtContext context)
-    {
+    long clamped(RtContext context) {
         return clamped.get((context.ordinal() + 1) * COUNT_STRIDE);
     }
 
-    long highestTrackableNanos()
-    {
+    long highestTrackableNanos() {
         return highestTrackableNanos;
     }
 
     /** A copy of everything recorded so far for {@code context}. NON_RT; allocates the copy. */
-    synchronized Histogram snapshot(final RtContext context)
-    {
+    synchronized Histogram snapshot(RtContext context) {
         final int c = context.ordinal();
         final Histogram interval = recorders[c].getIntervalHistogram(recycled[c]);
         totals[c].add(interval);

@@ -1,9 +1,8 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.RtContext;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.core.RtContext;
 
 /**
  * The mode-switch check of one bridge or pool: applies its {@link ModeSwitchPolicy} to HARD callers of the methods
@@ -14,8 +13,7 @@ import io.rtsem.core.RtContext;
  *
  * <p>Threading: any number of threads concurrently.
  */
-public final class ModeSwitchCheck
-{
+public final class ModeSwitchCheck {
     private final ModeSwitchPolicy policy;
     private final String owner;
     private final AtomicLong count = new AtomicLong();
@@ -30,15 +28,13 @@ public final class ModeSwitchCheck
      * @param policy the policy.
      * @param owner  the class whose methods are checked, as the exception message names it ({@code "SemaphoreBridge"}).
      */
-    public ModeSwitchCheck(final ModeSwitchPolicy policy, final String owner)
-    {
+    public ModeSwitchCheck(ModeSwitchPolicy policy, String owner) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.owner = owner;
     }
 
     /** @return the policy. Any context; no allocation. */
-    public ModeSwitchPolicy policy()
-    {
+    public ModeSwitchPolicy policy() {
         return policy;
     }
 
@@ -55,17 +51,14 @@ public final class ModeSwitchCheck
      *               instead, with its leading punctuation ({@code ", which may block ...; call it from ..."}).
      * @throws IllegalStateException under THROW, naming the thread, the call and the advice.
      */
-    public void check(final String call, final String advice)
-    {
-        if (policy == ModeSwitchPolicy.ALLOW || RtContext.current() != RtContext.HARD)
-        {
+    public void check(String call, String advice) {
+        if (policy == ModeSwitchPolicy.ALLOW || RtContext.current() != RtContext.HARD) {
             return;
         }
         final Thread thread = Thread.currentThread();
-        if (policy == ModeSwitchPolicy.THROW)
-        {
-            throw new IllegalStateException("mode switch: HARD thread '" + thread.getName() + "' (id " +
-                thread.getId() + ") called " + owner + "." + call + advice + " (policy THROW)");
+        if (policy == ModeSwitchPolicy.THROW) {
+            throw new IllegalStateException("mode switch: HARD thread '" + thread.getName() + "' (id " + thread.getId()
+                    + ") called " + owner + "." + call + advice + " (policy THROW)");
         }
         // RECORD: no allocation (a string constant and a thread reference), no system call.
         lastThread = thread;
@@ -74,8 +67,7 @@ public final class ModeSwitchCheck
     }
 
     /** @return mode switches recorded under {@link ModeSwitchPolicy#RECORD}. Any context; one volatile read. */
-    public long count()
-    {
+    public long count() {
         return count.get();
     }
 
@@ -87,10 +79,10 @@ public final class ModeSwitchCheck
      *
      * @return the description, or {@code null}.
      */
-    public String last()
-    {
+    public String last() {
         final Thread thread = lastThread;
-        return thread == null ? null :
-            "thread '" + thread.getName() + "' (id " + thread.getId() + ") called " + lastCall;
+        return thread == null
+                ? null
+                : "thread '" + thread.getName() + "' (id " + thread.getId() + ") called " + lastCall;
     }
 }

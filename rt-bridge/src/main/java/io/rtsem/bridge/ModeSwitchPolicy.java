@@ -9,8 +9,7 @@ package io.rtsem.bridge;
  * a type check plus, for threads that are not {@link io.rtsem.core.RtThread}s, a {@code ThreadLocal} lookup; it
  * allocates nothing unless the policy is {@link #THROW} and the check fails.
  */
-public enum ModeSwitchPolicy
-{
+public enum ModeSwitchPolicy {
     /**
      * Refuse the call: throw an {@link IllegalStateException} naming the thread and the call, before anything is
      * taken or queued. The default of {@link SemaphoreBridge}.

@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Set-up time; allocates only the exception.
  */
-public final class OptionChecks
-{
+public final class OptionChecks {
     /** Longest wake-service poll interval and timer slack: beyond it the service would not be worth running. */
     public static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest starvation bound: well clear of {@code nanoTime} overflow in deadlines computed from it. */
@@ -25,9 +24,7 @@ public final class OptionChecks
     /** Largest bookkeeping ring (records per thread; about 30 bytes each). */
     public static final int MAX_RING_CAPACITY = 1 << 20;
 
-    private OptionChecks()
-    {
-    }
+    private OptionChecks() {}
 
     /**
      * {@code time} in nanoseconds, if within {@code [minNanos, maxNanos]}.
@@ -41,15 +38,12 @@ public final class OptionChecks
      * @throws IllegalArgumentException naming {@code option}, the value and the range, if outside it.
      * @throws NullPointerException if {@code unit} is {@code null}.
      */
-    public static long nanos(final String option, final long time, final TimeUnit unit, final long minNanos,
-        final long maxNanos)
-    {
+    public static long nanos(String option, long time, TimeUnit unit, long minNanos, long maxNanos) {
         Objects.requireNonNull(unit, option + ": unit");
         final long nanos = unit.toNanos(time); // saturates at Long.MIN/MAX_VALUE: still out of range
-        if (nanos < minNanos || nanos > maxNanos)
-        {
-            throw new IllegalArgumentException(option + " must be between " + describe(minNanos) + " and " +
-                describe(maxNanos) + ", got " + time + " " + unit);
+        if (nanos < minNanos || nanos > maxNanos) {
+            throw new IllegalArgumentException(option + " must be between " + describe(minNanos) + " and "
+                    + describe(maxNanos) + ", got " + time + " " + unit);
         }
         return nanos;
     }
@@ -62,24 +56,19 @@ public final class OptionChecks
      * @return {@code capacity}.
      * @throws IllegalArgumentException naming {@code option}, the value and the range, if not.
      */
-    public static int ringCapacity(final String option, final int capacity)
-    {
-        if (capacity < 1 || capacity > MAX_RING_CAPACITY || Integer.bitCount(capacity) != 1)
-        {
-            throw new IllegalArgumentException(option + " must be a power of two between 1 and " +
-                MAX_RING_CAPACITY + ", got " + capacity);
+    public static int ringCapacity(String option, int capacity) {
+        if (capacity < 1 || capacity > MAX_RING_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException(
+                    option + " must be a power of two between 1 and " + MAX_RING_CAPACITY + ", got " + capacity);
         }
         return capacity;
     }
 
-    private static String describe(final long nanos)
-    {
-        final long[] units = { TimeUnit.DAYS.toNanos(1), TimeUnit.HOURS.toNanos(1), 1_000_000_000L, 1_000_000L, 1_000L };
-        final String[] names = { " d", " h", " s", " ms", " us" };
-        for (int i = 0; i < units.length; i++)
-        {
-            if (nanos != 0 && nanos % units[i] == 0)
-            {
+    private static String describe(long nanos) {
+        final long[] units = {TimeUnit.DAYS.toNanos(1), TimeUnit.HOURS.toNanos(1), 1_000_000_000L, 1_000_000L, 1_000L};
+        final String[] names = {" d", " h", " s", " ms", " us"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos != 0 && nanos % units[i] == 0) {
                 return nanos / units[i] + names[i];
             }
         }

@@ -9,8 +9,7 @@ import java.lang.invoke.VarHandle;
  * <p>Threading: may be passed between threads and closed from any thread; {@link #close()} releases the permits
  * exactly once however many threads call it, however often.
  */
-public final class Permit implements AutoCloseable
-{
+public final class Permit implements AutoCloseable {
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
 
     private final SemaphoreBridge bridge;
@@ -18,8 +17,7 @@ public final class Permit implements AutoCloseable
     private final long grantedNanos;
     private volatile int closed;
 
-    Permit(final SemaphoreBridge bridge, final int permits, final long grantedNanos)
-    {
+    Permit(SemaphoreBridge bridge, int permits, long grantedNanos) {
         this.bridge = bridge;
         this.permits = permits;
         this.grantedNanos = grantedNanos;
@@ -32,8 +30,7 @@ public final class Permit implements AutoCloseable
      *
      * @return permits, {@code >= 1}.
      */
-    public int permits()
-    {
+    public int permits() {
         return permits;
     }
 
@@ -44,8 +41,7 @@ public final class Permit implements AutoCloseable
      *
      * @return the grant instant.
      */
-    public long grantedNanos()
-    {
+    public long grantedNanos() {
         return grantedNanos;
     }
 
@@ -56,8 +52,7 @@ public final class Permit implements AutoCloseable
      *
      * @return {@code true} once closed.
      */
-    public boolean isClosed()
-    {
+    public boolean isClosed() {
         return closed != 0;
     }
 
@@ -73,11 +68,9 @@ public final class Permit implements AutoCloseable
      * bridge is closed (outstanding permits must always be returnable).
      */
     @Override
-    public void close()
-    {
+    public void close() {
         // The CAS makes exactly one caller the releaser, whatever the race.
-        if (CLOSED.compareAndSet(this, 0, 1))
-        {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             bridge.releasePermit(this);
         }
     }
@@ -86,10 +79,8 @@ public final class Permit implements AutoCloseable
      * Returns permits that never reached a holder (the grant thread could not deliver them): released exactly once,
      * like {@link #close()}, but not recorded as a hold. Grant thread only; NON_RT.
      */
-    void discard()
-    {
-        if (CLOSED.compareAndSet(this, 0, 1))
-        {
+    void discard() {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             bridge.semaphore().release(permits);
         }
     }
@@ -102,8 +93,7 @@ public final class Permit implements AutoCloseable
      * @return the description.
      */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "Permit[" + permits + (closed != 0 ? ", closed]" : "]");
     }
 }

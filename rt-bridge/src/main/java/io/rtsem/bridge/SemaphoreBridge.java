@@ -1,14 +1,13 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-
-import io.rtsem.core.RtContext;
-import io.rtsem.core.RtSemaphore;
 
 /**
  * How non-real-time code uses an {@link RtSemaphore} that real-time threads share: the same acquire / tryAcquire /
@@ -35,8 +34,7 @@ import io.rtsem.core.RtSemaphore;
  * thread may call is BA1; the others are <em>mode-switch checked</em> ({@link ModeSwitchPolicy}). Counters and
  * health are in {@link #stats()}.
  */
-public final class SemaphoreBridge implements AutoCloseable
-{
+public final class SemaphoreBridge implements AutoCloseable {
     /** Default poll interval of the wake service while waiters are parked (see docs/BRIDGE.md for the trade-off). */
     public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
     /** Default timer slack the wake service sets on itself. */
@@ -45,8 +43,8 @@ public final class SemaphoreBridge implements AutoCloseable
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
     /** What a HARD caller refused by a mode-switch check is told to do instead. */
     private static final String HARD_ADVICE =
-        ", which may block or allocate; call it from a NON_RT or SOFT thread, or use tryAcquire(int) /" +
-        " acquireAsync(int) from HARD";
+            ", which may block or allocate; call it from a NON_RT or SOFT thread, or use tryAcquire(int) /"
+                    + " acquireAsync(int) from HARD";
 
     private final RtSemaphore semaphore;
     private final ModeSwitchCheck modeSwitch;
@@ -57,15 +55,15 @@ public final class SemaphoreBridge implements AutoCloseable
     private final ThreadLocal<HoldLedger> ledgers = ThreadLocal.withInitial(HoldLedger::new);
     private volatile int closed;
 
-    private SemaphoreBridge(final RtSemaphore semaphore, final Options options)
-    {
+    private SemaphoreBridge(RtSemaphore semaphore, Options options) {
         this.semaphore = semaphore;
-        final String name = options.name() != null ? options.name() :
-            "rtsem-bridge-" + System.identityHashCode(semaphore);
+        final String name =
+                options.name() != null ? options.name() : "rtsem-bridge-" + System.identityHashCode(semaphore);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "SemaphoreBridge");
         this.holdTimes = new HoldTimeRecorders(options.holdTimeHighestTrackableNanos);
-        this.wakeService = options.wakeService ?
-            new WakeService(semaphore, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake") : null;
+        this.wakeService = options.wakeService
+                ? new WakeService(semaphore, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake")
+                : null;
         this.granter = new AsyncGranter(this, semaphore, name + "-grant");
         this.stats = new BridgeStats(modeSwitch, holdTimes, wakeService, granter);
     }
@@ -80,8 +78,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * @return the bridge; close it when done.
      * @throws IllegalStateException if another wake service is attached to the semaphore (BA3).
      */
-    public static SemaphoreBridge attach(final RtSemaphore semaphore)
-    {
+    public static SemaphoreBridge attach(RtSemaphore semaphore) {
         return attach(semaphore, options());
     }
 
@@ -98,13 +95,11 @@ public final class SemaphoreBridge implements AutoCloseable
      * @return the bridge; close it when done.
      * @throws IllegalStateException if another wake service is attached to the semaphore (BA3).
      */
-    public static SemaphoreBridge attach(final RtSemaphore semaphore, final Options options)
-    {
+    public static SemaphoreBridge attach(RtSemaphore semaphore, Options options) {
         Objects.requireNonNull(semaphore, "semaphore");
         Objects.requireNonNull(options, "options");
         final SemaphoreBridge bridge = new SemaphoreBridge(semaphore, options.copy());
-        if (bridge.wakeService != null)
-        {
+        if (bridge.wakeService != null) {
             bridge.wakeService.start(); // throws if another waker is attached: nothing started yet
         }
         bridge.granter.start();
@@ -118,8 +113,7 @@ public final class SemaphoreBridge implements AutoCloseable
      *
      * @return options to adjust and pass to {@link #attach(RtSemaphore, Options)}. Any context; allocates.
      */
-    public static Options options()
-    {
+    public static Options options() {
         return new Options();
     }
 
@@ -139,8 +133,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * @throws IllegalStateException if the bridge is closed, or on a mode switch under {@link ModeSwitchPolicy#THROW}.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public void acquire(final int permits) throws InterruptedException
-    {
+    public void acquire(int permits) throws InterruptedException {
         checkOpen("acquire(int)");
         modeSwitch.check("acquire(int)", HARD_ADVICE);
         semaphore.acquire(permits);
@@ -158,11 +151,9 @@ public final class SemaphoreBridge implements AutoCloseable
      * @throws IllegalStateException if the bridge is closed.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public boolean tryAcquire(final int permits)
-    {
+    public boolean tryAcquire(int permits) {
         checkOpen("tryAcquire(int)");
-        if (semaphore.tryAcquire(permits))
-        {
+        if (semaphore.tryAcquire(permits)) {
             openHold(permits);
             return true;
         }
@@ -183,15 +174,12 @@ public final class SemaphoreBridge implements AutoCloseable
      * @throws IllegalStateException if the bridge is closed, or on a mode switch under {@link ModeSwitchPolicy#THROW}.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public boolean tryAcquire(final int permits, final long timeout, final TimeUnit unit) throws InterruptedException
-    {
+    public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
         checkOpen("tryAcquire(int, long, TimeUnit)");
-        if (timeout > 0)
-        {
+        if (timeout > 0) {
             modeSwitch.check("tryAcquire(int, long, TimeUnit)", HARD_ADVICE);
         }
-        if (semaphore.tryAcquire(permits, timeout, unit))
-        {
+        if (semaphore.tryAcquire(permits, timeout, unit)) {
             openHold(permits);
             return true;
         }
@@ -214,13 +202,11 @@ public final class SemaphoreBridge implements AutoCloseable
      * @throws IllegalArgumentException if {@code permits <= 0}.
      * @throws IllegalStateException if the count would exceed the semaphore's {@code maxPermits} (nothing changes).
      */
-    public void release(final int permits)
-    {
+    public void release(int permits) {
         semaphore.release(permits);
         final HoldLedger ledger = ledgers.get();
         final int unmatched = ledger.close(permits, System.nanoTime(), RtContext.current(), holdTimes);
-        if (unmatched != 0)
-        {
+        if (unmatched != 0) {
             stats.unmatchedReleases.getAndAdd(unmatched);
         }
     }
@@ -253,11 +239,9 @@ public final class SemaphoreBridge implements AutoCloseable
      * @throws IllegalStateException if the bridge is closed.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public CompletableFuture<Permit> acquireAsync(final int permits)
-    {
+    public CompletableFuture<Permit> acquireAsync(int permits) {
         checkOpen("acquireAsync(int)");
-        if (semaphore.tryAcquire(permits))
-        {
+        if (semaphore.tryAcquire(permits)) {
             return CompletableFuture.completedFuture(new Permit(this, permits, System.nanoTime()));
         }
         final AsyncRequest request = AsyncRequest.forFuture(granter, permits);
@@ -288,26 +272,20 @@ public final class SemaphoreBridge implements AutoCloseable
      *                               (nothing queued then).
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public void acquireAndRun(final int permits, final Runnable work, final Executor executor)
-    {
+    public void acquireAndRun(int permits, Runnable work, Executor executor) {
         Objects.requireNonNull(work, "work");
         Objects.requireNonNull(executor, "executor");
         checkOpen("acquireAndRun(int, Runnable, Executor)");
-        if (semaphore.tryAcquire(permits))
-        {
+        if (semaphore.tryAcquire(permits)) {
             final long start = System.nanoTime();
             boolean ok = false;
-            try
-            {
+            try {
                 work.run();
                 ok = true;
-            }
-            finally
-            {
+            } finally {
                 semaphore.release(permits);
                 holdTimes.record(RtContext.current(), System.nanoTime() - start);
-                if (!ok)
-                {
+                if (!ok) {
                     stats.failedRuns.getAndIncrement();
                 }
             }
@@ -330,8 +308,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * stage returns: the grant thread then cancels what is still queued and ends by itself.
      */
     @Override
-    public void close()
-    {
+    public void close() {
         // A volatile CAS: exactly one caller runs the shutdown below, however many close concurrently. It is not a
         // barrier against calls in flight: checkOpen's volatile read of 'closed' refuses only the calls whose read
         // comes after this CAS in the synchronization order; a call that read 0 just before it goes on. That is safe
@@ -340,32 +317,27 @@ public final class SemaphoreBridge implements AutoCloseable
         // like any waiter (NON_RT and SOFT releases unpark it, HARD ones reach it by the park fallback, B3); releases
         // work after close anyway (B8). isClosed() reads the same field: once it returns true this CAS has happened,
         // though the threads may still be stopping.
-        if (!CLOSED.compareAndSet(this, 0, 1))
-        {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
         granter.close();
-        if (wakeService != null)
-        {
+        if (wakeService != null) {
             wakeService.close();
         }
     }
 
     /** @return {@code true} once {@link #close()} has run. Any context. */
-    public boolean isClosed()
-    {
+    public boolean isClosed() {
         return closed != 0;
     }
 
     /** @return the semaphore this bridge serves. Any context. */
-    public RtSemaphore semaphore()
-    {
+    public RtSemaphore semaphore() {
         return semaphore;
     }
 
     /** @return the policy for HARD callers of mode-switch checked methods. Any context. */
-    public ModeSwitchPolicy modeSwitchPolicy()
-    {
+    public ModeSwitchPolicy modeSwitchPolicy() {
         return modeSwitch.policy();
     }
 
@@ -377,8 +349,7 @@ public final class SemaphoreBridge implements AutoCloseable
      *
      * @return the statistics.
      */
-    public BridgeStats stats()
-    {
+    public BridgeStats stats() {
         return stats;
     }
 
@@ -386,8 +357,7 @@ public final class SemaphoreBridge implements AutoCloseable
      * @return the wake service's thread (for CPU-time measurement), or {@code null} if disabled. Any context; no
      *         allocation (final fields).
      */
-    public Thread wakeServiceThread()
-    {
+    public Thread wakeServiceThread() {
         return wakeService == null ? null : wakeService.thread();
     }
 
@@ -397,8 +367,7 @@ public final class SemaphoreBridge implements AutoCloseable
      *
      * @return the thread. Any context.
      */
-    public Thread grantThread()
-    {
+    public Thread grantThread() {
         return granter.thread();
     }
 
@@ -410,48 +379,39 @@ public final class SemaphoreBridge implements AutoCloseable
      * @return the description.
      */
     @Override
-    public String toString()
-    {
-        return "SemaphoreBridge[" + semaphore + ", policy=" + modeSwitch.policy() + ", modeSwitches=" +
-            modeSwitch.count() + ", pending=" + granter.pending() + (isClosed() ? ", closed]" : "]");
+    public String toString() {
+        return "SemaphoreBridge[" + semaphore + ", policy=" + modeSwitch.policy() + ", modeSwitches="
+                + modeSwitch.count() + ", pending=" + granter.pending() + (isClosed() ? ", closed]" : "]");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void checkOpen(final String call)
-    {
-        if (closed != 0)
-        {
+    private void checkOpen(String call) {
+        if (closed != 0) {
             throw new IllegalStateException(call + " on a closed bridge of " + semaphore);
         }
     }
 
-    private void openHold(final int permits)
-    {
-        if (!ledgers.get().open(permits, System.nanoTime()))
-        {
+    private void openHold(int permits) {
+        if (!ledgers.get().open(permits, System.nanoTime())) {
             stats.untimedHolds.getAndIncrement();
         }
     }
 
     /** Called by {@link Permit#close()} exactly once per permit. */
-    void releasePermit(final Permit permit)
-    {
+    void releasePermit(Permit permit) {
         semaphore.release(permit.permits());
         holdTimes.record(RtContext.current(), System.nanoTime() - permit.grantedNanos());
     }
 
     /** Called by the grant thread after it won the request's state CAS. */
-    void deliver(final AsyncRequest request)
-    {
+    void deliver(AsyncRequest request) {
         final Permit permit = new Permit(this, request.permits, System.nanoTime());
-        if (request.future != null)
-        {
+        if (request.future != null) {
             stats.asyncGrants.getAndIncrement(); // counted before completion, so a caller of get() sees it
-            if (!request.future.completeGranted(permit))
-            {
+            if (!request.future.completeGranted(permit)) {
                 stats.asyncGrants.getAndDecrement();
                 stats.grantRacesLost.getAndIncrement();
                 permit.discard(); // completed otherwise first (e.g. a timeout): held by nobody, so not a hold (B7)
@@ -459,16 +419,12 @@ public final class SemaphoreBridge implements AutoCloseable
             return;
         }
         final GrantedRun run = new GrantedRun(request.work, permit, stats);
-        try
-        {
+        try {
             request.executor.execute(run);
-        }
-        catch (final Throwable ex)
-        {
+        } catch (Throwable ex) {
             // A direct executor (Runnable::run) lets the work's own exception out of execute(): if the work started,
             // it has counted itself as failed and released; only an executor that refused before it started rejected.
-            if (run.reject())
-            {
+            if (run.reject()) {
                 stats.rejectedRuns.getAndIncrement();
                 stats.lastRunFailure = ex;
                 permit.discard(); // no work held them: not a hold (B7)
@@ -483,13 +439,11 @@ public final class SemaphoreBridge implements AutoCloseable
      * throw; a value out of range is refused when set, with an {@link IllegalArgumentException} naming the option, the
      * value and the range.
      */
-    public static final class Options extends CommonOptions<Options>
-    {
+    public static final class Options extends CommonOptions<Options> {
         private boolean wakeService = true;
         private long holdTimeHighestTrackableNanos = TimeUnit.MINUTES.toNanos(10);
 
-        private Options()
-        {
+        private Options() {
             super(ModeSwitchPolicy.THROW);
         }
 
@@ -500,8 +454,7 @@ public final class SemaphoreBridge implements AutoCloseable
          * @param enabled {@code false} to run without.
          * @return these options.
          */
-        public Options wakeService(final boolean enabled)
-        {
+        public Options wakeService(boolean enabled) {
             this.wakeService = enabled;
             return this;
         }
@@ -514,15 +467,13 @@ public final class SemaphoreBridge implements AutoCloseable
          * @return these options.
          * @throws IllegalArgumentException if out of range.
          */
-        public Options holdTimeHighestTrackable(final long time, final TimeUnit unit)
-        {
-            this.holdTimeHighestTrackableNanos = OptionChecks.nanos("holdTimeHighestTrackable", time, unit, 1_000L,
-                OptionChecks.MAX_HOLD_TIME_NANOS);
+        public Options holdTimeHighestTrackable(long time, TimeUnit unit) {
+            this.holdTimeHighestTrackableNanos = OptionChecks.nanos(
+                    "holdTimeHighestTrackable", time, unit, 1_000L, OptionChecks.MAX_HOLD_TIME_NANOS);
             return this;
         }
 
-        Options copy()
-        {
+        Options copy() {
             final Options copy = new Options();
             copyCommonTo(copy);
             copy.wakeService = wakeService;

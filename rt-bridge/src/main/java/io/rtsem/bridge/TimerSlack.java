@@ -10,14 +10,11 @@ import com.sun.jna.NativeLibrary;
  * batch timer expiries: 50 µs by default. A wake service that polls every few microseconds is therefore late by the
  * slack unless it lowers its own. Set-up time, NON_RT only (loads libc on first use).
  */
-final class TimerSlack
-{
+final class TimerSlack {
     private static final int PR_SET_TIMERSLACK = 29;
     private static final int PR_GET_TIMERSLACK = 30;
 
-    private TimerSlack()
-    {
-    }
+    private TimerSlack() {}
 
     /**
      * Sets the calling thread's timer slack.
@@ -25,14 +22,10 @@ final class TimerSlack
      * @param nanos the slack, {@code >= 1} (0 would restore the process default).
      * @return {@code true} if the kernel accepted it; {@code false} where prctl or JNA is unavailable.
      */
-    static boolean set(final long nanos)
-    {
-        try
-        {
+    static boolean set(long nanos) {
+        try {
             return Libc.prctl(PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L) == 0;
-        }
-        catch (final LinkageError | RuntimeException ex)
-        {
+        } catch (LinkageError | RuntimeException ex) {
             return false;
         }
     }
@@ -42,23 +35,17 @@ final class TimerSlack
      *
      * @return nanoseconds, or -1 where it cannot be read.
      */
-    static long get()
-    {
-        try
-        {
+    static long get() {
+        try {
             return Libc.prctl(PR_GET_TIMERSLACK, 0L, 0L, 0L, 0L);
-        }
-        catch (final LinkageError | RuntimeException ex)
-        {
+        } catch (LinkageError | RuntimeException ex) {
             return -1L;
         }
     }
 
     /** Loaded on first use only, so a missing libc surfaces as a LinkageError caught above. */
-    private static final class Libc
-    {
-        static
-        {
+    private static final class Libc {
+        static {
             Native.register(Libc.class, NativeLibrary.getInstance("c"));
         }
 

@@ -13,11 +13,8 @@ import java.lang.invoke.VarHandle;
  * each of those call sites once, so a HARD thread never pays the linking mid-run. Set-up time, NON_RT (class
  * initialisation); allocates.
  */
-public final class VarHandles
-{
-    private VarHandles()
-    {
-    }
+public final class VarHandles {
+    private VarHandles() {}
 
     /**
      * The VarHandle of field {@code name} of the lookup's class.
@@ -30,14 +27,10 @@ public final class VarHandles
      * @return the handle.
      * @throws ExceptionInInitializerError if there is no such field (a bug of the calling class).
      */
-    public static VarHandle field(final MethodHandles.Lookup lookup, final String name, final Class<?> type)
-    {
-        try
-        {
+    public static VarHandle field(MethodHandles.Lookup lookup, String name, Class<?> type) {
+        try {
             return lookup.findVarHandle(lookup.lookupClass(), name, type);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
+        } catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
         }
     }
@@ -50,8 +43,7 @@ public final class VarHandles
      *
      * @param callSites the code that runs each call site once.
      */
-    public static void prime(final Runnable callSites)
-    {
+    public static void prime(Runnable callSites) {
         callSites.run();
     }
 }

@@ -1,10 +1,9 @@
 package io.rtsem.bridge;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
 import io.rtsem.core.DeferredWaker;
 import io.rtsem.core.RtSemaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The ordinary daemon thread that turns a semaphore's wake indications (left by HARD releases, which never unpark)
@@ -38,8 +37,7 @@ import io.rtsem.core.RtSemaphore;
  * <p><b>Timer slack.</b> A {@code parkNanos(pollNanos)} sleeps at least the thread's timer slack longer (50 µs by
  * default on Linux). The service sets its own slack ({@code prctl(PR_SET_TIMERSLACK)}) when asked to.
  */
-public final class WakeService implements DeferredWaker, Runnable
-{
+public final class WakeService implements DeferredWaker, Runnable {
     /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
     static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
@@ -84,9 +82,7 @@ public final class WakeService implements DeferredWaker, Runnable
      * @param timerSlackNanos timer slack the thread sets on itself, {@code 0}: inherited.
      * @param name            the thread's name.
      */
-    public WakeService(final RtSemaphore semaphore, final long pollNanos, final long timerSlackNanos,
-        final String name)
-    {
+    public WakeService(RtSemaphore semaphore, long pollNanos, long timerSlackNanos, String name) {
         this.semaphore = semaphore;
         this.pollNanos = pollNanos;
         this.timerSlackNanos = timerSlackNanos;
@@ -98,8 +94,7 @@ public final class WakeService implements DeferredWaker, Runnable
      *
      * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then).
      */
-    public void start()
-    {
+    public void start() {
         semaphore.setDeferredWaker(this);
         thread.start();
     }
@@ -109,65 +104,46 @@ public final class WakeService implements DeferredWaker, Runnable
      * The waiter pays that one system call, never a HARD thread.
      */
     @Override
-    public void waiterParking(final RtSemaphore sem)
-    {
+    public void waiterParking(RtSemaphore sem) {
         // Volatile read AFTER the waiter's registering CAS (see the class comment).
-        if (idle)
-        {
+        if (idle) {
             LockSupport.unpark(thread);
         }
     }
 
     /** The service thread's loop (idle, polling, closed: see the class comment). Run by the service thread only. */
     @Override
-    public void run()
-    {
-        if (timerSlackNanos > 0 && TimerSlack.set(timerSlackNanos))
-        {
+    public void run() {
+        if (timerSlackNanos > 0 && TimerSlack.set(timerSlackNanos)) {
+            appliedSlackNanos = TimerSlack.get();
+        } else {
             appliedSlackNanos = TimerSlack.get();
         }
-        else
-        {
-            appliedSlackNanos = TimerSlack.get();
-        }
-        try
-        {
-            while (!closed)
-            {
-                if (semaphore.hasPendingWake())
-                {
+        try {
+            while (!closed) {
+                if (semaphore.hasPendingWake()) {
                     wakeCalls++; // counted before the unpark, so a woken waiter's thread sees it
                     semaphore.wakeParkedWaiters();
                 }
-                if (semaphore.parkedWaiters() == 0)
-                {
+                if (semaphore.parkedWaiters() == 0) {
                     idle = true;
                     // Volatile store of idle BEFORE this volatile re-read of the word (Dekker with waiterParking).
-                    if (semaphore.parkedWaiters() == 0 && !semaphore.hasPendingWake() && !closed)
-                    {
+                    if (semaphore.parkedWaiters() == 0 && !semaphore.hasPendingWake() && !closed) {
                         idleParks++;
                         LockSupport.park(this);
                     }
                     idle = false;
-                }
-                else if (pollNanos > 0)
-                {
+                } else if (pollNanos > 0) {
                     polls++;
                     LockSupport.parkNanos(this, pollNanos);
-                }
-                else
-                {
+                } else {
                     polls++;
                     Thread.yield(); // not onSpinWait: a woken waiter on this CPU must get it (see the class comment)
                 }
             }
-        }
-        catch (final Throwable ex)
-        {
+        } catch (Throwable ex) {
             failure = ex; // waiters are still woken by the park fallback (G5)
-        }
-        finally
-        {
+        } finally {
             alive = false;
         }
     }
@@ -176,67 +152,54 @@ public final class WakeService implements DeferredWaker, Runnable
      * Detaches from the semaphore, stops the thread and performs one last wake so that no indication is left
      * unserved. NON_RT; blocks until the thread has ended, at most 5 s ({@link DaemonThreads#awaitEnd}). Idempotent.
      */
-    public void close()
-    {
-        if (closed)
-        {
+    public void close() {
+        if (closed) {
             return;
         }
         closed = true;
         LockSupport.unpark(thread);
-        if (semaphore.deferredWaker() == this)
-        {
+        if (semaphore.deferredWaker() == this) {
             semaphore.setDeferredWaker(null);
         }
         DaemonThreads.awaitEnd(thread);
-        if (semaphore.hasPendingWake())
-        {
+        if (semaphore.hasPendingWake()) {
             semaphore.wakeParkedWaiters();
         }
     }
 
-    Thread thread()
-    {
+    Thread thread() {
         return thread;
     }
 
-    boolean isAlive()
-    {
+    boolean isAlive() {
         return alive && thread.isAlive();
     }
 
-    boolean isIdle()
-    {
+    boolean isIdle() {
         return idle;
     }
 
-    Throwable failure()
-    {
+    Throwable failure() {
         return failure;
     }
 
-    long wakeCalls()
-    {
+    long wakeCalls() {
         return wakeCalls;
     }
 
-    long polls()
-    {
+    long polls() {
         return polls;
     }
 
-    long idleParks()
-    {
+    long idleParks() {
         return idleParks;
     }
 
-    long pollNanos()
-    {
+    long pollNanos() {
         return pollNanos;
     }
 
-    long appliedTimerSlackNanos()
-    {
+    long appliedTimerSlackNanos() {
         return appliedSlackNanos;
     }
 }

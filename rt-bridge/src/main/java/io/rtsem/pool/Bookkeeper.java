@@ -1,5 +1,7 @@
 package io.rtsem.pool;
 
+import io.rtsem.bridge.DaemonThreads;
+import io.rtsem.core.RtContext;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-
-import io.rtsem.bridge.DaemonThreads;
-import io.rtsem.core.RtContext;
 
 /**
  * The ordinary daemon thread of a {@link ResourcePool} that drains the rings, keeps the view and reclaims leases of
@@ -23,8 +22,7 @@ import io.rtsem.core.RtContext;
  *
  * @param <R> the resource type.
  */
-final class Bookkeeper<R> implements RecordRing.Sink, Runnable
-{
+final class Bookkeeper<R> implements RecordRing.Sink, Runnable {
     private static final System.Logger LOG = System.getLogger(ResourcePool.class.getName());
     /** How a bookkeeping pass decides that an owner has ended. Non-capturing: one instance, no allocation per pass. */
     private static final Predicate<Thread> TERMINATED = thread -> !thread.isAlive();
@@ -43,13 +41,13 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
      * another); a record older than this stamp is stale and ignored.
      */
     private final long[] applied;
+
     volatile boolean stalled;
     private volatile boolean stopping;
     private volatile long passes;
     private long droppedSeen;
 
-    Bookkeeper(final ResourcePool<R> pool, final Lease<R>[] leases, final long intervalNanos, final String name)
-    {
+    Bookkeeper(ResourcePool<R> pool, Lease<R>[] leases, long intervalNanos, String name) {
         this.pool = pool;
         this.leases = leases;
         this.intervalNanos = intervalNanos;
@@ -59,32 +57,29 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
     }
 
     @Override
-    public void run()
-    {
-        while (!stopping)
-        {
+    public void run() {
+        while (!stopping) {
             pass(false);
             LockSupport.parkNanos(this, intervalNanos);
         }
         pass(true);
     }
 
-    private synchronized void pass(final boolean last)
-    {
-        if (stalled && !last)
-        {
+    private synchronized void pass(boolean last) {
+        if (stalled && !last) {
             return;
         }
         final RingSet rings = pool.rings().set();
-        for (int i = 0; i < rings.size(); i++)
-        {
+        for (int i = 0; i < rings.size(); i++) {
             rings.ring(i).drain(this);
         }
         final long dropped = pool.droppedRecords();
-        if (dropped != droppedSeen)
-        {
-            LOG.log(Level.WARNING, "{0} bookkeeping records dropped (rings full: the bookkeeper fell behind);" +
-                " view rebuilt from the leases", dropped - droppedSeen);
+        if (dropped != droppedSeen) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0} bookkeeping records dropped (rings full: the bookkeeper fell behind);"
+                            + " view rebuilt from the leases",
+                    dropped - droppedSeen);
             droppedSeen = dropped;
             rebuildFromLeases();
         }
@@ -94,47 +89,38 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
     }
 
     @Override
-    public void record(final byte kind, final int slot, final long stamp, final Thread owner, final int context,
-        final long timeNanos)
-    {
+    public void record(byte kind, int slot, long stamp, Thread owner, int context, long timeNanos) {
         // Equal is applied: after a rebuild from the leases, the record of the stamp the rebuild saw says the same.
-        if (stamp < applied[slot])
-        {
+        if (stamp < applied[slot]) {
             return;
         }
         applied[slot] = stamp;
-        if (kind == RecordRing.ALLOCATE || kind == RecordRing.TRANSFER)
-        {
-            view[slot] = new ResourcePool.Holding(leases[slot].resourceUnchecked(), owner.getName(),
-                RtContext.values()[context], timeNanos);
-        }
-        else
-        {
+        if (kind == RecordRing.ALLOCATE || kind == RecordRing.TRANSFER) {
+            view[slot] = new ResourcePool.Holding(
+                    leases[slot].resourceUnchecked(), owner.getName(), RtContext.values()[context], timeNanos);
+        } else {
             view[slot] = null;
         }
     }
 
-    private void rebuildFromLeases()
-    {
-        for (int i = 0; i < leases.length; i++)
-        {
+    private void rebuildFromLeases() {
+        for (int i = 0; i < leases.length; i++) {
             final Lease<R> lease = leases[i];
             final long s = lease.stamp();
             final Thread owner = lease.owner();
             applied[i] = Math.max(applied[i], s); // records of older transitions still in rings are stale
-            view[i] = (s & 1L) == 0 || owner == null ? null :
-                new ResourcePool.Holding(lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
+            view[i] = (s & 1L) == 0 || owner == null
+                    ? null
+                    : new ResourcePool.Holding(
+                            lease.resourceUnchecked(), owner.getName(), lease.context(), lease.sinceNanos());
         }
     }
 
-    private int reclaimDeadOwners(final Predicate<Thread> ended)
-    {
+    private int reclaimDeadOwners(Predicate<Thread> ended) {
         int count = 0;
-        for (final Lease<R> lease : leases)
-        {
+        for (final Lease<R> lease : leases) {
             final long s = lease.stamp();
-            if ((s & 1L) == 0)
-            {
+            if ((s & 1L) == 0) {
                 continue;
             }
             // Who owns generation s? An allocation writes the owner before its volatile store of the stamp, so
@@ -149,11 +135,9 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
             // other owner afterwards) and the CAS reclaims exactly generation s. Another thread: s (or a later
             // generation) was handed on, not ours to reclaim.
             final Thread owner = lease.owner();
-            if (owner != null && ended.test(owner) && lease.owner() == owner && lease.casStamp(s, s + 1))
-            {
-                final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() +
-                    "' (" + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 +
-                    " us";
+            if (owner != null && ended.test(owner) && lease.owner() == owner && lease.casStamp(s, s + 1)) {
+                final String report = lease.describe() + " reclaimed from terminated thread '" + owner.getName() + "' ("
+                        + lease.context() + "), held " + (System.nanoTime() - lease.sinceNanos()) / 1_000 + " us";
                 view[lease.slot] = null;
                 applied[lease.slot] = Math.max(applied[lease.slot], s + 1);
                 pool.returnSlot(lease.slot);
@@ -166,34 +150,27 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
         return count;
     }
 
-    synchronized int reclaimNow(final Predicate<Thread> ended)
-    {
+    synchronized int reclaimNow(Predicate<Thread> ended) {
         return reclaimDeadOwners(ended);
     }
 
-    synchronized List<ResourcePool.Holding> holdings()
-    {
+    synchronized List<ResourcePool.Holding> holdings() {
         final List<ResourcePool.Holding> list = new ArrayList<>();
-        for (final ResourcePool.Holding holding : view)
-        {
-            if (holding != null)
-            {
+        for (final ResourcePool.Holding holding : view) {
+            if (holding != null) {
                 list.add(holding);
             }
         }
         return list;
     }
 
-    void sync()
-    {
+    void sync() {
         final long target = passes + 2;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (passes < target)
-        {
-            if (System.nanoTime() - deadline > 0 || !thread.isAlive())
-            {
-                throw new IllegalStateException("bookkeeping pass did not complete within 10 s" +
-                    (stalled ? " (stalled)" : "") + (thread.isAlive() ? "" : " (bookkeeper stopped)"));
+        while (passes < target) {
+            if (System.nanoTime() - deadline > 0 || !thread.isAlive()) {
+                throw new IllegalStateException("bookkeeping pass did not complete within 10 s"
+                        + (stalled ? " (stalled)" : "") + (thread.isAlive() ? "" : " (bookkeeper stopped)"));
             }
             LockSupport.unpark(thread);
             LockSupport.parkNanos(100_000L);
@@ -201,11 +178,9 @@ final class Bookkeeper<R> implements RecordRing.Sink, Runnable
     }
 
     /** Stops the thread after a last pass. NON_RT; blocks until it has ended, at most 5 s. */
-    void stop()
-    {
+    void stop() {
         stopping = true;
         LockSupport.unpark(thread);
         DaemonThreads.awaitEnd(thread);
     }
 }
-

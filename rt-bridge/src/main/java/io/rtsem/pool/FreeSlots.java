@@ -10,16 +10,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Threading: any number of threads; lock-free (CAS per word, retried only under contention). No allocation, no
  * system call.
  */
-final class FreeSlots
-{
+final class FreeSlots {
     private final AtomicLongArray bits;
 
     /** All {@code n} slots free. NON_RT, set-up time; allocates the words. */
-    FreeSlots(final int n)
-    {
+    FreeSlots(int n) {
         this.bits = new AtomicLongArray((n + 63) >>> 6);
-        for (int i = 0; i < n; i++)
-        {
+        for (int i = 0; i < n; i++) {
             bits.set(i >>> 6, bits.get(i >>> 6) | (1L << (i & 63)));
         }
     }
@@ -31,22 +28,17 @@ final class FreeSlots
      *
      * @return the slot taken.
      */
-    int take()
-    {
+    int take() {
         final int words = bits.length();
-        int word = (int)((Thread.currentThread().getId() * 0x9E3779B9L) >>> 16) % words;
-        if (word < 0)
-        {
+        int word = (int) ((Thread.currentThread().getId() * 0x9E3779B9L) >>> 16) % words;
+        if (word < 0) {
             word += words;
         }
-        while (true)
-        {
+        while (true) {
             final long b = bits.get(word);
-            if (b != 0)
-            {
+            if (b != 0) {
                 final long lowest = Long.lowestOneBit(b);
-                if (bits.compareAndSet(word, b, b & ~lowest))
-                {
+                if (bits.compareAndSet(word, b, b & ~lowest)) {
                     return (word << 6) + Long.numberOfTrailingZeros(lowest);
                 }
                 continue;
@@ -56,13 +48,11 @@ final class FreeSlots
     }
 
     /** Marks {@code slot} free again (a CAS on its word); the caller releases its permit after this. */
-    void put(final int slot)
-    {
+    void put(int slot) {
         final int word = slot >>> 6;
         final long bit = 1L << (slot & 63);
         long b = bits.get(word);
-        while (!bits.compareAndSet(word, b, b | bit))
-        {
+        while (!bits.compareAndSet(word, b, b | bit)) {
             b = bits.get(word);
         }
     }

@@ -1,10 +1,9 @@
 package io.rtsem.pool;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import io.rtsem.bridge.VarHandles;
 import io.rtsem.core.RtContext;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One resource of a {@link ResourcePool}, held by one thread (its <em>owner</em>) until {@link #close()}.
@@ -20,12 +19,10 @@ import io.rtsem.core.RtContext;
  *
  * @param <R> the resource type.
  */
-public final class Lease<R> implements AutoCloseable
-{
+public final class Lease<R> implements AutoCloseable {
     private static final VarHandle STAMP = VarHandles.field(MethodHandles.lookup(), "stamp", long.class);
 
-    static
-    {
+    static {
         // The CAS is the one call site of STAMP a HARD close, transfer or reclaim runs.
         VarHandles.prime(() -> new Lease<>(null, 0, null).casStamp(0L, 0L));
     }
@@ -41,12 +38,12 @@ public final class Lease<R> implements AutoCloseable
      * order records of different threads per slot.
      */
     private volatile long stamp;
+
     private volatile Thread owner;
     private volatile long sinceNanos;
     private volatile RtContext context;
 
-    Lease(final ResourcePool<R> pool, final int slot, final R resource)
-    {
+    Lease(ResourcePool<R> pool, int slot, R resource) {
         this.pool = pool;
         this.slot = slot;
         this.resource = resource;
@@ -60,10 +57,8 @@ public final class Lease<R> implements AutoCloseable
      * @return the resource.
      * @throws IllegalStateException if the lease is closed or was reclaimed (use after close).
      */
-    public R resource()
-    {
-        if ((stamp & 1L) == 0)
-        {
+    public R resource() {
+        if ((stamp & 1L) == 0) {
             throw new IllegalStateException("use after close: lease of " + describe() + " is not held");
         }
         return resource;
@@ -84,8 +79,7 @@ public final class Lease<R> implements AutoCloseable
      *                               own the lease (foreign lease); the pool is unchanged then.
      */
     @Override
-    public void close()
-    {
+    public void close() {
         pool.free(this);
     }
 
@@ -106,22 +100,19 @@ public final class Lease<R> implements AutoCloseable
      * @throws IllegalStateException if the lease is not held or the caller is not its owner, or if a close, transfer
      *                               or reclaim won a race against this transfer; nothing changes then.
      */
-    public void transferTo(final Thread newOwner)
-    {
+    public void transferTo(Thread newOwner) {
         final Thread caller = Thread.currentThread();
-        if (newOwner == null)
-        {
+        if (newOwner == null) {
             throw new IllegalArgumentException("transferTo(null) of " + describe() + ": a new owner is required");
         }
-        if (newOwner != caller)
-        {
+        if (newOwner != caller) {
             // A thread not started has no run to close the lease in; a terminated one would only get it reclaimed.
             final Thread.State state = newOwner.getState();
-            if (state == Thread.State.NEW || state == Thread.State.TERMINATED)
-            {
-                throw new IllegalArgumentException("transferTo thread '" + newOwner.getName() + "' (id " +
-                    newOwner.getId() + "), which is " + state + (state == Thread.State.NEW ? " (not started)" :
-                    " (dead)") + ": " + describe() + " stays with '" + caller.getName() + "'");
+            if (state == Thread.State.NEW || state == Thread.State.TERMINATED) {
+                throw new IllegalArgumentException(
+                        "transferTo thread '" + newOwner.getName() + "' (id " + newOwner.getId()
+                                + "), which is " + state + (state == Thread.State.NEW ? " (not started)" : " (dead)")
+                                + ": " + describe() + " stays with '" + caller.getName() + "'");
             }
         }
         final long s = stamp;
@@ -130,8 +121,7 @@ public final class Lease<R> implements AutoCloseable
     }
 
     /** @return {@code true} while allocated. Any context; one volatile read, no allocation. */
-    public boolean isHeld()
-    {
+    public boolean isHeld() {
         return (stamp & 1L) != 0;
     }
 
@@ -139,8 +129,7 @@ public final class Lease<R> implements AutoCloseable
      * @return the owner while held (the allocating thread or the last one it was transferred to), else the last
      *         owner ({@code null} before the first allocation). Any context; one volatile read, no allocation.
      */
-    public Thread owner()
-    {
+    public Thread owner() {
         return owner;
     }
 
@@ -148,8 +137,7 @@ public final class Lease<R> implements AutoCloseable
      * @return when the current (or last) allocation happened, a {@code System.nanoTime()} value (a transfer keeps
      *         it). Any context; one volatile read, no allocation.
      */
-    public long sinceNanos()
-    {
+    public long sinceNanos() {
         return sinceNanos;
     }
 
@@ -157,8 +145,7 @@ public final class Lease<R> implements AutoCloseable
      * @return the allocating thread's context for the current (or last) allocation (a transfer keeps it). Any
      *         context; one volatile read, no allocation.
      */
-    public RtContext context()
-    {
+    public RtContext context() {
         return context;
     }
 
@@ -170,26 +157,22 @@ public final class Lease<R> implements AutoCloseable
      * @return the description.
      */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "Lease[" + describe() + (isHeld() ? ", held by '" + owner.getName() + "']" : ", free]");
     }
 
     // --- package-private protocol, used by ResourcePool -----------------------------------------------------------
 
-    long stamp()
-    {
+    long stamp() {
         return stamp;
     }
 
-    boolean casStamp(final long expected, final long next)
-    {
+    boolean casStamp(long expected, long next) {
         return STAMP.compareAndSet(this, expected, next);
     }
 
     /** The owner after a transfer; written by {@link ResourcePool#transfer} after its CAS has won. */
-    void owner(final Thread newOwner)
-    {
+    void owner(Thread newOwner) {
         owner = newOwner;
     }
 
@@ -198,8 +181,7 @@ public final class Lease<R> implements AutoCloseable
      *
      * @return the new stamp (the generation of this allocation, held bit set), for the bookkeeping record.
      */
-    long hold(final Thread newOwner, final RtContext ctx, final long now)
-    {
+    long hold(Thread newOwner, RtContext ctx, long now) {
         owner = newOwner;
         sinceNanos = now;
         context = ctx;
@@ -209,29 +191,24 @@ public final class Lease<R> implements AutoCloseable
         return s;
     }
 
-    void checkHeldByCaller(final long s, final String call)
-    {
-        if ((s & 1L) == 0)
-        {
-            throw new IllegalStateException(call + " of a lease that is not held (double close, or use after close" +
-                " or reclaim): " + describe());
+    void checkHeldByCaller(long s, String call) {
+        if ((s & 1L) == 0) {
+            throw new IllegalStateException(call + " of a lease that is not held (double close, or use after close"
+                    + " or reclaim): " + describe());
         }
         final Thread caller = Thread.currentThread();
         final Thread o = owner;
-        if (o != caller)
-        {
-            throw new IllegalStateException(call + " of a foreign lease: " + describe() + " is owned by thread '" +
-                (o == null ? "?" : o.getName()) + "', not by '" + caller.getName() + "' (use transferTo)");
+        if (o != caller) {
+            throw new IllegalStateException(call + " of a foreign lease: " + describe() + " is owned by thread '"
+                    + (o == null ? "?" : o.getName()) + "', not by '" + caller.getName() + "' (use transferTo)");
         }
     }
 
-    R resourceUnchecked()
-    {
+    R resourceUnchecked() {
         return resource;
     }
 
-    String describe()
-    {
+    String describe() {
         return "resource " + resource + " (slot " + slot + ")";
     }
 }

@@ -1,11 +1,10 @@
 package io.rtsem.pool;
 
+import io.rtsem.bridge.VarHandles;
+import io.rtsem.core.RtContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
-
-import io.rtsem.bridge.VarHandles;
-import io.rtsem.core.RtContext;
 
 /**
  * A wait-free single-producer, single-consumer ring of bookkeeping records (the RTSJ {@code WaitFreeWriteQueue}
@@ -20,8 +19,7 @@ import io.rtsem.core.RtContext;
  * it. The consumer frees entries by a release store of {@code tail}, read by the producer with an acquire load only
  * when its cached copy says the ring is full.
  */
-final class RecordRing
-{
+final class RecordRing {
     static final byte ALLOCATE = 1;
     static final byte FREE = 2;
     static final byte TRANSFER = 3;
@@ -33,8 +31,7 @@ final class RecordRing
     /** Number of counters: one per kind (ALLOCATE, FREE, TRANSFER) and context; see {@link #countIndex}. */
     static final int COUNTS = 3 * CONTEXTS;
 
-    static
-    {
+    static {
         final MethodHandles.Lookup lookup = MethodHandles.lookup();
         HEAD = VarHandles.field(lookup, "head", long.class);
         TAIL = VarHandles.field(lookup, "tail", long.class);
@@ -56,15 +53,13 @@ final class RecordRing
      */
     private final AtomicLongArray counts = new AtomicLongArray(COUNTS);
 
-    private long head;       // producer-owned; published with setRelease
+    private long head; // producer-owned; published with setRelease
     private long cachedTail; // producer-only
-    private long tail;       // consumer-owned; published with setRelease
-    private long dropped;    // producer-owned; published with setRelease
+    private long tail; // consumer-owned; published with setRelease
+    private long dropped; // producer-owned; published with setRelease
 
-    RecordRing(final Thread producer, final int capacity)
-    {
-        if (Integer.bitCount(capacity) != 1)
-        {
+    RecordRing(Thread producer, int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
         }
         this.producer = producer;
@@ -84,9 +79,7 @@ final class RecordRing
      *              every transition of the slot, so the consumer can order records of different rings.
      * @param owner the holder after the transition (ALLOCATE: the producer; TRANSFER: the new owner; FREE: null).
      */
-    boolean offer(final byte kind, final int slot, final long stamp, final Thread owner, final RtContext context,
-        final long timeNanos)
-    {
+    boolean offer(byte kind, int slot, long stamp, Thread owner, RtContext context, long timeNanos) {
         final int index = countIndex(kind, context);
         // Single writer (this producer), so get + lazySet is an exact increment without a CAS; it comes before the
         // full check, so dropped records are counted too. lazySet is a release store: it publishes the new count,
@@ -97,11 +90,9 @@ final class RecordRing
         // retired ring's counts are final (the thread's end happens-before isAlive() returns false).
         counts.lazySet(index, counts.get(index) + 1);
         final long h = head;
-        if (h - cachedTail > mask)
-        {
-            cachedTail = (long)TAIL.getAcquire(this);
-            if (h - cachedTail > mask)
-            {
+        if (h - cachedTail > mask) {
+            cachedTail = (long) TAIL.getAcquire(this);
+            if (h - cachedTail > mask) {
                 // Single writer: a plain read of 'dropped' and a release store are an exact increment. The release
                 // pairs with dropped()'s getAcquire: a reader that sees the new count also sees what this thread
                 // wrote before it, in particular the lease transition whose record is dropped here (stamp, and
@@ -112,76 +103,66 @@ final class RecordRing
                 return false;
             }
         }
-        final int i = (int)(h & mask);
+        final int i = (int) (h & mask);
         nanos[i] = timeNanos;
         stamps[i] = stamp;
         owners[i] = owner; // a reference store: no allocation
         slots[i] = slot;
         kinds[i] = kind;
-        contexts[i] = (byte)context.ordinal();
+        contexts[i] = (byte) context.ordinal();
         // Release: the columns above are visible before the new head.
         HEAD.setRelease(this, h + 1);
         return true;
     }
 
     /** Consumer only: hands every published record to {@code sink}, then frees them. @return records drained. */
-    int drain(final Sink sink)
-    {
-        final long h = (long)HEAD.getAcquire(this);
+    int drain(Sink sink) {
+        final long h = (long) HEAD.getAcquire(this);
         final long t = tail;
-        for (long n = t; n < h; n++)
-        {
-            final int i = (int)(n & mask);
+        for (long n = t; n < h; n++) {
+            final int i = (int) (n & mask);
             sink.record(kinds[i], slots[i], stamps[i], owners[i], contexts[i], nanos[i]);
             owners[i] = null; // do not keep a dead thread reachable; before the release of tail below
         }
-        if (h != t)
-        {
+        if (h != t) {
             TAIL.setRelease(this, h);
         }
-        return (int)(h - t);
+        return (int) (h - t);
     }
 
-    long dropped()
-    {
-        return (long)DROPPED.getAcquire(this);
+    long dropped() {
+        return (long) DROPPED.getAcquire(this);
     }
 
-    long count(final byte kind, final RtContext context)
-    {
+    long count(byte kind, RtContext context) {
         return counts.get(countIndex(kind, context));
     }
 
     /** The count at {@code index} ({@code 0 <= index < COUNTS}, see {@link #countIndex}). Any thread. */
-    long countAt(final int index)
-    {
+    long countAt(int index) {
         return counts.get(index);
     }
 
     /** Where the count of {@code kind} (ALLOCATE, FREE, TRANSFER) and {@code context} is kept. */
-    static int countIndex(final byte kind, final RtContext context)
-    {
+    static int countIndex(byte kind, RtContext context) {
         return kind * CONTEXTS - CONTEXTS + context.ordinal();
     }
 
-    boolean isEmpty()
-    {
-        return (long)HEAD.getAcquire(this) == tail;
+    boolean isEmpty() {
+        return (long) HEAD.getAcquire(this) == tail;
     }
 
     /** Receives drained records. */
-    interface Sink
-    {
+    interface Sink {
         void record(byte kind, int slot, long stamp, Thread owner, int context, long timeNanos);
     }
 
     /** Runs every VarHandle call site of this class once (see {@link VarHandles#prime}). */
-    private static void runEveryCallSite()
-    {
+    private static void runEveryCallSite() {
         final RecordRing ring = new RecordRing(Thread.currentThread(), 1);
         ring.offer(ALLOCATE, 0, 1L, ring.producer, RtContext.NON_RT, 0L);
         ring.offer(FREE, 0, 2L, null, RtContext.NON_RT, 0L); // full: the drop path
-        ring.drain((kind, slot, stamp, owner, context, timeNanos) -> { });
+        ring.drain((kind, slot, stamp, owner, context, timeNanos) -> {});
         ring.dropped();
         ring.isEmpty();
     }

@@ -1,14 +1,5 @@
 package io.rtsem.pool;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
-
 import io.rtsem.bridge.CommonOptions;
 import io.rtsem.bridge.ModeSwitchCheck;
 import io.rtsem.bridge.ModeSwitchPolicy;
@@ -17,6 +8,14 @@ import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.bridge.WakeService;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * A fixed set of resources, allocated from any context and accounted for off the real-time path: the unified
@@ -40,8 +39,7 @@ import io.rtsem.core.RtSemaphore;
  *
  * @param <R> the resource type.
  */
-public final class ResourcePool<R> implements AutoCloseable
-{
+public final class ResourcePool<R> implements AutoCloseable {
     private final List<R> resources;
     private final Lease<R>[] leases;
     private final FreeSlots freeSlots;
@@ -53,26 +51,25 @@ public final class ResourcePool<R> implements AutoCloseable
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
-    private ResourcePool(final Collection<? extends R> items, final Options options)
-    {
+    private ResourcePool(Collection<? extends R> items, Options options) {
         this.resources = Collections.unmodifiableList(new ArrayList<>(items));
         final int n = resources.size();
-        if (n == 0)
-        {
+        if (n == 0) {
             throw new IllegalArgumentException("a resource pool needs at least one resource, got an empty collection");
         }
-        this.leases = (Lease<R>[])new Lease<?>[n];
+        this.leases = (Lease<R>[]) new Lease<?>[n];
         this.freeSlots = new FreeSlots(n);
-        for (int i = 0; i < n; i++)
-        {
+        for (int i = 0; i < n; i++) {
             final R resource = resources.get(i);
             Objects.requireNonNull(resource, "resource " + i);
             leases[i] = new Lease<>(this, i, resource);
         }
-        this.free = RtSemaphore.builder().permits(n).maxPermits(n).maxBypass(options.maxBypassNanos,
-            TimeUnit.NANOSECONDS).build();
-        final String name = options.name() != null ? options.name() :
-            "rtsem-pool-" + System.identityHashCode(this);
+        this.free = RtSemaphore.builder()
+                .permits(n)
+                .maxPermits(n)
+                .maxBypass(options.maxBypassNanos, TimeUnit.NANOSECONDS)
+                .build();
+        final String name = options.name() != null ? options.name() : "rtsem-pool-" + System.identityHashCode(this);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "ResourcePool");
         this.wakeService = new WakeService(free, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake");
         this.rings = new PoolRings(options.ringCapacity);
@@ -90,8 +87,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the pool; close it when done.
      * @throws IllegalArgumentException if empty.
      */
-    public static <R> ResourcePool<R> of(final Collection<? extends R> resources)
-    {
+    public static <R> ResourcePool<R> of(Collection<? extends R> resources) {
         return of(resources, options());
     }
 
@@ -109,8 +105,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @throws IllegalArgumentException if {@code resources} is empty.
      * @throws NullPointerException if {@code resources}, {@code options} or one of the resources is {@code null}.
      */
-    public static <R> ResourcePool<R> of(final Collection<? extends R> resources, final Options options)
-    {
+    public static <R> ResourcePool<R> of(Collection<? extends R> resources, Options options) {
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(options, "options");
         final ResourcePool<R> pool = new ResourcePool<>(resources, options.copy());
@@ -123,8 +118,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * Test hook: a pool whose wake service and bookkeeping thread are never started (nothing reclaims or drains
      * unless the test calls {@link #reclaimDeadOwners(Predicate)}). NON_RT; allocates as {@link #of}, starts nothing.
      */
-    static <R> ResourcePool<R> unstarted(final Collection<? extends R> resources, final Options options)
-    {
+    static <R> ResourcePool<R> unstarted(Collection<? extends R> resources, Options options) {
         return new ResourcePool<>(resources, options.copy());
     }
 
@@ -135,8 +129,7 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return options. Any context; allocates.
      */
-    public static Options options()
-    {
+    public static Options options() {
         return new Options();
     }
 
@@ -154,8 +147,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the lease, owned by the calling thread, or {@code null} if none is free.
      * @throws IllegalStateException if the pool is closed.
      */
-    public Lease<R> tryAllocate()
-    {
+    public Lease<R> tryAllocate() {
         checkOpen("tryAllocate()");
         return free.tryAcquire() ? claim() : null;
     }
@@ -174,16 +166,13 @@ public final class ResourcePool<R> implements AutoCloseable
      * @throws IllegalStateException if the pool is closed, or on a mode switch under {@code THROW}.
      * @throws NullPointerException if {@code unit} is {@code null} (also when a resource is free).
      */
-    public Lease<R> allocate(final long timeout, final TimeUnit unit) throws InterruptedException
-    {
+    public Lease<R> allocate(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit"); // before the fast path: a bad call fails whether or not one is free
         checkOpen("allocate(long, TimeUnit)");
-        if (free.tryAcquire())
-        {
+        if (free.tryAcquire()) {
             return claim();
         }
-        if (timeout <= 0)
-        {
+        if (timeout <= 0) {
             return null;
         }
         modeSwitch.check("allocate(long, TimeUnit) with a timeout", "; use tryAllocate()");
@@ -197,20 +186,17 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return free resources.
      */
-    public int available()
-    {
+    public int available() {
         return free.availablePermits();
     }
 
     /** @return the number of resources. Any context. */
-    public int size()
-    {
+    public int size() {
         return leases.length;
     }
 
     /** @return the resources, in pool order (unmodifiable). Any context. */
-    public List<R> resources()
-    {
+    public List<R> resources() {
         return resources;
     }
 
@@ -220,13 +206,11 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * <p>NON_RT or set-up phase of a real-time thread: allocates.
      */
-    public void registerCurrentThread()
-    {
+    public void registerCurrentThread() {
         rings.mine();
     }
 
-    private Lease<R> claim()
-    {
+    private Lease<R> claim() {
         final Lease<R> lease = leases[freeSlots.take()]; // we hold a permit: a free slot exists
         final RtContext context = RtContext.current();
         final long now = System.nanoTime();
@@ -237,8 +221,7 @@ public final class ResourcePool<R> implements AutoCloseable
     }
 
     /** Called by {@link Lease#close()}. */
-    void free(final Lease<R> lease)
-    {
+    void free(Lease<R> lease) {
         final long s = lease.stamp();
         lease.checkHeldByCaller(s, "close()");
         if (!lease.casStamp(s, s + 1)) // held generation g -> free generation g + 1
@@ -257,12 +240,10 @@ public final class ResourcePool<R> implements AutoCloseable
      * bookkeeper's reclaim therefore re-reads the owner after it has seen the owner ended (see
      * {@code reclaimDeadOwners}), which sees this write once the caller has ended.
      */
-    void transfer(final Lease<R> lease, final long s, final Thread newOwner)
-    {
-        if (!lease.casStamp(s, s + 2))
-        {
-            throw new IllegalStateException("transferTo raced another transfer, a close or a reclaim of " +
-                lease.describe() + ": not transferred");
+    void transfer(Lease<R> lease, long s, Thread newOwner) {
+        if (!lease.casStamp(s, s + 2)) {
+            throw new IllegalStateException("transferTo raced another transfer, a close or a reclaim of "
+                    + lease.describe() + ": not transferred");
         }
         lease.owner(newOwner);
         // The allocation's context and time go with the new owner: the record alone makes the view's entry.
@@ -270,24 +251,20 @@ public final class ResourcePool<R> implements AutoCloseable
     }
 
     /** Called by {@link #free} and by the bookkeeper's reclaim, after the lease's stamp CAS has won. */
-    void returnSlot(final int slot)
-    {
+    void returnSlot(int slot) {
         freeSlots.put(slot);
         // The bit is set BEFORE the permit is published: whoever takes the permit finds a bit.
         free.release(1);
     }
 
-    private void checkOpen(final String call)
-    {
-        if (closed)
-        {
+    private void checkOpen(String call) {
+        if (closed) {
             throw new IllegalStateException(call + " on a closed resource pool");
         }
     }
 
     /** The pool's rings, for the bookkeeper. */
-    PoolRings rings()
-    {
+    PoolRings rings() {
         return rings;
     }
 
@@ -299,15 +276,13 @@ public final class ResourcePool<R> implements AutoCloseable
      * One held resource, as the bookkeeping view sees it. Immutable: its accessors may be called from any context and
      * allocate nothing ({@link #toString()} allocates).
      */
-    public static final class Holding
-    {
+    public static final class Holding {
         private final Object resource;
         private final String owner;
         private final RtContext context;
         private final long sinceNanos;
 
-        Holding(final Object resource, final String owner, final RtContext context, final long sinceNanos)
-        {
+        Holding(Object resource, String owner, RtContext context, long sinceNanos) {
             this.resource = resource;
             this.owner = owner;
             this.context = context;
@@ -315,34 +290,29 @@ public final class ResourcePool<R> implements AutoCloseable
         }
 
         /** @return the resource. */
-        public Object resource()
-        {
+        public Object resource() {
             return resource;
         }
 
         /** @return the owner thread's name (the allocating thread, or the last one the lease was transferred to). */
-        public String owner()
-        {
+        public String owner() {
             return owner;
         }
 
         /** @return the allocating thread's context at allocation (a transfer keeps it). */
-        public RtContext context()
-        {
+        public RtContext context() {
             return context;
         }
 
         /** @return when it was allocated, a {@code System.nanoTime()} value (a transfer keeps it). */
-        public long sinceNanos()
-        {
+        public long sinceNanos() {
             return sinceNanos;
         }
 
         @Override
-        public String toString()
-        {
-            return resource + " held by '" + owner + "' (" + context + ") for " +
-                (System.nanoTime() - sinceNanos) / 1_000 + " us";
+        public String toString() {
+            return resource + " held by '" + owner + "' (" + context + ") for "
+                    + (System.nanoTime() - sinceNanos) / 1_000 + " us";
         }
     }
 
@@ -353,8 +323,7 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return the holdings, in pool order.
      */
-    public List<Holding> holdings()
-    {
+    public List<Holding> holdings() {
         return bookkeeper.holdings();
     }
 
@@ -365,13 +334,10 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return the holding, or {@code null} if nothing is held.
      */
-    public Holding longestCurrentHold()
-    {
+    public Holding longestCurrentHold() {
         Holding longest = null;
-        for (final Holding holding : holdings())
-        {
-            if (longest == null || holding.sinceNanos - longest.sinceNanos < 0)
-            {
+        for (final Holding holding : holdings()) {
+            if (longest == null || holding.sinceNanos - longest.sinceNanos < 0) {
                 longest = holding;
             }
         }
@@ -386,8 +352,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @param context the context.
      * @return the count.
      */
-    public long allocations(final RtContext context)
-    {
+    public long allocations(RtContext context) {
         return rings.set().count(RecordRing.ALLOCATE, context);
     }
 
@@ -400,8 +365,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @param context the context.
      * @return the count.
      */
-    public long frees(final RtContext context)
-    {
+    public long frees(RtContext context) {
         return rings.set().count(RecordRing.FREE, context);
     }
 
@@ -409,14 +373,12 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return bookkeeping records dropped because a thread's ring was full (all threads, ever). Any context;
      *         allocates nothing.
      */
-    public long droppedRecords()
-    {
+    public long droppedRecords() {
         return rings.set().dropped();
     }
 
     /** @return leases reclaimed from terminated owners. Any context. */
-    public long reclaimed()
-    {
+    public long reclaimed() {
         return bookkeeper.reclaimed.get();
     }
 
@@ -426,8 +388,7 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return the reports, oldest first.
      */
-    public List<String> reclaims()
-    {
+    public List<String> reclaims() {
         return new ArrayList<>(bookkeeper.reclaimReports);
     }
 
@@ -435,8 +396,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return mode switches recorded under {@link ModeSwitchPolicy#RECORD}. Any context; one volatile read, no
      *         allocation.
      */
-    public long modeSwitches()
-    {
+    public long modeSwitches() {
         return modeSwitch.count();
     }
 
@@ -444,8 +404,7 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the pool's semaphore of free resources (for introspection; do not acquire or release on it). Any
      *         context; no allocation (a final field).
      */
-    public RtSemaphore freeSemaphore()
-    {
+    public RtSemaphore freeSemaphore() {
         return free;
     }
 
@@ -454,8 +413,7 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @throws IllegalStateException if the pass did not happen within 10 s (bookkeeping stalled or closed).
      */
-    public void syncBookkeeping()
-    {
+    public void syncBookkeeping() {
         bookkeeper.sync();
     }
 
@@ -467,10 +425,8 @@ public final class ResourcePool<R> implements AutoCloseable
      * 5 s).
      */
     @Override
-    public void close()
-    {
-        if (closed)
-        {
+    public void close() {
+        if (closed) {
             return;
         }
         closed = true;
@@ -486,10 +442,9 @@ public final class ResourcePool<R> implements AutoCloseable
      * @return the description.
      */
     @Override
-    public String toString()
-    {
-        return "ResourcePool[size=" + size() + ", available=" + available() + ", dropped=" + droppedRecords() +
-            ", reclaimed=" + reclaimed() + (closed ? ", closed]" : "]");
+    public String toString() {
+        return "ResourcePool[size=" + size() + ", available=" + available() + ", dropped=" + droppedRecords()
+                + ", reclaimed=" + reclaimed() + (closed ? ", closed]" : "]");
     }
 
     /**
@@ -497,11 +452,9 @@ public final class ResourcePool<R> implements AutoCloseable
      * {@code true}, no periodic pass drains a ring until it is called with {@code false} (a pass in progress has
      * finished: the stall is checked under the pass's lock).
      */
-    void stallBookkeeping(final boolean stalled)
-    {
+    void stallBookkeeping(boolean stalled) {
         bookkeeper.stalled = stalled;
-        synchronized (bookkeeper)
-        {
+        synchronized (bookkeeper) {
             // waits for a pass in progress; a later periodic pass sees 'stalled' under this lock
         }
         LockSupport.unpark(bookkeeper.thread);
@@ -514,8 +467,7 @@ public final class ResourcePool<R> implements AutoCloseable
      *
      * @return leases reclaimed by this step.
      */
-    int reclaimDeadOwners(final Predicate<Thread> ended)
-    {
+    int reclaimDeadOwners(Predicate<Thread> ended) {
         return bookkeeper.reclaimNow(ended);
     }
 
@@ -527,14 +479,12 @@ public final class ResourcePool<R> implements AutoCloseable
      * value out of range is refused when set, with an {@link IllegalArgumentException} naming the option, the value
      * and the range.
      */
-    public static final class Options extends CommonOptions<Options>
-    {
+    public static final class Options extends CommonOptions<Options> {
         private int ringCapacity = 1024;
         private long bookkeepingIntervalNanos = TimeUnit.MILLISECONDS.toNanos(10);
         private long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
 
-        private Options()
-        {
+        private Options() {
             super(ModeSwitchPolicy.ALLOW);
         }
 
@@ -545,8 +495,7 @@ public final class ResourcePool<R> implements AutoCloseable
          * @return these options.
          * @throws IllegalArgumentException if not a power of two or out of range.
          */
-        public Options ringCapacity(final int capacity)
-        {
+        public Options ringCapacity(int capacity) {
             this.ringCapacity = OptionChecks.ringCapacity("ringCapacity", capacity);
             return this;
         }
@@ -560,10 +509,9 @@ public final class ResourcePool<R> implements AutoCloseable
          * @return these options.
          * @throws IllegalArgumentException if out of range.
          */
-        public Options bookkeepingInterval(final long time, final TimeUnit unit)
-        {
-            this.bookkeepingIntervalNanos = OptionChecks.nanos("bookkeepingInterval", time, unit, 1L,
-                OptionChecks.MAX_BOOKKEEPING_NANOS);
+        public Options bookkeepingInterval(long time, TimeUnit unit) {
+            this.bookkeepingIntervalNanos =
+                    OptionChecks.nanos("bookkeepingInterval", time, unit, 1L, OptionChecks.MAX_BOOKKEEPING_NANOS);
             return this;
         }
 
@@ -575,14 +523,12 @@ public final class ResourcePool<R> implements AutoCloseable
          * @return these options.
          * @throws IllegalArgumentException if out of range.
          */
-        public Options maxBypass(final long time, final TimeUnit unit)
-        {
+        public Options maxBypass(long time, TimeUnit unit) {
             this.maxBypassNanos = OptionChecks.nanos("maxBypass", time, unit, 1L, OptionChecks.MAX_BYPASS_NANOS);
             return this;
         }
 
-        Options copy()
-        {
+        Options copy() {
             final Options copy = new Options();
             copyCommonTo(copy);
             copy.ringCapacity = ringCapacity;

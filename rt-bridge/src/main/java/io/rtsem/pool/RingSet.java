@@ -1,8 +1,7 @@
 package io.rtsem.pool;
 
-import java.util.Arrays;
-
 import io.rtsem.core.RtContext;
+import java.util.Arrays;
 
 /**
  * The bookkeeping rings of a {@link ResourcePool} and the counts of the rings already retired, as one immutable
@@ -13,57 +12,48 @@ import io.rtsem.core.RtContext;
  * <p>Threading: immutable once built; built by the pool's writers (serialised by the pool), read by anyone. Reading
  * allocates nothing.
  */
-final class RingSet
-{
+final class RingSet {
     static final RingSet EMPTY = new RingSet(new RecordRing[0], new long[RecordRing.COUNTS], 0L);
 
     private final RecordRing[] rings;
     private final long[] retired;
     private final long retiredDropped;
 
-    private RingSet(final RecordRing[] rings, final long[] retired, final long retiredDropped)
-    {
+    private RingSet(RecordRing[] rings, long[] retired, long retiredDropped) {
         this.rings = rings;
         this.retired = retired;
         this.retiredDropped = retiredDropped;
     }
 
-    int size()
-    {
+    int size() {
         return rings.length;
     }
 
-    RecordRing ring(final int index)
-    {
+    RecordRing ring(int index) {
         return rings[index];
     }
 
     /** Records of {@code kind} offered by threads of {@code context}, ever (retired rings included). */
-    long count(final byte kind, final RtContext context)
-    {
+    long count(byte kind, RtContext context) {
         final int index = RecordRing.countIndex(kind, context);
         long total = retired[index];
-        for (int i = 0; i < rings.length; i++)
-        {
+        for (int i = 0; i < rings.length; i++) {
             total += rings[i].countAt(index);
         }
         return total;
     }
 
     /** Records dropped because a ring was full, ever (retired rings included). */
-    long dropped()
-    {
+    long dropped() {
         long total = retiredDropped;
-        for (int i = 0; i < rings.length; i++)
-        {
+        for (int i = 0; i < rings.length; i++) {
             total += rings[i].dropped();
         }
         return total;
     }
 
     /** This set plus {@code ring}. Allocates the new set. */
-    RingSet with(final RecordRing ring)
-    {
+    RingSet with(RecordRing ring) {
         final RecordRing[] more = Arrays.copyOf(rings, rings.length + 1);
         more[rings.length] = ring;
         return new RingSet(more, retired, retiredDropped);
@@ -74,43 +64,34 @@ final class RingSet
      * totals; {@code this} if there is none. The consumer (the bookkeeper) only: a drained ring of an ended thread
      * never changes again (the thread's end happens-before {@code isAlive()} returns {@code false}).
      */
-    RingSet withoutEndedRings()
-    {
+    RingSet withoutEndedRings() {
         final boolean[] ended = new boolean[rings.length]; // decided once per ring: a thread may end meanwhile
         int count = 0;
-        for (int i = 0; i < rings.length; i++)
-        {
+        for (int i = 0; i < rings.length; i++) {
             ended[i] = isEnded(rings[i]);
             count += ended[i] ? 1 : 0;
         }
-        if (count == 0)
-        {
+        if (count == 0) {
             return this;
         }
         final RecordRing[] kept = new RecordRing[rings.length - count];
         final long[] counts = retired.clone();
         long dropped = retiredDropped;
         int k = 0;
-        for (int i = 0; i < rings.length; i++)
-        {
-            if (ended[i])
-            {
-                for (int index = 0; index < counts.length; index++)
-                {
+        for (int i = 0; i < rings.length; i++) {
+            if (ended[i]) {
+                for (int index = 0; index < counts.length; index++) {
                     counts[index] += rings[i].countAt(index);
                 }
                 dropped += rings[i].dropped();
-            }
-            else
-            {
+            } else {
                 kept[k++] = rings[i];
             }
         }
         return new RingSet(kept, counts, dropped);
     }
 
-    private static boolean isEnded(final RecordRing ring)
-    {
+    private static boolean isEnded(RecordRing ring) {
         return !ring.producer.isAlive() && ring.isEmpty();
     }
 }

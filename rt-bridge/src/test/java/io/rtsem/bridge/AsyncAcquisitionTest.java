@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -22,30 +24,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.rtsem.core.RtContext;
-import io.rtsem.core.RtSemaphore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** acquireAsync / acquireAndRun (B6): every outcome conserves permits. */
-class AsyncAcquisitionTest
-{
+class AsyncAcquisitionTest {
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
     @AfterEach
-    void shutdown() throws InterruptedException
-    {
+    void shutdown() throws InterruptedException {
         executor.shutdownNow();
         assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
     }
 
     @Test
-    void grantNowCompletesAtOnceAndThePermitReleasesExactlyOnce() throws Exception
-    {
+    void grantNowCompletesAtOnceAndThePermitReleasesExactlyOnce() throws Exception {
         final RtSemaphore sem = new RtSemaphore(3);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> future = bridge.acquireAsync(2);
             assertTrue(future.isDone());
             final Permit permit = future.get();
@@ -60,11 +55,9 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void grantLaterCompletesWhenPermitsAreReleased() throws Exception
-    {
+    void grantLaterCompletesWhenPermitsAreReleased() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> future = bridge.acquireAsync(2);
             assertFalse(future.isDone());
             assertEquals(1, bridge.stats().pendingRequests());
@@ -72,8 +65,7 @@ class AsyncAcquisitionTest
             Thread.sleep(20);
             assertFalse(future.isDone(), "one permit is not two");
             sem.release(1);
-            try (Permit permit = future.get(20, TimeUnit.SECONDS))
-            {
+            try (Permit permit = future.get(20, TimeUnit.SECONDS)) {
                 assertEquals(2, permit.permits());
                 assertEquals(0, sem.availablePermits());
             }
@@ -89,11 +81,9 @@ class AsyncAcquisitionTest
      * fewer permits does not overtake an earlier queued one for more).
      */
     @Test
-    void freePermitsAreGrantedAtOnceAndQueuedRequestsInQueueOrder() throws Exception
-    {
+    void freePermitsAreGrantedAtOnceAndQueuedRequestsInQueueOrder() throws Exception {
         final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> big = bridge.acquireAsync(2);
             final CompletableFuture<Permit> small = bridge.acquireAsync(1);
             assertFalse(big.isDone(), "two permits are not free");
@@ -124,25 +114,24 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void grantLaterAfterAHardReleaseAndAHardCallerMayAskAsynchronously() throws Exception
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+    void grantLaterAfterAHardReleaseAndAHardCallerMayAskAsynchronously() throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> future = Threads.call(RtContext.HARD, () -> bridge.acquireAsync(1));
             assertEquals(0, bridge.stats().modeSwitches(), "acquireAsync is HARD-safe: no mode switch");
-            Threads.awaitTrue("grant thread parked on the semaphore", () -> sem.parkedWaiters() == 1 &&
-                bridge.grantThread().getState() == Thread.State.TIMED_WAITING);
-            Threads.call(RtContext.HARD, () ->
-            {
+            Threads.awaitTrue(
+                    "grant thread parked on the semaphore",
+                    () -> sem.parkedWaiters() == 1 && bridge.grantThread().getState() == Thread.State.TIMED_WAITING);
+            Threads.call(RtContext.HARD, () -> {
                 sem.release(1);
                 return null;
             });
             // no fallback and no starvation timer: only the wake service can have woken the grant thread
             final Permit permit = future.get(20, TimeUnit.SECONDS);
-            Threads.call(RtContext.HARD, () ->
-            {
+            Threads.call(RtContext.HARD, () -> {
                 permit.close();
                 return null;
             });
@@ -158,27 +147,26 @@ class AsyncAcquisitionTest
      * clear.
      */
     @Test
-    void grantThreadClearsAStrayInterruptAndStillParks() throws Exception
-    {
+    void grantThreadClearsAStrayInterruptAndStillParks() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final Thread grant = bridge.grantThread();
             Threads.awaitWaiting(grant);
             final CompletableFuture<Permit> granted = bridge.acquireAsync(1);
-            final CompletableFuture<Thread> stage = granted.thenApply(permit ->
-            {
+            final CompletableFuture<Thread> stage = granted.thenApply(permit -> {
                 Thread.currentThread().interrupt(); // e.g. a callback that restored an interrupt it caught
                 return Thread.currentThread();
             });
             sem.release(1);
             assertSame(grant, stage.get(20, TimeUnit.SECONDS), "the stage ran on the grant thread");
-            Threads.awaitTrue("grant thread parked with its interrupt flag cleared",
-                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+            Threads.awaitTrue(
+                    "grant thread parked with its interrupt flag cleared",
+                    () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
 
             grant.interrupt(); // from outside
-            Threads.awaitTrue("grant thread parked again with its interrupt flag cleared",
-                () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
+            Threads.awaitTrue(
+                    "grant thread parked again with its interrupt flag cleared",
+                    () -> grant.getState() == Thread.State.WAITING && !grant.isInterrupted());
 
             final CompletableFuture<Permit> next = bridge.acquireAsync(1);
             assertFalse(next.isDone(), "queued: the first permit is still held");
@@ -190,11 +178,9 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void cancelBeforeGrantTakesNothing() throws Exception
-    {
+    void cancelBeforeGrantTakesNothing() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> first = bridge.acquireAsync(1);
             final CompletableFuture<Permit> second = bridge.acquireAsync(1);
             Threads.awaitTrue("grant thread waits for the first", () -> sem.parkedWaiters() == 1);
@@ -214,24 +200,20 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void cancelRacingGrantNeverLosesAPermit() throws Exception
-    {
+    void cancelRacingGrantNeverLosesAPermit() throws Exception {
         final int rounds = 2_000;
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CyclicBarrier start = new CyclicBarrier(2);
             final AtomicReference<CompletableFuture<Permit>> current = new AtomicReference<>();
-            final FutureTask<Integer> canceller = Threads.start("canceller", RtContext.NON_RT, () ->
-            {
+            final FutureTask<Integer> canceller = Threads.start("canceller", RtContext.NON_RT, () -> {
                 int cancelled = 0;
-                for (int i = 0; i < rounds; i++)
-                {
+                for (int i = 0; i < rounds; i++) {
                     start.await(20, TimeUnit.SECONDS);
                     final CompletableFuture<Permit> future = current.get();
-                    if ((i & 1) == 0 ? future.cancel(false) :
-                        future.completeExceptionally(new TimeoutException("simulated")))
-                    {
+                    if ((i & 1) == 0
+                            ? future.cancel(false)
+                            : future.completeExceptionally(new TimeoutException("simulated"))) {
                         cancelled++;
                     }
                     start.await(20, TimeUnit.SECONDS);
@@ -239,20 +221,16 @@ class AsyncAcquisitionTest
                 return cancelled;
             });
             int granted = 0;
-            for (int i = 0; i < rounds; i++)
-            {
+            for (int i = 0; i < rounds; i++) {
                 current.set(bridge.acquireAsync(1));
                 start.await(20, TimeUnit.SECONDS);
                 sem.release(1); // races the cancel
                 start.await(20, TimeUnit.SECONDS);
                 final CompletableFuture<Permit> future = current.get();
-                try
-                {
+                try {
                     future.get(20, TimeUnit.SECONDS).close();
                     granted++;
-                }
-                catch (final CancellationException | ExecutionException expected)
-                {
+                } catch (CancellationException | ExecutionException expected) {
                     // cancelled: the permit stays with (or goes back to) the semaphore
                 }
             }
@@ -260,21 +238,25 @@ class AsyncAcquisitionTest
             assertEquals(rounds, granted + cancelled, "every request ended exactly one way");
             Threads.awaitTrue("all requests resolved", () -> bridge.stats().pendingRequests() == 0);
             Threads.awaitWaiting(bridge.grantThread());
-            assertEquals(rounds, sem.availablePermits(), "granted " + granted + ", cancelled " + cancelled +
-                ", grant races lost " + bridge.stats().grantRacesLost());
-            assertEquals(granted, bridge.stats().holds(RtContext.NON_RT), "a hold per delivered permit, none per undelivered");
+            assertEquals(
+                    rounds,
+                    sem.availablePermits(),
+                    "granted " + granted + ", cancelled " + cancelled + ", grant races lost "
+                            + bridge.stats().grantRacesLost());
+            assertEquals(
+                    granted,
+                    bridge.stats().holds(RtContext.NON_RT),
+                    "a hold per delivered permit, none per undelivered");
         }
     }
 
     @Test
-    void futureThatTimesOutBeforeTheGrantReturnsThePermit() throws Exception
-    {
+    void futureThatTimesOutBeforeTheGrantReturnsThePermit() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final CompletableFuture<Permit> future = bridge.acquireAsync(1).orTimeout(10, TimeUnit.MILLISECONDS);
-            final ExecutionException ex = assertThrows(ExecutionException.class,
-                () -> future.get(20, TimeUnit.SECONDS));
+            final ExecutionException ex =
+                    assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS));
             assertTrue(ex.getCause() instanceof TimeoutException, ex.toString());
             Threads.awaitTrue("request dropped", () -> bridge.stats().pendingRequests() == 0);
             sem.release(1);
@@ -284,19 +266,19 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void acquireAndRunRunsAtOnceWhenFreeAndOnTheExecutorWhenGranted() throws Exception
-    {
+    void acquireAndRunRunsAtOnceWhenFreeAndOnTheExecutorWhenGranted() throws Exception {
         final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final Thread caller = Thread.currentThread();
             final AtomicReference<Thread> ranOn = new AtomicReference<>();
             final AtomicInteger heldDuringRun = new AtomicInteger(-1);
-            bridge.acquireAndRun(1, () ->
-            {
-                ranOn.set(Thread.currentThread());
-                heldDuringRun.set(sem.availablePermits());
-            }, executor);
+            bridge.acquireAndRun(
+                    1,
+                    () -> {
+                        ranOn.set(Thread.currentThread());
+                        heldDuringRun.set(sem.availablePermits());
+                    },
+                    executor);
             assertSame(caller, ranOn.get(), "free: runs at once on the caller");
             assertEquals(0, heldDuringRun.get(), "with the permit held");
             assertEquals(1, sem.availablePermits());
@@ -313,40 +295,41 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void workThatThrowsStillReleasesItsPermits() throws Exception
-    {
+    void workThatThrowsStillReleasesItsPermits() throws Exception {
         final RtSemaphore sem = new RtSemaphore(2);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
-            final IllegalArgumentException inline = assertThrows(IllegalArgumentException.class,
-                () -> bridge.acquireAndRun(2, () ->
-                {
-                    throw new IllegalArgumentException("inline");
-                }, executor));
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            final IllegalArgumentException inline = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> bridge.acquireAndRun(
+                            2,
+                            () -> {
+                                throw new IllegalArgumentException("inline");
+                            },
+                            executor));
             assertEquals("inline", inline.getMessage());
             assertEquals(2, sem.availablePermits());
 
             assertTrue(sem.tryAcquire(2));
-            bridge.acquireAndRun(2, () ->
-            {
-                throw new IllegalStateException("deferred");
-            }, executor);
+            bridge.acquireAndRun(
+                    2,
+                    () -> {
+                        throw new IllegalStateException("deferred");
+                    },
+                    executor);
             sem.release(2);
-            Threads.awaitTrue("deferred work ran and failed", () -> bridge.stats().failedRuns() == 2);
+            Threads.awaitTrue(
+                    "deferred work ran and failed", () -> bridge.stats().failedRuns() == 2);
             Threads.awaitTrue("permits back", () -> sem.availablePermits() == 2);
             assertEquals("deferred", bridge.stats().lastRunFailure().getMessage());
         }
     }
 
     @Test
-    void executorRejectionReleasesThePermits() throws Exception
-    {
+    void executorRejectionReleasesThePermits() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final AtomicInteger ran = new AtomicInteger();
-            bridge.acquireAndRun(1, ran::incrementAndGet, command ->
-            {
+            bridge.acquireAndRun(1, ran::incrementAndGet, command -> {
                 throw new RejectedExecutionException("full");
             });
             sem.release(1);
@@ -365,17 +348,17 @@ class AsyncAcquisitionTest
      * work that failed, not the executor that refused. Counted once, as failed; the permit released once.
      */
     @Test
-    void workFailingOnADirectExecutorCountsAsFailedNotRejected() throws Exception
-    {
+    void workFailingOnADirectExecutorCountsAsFailedNotRejected() throws Exception {
         final RtSemaphore sem = RtSemaphore.builder().permits(0).maxPermits(1).build(); // a double release throws
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final AtomicInteger ran = new AtomicInteger();
-            bridge.acquireAndRun(1, () ->
-            {
-                ran.incrementAndGet();
-                throw new IllegalStateException("work failed");
-            }, Runnable::run);
+            bridge.acquireAndRun(
+                    1,
+                    () -> {
+                        ran.incrementAndGet();
+                        throw new IllegalStateException("work failed");
+                    },
+                    Runnable::run);
             sem.release(1);
             Threads.awaitTrue("work ran and failed", () -> bridge.stats().failedRuns() == 1);
             Threads.awaitTrue("permit back", () -> sem.availablePermits() == 1);
@@ -390,19 +373,17 @@ class AsyncAcquisitionTest
     }
 
     @Test
-    void hardCallerMustNotQueueAcquireAndRunUnderThrow() throws Exception
-    {
+    void hardCallerMustNotQueueAcquireAndRunUnderThrow() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
-            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
-                assertThrows(IllegalStateException.class, () -> bridge.acquireAndRun(1, () -> { }, executor)));
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            final IllegalStateException ex = Threads.call(
+                    RtContext.HARD,
+                    () -> assertThrows(IllegalStateException.class, () -> bridge.acquireAndRun(1, () -> {}, executor)));
             assertTrue(ex.getMessage().contains("acquireAndRun"), ex.getMessage());
             assertEquals(0, bridge.stats().pendingRequests(), "nothing queued");
             sem.release(1);
             final AtomicInteger ran = new AtomicInteger();
-            Threads.call(RtContext.HARD, () ->
-            {
+            Threads.call(RtContext.HARD, () -> {
                 bridge.acquireAndRun(1, ran::incrementAndGet, executor); // free: runs inline, HARD-safe
                 return null;
             });
@@ -418,27 +399,19 @@ class AsyncAcquisitionTest
      * threads end (generous bounds: correctness, not latency).
      */
     @Test
-    void closeFromAStageOnTheGrantThreadDoesNotJoinItself() throws Exception
-    {
+    void closeFromAStageOnTheGrantThreadDoesNotJoinItself() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
         final Thread grant = bridge.grantThread();
         final CompletableFuture<Thread> closedOn = new CompletableFuture<>();
-        bridge.acquireAsync(1).whenComplete((permit, failure) ->
-        {
-            try
-            {
+        bridge.acquireAsync(1).whenComplete((permit, failure) -> {
+            try {
                 bridge.close();
                 closedOn.complete(Thread.currentThread());
-            }
-            catch (final Throwable ex)
-            {
+            } catch (Throwable ex) {
                 closedOn.completeExceptionally(ex);
-            }
-            finally
-            {
-                if (permit != null)
-                {
+            } finally {
+                if (permit != null) {
                     permit.close();
                 }
             }
@@ -446,8 +419,7 @@ class AsyncAcquisitionTest
         sem.release(1);
         String selfJoin = null;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!closedOn.isDone() && selfJoin == null && System.nanoTime() - deadline < 0)
-        {
+        while (!closedOn.isDone() && selfJoin == null && System.nanoTime() - deadline < 0) {
             selfJoin = selfJoin(grant.getStackTrace());
             Thread.yield();
         }
@@ -463,14 +435,14 @@ class AsyncAcquisitionTest
     }
 
     /** The stack if it shows {@code AsyncGranter.close} in a {@code Thread.join}, else {@code null}. */
-    private static String selfJoin(final StackTraceElement[] stack)
-    {
+    private static String selfJoin(StackTraceElement[] stack) {
         boolean join = false;
         boolean close = false;
-        for (final StackTraceElement frame : stack)
-        {
-            join |= frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("join");
-            close |= frame.getClassName().equals(AsyncGranter.class.getName()) && frame.getMethodName().equals("close");
+        for (final StackTraceElement frame : stack) {
+            join |= frame.getClassName().equals(Thread.class.getName())
+                    && frame.getMethodName().equals("join");
+            close |= frame.getClassName().equals(AsyncGranter.class.getName())
+                    && frame.getMethodName().equals("close");
         }
         return join && close ? Arrays.toString(Arrays.copyOf(stack, Math.min(stack.length, 4))) : null;
     }
@@ -481,11 +453,9 @@ class AsyncAcquisitionTest
      * in pendingRequests(). Driven deterministically on a grant thread closed before the submit.
      */
     @Test
-    void aRequestQueuedAfterCloseIsCancelledAndNoLongerPending() throws Exception
-    {
+    void aRequestQueuedAfterCloseIsCancelledAndNoLongerPending() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final AsyncGranter granter = new AsyncGranter(bridge, sem, "closed-granter");
             granter.start();
             granter.close();
@@ -512,11 +482,9 @@ class AsyncAcquisitionTest
      * Driven deterministically: the request is marked granted, its future cancelled, then delivered.
      */
     @Test
-    void aGrantThatIsNeverDeliveredIsNotRecordedAsAHold() throws Exception
-    {
+    void aGrantThatIsNeverDeliveredIsNotRecordedAsAHold() throws Exception {
         final RtSemaphore sem = RtSemaphore.builder().permits(1).maxPermits(1).build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final AsyncRequest request = AsyncRequest.forFuture(new AsyncGranter(bridge, sem, "unused"), 1);
             assertTrue(request.markGranted(), "the grant thread won the request");
             assertTrue(request.future.cancel(false), "the future was cancelled before delivery");
@@ -525,16 +493,14 @@ class AsyncAcquisitionTest
             assertEquals(1, sem.availablePermits(), "returned, once");
             assertEquals(1, bridge.stats().grantRacesLost());
             assertEquals(0, bridge.stats().asyncGrants());
-            for (final RtContext context : RtContext.values())
-            {
+            for (final RtContext context : RtContext.values()) {
                 assertEquals(0, bridge.stats().holds(context), "no hold recorded under " + context);
             }
         }
     }
 
     @Test
-    void closeFailsPendingFuturesAndDropsQueuedWorkWithoutTakingPermits() throws Exception
-    {
+    void closeFailsPendingFuturesAndDropsQueuedWorkWithoutTakingPermits() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
         final CompletableFuture<Permit> served = bridge.acquireAsync(1);

@@ -7,47 +7,46 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The synchronous bridge: wake service (B1-B3), mode switches (B5), hold times (B7), close (B8). */
-class SemaphoreBridgeTest
-{
+class SemaphoreBridgeTest {
     /** The wake service's poll intervals under test, in µs: the default, and 0 (spin, yielding each turn). */
-    static long[] pollIntervals()
-    {
+    static long[] pollIntervals() {
         return new long[] {SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS / 1_000, 0};
     }
 
     @ParameterizedTest(name = "wake poll {0} us")
     @MethodSource("pollIntervals")
-    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(final long pollMicros) throws Exception // B1
-    {
+    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(long pollMicros) throws Exception // B1
+            {
         // A park fallback of one hour: only the wake service can turn the HARD release into a wake-up.
         // (maxBypass too: a waiter also wakes by itself when it is about to become starving.)
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
-            SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)))
-        {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(
+                sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
             final Thread[] waiterThread = new Thread[1];
-            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () ->
-            {
+            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
                 waiterThread[0] = Thread.currentThread();
                 bridge.acquire(1);
                 return true;
             });
-            Threads.awaitTrue("waiter parked", () -> sem.parkedWaiters() == 1 && waiterThread[0] != null &&
-                waiterThread[0].getState() == Thread.State.TIMED_WAITING);
-            Threads.call(RtContext.HARD, () ->
-            {
+            Threads.awaitTrue(
+                    "waiter parked",
+                    () -> sem.parkedWaiters() == 1
+                            && waiterThread[0] != null
+                            && waiterThread[0].getState() == Thread.State.TIMED_WAITING);
+            Threads.call(RtContext.HARD, () -> {
                 sem.release(1);
                 return null;
             });
@@ -59,12 +58,11 @@ class SemaphoreBridgeTest
 
     @ParameterizedTest(name = "wake poll {0} us")
     @MethodSource("pollIntervals")
-    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(final long pollMicros) throws Exception // B2
-    {
+    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(long pollMicros) throws Exception // B2
+            {
         final RtSemaphore sem = RtSemaphore.builder().build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
-            SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(
+                sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
             Threads.awaitWaiting(bridge.wakeServiceThread());
             Threads.awaitWaiting(bridge.grantThread());
             final long polls = bridge.stats().wakeServicePolls();
@@ -73,8 +71,8 @@ class SemaphoreBridgeTest
             assertEquals(Thread.State.WAITING, bridge.wakeServiceThread().getState());
 
             // a waiter parks: the service polls; the waiter leaves: the service is idle again
-            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT,
-                () -> bridge.tryAcquire(1, 200, TimeUnit.MILLISECONDS));
+            final FutureTask<Boolean> waiter =
+                    Threads.start("waiter", RtContext.NON_RT, () -> bridge.tryAcquire(1, 200, TimeUnit.MILLISECONDS));
             assertFalse(waiter.get(20, TimeUnit.SECONDS));
             assertTrue(bridge.stats().wakeServicePolls() > polls, "polled while a waiter was parked");
             Threads.awaitWaiting(bridge.wakeServiceThread());
@@ -83,11 +81,11 @@ class SemaphoreBridgeTest
 
     @Test
     void waitersStillWakeThroughTheFallbackOnceTheBridgeIsClosed() throws Exception // B3
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
+            {
+        final RtSemaphore sem =
+                RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
-        final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () ->
-        {
+        final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
             bridge.acquire(1);
             return true;
         });
@@ -95,8 +93,7 @@ class SemaphoreBridgeTest
         bridge.close();
         assertNull(sem.deferredWaker(), "detached");
         assertFalse(bridge.stats().wakeServiceAlive());
-        Threads.call(RtContext.HARD, () ->
-        {
+        Threads.call(RtContext.HARD, () -> {
             sem.release(1);
             return null;
         });
@@ -104,38 +101,34 @@ class SemaphoreBridgeTest
     }
 
     @Test
-    void oneBridgePerSemaphore()
-    {
+    void oneBridgePerSemaphore() {
         final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge ignored = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge ignored = SemaphoreBridge.attach(sem)) {
             assertThrows(IllegalStateException.class, () -> SemaphoreBridge.attach(sem));
         }
-        try (SemaphoreBridge again = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge again = SemaphoreBridge.attach(sem)) {
             assertFalse(again.isClosed(), "a closed bridge detached, so a new one attaches");
         }
     }
 
     @Test
     void modeSwitchUnderThrowNamesTheThreadAndTheCallAndTakesNothing() throws Exception // B5
-    {
+            {
         final RtSemaphore sem = new RtSemaphore(3);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
-            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
-                assertThrows(IllegalStateException.class, () -> bridge.acquire(1)));
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            final IllegalStateException ex = Threads.call(
+                    RtContext.HARD, () -> assertThrows(IllegalStateException.class, () -> bridge.acquire(1)));
             assertTrue(ex.getMessage().contains("test-HARD"), ex.getMessage());
             assertTrue(ex.getMessage().contains("acquire(int)"), ex.getMessage());
             assertEquals(3, sem.availablePermits(), "nothing taken");
 
-            final IllegalStateException timed = Threads.call(RtContext.HARD, () ->
-                assertThrows(IllegalStateException.class, () -> bridge.tryAcquire(1, 1, TimeUnit.SECONDS)));
+            final IllegalStateException timed = Threads.call(
+                    RtContext.HARD,
+                    () -> assertThrows(IllegalStateException.class, () -> bridge.tryAcquire(1, 1, TimeUnit.SECONDS)));
             assertTrue(timed.getMessage().contains("tryAcquire(int, long, TimeUnit)"), timed.getMessage());
 
             // the HARD-safe calls are not checked
-            assertTrue(Threads.call(RtContext.HARD, () ->
-            {
+            assertTrue(Threads.call(RtContext.HARD, () -> {
                 final boolean taken = bridge.tryAcquire(1) && bridge.tryAcquire(1, 0, TimeUnit.SECONDS);
                 bridge.release(2);
                 return taken;
@@ -147,13 +140,11 @@ class SemaphoreBridgeTest
 
     @Test
     void modeSwitchUnderRecordIsCountedAndVisible() throws Exception // B5
-    {
-        final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
-            SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD)))
-        {
-            Threads.call(RtContext.HARD, () ->
             {
+        final RtSemaphore sem = new RtSemaphore(1);
+        try (SemaphoreBridge bridge =
+                SemaphoreBridge.attach(sem, SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD))) {
+            Threads.call(RtContext.HARD, () -> {
                 bridge.acquire(1);
                 bridge.release(1);
                 bridge.tryAcquire(1, 1, TimeUnit.MILLISECONDS);
@@ -173,14 +164,11 @@ class SemaphoreBridgeTest
     }
 
     @Test
-    void modeSwitchUnderAllowIsNotCounted() throws Exception
-    {
+    void modeSwitchUnderAllowIsNotCounted() throws Exception {
         final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
-            SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.ALLOW)))
-        {
-            Threads.call(RtContext.HARD, () ->
-            {
+        try (SemaphoreBridge bridge =
+                SemaphoreBridge.attach(sem, SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.ALLOW))) {
+            Threads.call(RtContext.HARD, () -> {
                 bridge.acquire(1);
                 bridge.release(1);
                 return null;
@@ -192,22 +180,19 @@ class SemaphoreBridgeTest
 
     @Test
     void holdTimesAreRecordedPerContextOfTheThreadEndingTheHold() throws Exception // B7
-    {
+            {
         final RtSemaphore sem = new RtSemaphore(2);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             bridge.acquire(1);
             Thread.sleep(20);
             bridge.release(1);
-            Threads.call(RtContext.SOFT, () ->
-            {
+            Threads.call(RtContext.SOFT, () -> {
                 bridge.acquire(2);
                 bridge.release(1);
                 bridge.release(1);
                 return null;
             });
-            Threads.call(RtContext.HARD, () ->
-            {
+            Threads.call(RtContext.HARD, () -> {
                 assertTrue(bridge.tryAcquire(1));
                 bridge.release(1);
                 return null;
@@ -217,8 +202,7 @@ class SemaphoreBridgeTest
             assertEquals(1, bridge.stats().holds(RtContext.HARD));
             final Histogram nonRt = bridge.stats().holdTimes(RtContext.NON_RT);
             assertEquals(1, nonRt.getTotalCount());
-            assertTrue(nonRt.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(19), "slept 20 ms: " +
-                nonRt.getMaxValue());
+            assertTrue(nonRt.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(19), "slept 20 ms: " + nonRt.getMaxValue());
             assertEquals(0, bridge.stats().unmatchedReleases());
 
             // permits released by a thread that did not take them through the bridge are counted, not timed
@@ -237,10 +221,9 @@ class SemaphoreBridgeTest
      */
     @Test
     void aHoldReleasedInPartsIsOneSampleRecordedAtItsLastPermit() throws Exception // B7
-    {
+            {
         final RtSemaphore sem = new RtSemaphore(6);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem))
-        {
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             bridge.acquire(3);
             Thread.sleep(20);
             bridge.release(1);
@@ -251,8 +234,9 @@ class SemaphoreBridgeTest
             assertEquals(1, bridge.stats().holds(RtContext.NON_RT), "one hold, one sample");
             final Histogram first = bridge.stats().holdTimes(RtContext.NON_RT);
             assertEquals(1, first.getTotalCount());
-            assertTrue(first.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(39),
-                "timed from the acquire to the last permit's release (slept 2 x 20 ms): " + first.getMaxValue());
+            assertTrue(
+                    first.getMaxValue() >= TimeUnit.MILLISECONDS.toNanos(39),
+                    "timed from the acquire to the last permit's release (slept 2 x 20 ms): " + first.getMaxValue());
 
             // holds of 1 and 2 permits; a release of 2 ends the first and half of the second
             bridge.acquire(1);
@@ -269,7 +253,7 @@ class SemaphoreBridgeTest
 
     @Test
     void closedBridgeRefusesAcquiresButAcceptsReleases() throws Exception // B8
-    {
+            {
         final RtSemaphore sem = new RtSemaphore(1);
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
         bridge.acquire(1);
@@ -284,12 +268,10 @@ class SemaphoreBridgeTest
     }
 
     @Test
-    void wakeServiceLowersItsTimerSlack()
-    {
+    void wakeServiceLowersItsTimerSlack() {
         final RtSemaphore sem = new RtSemaphore(1);
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem,
-            SemaphoreBridge.options().timerSlack(2, TimeUnit.MICROSECONDS)))
-        {
+        try (SemaphoreBridge bridge =
+                SemaphoreBridge.attach(sem, SemaphoreBridge.options().timerSlack(2, TimeUnit.MICROSECONDS))) {
             Threads.awaitTrue("service started", () -> bridge.stats().wakeServiceTimerSlackNanos() != -1L);
             assertEquals(2_000L, bridge.stats().wakeServiceTimerSlackNanos());
         }

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtsem.bridge.Refusals;
+import io.rtsem.core.RtContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import io.rtsem.bridge.Refusals;
-import io.rtsem.core.RtContext;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -27,24 +26,20 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * changes. The ranges are generated (jqwik, 200 tries per property, edge cases included); null and state cases are
  * examples.
  */
-class BadInputTest
-{
+class BadInputTest {
     private static ResourcePool<String> pool;
 
     @BeforeContainer
-    static void setUp()
-    {
+    static void setUp() {
         pool = ResourcePool.of(List.of("r0", "r1"));
     }
 
     @AfterContainer
-    static void tearDown()
-    {
+    static void tearDown() {
         pool.close();
     }
 
-    private static void unchanged()
-    {
+    private static void unchanged() {
         assertEquals(2, pool.available(), "no resource taken");
     }
 
@@ -53,15 +48,12 @@ class BadInputTest
     // ---------------------------------------------------------------------------------------------------------------
 
     @Provide
-    Arbitrary<Long> times()
-    {
+    Arbitrary<Long> times() {
         return Refusals.times();
     }
 
     @Property(tries = 200)
-    void optionDurationsAreAcceptedExactlyWithinTheirRange(@ForAll("times") final long time,
-        @ForAll final TimeUnit unit)
-    {
+    void optionDurationsAreAcceptedExactlyWithinTheirRange(@ForAll("times") long time, @ForAll TimeUnit unit) {
         final ResourcePool.Options p = ResourcePool.options();
         final long second = TimeUnit.SECONDS.toNanos(1);
         final long day = TimeUnit.DAYS.toNanos(1);
@@ -72,11 +64,9 @@ class BadInputTest
     }
 
     @Property(tries = 200)
-    void ringCapacityIsAcceptedExactlyForPowersOfTwoUpTo2To20(@ForAll final int capacity)
-    {
+    void ringCapacityIsAcceptedExactlyForPowersOfTwoUpTo2To20(@ForAll int capacity) {
         final ResourcePool.Options p = ResourcePool.options();
-        if (capacity >= 1 && capacity <= 1 << 20 && Integer.bitCount(capacity) == 1)
-        {
+        if (capacity >= 1 && capacity <= 1 << 20 && Integer.bitCount(capacity) == 1) {
             p.ringCapacity(capacity);
             return;
         }
@@ -85,8 +75,7 @@ class BadInputTest
     }
 
     @Example
-    void optionsRefuseNullArgumentsNamingTheParameter()
-    {
+    void optionsRefuseNullArgumentsNamingTheParameter() {
         final ResourcePool.Options p = ResourcePool.options();
         refused(NullPointerException.class, "policy", () -> p.modeSwitchPolicy(null));
         refused(NullPointerException.class, "name", () -> p.name(null));
@@ -101,8 +90,7 @@ class BadInputTest
     // ---------------------------------------------------------------------------------------------------------------
 
     @Example
-    void poolFactoriesRefuseBadArgumentsNamingThem()
-    {
+    void poolFactoriesRefuseBadArgumentsNamingThem() {
         refused(NullPointerException.class, "resources", () -> ResourcePool.of(null));
         refused(NullPointerException.class, "resources", () -> ResourcePool.of(null, ResourcePool.options()));
         refused(NullPointerException.class, "options", () -> ResourcePool.of(List.of("x"), null));
@@ -112,37 +100,31 @@ class BadInputTest
 
     /** A resource is free: the unit must be checked all the same, not only when the call has to wait. */
     @Example
-    void poolAllocateRefusesANullUnitEvenWhenAResourceIsFree()
-    {
+    void poolAllocateRefusesANullUnitEvenWhenAResourceIsFree() {
         refused(NullPointerException.class, "unit", () -> pool.allocate(1, null));
         refused(NullPointerException.class, "unit", () -> pool.allocate(0, null));
         unchanged();
     }
 
     @Example
-    void poolCountsRefuseANullContextNamingIt()
-    {
+    void poolCountsRefuseANullContextNamingIt() {
         refused(NullPointerException.class, "context", () -> pool.allocations(null));
         refused(NullPointerException.class, "context", () -> pool.frees(null));
     }
 
     @Example
-    void leaseTransferRefusesThreadsThatCannotOwnItNamingThem() throws Exception
-    {
+    void leaseTransferRefusesThreadsThatCannotOwnItNamingThem() throws Exception {
         final Lease<String> lease = pool.tryAllocate();
-        try
-        {
+        try {
             refused(IllegalArgumentException.class, "null", () -> lease.transferTo(null));
-            final Thread unstarted = new Thread(() -> { }, "bad-input-unstarted");
+            final Thread unstarted = new Thread(() -> {}, "bad-input-unstarted");
             refused(IllegalArgumentException.class, "'bad-input-unstarted'", () -> lease.transferTo(unstarted));
-            final Thread ended = new Thread(() -> { }, "bad-input-ended");
+            final Thread ended = new Thread(() -> {}, "bad-input-ended");
             ended.start();
             ended.join(TimeUnit.SECONDS.toMillis(20));
             refused(IllegalArgumentException.class, "TERMINATED", () -> lease.transferTo(ended));
             assertSame(Thread.currentThread(), lease.owner(), "still the caller's");
-        }
-        finally
-        {
+        } finally {
             lease.close();
         }
         refused(IllegalStateException.class, "not held", () -> lease.transferTo(Thread.currentThread()));

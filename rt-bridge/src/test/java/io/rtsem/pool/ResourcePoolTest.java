@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtsem.bridge.ModeSwitchPolicy;
+import io.rtsem.bridge.Threads;
+import io.rtsem.core.RtContext;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,25 +24,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import io.rtsem.bridge.ModeSwitchPolicy;
-import io.rtsem.bridge.Threads;
-import io.rtsem.core.RtContext;
 import org.junit.jupiter.api.Test;
 
 /** ResourcePool: exact conservation, bookkeeping off the real-time path, owner-death reclaim, misuse. */
-class ResourcePoolTest
-{
-    private static List<String> resources(final int n)
-    {
+class ResourcePoolTest {
+    private static List<String> resources(int n) {
         return IntStream.range(0, n).mapToObj(i -> "r" + i).collect(Collectors.toList());
     }
 
     @Test
-    void allocateAndFreeKeepTheCountExact() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(3)))
-        {
+    void allocateAndFreeKeepTheCountExact() throws Exception {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(3))) {
             final Lease<String> a = pool.tryAllocate();
             final Lease<String> b = pool.allocate(1, TimeUnit.SECONDS);
             final Lease<String> c = pool.tryAllocate();
@@ -49,7 +44,11 @@ class ResourcePoolTest
             assertEquals(0, pool.available());
             assertNull(pool.tryAllocate());
             assertNull(pool.allocate(10, TimeUnit.MILLISECONDS), "times out");
-            assertEquals(3, List.of(a.resource(), b.resource(), c.resource()).stream().distinct().count());
+            assertEquals(
+                    3,
+                    List.of(a.resource(), b.resource(), c.resource()).stream()
+                            .distinct()
+                            .count());
             b.close();
             assertEquals(1, pool.available());
             final Lease<String> d = pool.tryAllocate();
@@ -64,13 +63,11 @@ class ResourcePoolTest
     }
 
     @Test
-    void misuseIsRefusedClearlyAndTheCountStaysExact() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(2)))
-        {
+    void misuseIsRefusedClearlyAndTheCountStaysExact() throws Exception {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(2))) {
             final Lease<String> lease = pool.tryAllocate();
-            final FutureTask<IllegalStateException> foreign = Threads.start("stranger", RtContext.NON_RT,
-                () -> assertThrows(IllegalStateException.class, lease::close));
+            final FutureTask<IllegalStateException> foreign = Threads.start(
+                    "stranger", RtContext.NON_RT, () -> assertThrows(IllegalStateException.class, lease::close));
             assertTrue(foreign.get(20, TimeUnit.SECONDS).getMessage().contains("foreign lease"));
             assertEquals(1, pool.available(), "a foreign close frees nothing");
 
@@ -83,8 +80,7 @@ class ResourcePoolTest
 
             // a lease handed over is closed by its new owner
             final Lease<String> handed = pool.tryAllocate();
-            final FutureTask<Void> receiver = Threads.start("receiver", RtContext.NON_RT, () ->
-            {
+            final FutureTask<Void> receiver = Threads.start("receiver", RtContext.NON_RT, () -> {
                 Threads.awaitTrue("handed over", () -> handed.owner() == Thread.currentThread());
                 handed.close();
                 return null;
@@ -101,29 +97,31 @@ class ResourcePoolTest
     }
 
     @Test
-    void transferToRefusesNoThreadAndThreadsThatAreNotRunning() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
-        {
+    void transferToRefusesNoThreadAndThreadsThatAreNotRunning() throws Exception {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1))) {
             final Lease<String> lease = pool.tryAllocate();
-            final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> lease.transferTo(null));
+            final IllegalArgumentException none =
+                    assertThrows(IllegalArgumentException.class, () -> lease.transferTo(null));
             assertTrue(none.getMessage().contains("null"), none.getMessage());
 
-            final Thread unstarted = new Thread(() -> { }, "never-started");
-            final IllegalArgumentException notStarted = assertThrows(IllegalArgumentException.class,
-                () -> lease.transferTo(unstarted));
-            assertTrue(notStarted.getMessage().contains("'never-started'") && notStarted.getMessage().contains("NEW"),
-                notStarted.getMessage());
+            final Thread unstarted = new Thread(() -> {}, "never-started");
+            final IllegalArgumentException notStarted =
+                    assertThrows(IllegalArgumentException.class, () -> lease.transferTo(unstarted));
+            assertTrue(
+                    notStarted.getMessage().contains("'never-started'")
+                            && notStarted.getMessage().contains("NEW"),
+                    notStarted.getMessage());
 
-            final Thread ended = new Thread(() -> { }, "already-ended");
+            final Thread ended = new Thread(() -> {}, "already-ended");
             ended.start();
             ended.join(TimeUnit.SECONDS.toMillis(20));
             assertFalse(ended.isAlive());
-            final IllegalArgumentException dead = assertThrows(IllegalArgumentException.class,
-                () -> lease.transferTo(ended));
-            assertTrue(dead.getMessage().contains("'already-ended'") && dead.getMessage().contains("TERMINATED"),
-                dead.getMessage());
+            final IllegalArgumentException dead =
+                    assertThrows(IllegalArgumentException.class, () -> lease.transferTo(ended));
+            assertTrue(
+                    dead.getMessage().contains("'already-ended'")
+                            && dead.getMessage().contains("TERMINATED"),
+                    dead.getMessage());
 
             assertSame(Thread.currentThread(), lease.owner(), "a refused transfer changes nothing");
             assertTrue(lease.isHeld());
@@ -145,11 +143,9 @@ class ResourcePoolTest
      * a deadline.
      */
     @Test
-    void racingTransfersAndClosesHaveExactlyOneWinner() throws Exception
-    {
+    void racingTransfersAndClosesHaveExactlyOneWinner() throws Exception {
         final int threads = 3;
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
-        {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1))) {
             final Thread[] runners = new Thread[threads];
             final AtomicLong allocations = new AtomicLong();
             final AtomicLong closes = new AtomicLong();
@@ -161,116 +157,99 @@ class ResourcePoolTest
             final Lease<String> lease = pool.tryAllocate(); // the pool's one lease object, the same every time
             lease.close();
             final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            for (int t = 0; t < threads; t++)
-            {
+            for (int t = 0; t < threads; t++) {
                 final int me = t;
-                runners[t] = new Thread(() ->
-                {
-                    try
-                    {
-                        started.countDown();
-                        started.await();
-                        final Random random = new Random(me);
-                        for (int i = 0; i < 1_000_000 && unexpected.get() == null && System.nanoTime() - end < 0; i++)
-                        {
-                            if (!lease.isHeld())
-                            {
-                                if (pool.tryAllocate() != null)
-                                {
-                                    allocations.incrementAndGet();
+                runners[t] = new Thread(
+                        () -> {
+                            try {
+                                started.countDown();
+                                started.await();
+                                final Random random = new Random(me);
+                                for (int i = 0;
+                                        i < 1_000_000 && unexpected.get() == null && System.nanoTime() - end < 0;
+                                        i++) {
+                                    if (!lease.isHeld()) {
+                                        if (pool.tryAllocate() != null) {
+                                            allocations.incrementAndGet();
+                                        }
+                                        continue;
+                                    }
+                                    if (lease.owner() == Thread.currentThread()) {
+                                        if (random.nextInt(4) == 0) {
+                                            lease.close();
+                                            closes.incrementAndGet();
+                                        } else {
+                                            lease.transferTo(runners[(me + 1 + random.nextInt(threads - 1)) % threads]);
+                                            transfers.incrementAndGet();
+                                        }
+                                        continue;
+                                    }
+                                    if ((i & 7) != 0) {
+                                        Thread.yield(); // let the owner run
+                                        continue;
+                                    }
+                                    try // not ours when we looked: must be refused, unless it has become ours since
+                                    {
+                                        if (random.nextBoolean()) {
+                                            lease.close();
+                                            closes.incrementAndGet();
+                                        } else {
+                                            lease.transferTo(Thread.currentThread());
+                                        }
+                                    } catch (IllegalStateException expected) {
+                                        refused.incrementAndGet();
+                                    }
                                 }
-                                continue;
+                                // No thread ends while another may still hand it the lease.
+                                finished.countDown();
+                                finished.await();
+                            } catch (Throwable ex) {
+                                unexpected.compareAndSet(null, ex);
+                                finished.countDown();
                             }
-                            if (lease.owner() == Thread.currentThread())
-                            {
-                                if (random.nextInt(4) == 0)
-                                {
-                                    lease.close();
-                                    closes.incrementAndGet();
-                                }
-                                else
-                                {
-                                    lease.transferTo(runners[(me + 1 + random.nextInt(threads - 1)) % threads]);
-                                    transfers.incrementAndGet();
-                                }
-                                continue;
-                            }
-                            if ((i & 7) != 0)
-                            {
-                                Thread.yield(); // let the owner run
-                                continue;
-                            }
-                            try // not ours when we looked: must be refused, unless it has become ours since
-                            {
-                                if (random.nextBoolean())
-                                {
-                                    lease.close();
-                                    closes.incrementAndGet();
-                                }
-                                else
-                                {
-                                    lease.transferTo(Thread.currentThread());
-                                }
-                            }
-                            catch (final IllegalStateException expected)
-                            {
-                                refused.incrementAndGet();
-                            }
-                        }
-                        // No thread ends while another may still hand it the lease.
-                        finished.countDown();
-                        finished.await();
-                    }
-                    catch (final Throwable ex)
-                    {
-                        unexpected.compareAndSet(null, ex);
-                        finished.countDown();
-                    }
-                }, "passer-" + t);
+                        },
+                        "passer-" + t);
                 runners[t].setDaemon(true);
             }
-            for (final Thread runner : runners)
-            {
+            for (final Thread runner : runners) {
                 runner.start();
             }
-            for (final Thread runner : runners)
-            {
+            for (final Thread runner : runners) {
                 runner.join(TimeUnit.SECONDS.toMillis(30));
                 assertFalse(runner.isAlive(), runner.getName() + " still running");
             }
-            if (unexpected.get() != null)
-            {
+            if (unexpected.get() != null) {
                 throw new AssertionError("unexpected failure in a passer", unexpected.get());
             }
             // A lease still held by a finished thread is reclaimed: exactly one way out per allocation.
             pool.syncBookkeeping();
-            assertEquals(allocations.get(), closes.get() + pool.reclaimed(), "allocations " + allocations +
-                ", closes " + closes + ", reclaimed " + pool.reclaimed() + ", transfers " + transfers);
+            assertEquals(
+                    allocations.get(),
+                    closes.get() + pool.reclaimed(),
+                    "allocations " + allocations + ", closes " + closes + ", reclaimed " + pool.reclaimed()
+                            + ", transfers " + transfers);
             assertEquals(1, pool.available(), "the resource is back, once");
             assertTrue(pool.holdings().isEmpty(), pool.holdings().toString());
-            assertTrue(transfers.get() >= 10 && refused.get() >= 10, "transfers " + transfers + ", refused " +
-                refused);
-            System.out.println("passers: " + allocations + " allocations, " + transfers + " transfers, " + closes +
-                " closes, " + pool.reclaimed() + " reclaimed, " + refused + " non-owner calls refused");
+            assertTrue(transfers.get() >= 10 && refused.get() >= 10, "transfers " + transfers + ", refused " + refused);
+            System.out.println("passers: " + allocations + " allocations, " + transfers + " transfers, " + closes
+                    + " closes, " + pool.reclaimed() + " reclaimed, " + refused + " non-owner calls refused");
         }
     }
 
-    private static Thread findThread(final String name)
-    {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
-            .orElseThrow();
+    private static Thread findThread(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
-    void bookkeepingViewShowsWhoHoldsWhatSinceWhen() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(4)))
-        {
+    void bookkeepingViewShowsWhoHoldsWhatSinceWhen() throws Exception {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(4))) {
             final Thread main = Thread.currentThread();
             final Lease<String> mine = pool.tryAllocate();
             Thread.sleep(5);
-            final FutureTask<Lease<String>> hard = Threads.start("hard-holder", RtContext.HARD, () ->
-            {
+            final FutureTask<Lease<String>> hard = Threads.start("hard-holder", RtContext.HARD, () -> {
                 final Lease<String> l = pool.tryAllocate();
                 l.transferTo(main); // so that its thread's end does not reclaim it
                 return l;
@@ -284,9 +263,13 @@ class ResourcePoolTest
             assertEquals(Thread.currentThread().getName(), longest.owner());
             assertEquals(RtContext.NON_RT, longest.context());
             // handed over to this thread: the view names the owner now, with the allocation's context and time
-            assertTrue(holdings.stream().anyMatch(h -> h.context() == RtContext.HARD &&
-                h.owner().equals(main.getName()) && h.resource().equals(theirs.resource()) &&
-                h.sinceNanos() == theirs.sinceNanos()), holdings.toString());
+            assertTrue(
+                    holdings.stream()
+                            .anyMatch(h -> h.context() == RtContext.HARD
+                                    && h.owner().equals(main.getName())
+                                    && h.resource().equals(theirs.resource())
+                                    && h.sinceNanos() == theirs.sinceNanos()),
+                    holdings.toString());
             assertEquals(1, pool.allocations(RtContext.HARD));
             assertEquals(1, pool.allocations(RtContext.NON_RT));
             mine.close();
@@ -304,17 +287,14 @@ class ResourcePoolTest
      * applied before those of a helper thread that acted earlier. The view must still end at the latest transition.
      */
     @Test
-    void bookkeepingViewFollowsTheLeaseGenerationNotTheDrainOrder() throws Exception
-    {
+    void bookkeepingViewFollowsTheLeaseGenerationNotTheDrainOrder() throws Exception {
         final String me = Thread.currentThread().getName();
         // A helper allocates and frees the resource, then the test thread allocates it: drained in the order
         // [mine: ALLOCATE g3] [helper's: ALLOCATE g1, FREE g2]; the free of g2 must not erase the allocation of g3.
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
-        {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1))) {
             pool.registerCurrentThread();
             pool.stallBookkeeping(true);
-            Threads.call(RtContext.NON_RT, () ->
-            {
+            Threads.call(RtContext.NON_RT, () -> {
                 pool.tryAllocate().close();
                 return null;
             });
@@ -328,13 +308,11 @@ class ResourcePoolTest
         }
         // A helper allocates and hands the lease to the test thread, which frees it: drained in the order
         // [mine: FREE] [helper's: ALLOCATE]; the older allocation must not overwrite the newer free.
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1)))
-        {
+        try (ResourcePool<String> pool = ResourcePool.of(resources(1))) {
             pool.registerCurrentThread();
             pool.stallBookkeeping(true);
             final Thread main = Thread.currentThread();
-            final Lease<String> handed = Threads.call(RtContext.NON_RT, () ->
-            {
+            final Lease<String> handed = Threads.call(RtContext.NON_RT, () -> {
                 final Lease<String> lease = pool.tryAllocate();
                 lease.transferTo(main);
                 return lease;
@@ -348,13 +326,10 @@ class ResourcePoolTest
     }
 
     @Test
-    void leasesOfATerminatedOwnerAreReclaimedAndReported() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(3),
-            ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
-        {
-            final FutureTask<Lease<String>> dying = Threads.start("dies-holding", RtContext.SOFT, () ->
-            {
+    void leasesOfATerminatedOwnerAreReclaimedAndReported() throws Exception {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(3), ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS))) {
+            final FutureTask<Lease<String>> dying = Threads.start("dies-holding", RtContext.SOFT, () -> {
                 pool.tryAllocate();
                 return pool.tryAllocate();
             });
@@ -371,21 +346,18 @@ class ResourcePoolTest
     }
 
     @Test
-    void droppedRecordsAreCountedWhileTheBookkeeperStallsAndHardAllocationGoesOn() throws Exception
-    {
+    void droppedRecordsAreCountedWhileTheBookkeeperStallsAndHardAllocationGoesOn() throws Exception {
         final int capacity = 64;
-        try (ResourcePool<String> pool = ResourcePool.of(resources(2), ResourcePool.options().ringCapacity(capacity)))
-        {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(2), ResourcePool.options().ringCapacity(capacity))) {
             pool.syncBookkeeping();
             pool.stallBookkeeping(true);
             final int cycles = 10_000;
             final long[] worst = new long[1];
-            final Long allocated = Threads.call(RtContext.HARD, () ->
-            {
+            final Long allocated = Threads.call(RtContext.HARD, () -> {
                 pool.registerCurrentThread();
                 long ok = 0;
-                for (int i = 0; i < cycles; i++)
-                {
+                for (int i = 0; i < cycles; i++) {
                     final long t0 = System.nanoTime();
                     final Lease<String> lease = pool.tryAllocate();
                     lease.close();
@@ -396,16 +368,18 @@ class ResourcePoolTest
                 return ok;
             });
             assertEquals(cycles, allocated, "the writer never failed nor blocked");
-            assertEquals(2L * cycles - capacity, pool.droppedRecords(), "every record beyond the ring is dropped," +
-                " exactly");
+            assertEquals(
+                    2L * cycles - capacity,
+                    pool.droppedRecords(),
+                    "every record beyond the ring is dropped," + " exactly");
             assertEquals(cycles, pool.allocations(RtContext.HARD), "counts stay exact despite drops");
             assertEquals(cycles, pool.frees(RtContext.HARD));
             pool.stallBookkeeping(false);
             pool.syncBookkeeping();
             assertTrue(pool.holdings().isEmpty(), "view rebuilt from the leases after the drop");
             assertEquals(2, pool.available());
-            System.out.println("stalled bookkeeper: " + pool.droppedRecords() + " records dropped; worst HARD " +
-                "tryAllocate+close " + worst[0] + " ns (includes two nanoTime calls)");
+            System.out.println("stalled bookkeeper: " + pool.droppedRecords() + " records dropped; worst HARD "
+                    + "tryAllocate+close " + worst[0] + " ns (includes two nanoTime calls)");
         }
     }
 
@@ -416,46 +390,37 @@ class ResourcePoolTest
      * allocations started. Bounded: a fixed number of threads.
      */
     @Test
-    void countsStayExactWhileTheRingsOfEndedThreadsAreRetired() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(2),
-            ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
-        {
+    void countsStayExactWhileTheRingsOfEndedThreadsAreRetired() throws Exception {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(2), ResourcePool.options().bookkeepingInterval(1, TimeUnit.MILLISECONDS))) {
             final AtomicLong started = new AtomicLong();
             final AtomicLong finished = new AtomicLong();
             final AtomicBoolean done = new AtomicBoolean();
-            final FutureTask<String> reader = Threads.start("reader", RtContext.NON_RT, () ->
-            {
+            final FutureTask<String> reader = Threads.start("reader", RtContext.NON_RT, () -> {
                 long reads = 0;
-                while (!done.get())
-                {
+                while (!done.get()) {
                     final long low = finished.get();
                     final long count = pool.allocations(RtContext.NON_RT);
                     final long high = started.get();
                     reads++;
-                    if (count < low || count > high)
-                    {
-                        return "allocations() read " + count + " with " + low + " finished and " + high +
-                            " started (read " + reads + ")";
+                    if (count < low || count > high) {
+                        return "allocations() read " + count + " with " + low + " finished and " + high
+                                + " started (read " + reads + ")";
                     }
                 }
                 return null;
             });
             final int threads = 300;
-            for (int t = 0; t < threads; t++)
-            {
-                Threads.call(RtContext.NON_RT, () ->
-                {
-                    for (int i = 0; i < 20; i++)
-                    {
+            for (int t = 0; t < threads; t++) {
+                Threads.call(RtContext.NON_RT, () -> {
+                    for (int i = 0; i < 20; i++) {
                         started.incrementAndGet();
                         pool.tryAllocate().close();
                         finished.incrementAndGet();
                     }
                     return null;
                 });
-                if ((t & 15) == 0)
-                {
+                if ((t & 15) == 0) {
                     pool.syncBookkeeping(); // let retirements happen while the reader reads
                 }
             }
@@ -468,19 +433,15 @@ class ResourcePoolTest
     }
 
     @Test
-    void hardTryAllocateAndCloseAllocateNothing() throws Exception
-    {
+    void hardTryAllocateAndCloseAllocateNothing() throws Exception {
         final com.sun.management.ThreadMXBean mx =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        try (ResourcePool<String> pool = ResourcePool.of(resources(4)))
-        {
-            final long bytes = Threads.call(RtContext.HARD, () ->
-            {
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (ResourcePool<String> pool = ResourcePool.of(resources(4))) {
+            final long bytes = Threads.call(RtContext.HARD, () -> {
                 pool.registerCurrentThread();
                 for (int round = 0; round < 3; round++) // warm-up: JIT (normal calls, not only OSR), linkage
                 {
-                    for (int c = 0; c < 100; c++)
-                    {
+                    for (int c = 0; c < 100; c++) {
                         pairs(pool, 1_000);
                     }
                     Thread.sleep(100); // let the compiler finish what the calls queued
@@ -493,10 +454,8 @@ class ResourcePoolTest
         }
     }
 
-    private static void pairs(final ResourcePool<String> pool, final int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
+    private static void pairs(ResourcePool<String> pool, int n) {
+        for (int i = 0; i < n; i++) {
             final Lease<String> a = pool.tryAllocate();
             final Lease<String> b = pool.tryAllocate();
             b.close();
@@ -505,55 +464,48 @@ class ResourcePoolTest
     }
 
     @Test
-    void mixedContextStressConservesEveryResourceExactly() throws Exception
-    {
+    void mixedContextStressConservesEveryResourceExactly() throws Exception {
         final int size = 8;
-        try (ResourcePool<String> pool = ResourcePool.of(resources(size),
-            ResourcePool.options().ringCapacity(256).bookkeepingInterval(1, TimeUnit.MILLISECONDS)))
-        {
+        try (ResourcePool<String> pool = ResourcePool.of(
+                resources(size),
+                ResourcePool.options().ringCapacity(256).bookkeepingInterval(1, TimeUnit.MILLISECONDS))) {
             final AtomicIntegerArray inUse = new AtomicIntegerArray(size);
             final AtomicLong violations = new AtomicLong();
             final AtomicBoolean stop = new AtomicBoolean();
             final List<FutureTask<long[]>> workers = new ArrayList<>();
-            final RtContext[] contexts = { RtContext.HARD, RtContext.SOFT, RtContext.NON_RT, RtContext.NON_RT };
-            for (int w = 0; w < contexts.length; w++)
-            {
+            final RtContext[] contexts = {RtContext.HARD, RtContext.SOFT, RtContext.NON_RT, RtContext.NON_RT};
+            for (int w = 0; w < contexts.length; w++) {
                 final RtContext context = contexts[w];
-                workers.add(Threads.start("stress-" + w + "-" + context, context, () ->
-                {
+                workers.add(Threads.start("stress-" + w + "-" + context, context, () -> {
                     pool.registerCurrentThread();
                     long ok = 0;
                     long none = 0;
                     final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
                     int i = 0;
-                    while (!stop.get() && System.nanoTime() - end < 0)
-                    {
-                        final Lease<String> lease = (i++ & 1) == 0 || context == RtContext.HARD ?
-                            pool.tryAllocate() : pool.allocate(50, TimeUnit.MILLISECONDS);
-                        if (lease == null)
-                        {
+                    while (!stop.get() && System.nanoTime() - end < 0) {
+                        final Lease<String> lease = (i++ & 1) == 0 || context == RtContext.HARD
+                                ? pool.tryAllocate()
+                                : pool.allocate(50, TimeUnit.MILLISECONDS);
+                        if (lease == null) {
                             none++;
                             continue;
                         }
                         final int slot = Integer.parseInt(lease.resource().substring(1));
-                        if (!inUse.compareAndSet(slot, 0, 1))
-                        {
+                        if (!inUse.compareAndSet(slot, 0, 1)) {
                             violations.incrementAndGet();
                         }
-                        for (int s = 0; s < 20; s++)
-                        {
+                        for (int s = 0; s < 20; s++) {
                             Thread.onSpinWait();
                         }
                         inUse.set(slot, 0);
                         lease.close();
                         ok++;
                     }
-                    return new long[] { ok, none };
+                    return new long[] {ok, none};
                 }));
             }
             long total = 0;
-            for (final FutureTask<long[]> worker : workers)
-            {
+            for (final FutureTask<long[]> worker : workers) {
                 total += worker.get(30, TimeUnit.SECONDS)[0];
             }
             stop.set(true);
@@ -561,19 +513,20 @@ class ResourcePoolTest
             assertEquals(size, pool.available(), "every resource back");
             long allocations = 0;
             long frees = 0;
-            for (final RtContext c : RtContext.values())
-            {
+            for (final RtContext c : RtContext.values()) {
                 allocations += pool.allocations(c);
                 frees += pool.frees(c);
             }
             assertEquals(total, allocations);
             assertEquals(total, frees);
-            assertTrue(pool.allocations(RtContext.HARD) > 0 && pool.allocations(RtContext.SOFT) > 0 &&
-                pool.allocations(RtContext.NON_RT) > 0, "all contexts allocated");
+            assertTrue(
+                    pool.allocations(RtContext.HARD) > 0
+                            && pool.allocations(RtContext.SOFT) > 0
+                            && pool.allocations(RtContext.NON_RT) > 0,
+                    "all contexts allocated");
             pool.syncBookkeeping();
             assertTrue(pool.holdings().isEmpty(), pool.holdings().toString());
-            for (int i = 0; i < size; i++)
-            {
+            for (int i = 0; i < size; i++) {
                 final Lease<String> lease = pool.tryAllocate();
                 assertNotNull(lease, "resource " + i + " allocatable");
             }
@@ -583,21 +536,19 @@ class ResourcePoolTest
     }
 
     @Test
-    void hardAllocateWithTimeoutFollowsThePoolsModeSwitchPolicy() throws Exception
-    {
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1),
-            ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.THROW)))
-        {
+    void hardAllocateWithTimeoutFollowsThePoolsModeSwitchPolicy() throws Exception {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(1), ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.THROW))) {
             final Lease<String> held = pool.tryAllocate();
-            final IllegalStateException ex = Threads.call(RtContext.HARD, () ->
-                assertThrows(IllegalStateException.class, () -> pool.allocate(1, TimeUnit.MILLISECONDS)));
-            assertTrue(ex.getMessage().contains("mode switch") && ex.getMessage().contains("test-HARD"),
-                ex.getMessage());
+            final IllegalStateException ex = Threads.call(
+                    RtContext.HARD,
+                    () -> assertThrows(IllegalStateException.class, () -> pool.allocate(1, TimeUnit.MILLISECONDS)));
+            assertTrue(
+                    ex.getMessage().contains("mode switch") && ex.getMessage().contains("test-HARD"), ex.getMessage());
             held.close();
         }
-        try (ResourcePool<String> pool = ResourcePool.of(resources(1),
-            ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD)))
-        {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(1), ResourcePool.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD))) {
             final Lease<String> held = pool.tryAllocate();
             assertNull(Threads.call(RtContext.HARD, () -> pool.allocate(1, TimeUnit.MILLISECONDS)), "spun, timed out");
             assertEquals(1, pool.modeSwitches());

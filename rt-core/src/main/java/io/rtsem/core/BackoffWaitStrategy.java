@@ -13,8 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Immutable and thread-safe. Alias {@value #ALIAS}. Not allowed for {@code HARD} (it yields and sleeps).
  */
-public final class BackoffWaitStrategy implements WaitStrategy
-{
+public final class BackoffWaitStrategy implements WaitStrategy {
     /** Configuration alias. */
     public static final String ALIAS = "backoff";
 
@@ -36,17 +35,14 @@ public final class BackoffWaitStrategy implements WaitStrategy
      * @param maxNapNanos longest nap, {@code >= minNapNanos}.
      * @throws IllegalArgumentException naming the bad value.
      */
-    public BackoffWaitStrategy(final int spins, final int yields, final long minNapNanos, final long maxNapNanos)
-    {
-        if (spins < 0 || yields < 0)
-        {
-            throw new IllegalArgumentException("spins and yields must be >= 0, got spins=" + spins +
-                ", yields=" + yields);
+    public BackoffWaitStrategy(int spins, int yields, long minNapNanos, long maxNapNanos) {
+        if (spins < 0 || yields < 0) {
+            throw new IllegalArgumentException(
+                    "spins and yields must be >= 0, got spins=" + spins + ", yields=" + yields);
         }
-        if (minNapNanos <= 0 || maxNapNanos < minNapNanos)
-        {
-            throw new IllegalArgumentException("naps must satisfy 0 < minNapNanos <= maxNapNanos, got minNapNanos=" +
-                minNapNanos + ", maxNapNanos=" + maxNapNanos);
+        if (minNapNanos <= 0 || maxNapNanos < minNapNanos) {
+            throw new IllegalArgumentException("naps must satisfy 0 < minNapNanos <= maxNapNanos, got minNapNanos="
+                    + minNapNanos + ", maxNapNanos=" + maxNapNanos);
         }
         this.spins = spins;
         this.yields = yields;
@@ -60,22 +56,18 @@ public final class BackoffWaitStrategy implements WaitStrategy
      * yield and nap phases make system calls.
      */
     @Override
-    public boolean idle(final int attempt, final long maxIdleNanos)
-    {
-        if (attempt < spins)
-        {
+    public boolean idle(int attempt, long maxIdleNanos) {
+        if (attempt < spins) {
             Thread.onSpinWait();
             return true;
         }
-        if (attempt < spins + yields)
-        {
+        if (attempt < spins + yields) {
             Thread.yield();
             return false;
         }
         final int shift = Math.min(attempt - spins - yields, maxShift);
         final long nap = Math.min(Math.min(minNapNanos << shift, maxNapNanos), maxIdleNanos);
-        if (nap > 0)
-        {
+        if (nap > 0) {
             LockSupport.parkNanos(nap);
         }
         return false;
@@ -83,35 +75,30 @@ public final class BackoffWaitStrategy implements WaitStrategy
 
     /** @return always {@code false}: a backing-off waiter naps, it never registers to be woken. */
     @Override
-    public boolean blocksAfter(final int attempt)
-    {
+    public boolean blocksAfter(int attempt) {
         return false;
     }
 
     /** @return {@code false}: it yields and sleeps. */
     @Override
-    public boolean spinsOnly()
-    {
+    public boolean spinsOnly() {
         return false;
     }
 
     @Override
-    public String alias()
-    {
+    public String alias() {
         return ALIAS;
     }
 
     /** @return the longest single nap in nanoseconds: the worst extra latency it adds to a wait. Any context. */
-    public long maxNapNanos()
-    {
+    public long maxNapNanos() {
         return maxNapNanos;
     }
 
     /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
-    public String toString()
-    {
-        return ALIAS + "(spins=" + spins + ", yields=" + yields + ", minNapNanos=" + minNapNanos +
-            ", maxNapNanos=" + maxNapNanos + ")";
+    public String toString() {
+        return ALIAS + "(spins=" + spins + ", yields=" + yields + ", minNapNanos=" + minNapNanos + ", maxNapNanos="
+                + maxNapNanos + ")";
     }
 }

@@ -11,17 +11,14 @@ package io.rtsem.core;
  *
  * <p>Stateless; {@link #INSTANCE} serves everyone. Alias {@value #ALIAS}.
  */
-public final class BusySpinWaitStrategy implements WaitStrategy
-{
+public final class BusySpinWaitStrategy implements WaitStrategy {
     /** Configuration alias. */
     public static final String ALIAS = "busy-spin";
 
     /** The shared instance. */
     public static final BusySpinWaitStrategy INSTANCE = new BusySpinWaitStrategy();
 
-    private BusySpinWaitStrategy()
-    {
-    }
+    private BusySpinWaitStrategy() {}
 
     /**
      * Spins once. Any context; no allocation, no system call.
@@ -29,36 +26,31 @@ public final class BusySpinWaitStrategy implements WaitStrategy
      * @return always {@code true} (a cheap spin).
      */
     @Override
-    public boolean idle(final int attempt, final long maxIdleNanos)
-    {
+    public boolean idle(int attempt, long maxIdleNanos) {
         Thread.onSpinWait();
         return true;
     }
 
     /** @return always {@code false}: a spinner never parks. */
     @Override
-    public boolean blocksAfter(final int attempt)
-    {
+    public boolean blocksAfter(int attempt) {
         return false;
     }
 
     /** @return {@code true}. */
     @Override
-    public boolean spinsOnly()
-    {
+    public boolean spinsOnly() {
         return true;
     }
 
     @Override
-    public String alias()
-    {
+    public String alias() {
         return ALIAS;
     }
 
     /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return ALIAS;
     }
 }

@@ -10,8 +10,7 @@ package io.rtsem.core;
  * {@link RtSemaphore#wakeParkedWaiters()}) while somebody is. If the waker is slow or dead, nothing is lost: every
  * parked waiter wakes by itself after the semaphore's park fallback.
  */
-public interface DeferredWaker
-{
+public interface DeferredWaker {
     /**
      * Called by a waiter that has registered for a wake-up and is about to park on {@code semaphore}, once per
      * blocking acquire. Called in {@code NON_RT} context (the parking thread's): it may unpark the service thread,

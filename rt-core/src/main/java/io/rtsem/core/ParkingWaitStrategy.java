@@ -11,8 +11,7 @@ package io.rtsem.core;
  * <p>Immutable and thread-safe. Alias {@value #ALIAS}. Not allowed for {@code HARD} (it parks). Allowed for
  * {@code SOFT}, which then waits like NON_RT; the SOFT default is {@link BackoffWaitStrategy}.
  */
-public final class ParkingWaitStrategy implements WaitStrategy
-{
+public final class ParkingWaitStrategy implements WaitStrategy {
     /** Configuration alias. */
     public static final String ALIAS = "park";
 
@@ -27,10 +26,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
      * @param spins attempts spent spinning before parking, {@code >= 0}.
      * @throws IllegalArgumentException naming the bad value.
      */
-    public ParkingWaitStrategy(final int spins)
-    {
-        if (spins < 0)
-        {
+    public ParkingWaitStrategy(int spins) {
+        if (spins < 0) {
             throw new IllegalArgumentException("spins must be >= 0, got " + spins);
         }
         this.spins = spins;
@@ -38,36 +35,31 @@ public final class ParkingWaitStrategy implements WaitStrategy
 
     /** Spins once. No allocation, no system call. @return {@code true}. */
     @Override
-    public boolean idle(final int attempt, final long maxIdleNanos)
-    {
+    public boolean idle(int attempt, long maxIdleNanos) {
         Thread.onSpinWait();
         return true;
     }
 
     /** @return {@code true} once the spin budget is spent. */
     @Override
-    public boolean blocksAfter(final int attempt)
-    {
+    public boolean blocksAfter(int attempt) {
         return attempt >= spins;
     }
 
     /** @return {@code false}: it parks. */
     @Override
-    public boolean spinsOnly()
-    {
+    public boolean spinsOnly() {
         return false;
     }
 
     @Override
-    public String alias()
-    {
+    public String alias() {
         return ALIAS;
     }
 
     /** @return the alias and parameters, for diagnostics (allocates). */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return ALIAS + "(spins=" + spins + ")";
     }
 }

@@ -16,8 +16,7 @@ package io.rtsem.core;
  * may declare its own with {@link #enter(RtContext)} and undo that with {@link Scope#close()}; every other thread is
  * {@code NON_RT}.
  */
-public enum RtContext
-{
+public enum RtContext {
     /** Pinned, busy-spinning: no system call, no allocation, no park. */
     HARD,
     /** Real-time with bounded back-off: spin, then yield, then bounded naps. */
@@ -36,12 +35,10 @@ public enum RtContext
      *
      * @return the calling thread's context, never {@code null}.
      */
-    public static RtContext current()
-    {
+    public static RtContext current() {
         final Thread thread = Thread.currentThread();
-        if (thread instanceof RtThread)
-        {
-            return ((RtThread)thread).context();
+        if (thread instanceof RtThread) {
+            return ((RtThread) thread).context();
         }
         final RtContext declared = DECLARED.get();
         return declared == null ? NON_RT : declared;
@@ -60,17 +57,14 @@ public enum RtContext
      * @throws NullPointerException if {@code context} is null.
      * @throws IllegalStateException if the calling thread is an {@link RtThread}, whose context is fixed at start.
      */
-    public static Scope enter(final RtContext context)
-    {
-        if (context == null)
-        {
+    public static Scope enter(RtContext context) {
+        if (context == null) {
             throw new NullPointerException("context must not be null (one of HARD, SOFT, NON_RT)");
         }
         final Thread thread = Thread.currentThread();
-        if (thread instanceof RtThread)
-        {
-            throw new IllegalStateException("thread '" + thread.getName() + "' is an RtThread started as " +
-                ((RtThread)thread).context() + "; its context cannot be re-declared as " + context);
+        if (thread instanceof RtThread) {
+            throw new IllegalStateException("thread '" + thread.getName() + "' is an RtThread started as "
+                    + ((RtThread) thread).context() + "; its context cannot be re-declared as " + context);
         }
         final RtContext previous = DECLARED.get();
         DECLARED.set(context);
@@ -80,8 +74,7 @@ public enum RtContext
     /**
      * An active declaration made by {@link #enter(RtContext)}. Closing it restores the previous context.
      */
-    public interface Scope extends AutoCloseable
-    {
+    public interface Scope extends AutoCloseable {
         /**
          * Restores the context in force before the matching {@link #enter(RtContext)}. Idempotent. On the owner
          * thread only, in any context; no allocation, no system call.
@@ -92,37 +85,30 @@ public enum RtContext
         void close();
     }
 
-    private static final class DeclaredScope implements Scope
-    {
+    private static final class DeclaredScope implements Scope {
         private final Thread owner;
         private final RtContext previous;
         private final RtContext declared;
         private boolean closed;
 
-        DeclaredScope(final Thread owner, final RtContext previous, final RtContext declared)
-        {
+        DeclaredScope(Thread owner, RtContext previous, RtContext declared) {
             this.owner = owner;
             this.previous = previous;
             this.declared = declared;
         }
 
         @Override
-        public void close()
-        {
-            if (Thread.currentThread() != owner)
-            {
-                throw new IllegalStateException("scope declaring " + declared + " was entered on thread '" +
-                    owner.getName() + "' and cannot be closed on thread '" + Thread.currentThread().getName() + "'");
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("scope declaring " + declared + " was entered on thread '"
+                        + owner.getName() + "' and cannot be closed on thread '"
+                        + Thread.currentThread().getName() + "'");
             }
-            if (!closed)
-            {
+            if (!closed) {
                 closed = true;
-                if (previous == null)
-                {
+                if (previous == null) {
                     DECLARED.remove();
-                }
-                else
-                {
+                } else {
                     DECLARED.set(previous);
                 }
             }

@@ -25,16 +25,14 @@ import java.util.concurrent.TimeUnit;
  * first (barging, as with {@code sem_post}). Among waiters, HARD goes before SOFT before NON_RT; no waiter is bypassed
  * for longer than {@code maxBypass} before it is served ahead of everybody (G7, G8).
  */
-public final class RtSemaphore extends StateWord
-{
+public final class RtSemaphore extends StateWord {
     // Where the parts live (docs/ARCHITECTURE.md, "Where each part lives"): this class is the public face. It EXTENDS
     // StateWord (the word's layout and CAS loops) rather than holding a word object: the HARD tryAcquire/release CAS
     // a field of this object, with no load of a second object's reference in between, as Agrona's padded superclass
     // chains do. The wait loop and the G7 counts are in Waiters; the starving line and its grants in StarvingLine;
     // the parked queue, the granted list and the wake indication in WakeQueue; the builder's checks in
     // SemaphoreSettings. Everything below is a final field or a final method, so the hot paths stay monomorphic.
-    static
-    {
+    static {
         Waiters.primeRarePaths(); // every rarely taken VarHandle call site, linked once (A1)
     }
 
@@ -57,13 +55,11 @@ public final class RtSemaphore extends StateWord
      * @param permits initial permits, {@code >= 0}.
      * @throws IllegalArgumentException if {@code permits < 0}.
      */
-    public RtSemaphore(final int permits)
-    {
+    public RtSemaphore(int permits) {
         this(builder().permits(permits));
     }
 
-    RtSemaphore(final Builder builder)
-    {
+    RtSemaphore(Builder builder) {
         super(builder.settings.permits);
         final SemaphoreSettings settings = builder.settings;
         this.maxPermits = settings.effectiveMaxPermits();
@@ -79,8 +75,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return a new builder (set-up time; allocates).
      */
-    public static Builder builder()
-    {
+    public static Builder builder() {
         return new Builder();
     }
 
@@ -92,8 +87,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return {@code true} if a permit was taken.
      */
-    public boolean tryAcquire()
-    {
+    public boolean tryAcquire() {
         return tryTake(1);
     }
 
@@ -106,8 +100,7 @@ public final class RtSemaphore extends StateWord
      * @return {@code true} if they were taken.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public boolean tryAcquire(final int permits)
-    {
+    public boolean tryAcquire(int permits) {
         SemaphoreSettings.checkAcquire(permits, maxPermits);
         return tryTake(permits);
     }
@@ -120,8 +113,7 @@ public final class RtSemaphore extends StateWord
      *
      * @throws InterruptedException if the thread is interrupted before or while waiting; no permit is taken then.
      */
-    public void acquire() throws InterruptedException
-    {
+    public void acquire() throws InterruptedException {
         acquire(1);
     }
 
@@ -134,15 +126,12 @@ public final class RtSemaphore extends StateWord
      * @throws InterruptedException if the thread is interrupted before or while waiting; no permit is taken then.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public void acquire(final int permits) throws InterruptedException
-    {
+    public void acquire(int permits) throws InterruptedException {
         SemaphoreSettings.checkAcquire(permits, maxPermits);
-        if (Thread.interrupted())
-        {
+        if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before acquire(" + permits + ")");
         }
-        if (!tryTake(permits))
-        {
+        if (!tryTake(permits)) {
             waits.await(RtContext.current(), permits, 0L, Waiters.UNTIMED, true);
         }
     }
@@ -153,8 +142,7 @@ public final class RtSemaphore extends StateWord
      *
      * <p>Any context; see {@link #acquire()}.
      */
-    public void acquireUninterruptibly()
-    {
+    public void acquireUninterruptibly() {
         acquireUninterruptibly(1);
     }
 
@@ -166,17 +154,12 @@ public final class RtSemaphore extends StateWord
      * @param permits permits to take, {@code 1..maxPermits}.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public void acquireUninterruptibly(final int permits)
-    {
+    public void acquireUninterruptibly(int permits) {
         SemaphoreSettings.checkAcquire(permits, maxPermits);
-        if (!tryTake(permits))
-        {
-            try
-            {
+        if (!tryTake(permits)) {
+            try {
                 waits.await(RtContext.current(), permits, 0L, Waiters.UNTIMED, false);
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 throw new AssertionError("uninterruptible wait threw", ex);
             }
         }
@@ -192,8 +175,7 @@ public final class RtSemaphore extends StateWord
      * @return {@code true} if taken, {@code false} if the time ran out first.
      * @throws InterruptedException if interrupted before or while waiting.
      */
-    public boolean tryAcquire(final long timeout, final TimeUnit unit) throws InterruptedException
-    {
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         return tryAcquire(1, timeout, unit);
     }
 
@@ -209,19 +191,15 @@ public final class RtSemaphore extends StateWord
      * @throws InterruptedException if interrupted before or while waiting.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public boolean tryAcquire(final int permits, final long timeout, final TimeUnit unit)
-        throws InterruptedException
-    {
+    public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
         SemaphoreSettings.checkAcquire(permits, maxPermits);
         final long nanos = unit.toNanos(timeout);
-        if (Thread.interrupted())
-        {
-            throw new InterruptedException("interrupted before tryAcquire(" + permits + ", " + timeout + ", " +
-                unit + ")");
+        if (Thread.interrupted()) {
+            throw new InterruptedException(
+                    "interrupted before tryAcquire(" + permits + ", " + timeout + ", " + unit + ")");
         }
-        if (tryTake(permits))
-        {
+        if (tryTake(permits)) {
             return true;
         }
         return nanos > 0 && waits.await(RtContext.current(), permits, nanos, Waiters.RELATIVE, true);
@@ -239,16 +217,13 @@ public final class RtSemaphore extends StateWord
      * @throws InterruptedException if interrupted before or while waiting.
      * @throws IllegalArgumentException if {@code permits} is out of range.
      */
-    public boolean tryAcquireUntil(final int permits, final long deadlineNanoTime) throws InterruptedException
-    {
+    public boolean tryAcquireUntil(int permits, long deadlineNanoTime) throws InterruptedException {
         SemaphoreSettings.checkAcquire(permits, maxPermits);
-        if (Thread.interrupted())
-        {
-            throw new InterruptedException("interrupted before tryAcquireUntil(" + permits + ", " +
-                deadlineNanoTime + ")");
+        if (Thread.interrupted()) {
+            throw new InterruptedException(
+                    "interrupted before tryAcquireUntil(" + permits + ", " + deadlineNanoTime + ")");
         }
-        if (tryTake(permits))
-        {
+        if (tryTake(permits)) {
             return true;
         }
         return waits.await(RtContext.current(), permits, deadlineNanoTime, Waiters.ABSOLUTE, true);
@@ -259,8 +234,7 @@ public final class RtSemaphore extends StateWord
      *
      * @throws IllegalStateException if the count would exceed {@code maxPermits} (not in binary mode).
      */
-    public void release()
-    {
+    public void release() {
         release(1);
     }
 
@@ -276,17 +250,14 @@ public final class RtSemaphore extends StateWord
      * @throws IllegalArgumentException if {@code permits <= 0}.
      * @throws IllegalStateException if the count would exceed {@code maxPermits} (the count is left unchanged).
      */
-    public void release(final int permits)
-    {
-        if (permits <= 0)
-        {
+    public void release(int permits) {
+        if (permits <= 0) {
             throw SemaphoreSettings.nonPositiveRelease(permits);
         }
         // One CAS (G1); the word it returns says whether anybody is parked (G3, G4). A saturated binary release
         // passes the wake on too (see StateWord.releaseBinary).
         final long s = binary ? releaseBinary() : releasePermits(permits, maxPermits);
-        if (parked(s) != 0)
-        {
+        if (parked(s) != 0) {
             queue.wakeAfter(RtContext.current());
         }
     }
@@ -298,8 +269,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return the current value, {@code >= 0}.
      */
-    public int availablePermits()
-    {
+    public int availablePermits() {
         return value(state());
     }
 
@@ -311,8 +281,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return the permits taken, {@code >= 0}.
      */
-    public int drainPermits()
-    {
+    public int drainPermits() {
         return drain();
     }
 
@@ -325,8 +294,7 @@ public final class RtSemaphore extends StateWord
      * @param context the context to count.
      * @return waiting threads of that context, {@code >= 0}.
      */
-    public int waiters(final RtContext context)
-    {
+    public int waiters(RtContext context) {
         return waits.count(Objects.requireNonNull(context, "context"));
     }
 
@@ -337,8 +305,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return parked waiters, {@code >= 0}.
      */
-    public int parkedWaiters()
-    {
+    public int parkedWaiters() {
         return parked(state());
     }
 
@@ -350,8 +317,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return starving waiters, {@code >= 0}.
      */
-    public int starvingWaiters()
-    {
+    public int starvingWaiters() {
         return starving(state());
     }
 
@@ -362,8 +328,7 @@ public final class RtSemaphore extends StateWord
      *
      * @return {@code true} if {@link #wakeParkedWaiters()} has work to do.
      */
-    public boolean hasPendingWake()
-    {
+    public boolean hasPendingWake() {
         return queue.hasPendingWake();
     }
 
@@ -374,8 +339,7 @@ public final class RtSemaphore extends StateWord
      *
      * <p>NON_RT or SOFT context only (it unparks, a system call); never from HARD. May allocate a queue iterator.
      */
-    public void wakeParkedWaiters()
-    {
+    public void wakeParkedWaiters() {
         queue.wakeParkedWaiters();
     }
 
@@ -388,11 +352,9 @@ public final class RtSemaphore extends StateWord
      * @param waker the service, or {@code null} to detach the current one.
      * @throws IllegalStateException if another waker is attached already.
      */
-    public synchronized void setDeferredWaker(final DeferredWaker waker)
-    {
+    public synchronized void setDeferredWaker(DeferredWaker waker) {
         final DeferredWaker current = deferredWaker;
-        if (waker != null && current != null && current != waker)
-        {
+        if (waker != null && current != null && current != waker) {
             throw new IllegalStateException("a deferred waker is already attached to " + this + ": " + current);
         }
         deferredWaker = waker;
@@ -403,20 +365,17 @@ public final class RtSemaphore extends StateWord
      *
      * @return the waker. Any context; one volatile read.
      */
-    public DeferredWaker deferredWaker()
-    {
+    public DeferredWaker deferredWaker() {
         return deferredWaker;
     }
 
     /** @return the largest count this semaphore may hold (1 in binary mode). Any context; no allocation. */
-    public int maxPermits()
-    {
+    public int maxPermits() {
         return maxPermits;
     }
 
     /** @return {@code true} in binary mode (the count saturates at 1). Any context; no allocation. */
-    public boolean isBinary()
-    {
+    public boolean isBinary() {
         return binary;
     }
 
@@ -424,8 +383,7 @@ public final class RtSemaphore extends StateWord
      * @return the longest single park of a parked waiter before it re-checks by itself (G5), in nanoseconds. Any
      * context; no allocation.
      */
-    public long parkFallbackNanos()
-    {
+    public long parkFallbackNanos() {
         return waits.parkFallbackNanos();
     }
 
@@ -433,8 +391,7 @@ public final class RtSemaphore extends StateWord
      * @return how long a waiter may be bypassed before it is served first (G8), in nanoseconds. Any context; no
      * allocation.
      */
-    public long maxBypassNanos()
-    {
+    public long maxBypassNanos() {
         return waits.maxBypassNanos();
     }
 
@@ -444,32 +401,28 @@ public final class RtSemaphore extends StateWord
      * @param context the context, not {@code null}.
      * @return its strategy.
      */
-    public WaitStrategy waitStrategy(final RtContext context)
-    {
+    public WaitStrategy waitStrategy(RtContext context) {
         return waits.strategy(Objects.requireNonNull(context, "context"));
     }
 
     /** @return a snapshot of the state, for diagnostics. Any context, but it allocates: not on a HARD path. */
     @Override
-    public String toString()
-    {
+    public String toString() {
         final long s = state();
-        return "RtSemaphore[permits=" + value(s) + ", maxPermits=" + maxPermits + (binary ? ", binary" : "") +
-            ", parked=" + parked(s) + ", starving=" + starving(s) + ", waiting HARD/SOFT/NON_RT=" +
-            waiters(RtContext.HARD) + "/" + waiters(RtContext.SOFT) + "/" + waiters(RtContext.NON_RT) + "]";
+        return "RtSemaphore[permits=" + value(s) + ", maxPermits=" + maxPermits + (binary ? ", binary" : "")
+                + ", parked="
+                + parked(s) + ", starving=" + starving(s) + ", waiting HARD/SOFT/NON_RT=" + waiters(RtContext.HARD)
+                + "/" + waiters(RtContext.SOFT) + "/" + waiters(RtContext.NON_RT) + "]";
     }
 
     /**
      * Options of an {@link RtSemaphore}. Not thread-safe; set-up time only (allocates). Each option is validated when
      * it is set.
      */
-    public static final class Builder
-    {
+    public static final class Builder {
         final SemaphoreSettings settings = new SemaphoreSettings();
 
-        private Builder()
-        {
-        }
+        private Builder() {}
 
         /**
          * Initial permits (default 0).
@@ -478,8 +431,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if negative.
          */
-        public Builder permits(final int permits)
-        {
+        public Builder permits(int permits) {
             settings.permits(permits);
             return this;
         }
@@ -491,8 +443,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if below 1.
          */
-        public Builder maxPermits(final int maxPermits)
-        {
+        public Builder maxPermits(int maxPermits) {
             settings.maxPermits(maxPermits);
             return this;
         }
@@ -502,8 +453,7 @@ public final class RtSemaphore extends StateWord
          *
          * @return this builder.
          */
-        public Builder binary()
-        {
+        public Builder binary() {
             settings.binary = true;
             return this;
         }
@@ -516,8 +466,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if a non-spinning strategy is given for HARD.
          */
-        public Builder waitStrategy(final RtContext context, final WaitStrategy strategy)
-        {
+        public Builder waitStrategy(RtContext context, WaitStrategy strategy) {
             settings.waitStrategy(context, strategy);
             return this;
         }
@@ -530,8 +479,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if the alias is unknown or not allowed for the context.
          */
-        public Builder waitStrategy(final RtContext context, final String alias)
-        {
+        public Builder waitStrategy(RtContext context, String alias) {
             return waitStrategy(context, WaitStrategy.forAlias(alias));
         }
 
@@ -544,8 +492,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if not positive or longer than a day.
          */
-        public Builder parkFallback(final long time, final TimeUnit unit)
-        {
+        public Builder parkFallback(long time, TimeUnit unit) {
             settings.parkFallback(time, unit);
             return this;
         }
@@ -559,8 +506,7 @@ public final class RtSemaphore extends StateWord
          * @return this builder.
          * @throws IllegalArgumentException if not positive or longer than a day.
          */
-        public Builder maxBypass(final long time, final TimeUnit unit)
-        {
+        public Builder maxBypass(long time, TimeUnit unit) {
             settings.maxBypass(time, unit);
             return this;
         }
@@ -571,8 +517,7 @@ public final class RtSemaphore extends StateWord
          * @return a new semaphore.
          * @throws IllegalArgumentException if the initial permits exceed the maximum (1 in binary mode).
          */
-        public RtSemaphore build()
-        {
+        public RtSemaphore build() {
             settings.validate();
             return new RtSemaphore(this);
         }

@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-
 import net.openhft.affinity.Affinity;
 import net.openhft.affinity.AffinityLock;
 
@@ -22,8 +21,7 @@ import net.openhft.affinity.AffinityLock;
  * binds with {@link Affinity#setAffinity(int)} ({@code sched_setaffinity}) and verifies the resulting mask. How the
  * thread was pinned is in {@link #pinning()}.
  */
-public final class RtThread extends Thread
-{
+public final class RtThread extends Thread {
     /** Pin to any CPU that no other pinned RtThread of this JVM holds. */
     public static final int ANY_CPU = -2;
     /** Do not pin. */
@@ -41,8 +39,7 @@ public final class RtThread extends Thread
     private volatile String pinning = "not pinned";
     private volatile RuntimeException pinFailure;
 
-    private RtThread(final String name, final RtContext context, final int requestedCpu, final Runnable body)
-    {
+    private RtThread(String name, RtContext context, int requestedCpu, Runnable body) {
         super(name);
         this.context = context;
         this.requestedCpu = requestedCpu;
@@ -64,40 +61,32 @@ public final class RtThread extends Thread
      * @throws IllegalStateException if the thread could not be pinned (names the CPU and the reason); the body then
      *                               never runs.
      */
-    public static RtThread start(final String name, final RtContext context, final int cpu, final Runnable body)
-    {
+    public static RtThread start(String name, RtContext context, int cpu, Runnable body) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(body, "body");
         final int cpus = Runtime.getRuntime().availableProcessors();
         final int configured = AffinityLock.PROCESSORS;
-        if (cpu != ANY_CPU && cpu != NO_PIN && (cpu < 0 || cpu >= Math.max(cpus, configured)))
-        {
-            throw new IllegalArgumentException("cpu " + cpu + " is not a CPU of this machine (0.." +
-                (Math.max(cpus, configured) - 1) + "), nor RtThread.ANY_CPU (-2) or RtThread.NO_PIN (-1)");
+        if (cpu != ANY_CPU && cpu != NO_PIN && (cpu < 0 || cpu >= Math.max(cpus, configured))) {
+            throw new IllegalArgumentException("cpu " + cpu + " is not a CPU of this machine (0.."
+                    + (Math.max(cpus, configured) - 1) + "), nor RtThread.ANY_CPU (-2) or RtThread.NO_PIN (-1)");
         }
         final RtThread thread = new RtThread(name, context, cpu, body);
         thread.start();
         boolean interrupted = false;
-        while (true)
-        {
-            try
-            {
+        while (true) {
+            try {
                 thread.pinned.await();
                 break;
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 interrupted = true;
             }
         }
-        if (interrupted)
-        {
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         final RuntimeException failure = thread.pinFailure;
-        if (failure != null)
-        {
+        if (failure != null) {
             throw failure;
         }
         return thread;
@@ -108,8 +97,7 @@ public final class RtThread extends Thread
      *
      * @return the CPU id, or -1.
      */
-    public int cpu()
-    {
+    public int cpu() {
         return cpu;
     }
 
@@ -118,8 +106,7 @@ public final class RtThread extends Thread
      *
      * @return the context.
      */
-    public RtContext context()
-    {
+    public RtContext context() {
         return context;
     }
 
@@ -129,8 +116,7 @@ public final class RtThread extends Thread
      *
      * @return a description.
      */
-    public String pinning()
-    {
+    public String pinning() {
         return pinning;
     }
 
@@ -140,57 +126,44 @@ public final class RtThread extends Thread
      * @throws IllegalStateException if called directly from another thread.
      */
     @Override
-    public void run()
-    {
-        if (Thread.currentThread() != this)
-        {
+    public void run() {
+        if (Thread.currentThread() != this) {
             throw new IllegalStateException("RtThread.run() runs on the RtThread itself; use RtThread.start(..)");
         }
         AffinityLock lock = null;
-        try
-        {
-            try
-            {
+        try {
+            try {
                 lock = pin();
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                pinFailure = ex instanceof IllegalStateException ? (IllegalStateException)ex :
-                    new IllegalStateException("RtThread '" + getName() + "' could not be pinned to " +
-                        describe(requestedCpu) + ": " + ex, ex);
+            } catch (RuntimeException | Error ex) {
+                pinFailure = ex instanceof IllegalStateException
+                        ? (IllegalStateException) ex
+                        : new IllegalStateException(
+                                "RtThread '" + getName() + "' could not be pinned to " + describe(requestedCpu) + ": "
+                                        + ex,
+                                ex);
                 return;
-            }
-            finally
-            {
+            } finally {
                 pinned.countDown();
             }
             body.run();
-        }
-        finally
-        {
-            if (lock != null)
-            {
+        } finally {
+            if (lock != null) {
                 lock.release();
             }
             final int held = cpu;
-            if (held >= 0)
-            {
+            if (held >= 0) {
                 PINNED_HERE.remove(held);
             }
         }
     }
 
-    private AffinityLock pin()
-    {
-        if (requestedCpu == NO_PIN)
-        {
+    private AffinityLock pin() {
+        if (requestedCpu == NO_PIN) {
             return null;
         }
-        if (requestedCpu == ANY_CPU)
-        {
+        if (requestedCpu == ANY_CPU) {
             final AffinityLock lock = AffinityLock.acquireLock();
-            if (lock.cpuId() >= 0 && PINNED_HERE.add(lock.cpuId()))
-            {
+            if (lock.cpuId() >= 0 && PINNED_HERE.add(lock.cpuId())) {
                 verifyBoundTo(lock.cpuId(), "AffinityLock");
                 cpu = lock.cpuId();
                 pinning = "AffinityLock cpu " + cpu;
@@ -198,29 +171,23 @@ public final class RtThread extends Thread
             }
             lock.release();
             final BitSet base = AffinityLock.BASE_AFFINITY;
-            for (int c = base.length() - 1; c >= 0; c--)
-            {
-                if (base.get(c) && PINNED_HERE.add(c))
-                {
+            for (int c = base.length() - 1; c >= 0; c--) {
+                if (base.get(c) && PINNED_HERE.add(c)) {
                     bindWithSetAffinity(c);
                     return null;
                 }
             }
-            throw new IllegalStateException("RtThread '" + getName() + "' asked for ANY_CPU but every CPU of " +
-                base + " already holds a pinned RtThread of this JVM, and AffinityLock had none to reserve");
+            throw new IllegalStateException("RtThread '" + getName() + "' asked for ANY_CPU but every CPU of " + base
+                    + " already holds a pinned RtThread of this JVM, and AffinityLock had none to reserve");
         }
-        if (!PINNED_HERE.add(requestedCpu))
-        {
-            throw new IllegalStateException("RtThread '" + getName() + "' cannot be pinned to cpu " + requestedCpu +
-                ": another live RtThread of this JVM is pinned there");
+        if (!PINNED_HERE.add(requestedCpu)) {
+            throw new IllegalStateException("RtThread '" + getName() + "' cannot be pinned to cpu " + requestedCpu
+                    + ": another live RtThread of this JVM is pinned there");
         }
-        try
-        {
-            if (AffinityLock.RESERVED_AFFINITY.get(requestedCpu))
-            {
+        try {
+            if (AffinityLock.RESERVED_AFFINITY.get(requestedCpu)) {
                 final AffinityLock lock = AffinityLock.acquireLock(requestedCpu);
-                if (lock.cpuId() == requestedCpu && lock.isAllocated())
-                {
+                if (lock.cpuId() == requestedCpu && lock.isAllocated()) {
                     verifyBoundTo(requestedCpu, "AffinityLock");
                     cpu = requestedCpu;
                     pinning = "AffinityLock cpu " + cpu;
@@ -230,51 +197,44 @@ public final class RtThread extends Thread
             }
             bindWithSetAffinity(requestedCpu);
             return null;
-        }
-        catch (final RuntimeException ex)
-        {
+        } catch (RuntimeException ex) {
             PINNED_HERE.remove(requestedCpu);
             throw ex;
         }
     }
 
-    private void bindWithSetAffinity(final int target)
-    {
-        try
-        {
+    private void bindWithSetAffinity(int target) {
+        try {
             Affinity.setAffinity(target);
-        }
-        catch (final RuntimeException | Error ex)
-        {
+        } catch (RuntimeException | Error ex) {
             PINNED_HERE.remove(target);
-            throw new IllegalStateException("RtThread '" + getName() + "' could not be pinned to cpu " + target +
-                ": sched_setaffinity failed: " + ex, ex);
+            throw new IllegalStateException(
+                    "RtThread '" + getName() + "' could not be pinned to cpu " + target + ": sched_setaffinity failed: "
+                            + ex,
+                    ex);
         }
         verifyBoundTo(target, "sched_setaffinity");
         cpu = target;
         pinning = "sched_setaffinity cpu " + target;
     }
 
-    private void verifyBoundTo(final int target, final String how)
-    {
+    private void verifyBoundTo(int target, String how) {
         final BitSet mask = Affinity.getAffinity();
-        if (mask.cardinality() != 1 || !mask.get(target))
-        {
+        if (mask.cardinality() != 1 || !mask.get(target)) {
             PINNED_HERE.remove(target);
-            throw new IllegalStateException("RtThread '" + getName() + "' could not be pinned to cpu " + target +
-                ": after " + how + " its affinity mask is " + mask + " (is the CPU outside this process's cpuset?)");
+            throw new IllegalStateException(
+                    "RtThread '" + getName() + "' could not be pinned to cpu " + target + ": after " + how
+                            + " its affinity mask is " + mask + " (is the CPU outside this process's cpuset?)");
         }
     }
 
-    private static String describe(final int cpu)
-    {
+    private static String describe(int cpu) {
         return cpu == ANY_CPU ? "ANY_CPU" : cpu == NO_PIN ? "NO_PIN" : "cpu " + cpu;
     }
 
     /** @return name, context and CPU, for diagnostics (allocates). */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "RtThread[" + getName() + ", " + context + ", " + pinning + "]";
     }
 }

@@ -23,10 +23,10 @@ import java.lang.invoke.VarHandle;
  * <p><b>Invariants</b> (G8.1): {@code head <= tail}, {@code tail - head <= CAPACITY}; ticket {@code t} lives in slot
  * {@code t & MASK}, which is reused for ticket {@code t + CAPACITY} only after the head has passed {@code t}.
  */
-final class StarvingLine
-{
+final class StarvingLine {
     /** Live tickets at most (retired ones the head has not passed yet count). A waiter refused a ticket retries. */
     static final int CAPACITY = 64;
+
     private static final int MASK = CAPACITY - 1;
 
     /** No ticket: the waiter is not in the line. */
@@ -38,17 +38,13 @@ final class StarvingLine
     private static final VarHandle NODES = MethodHandles.arrayElementVarHandle(WaitNode[].class);
     private static final VarHandle NODE_STATE;
 
-    static
-    {
-        try
-        {
+    static {
+        try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(StarvingLine.class, "head", long.class);
             TAIL = lookup.findVarHandle(StarvingLine.class, "tail", long.class);
             NODE_STATE = lookup.findVarHandle(WaitNode.class, "state", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
+        } catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
         }
     }
@@ -64,8 +60,7 @@ final class StarvingLine
     /** The semaphore's word: a grant or a head's take moves permits and a starving registration off it. */
     private final StateWord word;
 
-    StarvingLine(final StateWord word)
-    {
+    StarvingLine(StateWord word) {
         this.word = word;
     }
 
@@ -75,19 +70,15 @@ final class StarvingLine
      * @return the ticket, or {@link #NONE} if {@link #CAPACITY} tickets are live (the caller stays an ordinary
      * waiter and tries again later).
      */
-    long enter()
-    {
+    long enter() {
         long t = tail;
-        while (true)
-        {
+        while (true) {
             // head only grows: a full check against an older head is conservative (G8.1, slot reuse).
-            if (t - head >= CAPACITY)
-            {
+            if (t - head >= CAPACITY) {
                 return NONE;
             }
-            final long witness = (long)TAIL.compareAndExchange(this, t, t + 1);
-            if (witness == t)
-            {
+            final long witness = (long) TAIL.compareAndExchange(this, t, t + 1);
+            if (witness == t) {
                 return t;
             }
             t = witness;
@@ -98,8 +89,7 @@ final class StarvingLine
      * @param ticket a live ticket.
      * @return whether it is the head: its holder may take permits while others are starving.
      */
-    boolean isHead(final long ticket)
-    {
+    boolean isHead(long ticket) {
         return head == ticket;
     }
 
@@ -107,22 +97,20 @@ final class StarvingLine
      * Publishes a parked starving waiter's node for its ticket, so that granters find it (G8a). Called by the node's
      * waiter after it registered as parked and as starving, before it re-reads the word.
      */
-    void publish(final long ticket, final WaitNode node)
-    {
+    void publish(long ticket, WaitNode node) {
         node.ticket = ticket; // plain: published by the volatile store below
         // Volatile store, then the caller re-reads the word; a releaser CASes the word, then reads this slot: one of
         // the two sees the other (G8a: no grant missed).
-        NODES.setVolatile(nodes, (int)(ticket & MASK), node);
+        NODES.setVolatile(nodes, (int) (ticket & MASK), node);
     }
 
     /**
      * @return the head's published node, or {@code null} if the head has none (a spinning waiter, one not parked
      * yet, or an empty line).
      */
-    WaitNode headNode()
-    {
+    WaitNode headNode() {
         final long h = head;
-        final WaitNode node = (WaitNode)NODES.getVolatile(nodes, (int)(h & MASK));
+        final WaitNode node = (WaitNode) NODES.getVolatile(nodes, (int) (h & MASK));
         return node != null && node.ticket == h ? node : null;
     }
 
@@ -134,20 +122,17 @@ final class StarvingLine
      * @param ticket the ticket.
      * @param node   its published node, or {@code null}; its slot is cleared so the line keeps no dead thread.
      */
-    void retire(final long ticket, final WaitNode node)
-    {
-        final int slot = (int)(ticket & MASK);
-        if (node != null)
-        {
-            NODES.compareAndSet(nodes, slot, node, (WaitNode)null);
+    void retire(long ticket, WaitNode node) {
+        final int slot = (int) (ticket & MASK);
+        if (node != null) {
+            NODES.compareAndSet(nodes, slot, node, (WaitNode) null);
         }
         // Volatile store, then advance() reads head; whoever moves head to this ticket reads this slot after its CAS:
         // one of the two sees the other, so a retired ticket is never left as the head.
         RETIRED.setVolatile(retired, slot, ticket + 1);
         long h = head;
-        while ((long)RETIRED.getVolatile(retired, (int)(h & MASK)) == h + 1)
-        {
-            final long witness = (long)HEAD.compareAndExchange(this, h, h + 1);
+        while ((long) RETIRED.getVolatile(retired, (int) (h & MASK)) == h + 1) {
+            final long witness = (long) HEAD.compareAndExchange(this, h, h + 1);
             h = witness == h ? h + 1 : witness;
         }
     }
@@ -159,16 +144,13 @@ final class StarvingLine
      * @param node the caller's wait node if it is registered for a wake-up, else {@code null}.
      * @return the ticket, or {@link #NONE} if the line is full.
      */
-    long enterStarving(final WaitNode node)
-    {
+    long enterStarving(WaitNode node) {
         final long ticket = enter();
-        if (ticket == NONE)
-        {
+        if (ticket == NONE) {
             return ticket;
         }
         word.registerStarving();
-        if (node != null)
-        {
+        if (node != null) {
             publish(ticket, node);
         }
         return ticket;
@@ -181,15 +163,12 @@ final class StarvingLine
      *
      * @return {@code true} if it took.
      */
-    boolean takeAsHead(final long ticket, final int permits)
-    {
+    boolean takeAsHead(long ticket, int permits) {
         long s = word.state();
-        while (StateWord.value(s) >= permits && isHead(ticket))
-        {
+        while (StateWord.value(s) >= permits && isHead(ticket)) {
             // Volatile CAS: acquire ordering with the release that published these permits.
             final long witness = word.compareAndExchange(s, s - permits - StateWord.STARVING_ONE);
-            if (witness == s)
-            {
+            if (witness == s) {
                 retire(ticket, null); // before the caller re-reads the word to pass the wake on (G8.2)
                 return true;
             }
@@ -208,15 +187,12 @@ final class StarvingLine
      *
      * @return {@code true} if this call granted.
      */
-    boolean tryGrant(final WaitNode node)
-    {
-        if (node.state != WaitNode.WAITING || !isHead(node.ticket))
-        {
+    boolean tryGrant(WaitNode node) {
+        if (node.state != WaitNode.WAITING || !isHead(node.ticket)) {
             return false;
         }
         final int n = node.permits;
-        if (StateWord.value(word.state()) < n || !NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.GRANTING))
-        {
+        if (StateWord.value(word.state()) < n || !NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.GRANTING)) {
             return false;
         }
         // GRANTING: only we may take permits for the node, its waiter cannot cancel, and its ticket stays the head
@@ -225,8 +201,7 @@ final class StarvingLine
         final int decided = word.takeStarving(n) ? WaitNode.GRANTED : WaitNode.WAITING;
         // Volatile store after the word CAS: a waiter that reads GRANTED sees its permits taken for it.
         NODE_STATE.setVolatile(node, decided);
-        if (decided != WaitNode.GRANTED)
-        {
+        if (decided != WaitNode.GRANTED) {
             return false;
         }
         retire(node.ticket, node);
@@ -238,8 +213,7 @@ final class StarvingLine
      *
      * @return {@code true} if it had been granted: the acquire succeeds after all.
      */
-    static boolean grantStands(final WaitNode node, final long ticket)
-    {
+    static boolean grantStands(WaitNode node, long ticket) {
         return node != null && ticket != NONE && !cancel(node);
     }
 
@@ -248,18 +222,15 @@ final class StarvingLine
      *
      * @return {@code true} if it is cancelled (no grant can come any more), {@code false} if it was granted.
      */
-    static boolean cancel(final WaitNode node)
-    {
-        while (true)
-        {
+    static boolean cancel(WaitNode node) {
+        while (true) {
             final int st = node.state;
-            if (st == WaitNode.GRANTED)
-            {
+            if (st == WaitNode.GRANTED) {
                 return false;
             }
-            if (st == WaitNode.CANCELLED ||
-                (st == WaitNode.WAITING && NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.CANCELLED)))
-            {
+            if (st == WaitNode.CANCELLED
+                    || (st == WaitNode.WAITING
+                            && NODE_STATE.compareAndSet(node, WaitNode.WAITING, WaitNode.CANCELLED))) {
                 return true;
             }
             // GRANTING: a granter is between two CASes. Yield rather than spin: the waiter is a NON_RT or SOFT
@@ -269,8 +240,7 @@ final class StarvingLine
     }
 
     /** @return live tickets (retired ones the head has not passed yet included); a snapshot for diagnostics. */
-    int size()
-    {
-        return (int)(tail - head);
+    int size() {
+        return (int) (tail - head);
     }
 }

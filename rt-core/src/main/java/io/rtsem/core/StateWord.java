@@ -29,83 +29,68 @@ import java.lang.invoke.VarHandle;
  * {@code getAndAdd}): taking permits has acquire ordering with the release that published them, returning permits
  * has release ordering, exactly as with {@link java.util.concurrent.Semaphore}.
  */
-abstract class StateWord extends StateWordRhsPadding
-{
+abstract class StateWord extends StateWordRhsPadding {
     static final long VALUE_MASK = 0xFFFF_FFFFL;
     static final int PARKED_SHIFT = 32;
     static final long PARKED_ONE = 1L << PARKED_SHIFT;
     static final int MAX_PARKED = (1 << 20) - 1;
-    static final long PARKED_MASK = ((long)MAX_PARKED) << PARKED_SHIFT;
+    static final long PARKED_MASK = ((long) MAX_PARKED) << PARKED_SHIFT;
     static final int STARVING_SHIFT = 52;
     static final long STARVING_ONE = 1L << STARVING_SHIFT;
     static final int MAX_STARVING = (1 << 11) - 1;
-    static final long STARVING_MASK = ((long)MAX_STARVING) << STARVING_SHIFT;
+    static final long STARVING_MASK = ((long) MAX_STARVING) << STARVING_SHIFT;
 
     private static final VarHandle STATE;
 
-    static
-    {
-        try
-        {
+    static {
+        try {
             STATE = MethodHandles.lookup().findVarHandle(StateWordValue.class, "state", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
+        } catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
         }
     }
 
-    StateWord(final int permits)
-    {
-        STATE.setVolatile(this, (long)permits);
+    StateWord(int permits) {
+        STATE.setVolatile(this, (long) permits);
     }
 
-    static int value(final long s)
-    {
-        return (int)(s & VALUE_MASK);
+    static int value(long s) {
+        return (int) (s & VALUE_MASK);
     }
 
-    static int parked(final long s)
-    {
-        return (int)((s & PARKED_MASK) >>> PARKED_SHIFT);
+    static int parked(long s) {
+        return (int) ((s & PARKED_MASK) >>> PARKED_SHIFT);
     }
 
-    static int starving(final long s)
-    {
-        return (int)((s & STARVING_MASK) >>> STARVING_SHIFT);
+    static int starving(long s) {
+        return (int) ((s & STARVING_MASK) >>> STARVING_SHIFT);
     }
 
     /** @return the word, one volatile read. */
-    final long state()
-    {
-        return (long)STATE.getVolatile(this);
+    final long state() {
+        return (long) STATE.getVolatile(this);
     }
 
     /** Sets the word outright: class-initialisation priming only, on a private semaphore. */
-    final void primeState(final long s)
-    {
+    final void primeState(long s) {
         STATE.setVolatile(this, s);
     }
 
     /** One volatile CAS. @return the witness value ({@code == expected} if it succeeded). */
-    final long compareAndExchange(final long expected, final long next)
-    {
-        return (long)STATE.compareAndExchange(this, expected, next);
+    final long compareAndExchange(long expected, long next) {
+        return (long) STATE.compareAndExchange(this, expected, next);
     }
 
     /**
      * The fast path (G1): takes {@code permits} if no waiter is starving and they are there. One CAS, retried only if
      * another thread changed the word meanwhile.
      */
-    final boolean tryTake(final int permits)
-    {
-        long s = (long)STATE.getVolatile(this);
-        while ((s & STARVING_MASK) == 0 && value(s) >= permits)
-        {
+    final boolean tryTake(int permits) {
+        long s = (long) STATE.getVolatile(this);
+        while ((s & STARVING_MASK) == 0 && value(s) >= permits) {
             // Acquire ordering: this CAS reads the value a release published.
-            final long witness = (long)STATE.compareAndExchange(this, s, s - permits);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, s - permits);
+            if (witness == s) {
                 return true;
             }
             s = witness;
@@ -119,11 +104,9 @@ abstract class StateWord extends StateWordRhsPadding
      * @return the word after the release; the caller wakes parked waiters if it shows any.
      * @throws IllegalStateException if the count would exceed {@code maxPermits} (A2; the word is unchanged).
      */
-    final long releasePermits(final int permits, final int maxPermits)
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (true)
-        {
+    final long releasePermits(int permits, int maxPermits) {
+        long s = (long) STATE.getVolatile(this);
+        while (true) {
             final int value = value(s);
             if (permits > maxPermits - value) // int arithmetic, no overflow: 0 <= value <= maxPermits
             {
@@ -131,9 +114,8 @@ abstract class StateWord extends StateWordRhsPadding
             }
             final long next = s + permits;
             // Release ordering: a waiter whose CAS reads this value happens-after everything before this release.
-            final long witness = (long)STATE.compareAndExchange(this, s, next);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, next);
+            if (witness == s) {
                 return next;
             }
             s = witness;
@@ -148,15 +130,12 @@ abstract class StateWord extends StateWordRhsPadding
      * release (G3), so the caller passes the wake on as after any release, or, from NON_RT with no wake service, the
      * waiter would sleep until its fallback over a free permit (G11).
      */
-    final long releaseBinary()
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (value(s) == 0)
-        {
+    final long releaseBinary() {
+        long s = (long) STATE.getVolatile(this);
+        while (value(s) == 0) {
             final long next = s + 1;
-            final long witness = (long)STATE.compareAndExchange(this, s, next); // release ordering, as above
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, next); // release ordering, as above
+            if (witness == s) {
                 return next;
             }
             s = witness;
@@ -165,22 +144,18 @@ abstract class StateWord extends StateWordRhsPadding
     }
 
     /** Built out of line: keeps the release loop small enough to inline on every hot path. */
-    private IllegalStateException aboveMaxPermits(final int permits, final int value, final int maxPermits)
-    {
-        return new IllegalStateException("release(" + permits + ") would raise the count from " + value + " to " +
-            ((long)value + permits) + ", above maxPermits " + maxPermits);
+    private IllegalStateException aboveMaxPermits(int permits, int value, int maxPermits) {
+        return new IllegalStateException("release(" + permits + ") would raise the count from " + value + " to "
+                + ((long) value + permits) + ", above maxPermits " + maxPermits);
     }
 
     /** Takes every available permit, whatever waits (an administrative reset). @return how many. */
-    final int drain()
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (value(s) != 0)
-        {
+    final int drain() {
+        long s = (long) STATE.getVolatile(this);
+        while (value(s) != 0) {
             // Volatile CAS: acquire ordering, like any acquire (the drainer sees what the releasers published).
-            final long witness = (long)STATE.compareAndExchange(this, s, s & ~VALUE_MASK);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, s & ~VALUE_MASK);
+            if (witness == s) {
                 return value(s);
             }
             s = witness;
@@ -194,15 +169,12 @@ abstract class StateWord extends StateWordRhsPadding
      *
      * @return {@code true} if taken.
      */
-    final boolean takeStarving(final int permits)
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (value(s) >= permits)
-        {
+    final boolean takeStarving(int permits) {
+        long s = (long) STATE.getVolatile(this);
+        while (value(s) >= permits) {
             // Volatile CAS: acquire ordering with the release that published these permits.
-            final long witness = (long)STATE.compareAndExchange(this, s, s - permits - STARVING_ONE);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, s - permits - STARVING_ONE);
+            if (witness == s) {
                 return true;
             }
             s = witness;
@@ -215,17 +187,14 @@ abstract class StateWord extends StateWordRhsPadding
      * so they fit under {@code maxPermits} unless somebody released permits that never existed (A2 broken); binary
      * semaphores saturate at 1 (G10).
      */
-    final void restorePermits(final int permits, final int maxPermits)
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (true)
-        {
+    final void restorePermits(int permits, int maxPermits) {
+        long s = (long) STATE.getVolatile(this);
+        while (true) {
             final long value = value(s);
             final long newValue = Math.min(value + permits, maxPermits);
             // Volatile CAS: release ordering, as a release (the next taker happens-after this).
-            final long witness = (long)STATE.compareAndExchange(this, s, s - value + newValue);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, s - value + newValue);
+            if (witness == s) {
                 return;
             }
             s = witness;
@@ -238,18 +207,14 @@ abstract class StateWord extends StateWordRhsPadding
      *
      * @throws IllegalStateException if {@link #MAX_PARKED} waiters are registered already (nothing changed then).
      */
-    final void registerParked()
-    {
-        long s = (long)STATE.getVolatile(this);
-        while (true)
-        {
-            if (parked(s) == MAX_PARKED)
-            {
+    final void registerParked() {
+        long s = (long) STATE.getVolatile(this);
+        while (true) {
+            if (parked(s) == MAX_PARKED) {
                 throw new IllegalStateException("more than " + MAX_PARKED + " parked waiters on " + this);
             }
-            final long witness = (long)STATE.compareAndExchange(this, s, s + PARKED_ONE);
-            if (witness == s)
-            {
+            final long witness = (long) STATE.compareAndExchange(this, s, s + PARKED_ONE);
+            if (witness == s) {
                 return;
             }
             s = witness;
@@ -260,8 +225,7 @@ abstract class StateWord extends StateWordRhsPadding
      * Registers the caller as starving (G8). It holds a ticket, and at most {@link StarvingLine#CAPACITY} tickets
      * live, far below {@link #MAX_STARVING}: the count cannot saturate.
      */
-    final void registerStarving()
-    {
+    final void registerStarving() {
         // Volatile RMW: a non-starving taker whose CAS comes after this sees starving > 0 and stands back (G8).
         STATE.getAndAdd(this, STARVING_ONE);
     }
@@ -272,8 +236,7 @@ abstract class StateWord extends StateWordRhsPadding
      *
      * @return the word after the change.
      */
-    final long deregister(final long delta)
-    {
-        return delta == 0 ? (long)STATE.getVolatile(this) : (long)STATE.getAndAdd(this, -delta) - delta;
+    final long deregister(long delta) {
+        return delta == 0 ? (long) STATE.getVolatile(this) : (long) STATE.getAndAdd(this, -delta) - delta;
     }
 }

@@ -5,8 +5,7 @@ package io.rtsem.core;
  * adjacent line the prefetcher pairs with it) with nothing else. Superclass fields are laid out first by HotSpot,
  * which is what makes this class chain work.
  */
-abstract class StateWordLhsPadding
-{
+abstract class StateWordLhsPadding {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
     byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
     byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
@@ -18,14 +17,12 @@ abstract class StateWordLhsPadding
 }
 
 /** The state word itself; see {@link StateWord} for its layout and CAS loops. Accessed only through a VarHandle. */
-abstract class StateWordValue extends StateWordLhsPadding
-{
+abstract class StateWordValue extends StateWordLhsPadding {
     volatile long state;
 }
 
 /** Right-hand padding of the state word, 128 bytes. */
-abstract class StateWordRhsPadding extends StateWordValue
-{
+abstract class StateWordRhsPadding extends StateWordValue {
     byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
     byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
     byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;

@@ -6,8 +6,7 @@ package io.rtsem.core;
  * NON_RT acquire (or SOFT with a parking strategy), by the waiter; never by HARD. It also carries its waiter's
  * park-phase state ({@link #starvingNap}).
  */
-final class WaitNode
-{
+final class WaitNode {
     static final int WAITING = 0;
     static final int GRANTING = 1;
     static final int GRANTED = 2;
@@ -27,8 +26,7 @@ final class WaitNode
     /** Its waiter's next nap while it polls as a starving waiter with no wake service (G8); the waiter's alone. */
     long starvingNap = Waiters.STARVING_NAP_NANOS;
 
-    WaitNode(final Thread thread, final int permits)
-    {
+    WaitNode(Thread thread, int permits) {
         this.thread = thread;
         this.permits = permits;
     }

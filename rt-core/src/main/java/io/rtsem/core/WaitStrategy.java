@@ -22,8 +22,7 @@ import java.util.Locale;
  * <p>Only strategies that {@link #spinsOnly() spin only} may serve {@code HARD}; the builder refuses any other,
  * rather than silently downgrading a HARD waiter.
  */
-public interface WaitStrategy
-{
+public interface WaitStrategy {
     /**
      * Idles once, after {@code attempt} failed attempts (0 for the first).
      *
@@ -74,14 +73,11 @@ public interface WaitStrategy
      * @return the strategy.
      * @throws IllegalArgumentException naming the alias and the known ones, if it is unknown.
      */
-    static WaitStrategy forAlias(final String alias)
-    {
-        if (alias == null)
-        {
+    static WaitStrategy forAlias(String alias) {
+        if (alias == null) {
             throw new IllegalArgumentException("wait strategy alias is null; expected one of busy-spin, backoff, park");
         }
-        switch (alias.trim().toLowerCase(Locale.ROOT))
-        {
+        switch (alias.trim().toLowerCase(Locale.ROOT)) {
             case BusySpinWaitStrategy.ALIAS:
                 return BusySpinWaitStrategy.INSTANCE;
             case BackoffWaitStrategy.ALIAS:
@@ -89,8 +85,8 @@ public interface WaitStrategy
             case ParkingWaitStrategy.ALIAS:
                 return ParkingWaitStrategy.DEFAULT;
             default:
-                throw new IllegalArgumentException("unknown wait strategy '" + alias +
-                    "'; expected one of busy-spin, backoff, park");
+                throw new IllegalArgumentException(
+                        "unknown wait strategy '" + alias + "'; expected one of busy-spin, backoff, park");
         }
     }
 }

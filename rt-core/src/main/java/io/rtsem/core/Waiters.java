@@ -13,8 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * nothing; a NON_RT wait (or SOFT with a parking strategy) allocates its one {@link WaitNode} when it registers, and
  * that node also carries the park phase's own state (the starving nap), so the park phase allocates nothing more.
  */
-final class Waiters
-{
+final class Waiters {
     /** Waiters check the clock and their interrupt flag once every this many cheap spins (G9). */
     static final int CLOCK_CHECK_MASK = 63;
 
@@ -26,6 +25,7 @@ final class Waiters
 
     /** {@link #await} time modes: no deadline, {@code time} is a relative timeout, {@code time} is a deadline. */
     static final int UNTIMED = 0;
+
     static final int RELATIVE = 1;
     static final int ABSOLUTE = 2;
 
@@ -34,6 +34,7 @@ final class Waiters
 
     /** The semaphore: its state word (it extends {@link StateWord}), its wake service, its name in messages. */
     private final RtSemaphore sem;
+
     private final StarvingLine line;
     private final WakeQueue queue;
     private final WaitStrategy[] strategies;
@@ -41,8 +42,7 @@ final class Waiters
     private final long maxBypassNanos;
     private final AtomicIntegerArray waiting = new AtomicIntegerArray((RtContext.values().length + 2) * CELL_STRIDE);
 
-    Waiters(final RtSemaphore sem, final StarvingLine line, final WakeQueue queue, final SemaphoreSettings settings)
-    {
+    Waiters(RtSemaphore sem, StarvingLine line, WakeQueue queue, SemaphoreSettings settings) {
         this.sem = sem;
         this.line = line;
         this.queue = queue;
@@ -52,28 +52,23 @@ final class Waiters
     }
 
     /** @return threads of {@code context} waiting now; one volatile read. */
-    int count(final RtContext context)
-    {
+    int count(RtContext context) {
         return waiting.get(cell(context));
     }
 
-    WaitStrategy strategy(final RtContext context)
-    {
+    WaitStrategy strategy(RtContext context) {
         return strategies[context.ordinal()];
     }
 
-    long parkFallbackNanos()
-    {
+    long parkFallbackNanos() {
         return parkFallbackNanos;
     }
 
-    long maxBypassNanos()
-    {
+    long maxBypassNanos() {
         return maxBypassNanos;
     }
 
-    private static int cell(final RtContext context)
-    {
+    private static int cell(RtContext context) {
         return (context.ordinal() + 1) * CELL_STRIDE;
     }
 
@@ -82,8 +77,7 @@ final class Waiters
      * it goes back to {@code 2^30}, still "late" for every wait strategy and with the same low bits cycle, so the
      * clock is still read once every 64 spins (G9) and a parked waiter still parks.
      */
-    static int nextAttempt(final int attempt)
-    {
+    static int nextAttempt(int attempt) {
         return attempt == Integer.MAX_VALUE ? 1 << 30 : attempt + 1;
     }
 
@@ -98,9 +92,8 @@ final class Waiters
      * first spins is then taken without paying for the clock. Its timeout and its starvation clock therefore start up
      * to 64 spins late.
      */
-    boolean await(final RtContext context, final int permits, final long time, final int mode,
-        final boolean interruptible) throws InterruptedException
-    {
+    boolean await(RtContext context, int permits, long time, int mode, boolean interruptible)
+            throws InterruptedException {
         final WaitStrategy strategy = strategies[context.ordinal()];
         final int cell = cell(context);
         final boolean timed = mode != UNTIMED;
@@ -109,62 +102,54 @@ final class Waiters
         long starveAt = now + maxBypassNanos;
         long deadline = mode == RELATIVE ? now + time : time;
         long ticket = StarvingLine.NONE; // our place in the starving line, once we have waited maxBypass (G8)
-        WaitNode node = null;            // non-null once queued and registered for a wake-up (G4)
+        WaitNode node = null; // non-null once queued and registered for a wake-up (G4)
         boolean acquired = false;
         boolean interruptedMeanwhile = false;
         // Volatile RMW, before any attempt: a lower-context waiter that reads the counter after this sees us (G7).
         waiting.getAndIncrement(cell);
-        try
-        {
-            if (clockStarted && timed && deadline - now <= 0)
-            {
+        try {
+            if (clockStarted && timed && deadline - now <= 0) {
                 return false;
             }
-            for (int attempt = 0; ; attempt = nextAttempt(attempt))
-            {
-                if (attempt(context, permits, ticket, node))
-                {
+            for (int attempt = 0; ; attempt = nextAttempt(attempt)) {
+                if (attempt(context, permits, ticket, node)) {
                     acquired = true;
                     afterAcquire(context, cell, node, ticket);
                     return true;
                 }
                 final boolean checkNow;
-                if (context != RtContext.HARD && strategy.blocksAfter(attempt))
-                {
+                if (context != RtContext.HARD && strategy.blocksAfter(attempt)) {
                     // Park phase (NON_RT, or SOFT with a parking strategy): register once, then park.
-                    if (node == null)
-                    {
+                    if (node == null) {
                         node = register(permits, ticket);
                         continue; // G4: re-read the word before parking
                     }
-                    park(node, timed ? deadline - now : Long.MAX_VALUE,
-                        ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE, ticket != StarvingLine.NONE);
+                    park(
+                            node,
+                            timed ? deadline - now : Long.MAX_VALUE,
+                            ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE,
+                            ticket != StarvingLine.NONE);
                     checkNow = true; // the clock and interrupt are checked after every park
-                }
-                else
-                {
+                } else {
                     // Spin phase (HARD, SOFT backoff, NON_RT's first spins).
-                    checkNow = spin(strategy, attempt, timed ? deadline - now : Long.MAX_VALUE,
-                        ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE);
+                    checkNow = spin(
+                            strategy,
+                            attempt,
+                            timed ? deadline - now : Long.MAX_VALUE,
+                            ticket == StarvingLine.NONE ? starveAt - now : Long.MAX_VALUE);
                 }
-                if (!checkNow)
-                {
+                if (!checkNow) {
                     continue;
                 }
                 // Interrupt check.
-                if (Thread.interrupted())
-                {
-                    if (!interruptible)
-                    {
+                if (Thread.interrupted()) {
+                    if (!interruptible) {
                         interruptedMeanwhile = true;
-                    }
-                    else
-                    {
+                    } else {
                         acquired = StarvingLine.grantStands(node, ticket); // G8a.2: a grant that came first stands
-                        if (!acquired)
-                        {
-                            throw new InterruptedException("interrupted while waiting for " + permits +
-                                " permits on " + sem);
+                        if (!acquired) {
+                            throw new InterruptedException(
+                                    "interrupted while waiting for " + permits + " permits on " + sem);
                         }
                         afterGrant(context, cell, node);
                         Thread.currentThread().interrupt(); // the grant came first; the interrupt stays set
@@ -172,46 +157,36 @@ final class Waiters
                     }
                 }
                 now = System.nanoTime();
-                if (!clockStarted)
-                {
+                if (!clockStarted) {
                     clockStarted = true; // HARD: the clock starts at the first check (G9)
                     starveAt = now + maxBypassNanos;
-                    if (mode == RELATIVE)
-                    {
+                    if (mode == RELATIVE) {
                         deadline = now + time;
                     }
                 }
                 // Deadline check.
-                if (timed && deadline - now <= 0)
-                {
+                if (timed && deadline - now <= 0) {
                     acquired = StarvingLine.grantStands(node, ticket); // G8a.2: a grant that came first stands
-                    if (acquired)
-                    {
+                    if (acquired) {
                         afterGrant(context, cell, node);
                     }
                     return acquired;
                 }
                 // Starvation check (G8).
-                if (ticket == StarvingLine.NONE && now - starveAt >= 0)
-                {
+                if (ticket == StarvingLine.NONE && now - starveAt >= 0) {
                     ticket = line.enterStarving(node);
-                    if (ticket == StarvingLine.NONE)
-                    {
+                    if (ticket == StarvingLine.NONE) {
                         starveAt = now + STARVING_NAP_NANOS; // the line is full: try again a little later
                     }
                 }
             }
-        }
-        finally
-        {
-            if (!acquired)
-            {
+        } finally {
+            if (!acquired) {
                 // Uncounted BEFORE the pass-on in leave(), as after a take (G7b).
                 waiting.getAndDecrement(cell);
                 leave(context, node, ticket, permits);
             }
-            if (interruptedMeanwhile)
-            {
+            if (interruptedMeanwhile) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -223,23 +198,19 @@ final class Waiters
      * other takes by a plain CAS while the rules let it (G7, G8), retried only while they still do; a registered one
      * takes its node out of the queue at once, so the pass-on that follows never counts it (G11).
      */
-    private boolean attempt(final RtContext context, final int permits, final long ticket, final WaitNode node)
-    {
-        if (ticket != StarvingLine.NONE)
-        {
-            return node != null ? node.state == WaitNode.GRANTED || line.tryGrant(node) :
-                line.takeAsHead(ticket, permits);
+    private boolean attempt(RtContext context, int permits, long ticket, WaitNode node) {
+        if (ticket != StarvingLine.NONE) {
+            return node != null
+                    ? node.state == WaitNode.GRANTED || line.tryGrant(node)
+                    : line.takeAsHead(ticket, permits);
         }
         long s = sem.state();
-        while (StateWord.value(s) >= permits && StateWord.starving(s) == 0 && !higherContextWaiting(context))
-        {
+        while (StateWord.value(s) >= permits && StateWord.starving(s) == 0 && !higherContextWaiting(context)) {
             final long next = s - permits - (node != null ? StateWord.PARKED_ONE : 0L);
             // Volatile CAS: acquire ordering with the release that published these permits.
             final long witness = sem.compareAndExchange(s, next);
-            if (witness == s)
-            {
-                if (node != null)
-                {
+            if (witness == s) {
+                if (node != null) {
                     queue.remove(node); // G11: before the pass-on
                 }
                 return true;
@@ -250,10 +221,8 @@ final class Waiters
     }
 
     /** Whether a waiter of {@code context} must let a waiting higher-context thread go first (G7). */
-    private boolean higherContextWaiting(final RtContext context)
-    {
-        switch (context)
-        {
+    private boolean higherContextWaiting(RtContext context) {
+        switch (context) {
             case HARD:
                 return false;
             case SOFT:
@@ -268,9 +237,7 @@ final class Waiters
      *
      * @return whether to check the clock and interrupt now: after a yield or a sleep, and every 64th spin (G9).
      */
-    private static boolean spin(final WaitStrategy strategy, final int attempt, final long remaining,
-        final long untilStarving)
-    {
+    private static boolean spin(WaitStrategy strategy, int attempt, long remaining, long untilStarving) {
         final long idleBound = Math.min(remaining, Math.max(1L, untilStarving));
         return !strategy.idle(attempt, idleBound) || (attempt & CLOCK_CHECK_MASK) == CLOCK_CHECK_MASK;
     }
@@ -279,12 +246,10 @@ final class Waiters
      * Queues a wait node and registers it for a wake-up (G4), then tells the wake service (if any) that a waiter
      * parks, once per acquire. NON_RT or SOFT; allocates the node.
      */
-    private WaitNode register(final int permits, final long ticket)
-    {
+    private WaitNode register(int permits, long ticket) {
         final WaitNode node = queue.register(permits, ticket);
         final DeferredWaker waker = sem.deferredWaker();
-        if (waker != null)
-        {
+        if (waker != null) {
             waker.waiterParking(sem);
         }
         return node;
@@ -294,33 +259,25 @@ final class Waiters
      * The park phase's idle: parks once, at most {@code parkFallback}, the time left, the time until starving, and
      * the starving nap when polling (G5, G8); then consumes a pending wake indication itself (G5).
      */
-    private void park(final WaitNode node, final long untilDeadline, final long untilStarving,
-        final boolean starving)
-    {
+    private void park(WaitNode node, long untilDeadline, long untilStarving, boolean starving) {
         long parkNanos = Math.min(Math.min(parkFallbackNanos, untilStarving), untilDeadline);
-        if (starving && sem.deferredWaker() == null)
-        {
+        if (starving && sem.deferredWaker() == null) {
             // A starving waiter with no wake service: a HARD release reaches it only by polling (G8), the nap
             // doubling each time up to the park fallback.
             parkNanos = Math.min(parkNanos, node.starvingNap);
             node.starvingNap = Math.min(node.starvingNap << 1, parkFallbackNanos);
         }
-        if (parkNanos > 0)
-        {
+        if (parkNanos > 0) {
             LockSupport.parkNanos(sem, parkNanos);
         }
         queue.wakeIfPending(); // G5: the fallback consumes a HARD release's indication itself
     }
 
     /** A waiter that acquired leaves: by a grant if it has a published node and a ticket, else by its own take. */
-    private void afterAcquire(final RtContext context, final int cell, final WaitNode node, final long ticket)
-    {
-        if (node != null && ticket != StarvingLine.NONE)
-        {
+    private void afterAcquire(RtContext context, int cell, WaitNode node, long ticket) {
+        if (node != null && ticket != StarvingLine.NONE) {
             afterGrant(context, cell, node);
-        }
-        else
-        {
+        } else {
             afterTake(context, cell);
         }
     }
@@ -331,8 +288,7 @@ final class Waiters
      * held back (G7) and that the pass-on wakes must find the count gone, or it would stand back and park again with
      * nobody left to wake it. The re-read also comes after any ticket retirement (G8.2).
      */
-    private void afterTake(final RtContext context, final int cell)
-    {
+    private void afterTake(RtContext context, int cell) {
         // Volatile RMW, then a volatile read: the decrement is ordered before the pass-on's unparks.
         waiting.getAndDecrement(cell);
         passWakeOn(context, sem.state());
@@ -342,8 +298,7 @@ final class Waiters
      * A granted waiter runs: stops counting as waiting (G7b), takes its node out of the queue, drops its own parked
      * registration (G8a.4) and passes the wake on (G6, G11). Its ticket was retired by the granter.
      */
-    private void afterGrant(final RtContext context, final int cell, final WaitNode node)
-    {
+    private void afterGrant(RtContext context, int cell, WaitNode node) {
         waiting.getAndDecrement(cell);
         queue.remove(node);
         passWakeOn(context, sem.deregister(StateWord.PARKED_ONE));
@@ -353,24 +308,18 @@ final class Waiters
      * A waiter leaves without permits (timeout, interrupt, or an exception): takes its node out of the queue,
      * retires its ticket (before it reads the word, G8.2), undoes its registrations and passes the wake on (G6).
      */
-    private void leave(final RtContext context, final WaitNode node, final long ticket, final int permits)
-    {
+    private void leave(RtContext context, WaitNode node, long ticket, int permits) {
         long delta = 0L;
-        if (node != null)
-        {
+        if (node != null) {
             queue.remove(node);
             delta += StateWord.PARKED_ONE;
         }
-        if (ticket != StarvingLine.NONE)
-        {
-            if (node != null && !StarvingLine.cancel(node))
-            {
+        if (ticket != StarvingLine.NONE) {
+            if (node != null && !StarvingLine.cancel(node)) {
                 // Granted, and leaving by an exception thrown after the grant (an Error: interrupt and timeout keep
                 // the grant). The grant took the starving registration; the permits go back to the word.
                 sem.restorePermits(permits, sem.maxPermits());
-            }
-            else
-            {
+            } else {
                 line.retire(ticket, node);
                 delta += StateWord.STARVING_ONE;
             }
@@ -381,10 +330,8 @@ final class Waiters
     }
 
     /** G6: permits left and waiters parked in the word {@code s} that a leaving waiter read: wake them. */
-    private void passWakeOn(final RtContext context, final long s)
-    {
-        if (StateWord.value(s) != 0 && StateWord.parked(s) != 0)
-        {
+    private void passWakeOn(RtContext context, long s) {
+        if (StateWord.value(s) != 0 && StateWord.parked(s) != 0) {
             queue.wakeAfter(context);
         }
     }
@@ -400,8 +347,7 @@ final class Waiters
      * own one-off: the first C2 compilation of a method of a class resolves its string constants on the thread that
      * requested it (ARCHITECTURE A1: warm up before going live).
      */
-    static void primeRarePaths()
-    {
+    static void primeRarePaths() {
         final RtSemaphore sem = new RtSemaphore(RtSemaphore.builder());
         sem.primeState(1L | StateWord.PARKED_ONE);
         sem.waits.leave(RtContext.NON_RT, null, StarvingLine.NONE, 1);
@@ -417,8 +363,7 @@ final class Waiters
         sem.availablePermits();
         sem.parkedWaiters();
         sem.hasPendingWake();
-        for (final RtContext context : RtContext.values())
-        {
+        for (final RtContext context : RtContext.values()) {
             sem.waiters(context);
         }
         // A HARD release (or leave) that grants to the starving line's parked head (G8a), on a private node of a
@@ -444,16 +389,13 @@ final class Waiters
         // succeeds at once, one that spins to its deadline, and one that turns starving first (G8) and then times
         // out. Bounded: the longest deadline is 50 us away.
         final RtSemaphore hard = new RtSemaphore(RtSemaphore.builder().maxBypass(1, TimeUnit.NANOSECONDS));
-        try
-        {
+        try {
             hard.release(1);
             // Uninterruptible: an interrupt of the class-initialising thread is kept for its owner, not consumed here.
             hard.waits.await(RtContext.HARD, 1, 0L, UNTIMED, false);
             hard.waits.await(RtContext.HARD, 1, System.nanoTime(), ABSOLUTE, false);
             hard.waits.await(RtContext.HARD, 1, TimeUnit.MICROSECONDS.toNanos(50), RELATIVE, false);
-        }
-        catch (final InterruptedException ex)
-        {
+        } catch (InterruptedException ex) {
             throw new AssertionError("uninterruptible wait threw", ex);
         }
     }

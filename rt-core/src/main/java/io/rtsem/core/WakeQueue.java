@@ -14,21 +14,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code wakeAfter(HARD)} are HARD-safe (volatile reads, CASes and volatile stores; no allocation, no system call).
  * Everything else unparks or allocates (a queue node or iterator) and is for NON_RT or SOFT callers only.
  */
-final class WakeQueue
-{
+final class WakeQueue {
     private static final VarHandle WAKE_PENDING;
     private static final VarHandle GRANTED_LIST;
 
-    static
-    {
-        try
-        {
+    static {
+        try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             WAKE_PENDING = lookup.findVarHandle(WakeQueue.class, "wakePending", int.class);
             GRANTED_LIST = lookup.findVarHandle(WakeQueue.class, "grantedList", WaitNode.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
+        } catch (ReflectiveOperationException ex) {
             throw new ExceptionInInitializerError(ex);
         }
     }
@@ -44,27 +39,21 @@ final class WakeQueue
      */
     private volatile WaitNode grantedList;
 
-    WakeQueue(final StateWord word, final StarvingLine line)
-    {
+    WakeQueue(StateWord word, StarvingLine line) {
         this.word = word;
         this.line = line;
     }
 
     /** @return whether a wake indication waits to be acted on. Any context; one volatile read. */
-    boolean hasPendingWake()
-    {
+    boolean hasPendingWake() {
         return wakePending != 0;
     }
 
     /** Wakes parked waiters after a release or a leave, as {@code context} may (G3, G6). */
-    void wakeAfter(final RtContext context)
-    {
-        if (context == RtContext.HARD)
-        {
+    void wakeAfter(RtContext context) {
+        if (context == RtContext.HARD) {
             wakeLater();
-        }
-        else
-        {
+        } else {
             wakeParkedWaiters(); // grants to the starving head first (G8a), then unparks
         }
     }
@@ -75,17 +64,14 @@ final class WakeQueue
      * (ordered after the caller's CAS on the state word) that the wake service or a parked waiter's fallback
      * consumes; it also unparks what {@link #grantHeads()} granted.
      */
-    void wakeLater()
-    {
+    void wakeLater() {
         grantHeads();
         WAKE_PENDING.setVolatile(this, 1);
     }
 
     /** After a park (G5): a parked waiter's fallback consumes a HARD release's indication itself. */
-    void wakeIfPending()
-    {
-        if (wakePending != 0)
-        {
+    void wakeIfPending() {
+        if (wakePending != 0) {
             wakeParkedWaiters();
         }
     }
@@ -95,12 +81,10 @@ final class WakeQueue
      * then, only if nobody is starving, walks the queue unparking waiters whose demand fits in the available value.
      * NON_RT or SOFT only: it unparks; may allocate a queue iterator.
      */
-    void wakeParkedWaiters()
-    {
+    void wakeParkedWaiters() {
         // Clear BEFORE reading the word: a HARD release whose CAS comes after our read of the word sets the
         // indication again after this store (both are volatile, so they are ordered in the synchronization order).
-        if (wakePending != 0)
-        {
+        if (wakePending != 0) {
             WAKE_PENDING.setVolatile(this, 0);
         }
         grantHeads(); // G8a: the starving line's parked head first, as long as its demand fits
@@ -108,23 +92,18 @@ final class WakeQueue
         final long s = word.state();
         int budget = StateWord.value(s);
         // While anybody is starving only grants serve (G8): the head is granted above, or it is awake.
-        if (budget == 0 || StateWord.parked(s) == 0 || StateWord.starving(s) != 0)
-        {
+        if (budget == 0 || StateWord.parked(s) == 0 || StateWord.starving(s) != 0) {
             return;
         }
-        for (final WaitNode node : parkedQueue)
-        {
+        for (final WaitNode node : parkedQueue) {
             // G11: a node that is granted, cancelled or in the starving line is not spent from the budget.
-            if (node.state != WaitNode.WAITING || node.ticket != StarvingLine.NONE)
-            {
+            if (node.state != WaitNode.WAITING || node.ticket != StarvingLine.NONE) {
                 continue;
             }
-            if (node.permits <= budget)
-            {
+            if (node.permits <= budget) {
                 LockSupport.unpark(node.thread);
                 budget -= node.permits;
-                if (budget == 0)
-                {
+                if (budget == 0) {
                     break;
                 }
             }
@@ -137,31 +116,25 @@ final class WakeQueue
      *
      * @throws IllegalStateException if {@link StateWord#MAX_PARKED} waiters are registered already.
      */
-    WaitNode register(final int permits, final long ticket)
-    {
+    WaitNode register(int permits, long ticket) {
         final WaitNode node = new WaitNode(Thread.currentThread(), permits);
         // G4: the node is queued BEFORE the registration, and the registration comes BEFORE we park; a release
         // after it sees parked > 0, a release before it is in the value we re-read.
         parkedQueue.offer(node);
-        try
-        {
+        try {
             word.registerParked();
-        }
-        catch (final IllegalStateException ex)
-        {
+        } catch (IllegalStateException ex) {
             parkedQueue.remove(node);
             throw ex;
         }
-        if (ticket != StarvingLine.NONE)
-        {
+        if (ticket != StarvingLine.NONE) {
             line.publish(ticket, node); // after both registrations: a granter may take them off the word
         }
         return node;
     }
 
     /** Takes a leaving or served waiter's node out of the queue (G11: before it passes the wake on). */
-    void remove(final WaitNode node)
-    {
+    void remove(WaitNode node) {
         parkedQueue.remove(node);
     }
 
@@ -171,36 +144,28 @@ final class WakeQueue
      * HARD). Any context, HARD included: CASes and volatile stores, no allocation, no system call. Ends because each
      * round that goes on took permits off the word.
      */
-    void grantHeads()
-    {
-        while (true)
-        {
+    void grantHeads() {
+        while (true) {
             final WaitNode node = line.headNode();
-            if (node == null || !line.tryGrant(node))
-            {
+            if (node == null || !line.tryGrant(node)) {
                 return;
             }
             WaitNode top;
-            do
-            {
+            do {
                 top = grantedList;
                 node.nextGranted = top; // plain: published by the CAS below
-            }
-            while (!GRANTED_LIST.compareAndSet(this, top, node));
+            } while (!GRANTED_LIST.compareAndSet(this, top, node));
         }
     }
 
     /** Unparks every node on the granted list (NON_RT or SOFT: system calls). */
-    private void unparkGranted()
-    {
-        if (grantedList == null)
-        {
+    private void unparkGranted() {
+        if (grantedList == null) {
             return;
         }
         // Volatile getAndSet: we own the whole stack from here; each node's nextGranted was written before its push.
-        WaitNode node = (WaitNode)GRANTED_LIST.getAndSet(this, (WaitNode)null);
-        while (node != null)
-        {
+        WaitNode node = (WaitNode) GRANTED_LIST.getAndSet(this, (WaitNode) null);
+        while (node != null) {
             LockSupport.unpark(node.thread);
             node = node.nextGranted;
         }

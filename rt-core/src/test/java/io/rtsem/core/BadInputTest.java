@@ -2,7 +2,6 @@ package io.rtsem.core;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -16,64 +15,53 @@ import net.jqwik.api.constraints.LongRange;
  * first): each is refused with {@link IllegalArgumentException} whose message names the bad value, and the semaphore
  * is unchanged. (Null arguments: {@code RtSemaphoreContractTest.nullArgumentsAreRefused}.)
  */
-class BadInputTest
-{
+class BadInputTest {
     private static final int MAX = 5;
 
-    private static void refused(final String what, final long bad, final Runnable call)
-    {
-        try
-        {
+    private static void refused(String what, long bad, Runnable call) {
+        try {
             call.run();
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            if (ex.getMessage() == null || !ex.getMessage().contains(Long.toString(bad)))
-            {
-                throw new AssertionError(what + "(" + bad + "): the message does not name the value: " +
-                    ex.getMessage(), ex);
+        } catch (IllegalArgumentException ex) {
+            if (ex.getMessage() == null || !ex.getMessage().contains(Long.toString(bad))) {
+                throw new AssertionError(
+                        what + "(" + bad + "): the message does not name the value: " + ex.getMessage(), ex);
             }
             return;
         }
         throw new AssertionError(what + "(" + bad + ") was accepted");
     }
 
-    private static void onFreshSemaphore(final String what, final long bad, final Consumer<RtSemaphore> call)
-    {
+    private static void onFreshSemaphore(String what, long bad, Consumer<RtSemaphore> call) {
         final RtSemaphore sem = RtSemaphore.builder().permits(2).maxPermits(MAX).build();
         refused(what, bad, () -> call.accept(sem));
-        if (sem.availablePermits() != 2 || sem.parkedWaiters() != 0 || sem.starvingWaiters() != 0)
-        {
+        if (sem.availablePermits() != 2 || sem.parkedWaiters() != 0 || sem.starvingWaiters() != 0) {
             throw new AssertionError(what + "(" + bad + ") changed the semaphore: " + sem);
         }
     }
 
     @Provide
-    Arbitrary<Integer> badPermits()
-    {
-        return Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(0),
-            Arbitraries.integers().greaterOrEqual(MAX + 1));
+    Arbitrary<Integer> badPermits() {
+        return Arbitraries.oneOf(
+                Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().greaterOrEqual(MAX + 1));
     }
 
     @Property
-    void permitCountsOutOfRangeAreRefused(@ForAll("badPermits") final int bad)
-    {
+    void permitCountsOutOfRangeAreRefused(@ForAll("badPermits") int bad) {
         onFreshSemaphore("tryAcquire", bad, sem -> sem.tryAcquire(bad));
         onFreshSemaphore("acquireUninterruptibly", bad, sem -> sem.acquireUninterruptibly(bad));
         onFreshSemaphore("acquire", bad, sem -> uncheck(() -> sem.acquire(bad)));
         onFreshSemaphore("tryAcquire(timed)", bad, sem -> uncheck(() -> sem.tryAcquire(bad, 1, TimeUnit.SECONDS)));
         onFreshSemaphore("tryAcquireUntil", bad, sem -> uncheck(() -> sem.tryAcquireUntil(bad, System.nanoTime())));
-        if (bad <= 0)
-        {
+        if (bad <= 0) {
             onFreshSemaphore("release", bad, sem -> sem.release(bad));
         }
     }
 
     @Property
-    void builderValuesOutOfRangeAreRefused(@ForAll @IntRange(min = Integer.MIN_VALUE, max = -1) final int negative,
-        @ForAll @LongRange(min = Long.MIN_VALUE, max = 0) final long nonPositive,
-        @ForAll @LongRange(min = 2, max = 1_000_000) final long days)
-    {
+    void builderValuesOutOfRangeAreRefused(
+            @ForAll @IntRange(min = Integer.MIN_VALUE, max = -1) int negative,
+            @ForAll @LongRange(min = Long.MIN_VALUE, max = 0) long nonPositive,
+            @ForAll @LongRange(min = 2, max = 1_000_000) long days) {
         refused("permits", negative, () -> RtSemaphore.builder().permits(negative));
         refused("maxPermits", negative, () -> RtSemaphore.builder().maxPermits(negative));
         refused("parkFallback", nonPositive, () -> RtSemaphore.builder().parkFallback(nonPositive, TimeUnit.SECONDS));
@@ -87,39 +75,36 @@ class BadInputTest
     }
 
     @Property
-    void initialPermitsAboveTheMaximumAreRefused(@ForAll @IntRange(min = MAX + 1) final int permits)
-    {
-        refused("build with permits", permits, () -> RtSemaphore.builder().permits(permits).maxPermits(MAX).build());
+    void initialPermitsAboveTheMaximumAreRefused(@ForAll @IntRange(min = MAX + 1) int permits) {
+        refused(
+                "build with permits",
+                permits,
+                () -> RtSemaphore.builder().permits(permits).maxPermits(MAX).build());
     }
 
     @Property
-    void cpusThatDoNotExistAreRefused(@ForAll("badCpus") final int cpu)
-    {
-        refused("RtThread.start cpu", cpu, () -> RtThread.start("bad-cpu", RtContext.NON_RT, cpu, () -> { }));
+    void cpusThatDoNotExistAreRefused(@ForAll("badCpus") int cpu) {
+        refused("RtThread.start cpu", cpu, () -> RtThread.start("bad-cpu", RtContext.NON_RT, cpu, () -> {}));
     }
 
     @Provide
-    Arbitrary<Integer> badCpus()
-    {
-        final int cpus = Math.max(Runtime.getRuntime().availableProcessors(), net.openhft.affinity.AffinityLock.PROCESSORS);
-        return Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(-3), Arbitraries.integers().greaterOrEqual(cpus));
+    Arbitrary<Integer> badCpus() {
+        final int cpus =
+                Math.max(Runtime.getRuntime().availableProcessors(), net.openhft.affinity.AffinityLock.PROCESSORS);
+        return Arbitraries.oneOf(
+                Arbitraries.integers().lessOrEqual(-3), Arbitraries.integers().greaterOrEqual(cpus));
     }
 
     /** A call that may throw InterruptedException (never here: nothing is interrupted). */
     @FunctionalInterface
-    private interface Interruptible
-    {
+    private interface Interruptible {
         void run() throws InterruptedException;
     }
 
-    private static void uncheck(final Interruptible call)
-    {
-        try
-        {
+    private static void uncheck(Interruptible call) {
+        try {
             call.run();
-        }
-        catch (final InterruptedException ex)
-        {
+        } catch (InterruptedException ex) {
             throw new AssertionError(ex);
         }
     }

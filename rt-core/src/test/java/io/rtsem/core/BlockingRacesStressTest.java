@@ -2,7 +2,6 @@ package io.rtsem.core;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,84 +19,66 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Quick mode: {@link #RUNS} runs per race; {@code -Drtsem.races.runs=20000} for the full mode.
  */
-class BlockingRacesStressTest
-{
+class BlockingRacesStressTest {
     static final int RUNS = Integer.getInteger("rtsem.races.runs", 300);
 
-    private static void repeat(final Runnable race)
-    {
-        for (int i = 0; i < RUNS; i++)
-        {
+    private static void repeat(Runnable race) {
+        for (int i = 0; i < RUNS; i++) {
             race.run();
         }
     }
 
-    private static RtSemaphore.Builder hourFallbacks()
-    {
-        return RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .waitStrategy(RtContext.NON_RT, new ParkingWaitStrategy(2)); // few spins: the park is what is explored
+    private static RtSemaphore.Builder hourFallbacks() {
+        return RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .waitStrategy(RtContext.NON_RT, new ParkingWaitStrategy(2)); // few spins: the park is what is explored
     }
 
     /** A thread of {@code context} running {@code body}; failures are kept for {@link #joinAll}. */
-    private static Thread in(final RtContext context, final AtomicInteger failures, final Interruptible body)
-    {
-        return new Thread(() ->
-        {
-            try (RtContext.Scope ignored = RtContext.enter(context))
-            {
+    private static Thread in(RtContext context, AtomicInteger failures, Interruptible body) {
+        return new Thread(() -> {
+            try (RtContext.Scope ignored = RtContext.enter(context)) {
                 body.run();
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 failures.incrementAndGet();
             }
         });
     }
 
-    private static void joinAll(final Thread... threads)
-    {
-        for (final Thread t : threads)
-        {
+    private static void joinAll(Thread... threads) {
+        for (final Thread t : threads) {
             t.start();
         }
-        for (final Thread t : threads)
-        {
-            try
-            {
+        for (final Thread t : threads) {
+            try {
                 t.join(TimeUnit.SECONDS.toMillis(10));
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 throw new AssertionError(ex);
             }
-            if (t.isAlive())
-            {
-                throw new AssertionError("lost wake-up: a thread of the race still runs or sleeps after 10 s " +
-                    "(fallbacks are an hour): " + t.getState());
+            if (t.isAlive()) {
+                throw new AssertionError("lost wake-up: a thread of the race still runs or sleeps after 10 s "
+                        + "(fallbacks are an hour): " + t.getState());
             }
         }
     }
 
-    private static void check(final boolean ok, final String bug)
-    {
-        if (!ok)
-        {
+    private static void check(boolean ok, String bug) {
+        if (!ok) {
             throw new AssertionError(bug);
         }
     }
 
     /** A body that may be interrupted. */
     @FunctionalInterface
-    interface Interruptible
-    {
+    interface Interruptible {
         void run() throws InterruptedException;
     }
 
     @Test
     void releaseRacingAWaiterGoingToSleepAlwaysWakesIt() // G4
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
             joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.NON_RT, failures, s::release));
@@ -107,30 +88,31 @@ class BlockingRacesStressTest
 
     @Test
     void twoSingleReleasesReachTwoParkedWaiters() // G6, G11
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.NON_RT, failures, s::acquire),
-                in(RtContext.NON_RT, failures, () ->
-                {
-                    s.release();
-                    s.release();
-                }));
+            joinAll(
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.NON_RT, failures, () -> {
+                        s.release();
+                        s.release();
+                    }));
             check(s.availablePermits() == 0 && s.parkedWaiters() == 0, "a waiter left asleep or a permit lost: " + s);
         });
     }
 
     @Test
     void multiPermitWaiterGetsTwoSingleReleases() // G4, G6
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, () -> s.acquire(2)), in(RtContext.SOFT, failures, s::release),
-                in(RtContext.NON_RT, failures, s::release));
+            joinAll(
+                    in(RtContext.NON_RT, failures, () -> s.acquire(2)),
+                    in(RtContext.SOFT, failures, s::release),
+                    in(RtContext.NON_RT, failures, s::release));
             check(s.availablePermits() == 0, "the 2-permit waiter was not served: " + s);
         });
     }
@@ -142,80 +124,81 @@ class BlockingRacesStressTest
      */
     @Test
     void waiterThatStoodBackForAHigherContextIsWokenWhenItLeaves() // G7, G7b
-    {
-        repeat(() ->
-        {
-            final RtSemaphore s = hourFallbacks().waitStrategy(RtContext.SOFT, new BackoffWaitStrategy(2, 0, 1, 1))
-                .build();
+            {
+        repeat(() -> {
+            final RtSemaphore s = hourFallbacks()
+                    .waitStrategy(RtContext.SOFT, new BackoffWaitStrategy(2, 0, 1, 1))
+                    .build();
             final AtomicInteger failures = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.SOFT, failures, s::acquire),
-                in(RtContext.NON_RT, failures, () -> s.release(2)));
-            check(s.availablePermits() == 0 && s.parkedWaiters() == 0,
-                "the NON_RT waiter that stood back for SOFT was left asleep over a free permit: " + s);
+            joinAll(
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.SOFT, failures, s::acquire),
+                    in(RtContext.NON_RT, failures, () -> s.release(2)));
+            check(
+                    s.availablePermits() == 0 && s.parkedWaiters() == 0,
+                    "the NON_RT waiter that stood back for SOFT was left asleep over a free permit: " + s);
         });
     }
 
     @Test
     void hardReleaseWithAWakeServiceReachesAParkedWaiter() // G3, G5
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
             final AtomicInteger done = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, () ->
-                {
-                    s.acquire();
-                    done.incrementAndGet();
-                }), in(RtContext.HARD, failures, s::release),
-                in(RtContext.NON_RT, failures, () ->
-                {
-                    // The wake service: acts on the indication until the waiter is through.
-                    while (done.get() == 0)
-                    {
-                        if (s.hasPendingWake())
-                        {
-                            s.wakeParkedWaiters();
+            joinAll(
+                    in(RtContext.NON_RT, failures, () -> {
+                        s.acquire();
+                        done.incrementAndGet();
+                    }),
+                    in(RtContext.HARD, failures, s::release),
+                    in(RtContext.NON_RT, failures, () -> {
+                        // The wake service: acts on the indication until the waiter is through.
+                        while (done.get() == 0) {
+                            if (s.hasPendingWake()) {
+                                s.wakeParkedWaiters();
+                            }
+                            Thread.yield();
                         }
-                        Thread.yield();
-                    }
-                }));
+                    }));
             check(s.availablePermits() == 0, "lost permit: " + s);
         });
     }
 
     @Test
     void starvingWaitersAreGrantedInTurn() // G8, G8a, G11
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             // maxBypass 1 ns: both waiters enter the starving line at their first check.
-            final RtSemaphore s = hourFallbacks().maxBypass(1, TimeUnit.NANOSECONDS).build();
-            s.setDeferredWaker(x -> { });
+            final RtSemaphore s =
+                    hourFallbacks().maxBypass(1, TimeUnit.NANOSECONDS).build();
+            s.setDeferredWaker(x -> {});
             final AtomicInteger failures = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.NON_RT, failures, s::acquire),
-                in(RtContext.NON_RT, failures, () -> s.release(2)));
-            check(s.availablePermits() == 0 && s.starvingWaiters() == 0 && s.parkedWaiters() == 0,
-                "a starving waiter left asleep over a free permit, or a registration left behind: " + s);
+            joinAll(
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.NON_RT, failures, () -> s.release(2)));
+            check(
+                    s.availablePermits() == 0 && s.starvingWaiters() == 0 && s.parkedWaiters() == 0,
+                    "a starving waiter left asleep over a free permit, or a registration left behind: " + s);
         });
     }
 
     @Test
     void interruptRacingAGrantLosesNoPermit() // G2, G8a.2
-    {
-        repeat(() ->
-        {
-            final RtSemaphore s = hourFallbacks().maxBypass(1, TimeUnit.NANOSECONDS).build();
-            s.setDeferredWaker(x -> { });
+            {
+        repeat(() -> {
+            final RtSemaphore s =
+                    hourFallbacks().maxBypass(1, TimeUnit.NANOSECONDS).build();
+            s.setDeferredWaker(x -> {});
             final AtomicInteger interrupted = new AtomicInteger();
             final AtomicInteger got = new AtomicInteger();
-            final Thread waiter = in(RtContext.NON_RT, interrupted, () ->
-            {
+            final Thread waiter = in(RtContext.NON_RT, interrupted, () -> {
                 s.acquire();
                 got.incrementAndGet();
             });
-            joinAll(waiter, in(RtContext.NON_RT, new AtomicInteger(), s::release),
-                new Thread(waiter::interrupt));
+            joinAll(waiter, in(RtContext.NON_RT, new AtomicInteger(), s::release), new Thread(waiter::interrupt));
             check(got.get() + interrupted.get() == 1, "the waiter neither returned nor threw");
             check(got.get() + s.availablePermits() == 1, "permit lost or duplicated (got " + got + "): " + s);
             check(s.starvingWaiters() == 0 && s.parkedWaiters() == 0, "registration left behind: " + s);
@@ -224,13 +207,14 @@ class BlockingRacesStressTest
 
     @Test
     void binarySemaphoreSaturatesAtOne() // G10
-    {
-        repeat(() ->
-        {
+            {
+        repeat(() -> {
             final RtSemaphore s = hourFallbacks().binary().build();
             final AtomicInteger failures = new AtomicInteger();
-            joinAll(in(RtContext.NON_RT, failures, s::acquire), in(RtContext.HARD, failures, s::release),
-                in(RtContext.NON_RT, failures, s::release));
+            joinAll(
+                    in(RtContext.NON_RT, failures, s::acquire),
+                    in(RtContext.HARD, failures, s::release),
+                    in(RtContext.NON_RT, failures, s::release));
             check(s.availablePermits() <= 1, "binary count above 1: " + s);
             check(s.parkedWaiters() == 0, "waiter left registered: " + s);
         });

@@ -5,36 +5,27 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /** Test support: runs code on a fresh thread that declared a context, and waits for conditions with a bound. */
-final class ContextThreads
-{
-    private ContextThreads()
-    {
-    }
+final class ContextThreads {
+    private ContextThreads() {}
 
     /** A running task on its own thread. */
-    static final class Running<T>
-    {
+    static final class Running<T> {
         final Thread thread;
         final FutureTask<T> task;
 
-        Running(final Thread thread, final FutureTask<T> task)
-        {
+        Running(Thread thread, FutureTask<T> task) {
             this.thread = thread;
             this.task = task;
         }
 
-        T get() throws Exception
-        {
+        T get() throws Exception {
             return task.get(30, TimeUnit.SECONDS);
         }
     }
 
-    static <T> Running<T> start(final RtContext context, final Callable<T> body)
-    {
-        final FutureTask<T> task = new FutureTask<>(() ->
-        {
-            try (RtContext.Scope ignored = RtContext.enter(context))
-            {
+    static <T> Running<T> start(RtContext context, Callable<T> body) {
+        final FutureTask<T> task = new FutureTask<>(() -> {
+            try (RtContext.Scope ignored = RtContext.enter(context)) {
                 return body.call();
             }
         });
@@ -44,19 +35,15 @@ final class ContextThreads
         return new Running<>(thread, task);
     }
 
-    static <T> T call(final RtContext context, final Callable<T> body) throws Exception
-    {
+    static <T> T call(RtContext context, Callable<T> body) throws Exception {
         return start(context, body).get();
     }
 
     /** Waits until the condition holds; fails the test after 20 s. */
-    static void awaitTrue(final String what, final java.util.function.BooleanSupplier condition)
-    {
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
             Thread.onSpinWait();
@@ -65,12 +52,9 @@ final class ContextThreads
     }
 
     /** The calling thread's voluntary context switches so far (each park that really sleeps is one), from /proc. */
-    static long voluntarySwitches() throws java.io.IOException
-    {
-        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status")))
-        {
-            if (line.startsWith("voluntary_ctxt_switches:"))
-            {
+    static long voluntarySwitches() throws java.io.IOException {
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
                 return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
         }
@@ -81,9 +65,9 @@ final class ContextThreads
      * Waits until {@code waiter} is really parked on {@code sem}: registered AND in a timed park. Registered alone is
      * not enough: a waiter that registered but has not parked yet re-reads the word and may take a permit directly.
      */
-    static void awaitParked(final RtSemaphore sem, final Running<?> waiter)
-    {
-        awaitTrue("waiter parked", () -> sem.parkedWaiters() >= 1 &&
-            waiter.thread.getState() == Thread.State.TIMED_WAITING);
+    static void awaitParked(RtSemaphore sem, Running<?> waiter) {
+        awaitTrue(
+                "waiter parked",
+                () -> sem.parkedWaiters() >= 1 && waiter.thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

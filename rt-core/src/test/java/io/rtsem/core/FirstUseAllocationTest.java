@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,23 +21,25 @@ import org.junit.jupiter.api.Test;
  * warm-up, so it is documented (ARCHITECTURE A1: warm up before going live) instead of tested here; the after-warm-up
  * test ({@link HardPathAllocationTest}) runs with C2.
  */
-class FirstUseAllocationTest
-{
+class FirstUseAllocationTest {
     @Test
-    void theFirstCallOfEveryHardPathAllocatesNothing() throws Exception
-    {
-        final List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-            FirstUseAllocationProbe.class.getName());
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    void theFirstCallOfEveryHardPathAllocatesNothing() throws Exception {
+        final List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FirstUseAllocationProbe.class.getName());
+        final Process process =
+                new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe finished");
         assertEquals(0, process.exitValue(), "probe output:\n" + output);
         assertTrue(output.contains("CHECK true"), "every step did what it should:\n" + output);
         final long steps = output.lines().filter(l -> l.startsWith("BYTES ")).count();
         assertEquals(7, steps, "probe output:\n" + output);
-        output.lines().filter(l -> l.startsWith("BYTES ")).forEach(line ->
-        {
+        output.lines().filter(l -> l.startsWith("BYTES ")).forEach(line -> {
             final String[] f = line.split(" ");
             assertEquals(0L, Long.parseLong(f[2]), "bytes allocated by the first HARD " + f[1] + ":\n" + output);
         });

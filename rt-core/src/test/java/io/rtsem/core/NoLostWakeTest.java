@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,45 +15,42 @@ import org.junit.jupiter.api.Test;
  * waiters get a wake service that does nothing, so they park for the hour instead of polling. A lost wake-up is
  * therefore a waiter that never returns, caught by {@link #within}, not a 1 ms delay.
  */
-class NoLostWakeTest
-{
+class NoLostWakeTest {
     /** How long a waiter that must be woken is given: generous (the machine is shared), far below the fallback. */
     private static final long WOKEN_WITHIN_SECONDS = 10;
 
-    private static RtSemaphore.Builder hourFallbacks()
-    {
+    private static RtSemaphore.Builder hourFallbacks() {
         return RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS);
     }
 
     /** A semaphore whose waiters starve after 1 ms, with an hour's fallback and a wake service that does nothing. */
-    private static RtSemaphore starvingQuickly()
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS)
-            .maxBypass(1, TimeUnit.MILLISECONDS).build();
-        sem.setDeferredWaker(s -> { });
+    private static RtSemaphore starvingQuickly() {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.MILLISECONDS)
+                .build();
+        sem.setDeferredWaker(s -> {});
         return sem;
     }
 
-    private static <T> T within(final String what, final ContextThreads.Running<T> waiter) throws Exception
-    {
-        try
-        {
+    private static <T> T within(String what, ContextThreads.Running<T> waiter) throws Exception {
+        try {
             return waiter.task.get(WOKEN_WITHIN_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new AssertionError("lost wake-up: " + what + " still asleep after " + WOKEN_WITHIN_SECONDS +
-                " s (fallback is an hour); thread state " + waiter.thread.getState(), ex);
+        } catch (TimeoutException ex) {
+            throw new AssertionError(
+                    "lost wake-up: " + what + " still asleep after " + WOKEN_WITHIN_SECONDS
+                            + " s (fallback is an hour); thread state " + waiter.thread.getState(),
+                    ex);
         }
     }
 
-    private static ContextThreads.Running<Boolean> parkedStarving(final RtSemaphore sem, final int permits,
-        final int starvingBefore)
-    {
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(permits, 60, TimeUnit.SECONDS));
-        awaitTrue("waiter for " + permits + " starving and parked", () -> sem.starvingWaiters() == starvingBefore + 1 &&
-            waiter.thread.getState() == Thread.State.TIMED_WAITING);
+    private static ContextThreads.Running<Boolean> parkedStarving(RtSemaphore sem, int permits, int starvingBefore) {
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(permits, 60, TimeUnit.SECONDS));
+        awaitTrue(
+                "waiter for " + permits + " starving and parked",
+                () -> sem.starvingWaiters() == starvingBefore + 1
+                        && waiter.thread.getState() == Thread.State.TIMED_WAITING);
         return waiter;
     }
 
@@ -64,7 +60,7 @@ class NoLostWakeTest
      */
     @Test
     void releaseToTwoStarvingWaitersWakesBoth() throws Exception // G8a, G11
-    {
+            {
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> first = parkedStarving(sem, 1, 0);
         final ContextThreads.Running<Boolean> second = parkedStarving(sem, 1, 1);
@@ -83,16 +79,16 @@ class NoLostWakeTest
      */
     @Test
     void twoQuickReleasesReachTwoParkedWaiters() throws Exception // G6, G11
-    {
-        for (int round = 0; round < 50; round++)
-        {
+            {
+        for (int round = 0; round < 50; round++) {
             final RtSemaphore sem = hourFallbacks().build();
-            final ContextThreads.Running<Boolean> a = ContextThreads.start(RtContext.NON_RT,
-                () -> sem.tryAcquire(60, TimeUnit.SECONDS));
+            final ContextThreads.Running<Boolean> a =
+                    ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(60, TimeUnit.SECONDS));
             ContextThreads.awaitParked(sem, a);
-            final ContextThreads.Running<Boolean> b = ContextThreads.start(RtContext.NON_RT,
-                () -> sem.tryAcquire(60, TimeUnit.SECONDS));
-            awaitTrue("both parked", () -> sem.parkedWaiters() == 2 && b.thread.getState() == Thread.State.TIMED_WAITING);
+            final ContextThreads.Running<Boolean> b =
+                    ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(60, TimeUnit.SECONDS));
+            awaitTrue(
+                    "both parked", () -> sem.parkedWaiters() == 2 && b.thread.getState() == Thread.State.TIMED_WAITING);
             sem.release();
             sem.release();
             assertTrue(within("round " + round + ": waiter a", a));
@@ -108,12 +104,11 @@ class NoLostWakeTest
      */
     @Test
     void hardReleasesGrantEachParkedStarvingWaiterInTurn() throws Exception // G8, G8a
-    {
+            {
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> first = parkedStarving(sem, 1, 0);
         final ContextThreads.Running<Boolean> second = parkedStarving(sem, 1, 1);
-        final boolean hardTookThird = ContextThreads.call(RtContext.HARD, () ->
-        {
+        final boolean hardTookThird = ContextThreads.call(RtContext.HARD, () -> {
             sem.release(); // granted to the first
             sem.release(); // granted to the second, although the first has not run yet
             sem.release();
@@ -137,11 +132,11 @@ class NoLostWakeTest
      */
     @Test
     void starvingWaitersAreServedInTheOrderTheyStarved() throws Exception // G8
-    {
+            {
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> big = parkedStarving(sem, 2, 0);
-        final ContextThreads.Running<Boolean> hard = ContextThreads.start(RtContext.HARD,
-            () -> sem.tryAcquire(1, 60, TimeUnit.SECONDS));
+        final ContextThreads.Running<Boolean> hard =
+                ContextThreads.start(RtContext.HARD, () -> sem.tryAcquire(1, 60, TimeUnit.SECONDS));
         awaitTrue("HARD waiter starving behind the big one", () -> sem.starvingWaiters() == 2);
         sem.release();
         Thread.sleep(50);
@@ -163,13 +158,12 @@ class NoLostWakeTest
      */
     @Test
     void saturatedBinaryReleasePassesTheWakeOn() throws Exception // G3, G10, G11
-    {
+            {
         final RtSemaphore sem = hourFallbacks().binary().build();
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(60, TimeUnit.SECONDS));
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(60, TimeUnit.SECONDS));
         ContextThreads.awaitParked(sem, waiter);
-        ContextThreads.call(RtContext.HARD, () ->
-        {
+        ContextThreads.call(RtContext.HARD, () -> {
             sem.release(); // the indication only: no wake service here
             return null;
         });
@@ -184,24 +178,29 @@ class NoLostWakeTest
      */
     @Test
     void grantRacingTimeoutAtMaxPermitsLosesNoPermit() throws Exception // G2, G8a.2
-    {
-        final RtSemaphore sem = RtSemaphore.builder().maxPermits(1).parkFallback(1, TimeUnit.HOURS)
-            .maxBypass(1, TimeUnit.MILLISECONDS).build();
-        sem.setDeferredWaker(s -> { });
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(1, 300, TimeUnit.MILLISECONDS));
-        awaitTrue("starving and parked", () -> sem.starvingWaiters() == 1 &&
-            waiter.thread.getState() == Thread.State.TIMED_WAITING);
-        ContextThreads.call(RtContext.HARD, () ->
-        {
+            {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .maxPermits(1)
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.MILLISECONDS)
+                .build();
+        sem.setDeferredWaker(s -> {});
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(1, 300, TimeUnit.MILLISECONDS));
+        awaitTrue(
+                "starving and parked",
+                () -> sem.starvingWaiters() == 1 && waiter.thread.getState() == Thread.State.TIMED_WAITING);
+        ContextThreads.call(RtContext.HARD, () -> {
             sem.release(); // granted while the waiter sleeps until its deadline
             sem.release(); // the semaphore is full again
             return null;
         });
         final boolean got = within("the timed waiter", waiter);
         final int held = got ? 1 : 0;
-        assertEquals(2, held + sem.availablePermits(), "two permits released, none lost: waiter " +
-            (got ? "kept its grant" : "gave up") + ", " + sem);
+        assertEquals(
+                2,
+                held + sem.availablePermits(),
+                "two permits released, none lost: waiter " + (got ? "kept its grant" : "gave up") + ", " + sem);
         assertTrue(got, "a grant that came before the timeout stands");
     }
 
@@ -211,24 +210,20 @@ class NoLostWakeTest
      */
     @Test
     void interruptAfterGrantKeepsThePermitAndTheInterrupt() throws Exception // G8a.2
-    {
-        final RtSemaphore sem = starvingQuickly();
-        final ContextThreads.Running<boolean[]> waiter = ContextThreads.start(RtContext.NON_RT, () ->
-        {
-            try
             {
+        final RtSemaphore sem = starvingQuickly();
+        final ContextThreads.Running<boolean[]> waiter = ContextThreads.start(RtContext.NON_RT, () -> {
+            try {
                 final boolean got = sem.tryAcquire(1, 60, TimeUnit.SECONDS);
                 return new boolean[] {got, Thread.currentThread().isInterrupted()};
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 return new boolean[] {false, true};
             }
         });
-        awaitTrue("starving and parked", () -> sem.starvingWaiters() == 1 &&
-            waiter.thread.getState() == Thread.State.TIMED_WAITING);
-        ContextThreads.call(RtContext.HARD, () ->
-        {
+        awaitTrue(
+                "starving and parked",
+                () -> sem.starvingWaiters() == 1 && waiter.thread.getState() == Thread.State.TIMED_WAITING);
+        ContextThreads.call(RtContext.HARD, () -> {
             sem.release();
             return null;
         });

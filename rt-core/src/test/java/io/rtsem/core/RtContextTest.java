@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-class RtContextTest
-{
+class RtContextTest {
     @Test
-    void ordinaryThreadsAreNonRtAndScopesNestAndUndo() throws Exception
-    {
+    void ordinaryThreadsAreNonRtAndScopesNestAndUndo() throws Exception {
         ContextThreads.call(RtContext.NON_RT, () -> null); // warm the helper
-        final Thread thread = new Thread(() -> { });
+        final Thread thread = new Thread(() -> {});
         assertEquals(RtContext.NON_RT, RtContext.current());
-        try (RtContext.Scope outer = RtContext.enter(RtContext.SOFT))
-        {
+        try (RtContext.Scope outer = RtContext.enter(RtContext.SOFT)) {
             assertEquals(RtContext.SOFT, RtContext.current());
-            try (RtContext.Scope inner = RtContext.enter(RtContext.HARD))
-            {
+            try (RtContext.Scope inner = RtContext.enter(RtContext.HARD)) {
                 assertEquals(RtContext.HARD, RtContext.current());
             }
             assertEquals(RtContext.SOFT, RtContext.current());
@@ -28,10 +24,9 @@ class RtContextTest
     }
 
     @Test
-    void aScopeIsClosedOnItsOwnThreadOnly() throws Exception
-    {
-        final RtContext.Scope scope = ContextThreads.start(RtContext.NON_RT,
-            () -> RtContext.enter(RtContext.SOFT)).get();
+    void aScopeIsClosedOnItsOwnThreadOnly() throws Exception {
+        final RtContext.Scope scope = ContextThreads.start(RtContext.NON_RT, () -> RtContext.enter(RtContext.SOFT))
+                .get();
         final IllegalStateException ex = assertThrows(IllegalStateException.class, scope::close);
         assertEquals(true, ex.getMessage().contains("SOFT"), ex.getMessage());
     }

@@ -8,21 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The semaphore's contract, method by method, in each context. */
-class RtSemaphoreContractTest
-{
+class RtSemaphoreContractTest {
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void tryAcquireTakesOnlyWhatIsThere(final RtContext context) throws Exception
-    {
+    void tryAcquireTakesOnlyWhatIsThere(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(3);
-        ContextThreads.call(context, () ->
-        {
+        ContextThreads.call(context, () -> {
             assertTrue(sem.tryAcquire());
             assertTrue(sem.tryAcquire(2));
             assertFalse(sem.tryAcquire());
@@ -39,8 +35,7 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void multiPermitTryAcquireIsAllOrNothing(final RtContext context) throws Exception
-    {
+    void multiPermitTryAcquireIsAllOrNothing(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(2);
         final boolean took = ContextThreads.call(context, () -> sem.tryAcquire(3));
         assertFalse(took);
@@ -49,8 +44,7 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void timedTryAcquireTimesOutAndTakesNothing(final RtContext context) throws Exception
-    {
+    void timedTryAcquireTimesOutAndTakesNothing(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
         final long start = System.nanoTime();
         final boolean took = ContextThreads.call(context, () -> sem.tryAcquire(20, TimeUnit.MILLISECONDS));
@@ -64,8 +58,7 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void tryAcquireUntilPastDeadlineIsASingleAttempt(final RtContext context) throws Exception
-    {
+    void tryAcquireUntilPastDeadlineIsASingleAttempt(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(1);
         assertTrue(ContextThreads.call(context, () -> sem.tryAcquireUntil(1, System.nanoTime() - 1_000)));
         assertFalse(ContextThreads.call(context, () -> sem.tryAcquireUntil(1, System.nanoTime() - 1_000)));
@@ -74,11 +67,10 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void tryAcquireUntilWaitsForARelease(final RtContext context) throws Exception
-    {
+    void tryAcquireUntilWaitsForARelease(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(context,
-            () -> sem.tryAcquireUntil(2, System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(
+                context, () -> sem.tryAcquireUntil(2, System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
         awaitTrue("waiter counted", () -> sem.waiters(context) == 1);
         sem.release();
         sem.release();
@@ -89,11 +81,9 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void acquireWaitsForEnoughPermits(final RtContext context) throws Exception
-    {
+    void acquireWaitsForEnoughPermits(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(1);
-        final ContextThreads.Running<Object> waiter = ContextThreads.start(context, () ->
-        {
+        final ContextThreads.Running<Object> waiter = ContextThreads.start(context, () -> {
             sem.acquire(3);
             return null;
         });
@@ -108,19 +98,14 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void interruptBeforeAcquireThrowsAndTakesNothing(final RtContext context) throws Exception
-    {
+    void interruptBeforeAcquireThrowsAndTakesNothing(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(5);
-        final Object result = ContextThreads.call(context, () ->
-        {
+        final Object result = ContextThreads.call(context, () -> {
             Thread.currentThread().interrupt();
-            try
-            {
+            try {
                 sem.acquire();
                 return "acquired";
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 return Thread.currentThread().isInterrupted() ? "flag still set" : ex;
             }
         });
@@ -130,18 +115,13 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void interruptDuringWaitThrowsAndPassesTheWakeOn(final RtContext context) throws Exception
-    {
+    void interruptDuringWaitThrowsAndPassesTheWakeOn(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        final ContextThreads.Running<Object> interrupted = ContextThreads.start(context, () ->
-        {
-            try
-            {
+        final ContextThreads.Running<Object> interrupted = ContextThreads.start(context, () -> {
+            try {
                 sem.acquire();
                 return "acquired";
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 return ex;
             }
         });
@@ -156,11 +136,9 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void uninterruptibleAcquireIgnoresInterruptAndRestoresIt(final RtContext context) throws Exception
-    {
+    void uninterruptibleAcquireIgnoresInterruptAndRestoresIt(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(context, () ->
-        {
+        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(context, () -> {
             sem.acquireUninterruptibly(2);
             return Thread.currentThread().isInterrupted();
         });
@@ -175,29 +153,25 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void releaseWakesEveryKindOfWaiter(final RtContext releaserContext) throws Exception
-    {
+    void releaseWakesEveryKindOfWaiter(RtContext releaserContext) throws Exception {
         // One waiter of each context, the release from each context: everybody is served, HARD release included
         // (its parked waiter is reached through the park fallback, G5).
         final RtSemaphore sem = new RtSemaphore(0);
         final ContextThreads.Running<?>[] waiters = new ContextThreads.Running<?>[3];
-        for (final RtContext waiterContext : RtContext.values())
-        {
-            waiters[waiterContext.ordinal()] = ContextThreads.start(waiterContext, () ->
-            {
+        for (final RtContext waiterContext : RtContext.values()) {
+            waiters[waiterContext.ordinal()] = ContextThreads.start(waiterContext, () -> {
                 sem.acquire();
                 return null;
             });
         }
-        awaitTrue("three waiters", () -> sem.waiters(RtContext.HARD) + sem.waiters(RtContext.SOFT) +
-            sem.waiters(RtContext.NON_RT) == 3);
-        ContextThreads.call(releaserContext, () ->
-        {
+        awaitTrue(
+                "three waiters",
+                () -> sem.waiters(RtContext.HARD) + sem.waiters(RtContext.SOFT) + sem.waiters(RtContext.NON_RT) == 3);
+        ContextThreads.call(releaserContext, () -> {
             sem.release(3);
             return null;
         });
-        for (final ContextThreads.Running<?> waiter : waiters)
-        {
+        for (final ContextThreads.Running<?> waiter : waiters) {
             waiter.get();
         }
         assertEquals(0, sem.availablePermits());
@@ -205,8 +179,7 @@ class RtSemaphoreContractTest
 
     @ParameterizedTest
     @EnumSource(RtContext.class)
-    void drainTakesEverything(final RtContext context) throws Exception
-    {
+    void drainTakesEverything(RtContext context) throws Exception {
         final RtSemaphore sem = new RtSemaphore(7);
         assertEquals(7, ContextThreads.call(context, sem::drainPermits));
         assertEquals(0, sem.drainPermits());
@@ -214,8 +187,7 @@ class RtSemaphoreContractTest
     }
 
     @Test
-    void binarySemaphoreNeverExceedsOne() throws Exception
-    {
+    void binarySemaphoreNeverExceedsOne() throws Exception {
         final RtSemaphore sem = RtSemaphore.builder().binary().build();
         assertEquals(0, sem.availablePermits());
         sem.release();
@@ -227,11 +199,11 @@ class RtSemaphoreContractTest
         assertTrue(sem.tryAcquire());
         assertFalse(sem.tryAcquire());
         assertThrows(IllegalArgumentException.class, () -> sem.tryAcquire(2));
-        assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().binary().permits(2).build());
-        for (final RtContext context : RtContext.values())
-        {
-            ContextThreads.call(context, () ->
-            {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RtSemaphore.builder().binary().permits(2).build());
+        for (final RtContext context : RtContext.values()) {
+            ContextThreads.call(context, () -> {
                 sem.release(3);
                 return null;
             });
@@ -240,68 +212,84 @@ class RtSemaphoreContractTest
     }
 
     @Test
-    void badInputIsRefusedWithTheValuesNamed()
-    {
-        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-            () -> new RtSemaphore(-1));
+    void badInputIsRefusedWithTheValuesNamed() {
+        final IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> new RtSemaphore(-1));
         assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
 
         final RtSemaphore sem = RtSemaphore.builder().permits(2).maxPermits(3).build();
-        for (final int bad : new int[] {0, -2})
-        {
+        for (final int bad : new int[] {0, -2}) {
             final String value = Integer.toString(bad);
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.tryAcquire(bad)).getMessage()
-                .contains(value));
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.acquire(bad)).getMessage()
-                .contains(value));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.tryAcquire(bad))
+                    .getMessage()
+                    .contains(value));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.acquire(bad))
+                    .getMessage()
+                    .contains(value));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.acquireUninterruptibly(bad))
-                .getMessage().contains(value));
-            assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> sem.tryAcquire(bad, 1, TimeUnit.MILLISECONDS)).getMessage().contains(value));
-            assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> sem.tryAcquireUntil(bad, System.nanoTime())).getMessage().contains(value));
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.release(bad)).getMessage()
-                .contains(value));
+                    .getMessage()
+                    .contains(value));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.tryAcquire(bad, 1, TimeUnit.MILLISECONDS))
+                    .getMessage()
+                    .contains(value));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.tryAcquireUntil(bad, System.nanoTime()))
+                    .getMessage()
+                    .contains(value));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> sem.release(bad))
+                    .getMessage()
+                    .contains(value));
         }
         final IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> sem.acquire(4));
         assertTrue(tooMany.getMessage().contains("4") && tooMany.getMessage().contains("3"), tooMany.getMessage());
 
         final IllegalStateException overflow = assertThrows(IllegalStateException.class, () -> sem.release(2));
-        assertTrue(overflow.getMessage().contains("2") && overflow.getMessage().contains("4") &&
-            overflow.getMessage().contains("3"), overflow.getMessage());
+        assertTrue(
+                overflow.getMessage().contains("2")
+                        && overflow.getMessage().contains("4")
+                        && overflow.getMessage().contains("3"),
+                overflow.getMessage());
         assertEquals(2, sem.availablePermits(), "a refused release leaves the count unchanged");
 
-        assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().permits(4).maxPermits(3).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RtSemaphore.builder().permits(4).maxPermits(3).build());
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().maxPermits(0));
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().parkFallback(0, TimeUnit.SECONDS));
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().maxBypass(-1, TimeUnit.SECONDS));
-        final IllegalArgumentException hugeBypass = assertThrows(IllegalArgumentException.class,
-            () -> RtSemaphore.builder().maxBypass(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+        final IllegalArgumentException hugeBypass = assertThrows(
+                IllegalArgumentException.class,
+                () -> RtSemaphore.builder().maxBypass(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
         assertTrue(hugeBypass.getMessage().contains(String.valueOf(Long.MAX_VALUE)), hugeBypass.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().parkFallback(2, TimeUnit.DAYS));
-        assertEquals(TimeUnit.DAYS.toNanos(1),
-            RtSemaphore.builder().maxBypass(1, TimeUnit.DAYS).build().maxBypassNanos(), "one day is allowed");
+        assertEquals(
+                TimeUnit.DAYS.toNanos(1),
+                RtSemaphore.builder().maxBypass(1, TimeUnit.DAYS).build().maxBypassNanos(),
+                "one day is allowed");
     }
 
     @Test
-    void attemptCounterNeverWrapsNegative()
-    {
+    void attemptCounterNeverWrapsNegative() {
         assertEquals(1, Waiters.nextAttempt(0));
-        assertEquals(1 << 30, Waiters.nextAttempt(Integer.MAX_VALUE),
-            "past Integer.MAX_VALUE the count stays positive and late");
+        assertEquals(
+                1 << 30,
+                Waiters.nextAttempt(Integer.MAX_VALUE),
+                "past Integer.MAX_VALUE the count stays positive and late");
         assertEquals(63, Integer.MAX_VALUE & Waiters.CLOCK_CHECK_MASK);
-        assertEquals(0, Waiters.nextAttempt(Integer.MAX_VALUE) & Waiters.CLOCK_CHECK_MASK,
-            "the clock check still comes once every 64 attempts across the turn");
-        for (final WaitStrategy strategy : new WaitStrategy[] {ParkingWaitStrategy.DEFAULT, BackoffWaitStrategy.DEFAULT})
-        {
-            assertEquals(strategy.blocksAfter(Integer.MAX_VALUE), strategy.blocksAfter(1 << 30),
-                strategy.alias() + " treats the turned count as it treated the largest");
+        assertEquals(
+                0,
+                Waiters.nextAttempt(Integer.MAX_VALUE) & Waiters.CLOCK_CHECK_MASK,
+                "the clock check still comes once every 64 attempts across the turn");
+        for (final WaitStrategy strategy :
+                new WaitStrategy[] {ParkingWaitStrategy.DEFAULT, BackoffWaitStrategy.DEFAULT}) {
+            assertEquals(
+                    strategy.blocksAfter(Integer.MAX_VALUE),
+                    strategy.blocksAfter(1 << 30),
+                    strategy.alias() + " treats the turned count as it treated the largest");
         }
     }
 
     @Test
-    void countNeverWraps()
-    {
+    void countNeverWraps() {
         final RtSemaphore sem = new RtSemaphore(Integer.MAX_VALUE - 1);
         sem.release();
         assertEquals(Integer.MAX_VALUE, sem.availablePermits());
@@ -312,36 +300,35 @@ class RtSemaphoreContractTest
     }
 
     @Test
-    void hardMayOnlySpin()
-    {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> RtSemaphore.builder().waitStrategy(RtContext.HARD, "backoff"));
+    void hardMayOnlySpin() {
+        final IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> RtSemaphore.builder().waitStrategy(RtContext.HARD, "backoff"));
         assertTrue(ex.getMessage().contains("backoff") && ex.getMessage().contains("HARD"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RtSemaphore.builder().waitStrategy(RtContext.HARD, "park"));
-        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-            () -> WaitStrategy.forAlias("sleepy"));
+        final IllegalArgumentException unknown =
+                assertThrows(IllegalArgumentException.class, () -> WaitStrategy.forAlias("sleepy"));
         assertTrue(unknown.getMessage().contains("sleepy"), unknown.getMessage());
         final RtSemaphore sem = RtSemaphore.builder()
-            .waitStrategy(RtContext.SOFT, "park")
-            .waitStrategy(RtContext.NON_RT, new BackoffWaitStrategy(10, 1, 1_000, 10_000))
-            .build();
+                .waitStrategy(RtContext.SOFT, "park")
+                .waitStrategy(RtContext.NON_RT, new BackoffWaitStrategy(10, 1, 1_000, 10_000))
+                .build();
         assertEquals("park", sem.waitStrategy(RtContext.SOFT).alias());
         assertEquals("backoff", sem.waitStrategy(RtContext.NON_RT).alias());
         assertEquals("busy-spin", sem.waitStrategy(RtContext.HARD).alias());
     }
 
     @Test
-    void waitersAreCountedByContext() throws Exception
-    {
+    void waitersAreCountedByContext() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        final ContextThreads.Running<?> soft = ContextThreads.start(RtContext.SOFT, () ->
-            sem.tryAcquire(20, TimeUnit.SECONDS));
-        final ContextThreads.Running<?> nonRt1 = ContextThreads.start(RtContext.NON_RT, () ->
-            sem.tryAcquire(20, TimeUnit.SECONDS));
-        final ContextThreads.Running<?> nonRt2 = ContextThreads.start(RtContext.NON_RT, () ->
-            sem.tryAcquire(20, TimeUnit.SECONDS));
-        awaitTrue("1 SOFT and 2 NON_RT waiting", () -> sem.waiters(RtContext.SOFT) == 1 &&
-            sem.waiters(RtContext.NON_RT) == 2);
+        final ContextThreads.Running<?> soft =
+                ContextThreads.start(RtContext.SOFT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        final ContextThreads.Running<?> nonRt1 =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        final ContextThreads.Running<?> nonRt2 =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        awaitTrue(
+                "1 SOFT and 2 NON_RT waiting",
+                () -> sem.waiters(RtContext.SOFT) == 1 && sem.waiters(RtContext.NON_RT) == 2);
         assertEquals(0, sem.waiters(RtContext.HARD));
         awaitTrue("both NON_RT parked", () -> sem.parkedWaiters() == 2);
         sem.release(3);
@@ -353,8 +340,7 @@ class RtSemaphoreContractTest
     }
 
     @Test
-    void nullArgumentsAreRefused()
-    {
+    void nullArgumentsAreRefused() {
         final RtSemaphore sem = new RtSemaphore(1);
         assertThrows(NullPointerException.class, () -> sem.tryAcquire(1, 1, null));
         assertThrows(NullPointerException.class, () -> sem.waiters(null));
@@ -362,29 +348,21 @@ class RtSemaphoreContractTest
     }
 
     @Test
-    void interruptedTimedWaitLeavesNoRegistration() throws Exception
-    {
+    void interruptedTimedWaitLeavesNoRegistration() throws Exception {
         final RtSemaphore sem = new RtSemaphore(0);
-        final ContextThreads.Running<Object> waiter = ContextThreads.start(RtContext.NON_RT, () ->
-        {
-            try
-            {
+        final ContextThreads.Running<Object> waiter = ContextThreads.start(RtContext.NON_RT, () -> {
+            try {
                 return sem.tryAcquire(20, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 return ex;
             }
         });
         awaitTrue("parked", () -> sem.parkedWaiters() == 1);
         waiter.thread.interrupt();
         final Object result;
-        try
-        {
+        try {
             result = waiter.get();
-        }
-        catch (final ExecutionException ex)
-        {
+        } catch (ExecutionException ex) {
             throw new AssertionError(ex.getCause());
         }
         assertTrue(result instanceof InterruptedException, "got " + result);

@@ -1,7 +1,6 @@
 package io.rtsem.core;
 
 import java.util.concurrent.TimeUnit;
-
 import org.jetbrains.kotlinx.lincheck.LinChecker;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
@@ -29,117 +28,114 @@ import org.junit.jupiter.api.Test;
  * -Drtsem.lincheck.invocations=20000}, explores more (figures in docs/RELIABILITY.md).
  *
  */
-public class RtSemaphoreLincheckTest
-{
+public class RtSemaphoreLincheckTest {
     /** Sets the number of scenarios explored (quick mode); {@code -Drtsem.lincheck.invocations=N} for more. */
     static final int INVOCATIONS = Integer.getInteger("rtsem.lincheck.invocations", 300);
+
     private static final int MAX_PERMITS = 3;
 
-    private final RtSemaphore sem = RtSemaphore.builder().permits(1).maxPermits(MAX_PERMITS)
-        .parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS).build();
+    private final RtSemaphore sem = RtSemaphore.builder()
+            .permits(1)
+            .maxPermits(MAX_PERMITS)
+            .parkFallback(1, TimeUnit.HOURS)
+            .maxBypass(1, TimeUnit.HOURS)
+            .build();
 
-    private static RtContext context(final int ordinal)
-    {
+    private static RtContext context(int ordinal) {
         return RtContext.values()[ordinal];
     }
 
     /** @param ctx context ordinal; @param n permits. */
     @Operation
-    public boolean tryAcquire(@Param(gen = IntGen.class, conf = "0:2") final int ctx,
-        @Param(gen = IntGen.class, conf = "1:3") final int n)
-    {
-        try (RtContext.Scope ignored = RtContext.enter(context(ctx)))
-        {
+    public boolean tryAcquire(
+            @Param(gen = IntGen.class, conf = "0:2") int ctx, @Param(gen = IntGen.class, conf = "1:3") int n) {
+        try (RtContext.Scope ignored = RtContext.enter(context(ctx))) {
             return sem.tryAcquire(n);
         }
     }
 
     /** A zero timeout: a single attempt, in the caller's context. */
     @Operation
-    public boolean tryAcquireNoWait(@Param(gen = IntGen.class, conf = "0:2") final int ctx) throws InterruptedException
-    {
-        try (RtContext.Scope ignored = RtContext.enter(context(ctx)))
-        {
+    public boolean tryAcquireNoWait(@Param(gen = IntGen.class, conf = "0:2") int ctx) throws InterruptedException {
+        try (RtContext.Scope ignored = RtContext.enter(context(ctx))) {
             return sem.tryAcquire(1, 0, TimeUnit.NANOSECONDS);
         }
     }
 
     /** Returns {@code n}; above maxPermits it throws and changes nothing. */
     @Operation
-    public void release(@Param(gen = IntGen.class, conf = "0:2") final int ctx,
-        @Param(gen = IntGen.class, conf = "1:2") final int n)
-    {
-        try (RtContext.Scope ignored = RtContext.enter(context(ctx)))
-        {
+    public void release(
+            @Param(gen = IntGen.class, conf = "0:2") int ctx, @Param(gen = IntGen.class, conf = "1:2") int n) {
+        try (RtContext.Scope ignored = RtContext.enter(context(ctx))) {
             sem.release(n);
         }
     }
 
     @Operation
-    public int drainPermits()
-    {
+    public int drainPermits() {
         return sem.drainPermits();
     }
 
     @Operation
-    public int availablePermits()
-    {
+    public int availablePermits() {
         return sem.availablePermits();
     }
 
     /** The sequential specification: a counter between 0 and maxPermits. */
-    public static final class Model
-    {
+    public static final class Model {
         private int value = 1;
 
-        public boolean tryAcquire(final int ctx, final int n)
-        {
-            if (value < n)
-            {
+        public boolean tryAcquire(int ctx, int n) {
+            if (value < n) {
                 return false;
             }
             value -= n;
             return true;
         }
 
-        public boolean tryAcquireNoWait(final int ctx)
-        {
+        public boolean tryAcquireNoWait(int ctx) {
             return tryAcquire(ctx, 1);
         }
 
-        public void release(final int ctx, final int n)
-        {
-            if (value + n > MAX_PERMITS)
-            {
+        public void release(int ctx, int n) {
+            if (value + n > MAX_PERMITS) {
                 throw new IllegalStateException("above maxPermits");
             }
             value += n;
         }
 
-        public int drainPermits()
-        {
+        public int drainPermits() {
             final int v = value;
             value = 0;
             return v;
         }
 
-        public int availablePermits()
-        {
+        public int availablePermits() {
             return value;
         }
     }
 
     @Test
-    void nonBlockingOperationsAreLinearizableUnderTheModelChecker()
-    {
-        LinChecker.check(RtSemaphoreLincheckTest.class, new ModelCheckingOptions().sequentialSpecification(Model.class)
-            .iterations(Math.max(10, INVOCATIONS / 30)).invocationsPerIteration(100).threads(3).actorsPerThread(3));
+    void nonBlockingOperationsAreLinearizableUnderTheModelChecker() {
+        LinChecker.check(
+                RtSemaphoreLincheckTest.class,
+                new ModelCheckingOptions()
+                        .sequentialSpecification(Model.class)
+                        .iterations(Math.max(10, INVOCATIONS / 30))
+                        .invocationsPerIteration(100)
+                        .threads(3)
+                        .actorsPerThread(3));
     }
 
     @Test
-    void nonBlockingOperationsAreLinearizableUnderStress()
-    {
-        LinChecker.check(RtSemaphoreLincheckTest.class, new StressOptions().sequentialSpecification(Model.class)
-            .iterations(Math.max(10, INVOCATIONS / 30)).invocationsPerIteration(1000).threads(3).actorsPerThread(3));
+    void nonBlockingOperationsAreLinearizableUnderStress() {
+        LinChecker.check(
+                RtSemaphoreLincheckTest.class,
+                new StressOptions()
+                        .sequentialSpecification(Model.class)
+                        .iterations(Math.max(10, INVOCATIONS / 30))
+                        .invocationsPerIteration(1000)
+                        .threads(3)
+                        .actorsPerThread(3));
     }
 }

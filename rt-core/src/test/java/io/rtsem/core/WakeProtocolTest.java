@@ -7,22 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 /** The wake-up guarantees of docs/ARCHITECTURE.md, one test each. */
-class WakeProtocolTest
-{
+class WakeProtocolTest {
     @Test
     void hardReleaseLeavesAWakeIndicationInsteadOfUnparking() throws Exception // G3
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+            {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         ContextThreads.awaitParked(sem, waiter);
-        ContextThreads.call(RtContext.HARD, () ->
-        {
+        ContextThreads.call(RtContext.HARD, () -> {
             sem.release();
             return null;
         });
@@ -37,15 +36,15 @@ class WakeProtocolTest
 
     @Test
     void parkedWaiterReachesAHardReleaseThroughTheFallbackAlone() throws Exception // G5
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+            {
+        final RtSemaphore sem =
+                RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         // Really parked, not just registered: a waiter that registered but had not parked yet re-reads the word
         // and takes the permit directly, leaving the (then harmless) indication for the next wake to clear.
         ContextThreads.awaitParked(sem, waiter);
-        ContextThreads.call(RtContext.HARD, () ->
-        {
+        ContextThreads.call(RtContext.HARD, () -> {
             sem.release();
             return null;
         });
@@ -55,11 +54,13 @@ class WakeProtocolTest
 
     @Test
     void nonRtReleaseUnparksDirectly() throws Exception // G4 with a direct wake
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+            {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         awaitTrue("parked", () -> sem.parkedWaiters() == 1);
         sem.release();
         assertTrue(waiter.get(), "woken without any fallback");
@@ -67,27 +68,23 @@ class WakeProtocolTest
     }
 
     @Test
-    void deferredWakerIsToldWhenAWaiterParks() throws Exception
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).build();
+    void deferredWakerIsToldWhenAWaiterParks() throws Exception {
+        final RtSemaphore sem =
+                RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).build();
         final AtomicInteger told = new AtomicInteger();
-        final DeferredWaker waker = s ->
-        {
+        final DeferredWaker waker = s -> {
             assertTrue(s == sem);
             told.incrementAndGet();
         };
         sem.setDeferredWaker(waker);
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         awaitTrue("parked", () -> sem.parkedWaiters() == 1);
         awaitTrue("told", () -> told.get() == 1);
-        try
-        {
-            sem.setDeferredWaker(s -> { });
+        try {
+            sem.setDeferredWaker(s -> {});
             throw new AssertionError("a second waker was accepted");
-        }
-        catch (final IllegalStateException expected)
-        {
+        } catch (IllegalStateException expected) {
             assertTrue(expected.getMessage().contains("already attached"), expected.getMessage());
         }
         sem.release();
@@ -99,33 +96,30 @@ class WakeProtocolTest
 
     @Test
     void waiterThatTimesOutPassesTheWakeOn() throws Exception // G6
-    {
+            {
         // Two parked waiters; one permit released directly wakes the head; the head leaves (times out) at that very
         // moment. The second waiter must still get the permit without relying on the fallback.
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
-        final ContextThreads.Running<Object> first = ContextThreads.start(RtContext.NON_RT, () ->
-        {
-            try
-            {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        final ContextThreads.Running<Object> first = ContextThreads.start(RtContext.NON_RT, () -> {
+            try {
                 return sem.tryAcquire(20, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
+            } catch (InterruptedException ex) {
                 return ex;
             }
         });
         awaitTrue("first parked", () -> sem.parkedWaiters() == 1);
-        final ContextThreads.Running<Boolean> second = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        final ContextThreads.Running<Boolean> second =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         awaitTrue("second parked", () -> sem.parkedWaiters() == 2);
         // Interrupt the first waiter and release at once: whichever order they happen in, the permit ends with the
         // second waiter (the first may also get it if it took it before noticing the interrupt).
         first.thread.interrupt();
         sem.release();
         final Object firstResult = first.get();
-        if (Boolean.TRUE.equals(firstResult))
-        {
+        if (Boolean.TRUE.equals(firstResult)) {
             sem.release(); // the first took it before it saw the interrupt: hand it over
         }
         assertTrue(second.get(), "the wake meant for the leaving waiter was passed on");
@@ -134,20 +128,19 @@ class WakeProtocolTest
     }
 
     @Test
-    void multiPermitReleaseWakesAsManyWaitersAsItCanServe() throws Exception
-    {
-        final RtSemaphore sem = RtSemaphore.builder().parkFallback(1, TimeUnit.HOURS).maxBypass(1, TimeUnit.HOURS)
-            .build();
+    void multiPermitReleaseWakesAsManyWaitersAsItCanServe() throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
         final ContextThreads.Running<?>[] waiters = new ContextThreads.Running<?>[3];
-        for (int i = 0; i < waiters.length; i++)
-        {
+        for (int i = 0; i < waiters.length; i++) {
             final int permits = i + 1;
             waiters[i] = ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(permits, 20, TimeUnit.SECONDS));
         }
         awaitTrue("three parked", () -> sem.parkedWaiters() == 3);
         sem.release(6);
-        for (final ContextThreads.Running<?> waiter : waiters)
-        {
+        for (final ContextThreads.Running<?> waiter : waiters) {
             assertEquals(Boolean.TRUE, waiter.get());
         }
         assertEquals(0, sem.availablePermits());
@@ -155,13 +148,14 @@ class WakeProtocolTest
 
     @Test
     void waitingNonRtDefersToAWaitingHardThread() throws Exception // G7
-    {
-        final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
-        final ContextThreads.Running<Boolean> nonRt = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+            {
+        final RtSemaphore sem =
+                RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
+        final ContextThreads.Running<Boolean> nonRt =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         awaitTrue("NON_RT parked", () -> sem.parkedWaiters() == 1);
-        final ContextThreads.Running<Boolean> hard = ContextThreads.start(RtContext.HARD,
-            () -> sem.tryAcquire(20, TimeUnit.SECONDS));
+        final ContextThreads.Running<Boolean> hard =
+                ContextThreads.start(RtContext.HARD, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         awaitTrue("HARD waiting", () -> sem.waiters(RtContext.HARD) == 1);
         sem.release(); // wakes the parked NON_RT directly; it must let the HARD waiter have it
         assertTrue(hard.get(), "HARD got the permit");
@@ -173,21 +167,20 @@ class WakeProtocolTest
 
     @Test
     void starvingWaiterIsServedAheadOfEveryone() throws Exception // G8
-    {
-        final RtSemaphore sem = RtSemaphore.builder().maxBypass(5, TimeUnit.MILLISECONDS).build();
-        final ContextThreads.Running<Boolean> big = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(3, 20, TimeUnit.SECONDS));
+            {
+        final RtSemaphore sem =
+                RtSemaphore.builder().maxBypass(5, TimeUnit.MILLISECONDS).build();
+        final ContextThreads.Running<Boolean> big =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(3, 20, TimeUnit.SECONDS));
         // Feed single permits that newcomers keep taking; once the big waiter starves, newcomers are held back and
         // the permits accumulate until the big waiter has its three.
         final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int takenByNewcomers = 0;
         int released = 0;
-        while (!big.task.isDone() && System.nanoTime() - end < 0)
-        {
+        while (!big.task.isDone() && System.nanoTime() - end < 0) {
             sem.release();
             released++;
-            if (sem.tryAcquire())
-            {
+            if (sem.tryAcquire()) {
                 takenByNewcomers++;
             }
             Thread.sleep(1);
@@ -207,18 +200,16 @@ class WakeProtocolTest
      */
     @Test
     void starvingWaiterThatNothingReachesDoesNotPoll() throws Exception // G8
-    {
-        for (final boolean withWaker : new boolean[] {true, false})
-        {
-            final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.MILLISECONDS).build();
-            final AtomicInteger told = new AtomicInteger();
-            if (withWaker)
             {
+        for (final boolean withWaker : new boolean[] {true, false}) {
+            final RtSemaphore sem =
+                    RtSemaphore.builder().maxBypass(1, TimeUnit.MILLISECONDS).build();
+            final AtomicInteger told = new AtomicInteger();
+            if (withWaker) {
                 sem.setDeferredWaker(s -> told.incrementAndGet());
             }
             final long waitMillis = 400;
-            final ContextThreads.Running<long[]> waiter = ContextThreads.start(RtContext.NON_RT, () ->
-            {
+            final ContextThreads.Running<long[]> waiter = ContextThreads.start(RtContext.NON_RT, () -> {
                 ContextThreads.voluntarySwitches();
                 final long before = ContextThreads.voluntarySwitches();
                 final boolean got = sem.tryAcquire(1, waitMillis, TimeUnit.MILLISECONDS);
@@ -228,8 +219,10 @@ class WakeProtocolTest
             final long[] result = waiter.get();
             assertEquals(0L, result[0], "nothing was released, so the waiter timed out");
             // About waitMillis naps of 1 ms; a 20 us poll would be over 5000 (and 20 us + 50 us timer slack, ~5700).
-            assertTrue(result[1] <= 2 * waitMillis, (withWaker ? "with" : "without") + " a wake service, the " +
-                "starving waiter slept " + result[1] + " times in " + waitMillis + " ms");
+            assertTrue(
+                    result[1] <= 2 * waitMillis,
+                    (withWaker ? "with" : "without") + " a wake service, the " + "starving waiter slept " + result[1]
+                            + " times in " + waitMillis + " ms");
             assertEquals(withWaker ? 1 : 0, told.get(), "the waker was told once");
             assertEquals(0, sem.parkedWaiters());
             assertFalse(sem.toString().contains("starving=1"), sem.toString());
@@ -244,16 +237,18 @@ class WakeProtocolTest
      */
     @Test
     void hardReleaseGrantsTheStarvingWaiterAndGoesOn() throws Exception // G8a
-    {
-        final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.MILLISECONDS)
-            .parkFallback(1, TimeUnit.HOURS).build();
-        sem.setDeferredWaker(s -> { }); // a wake service that never wakes anybody: the waiter parks for the hour
-        final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT,
-            () -> sem.tryAcquire(1, 30, TimeUnit.SECONDS));
-        awaitTrue("starving and parked", () -> sem.toString().contains("starving=1") &&
-            waiter.thread.getState() == Thread.State.TIMED_WAITING);
-        final boolean hardTookTheOther = ContextThreads.call(RtContext.HARD, () ->
-        {
+            {
+        final RtSemaphore sem = RtSemaphore.builder()
+                .maxBypass(1, TimeUnit.MILLISECONDS)
+                .parkFallback(1, TimeUnit.HOURS)
+                .build();
+        sem.setDeferredWaker(s -> {}); // a wake service that never wakes anybody: the waiter parks for the hour
+        final ContextThreads.Running<Boolean> waiter =
+                ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(1, 30, TimeUnit.SECONDS));
+        awaitTrue(
+                "starving and parked",
+                () -> sem.toString().contains("starving=1") && waiter.thread.getState() == Thread.State.TIMED_WAITING);
+        final boolean hardTookTheOther = ContextThreads.call(RtContext.HARD, () -> {
             sem.release(2);
             return sem.tryAcquire();
         });
@@ -277,66 +272,61 @@ class WakeProtocolTest
      */
     @Test
     void grantRacingTimeoutOrInterruptLosesNoPermit() throws Exception // G8a
-    {
+            {
         final java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int rounds = 0;
         int granted = 0;
         int gaveUp = 0;
-        for (; rounds < 400 && System.nanoTime() - end < 0; rounds++)
-        {
-            final RtSemaphore sem = RtSemaphore.builder().maxBypass(1, TimeUnit.NANOSECONDS)
-                .parkFallback(1, TimeUnit.HOURS).build();
-            sem.setDeferredWaker(s -> { });
+        for (; rounds < 400 && System.nanoTime() - end < 0; rounds++) {
+            final RtSemaphore sem = RtSemaphore.builder()
+                    .maxBypass(1, TimeUnit.NANOSECONDS)
+                    .parkFallback(1, TimeUnit.HOURS)
+                    .build();
+            sem.setDeferredWaker(s -> {});
             final boolean byInterrupt = (rounds & 1) == 1;
             final long timeoutMicros = 50 + random.nextInt(400);
-            final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT, () ->
-            {
-                try
-                {
-                    return byInterrupt ? sem.tryAcquire(1, 30, TimeUnit.SECONDS) :
-                        sem.tryAcquire(1, timeoutMicros, TimeUnit.MICROSECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
+            final ContextThreads.Running<Boolean> waiter = ContextThreads.start(RtContext.NON_RT, () -> {
+                try {
+                    return byInterrupt
+                            ? sem.tryAcquire(1, 30, TimeUnit.SECONDS)
+                            : sem.tryAcquire(1, timeoutMicros, TimeUnit.MICROSECONDS);
+                } catch (InterruptedException ex) {
                     return false;
                 }
             });
             final RtContext releaser = random.nextBoolean() ? RtContext.HARD : RtContext.NON_RT;
-            final long delayNanos = TimeUnit.MICROSECONDS.toNanos(random.nextInt((int)timeoutMicros + 100));
-            ContextThreads.call(releaser, () ->
-            {
+            final long delayNanos = TimeUnit.MICROSECONDS.toNanos(random.nextInt((int) timeoutMicros + 100));
+            ContextThreads.call(releaser, () -> {
                 final long at = System.nanoTime() + delayNanos;
-                while (System.nanoTime() - at < 0)
-                {
+                while (System.nanoTime() - at < 0) {
                     Thread.onSpinWait();
                 }
-                if (byInterrupt)
-                {
+                if (byInterrupt) {
                     waiter.thread.interrupt();
                 }
                 sem.release();
                 return null;
             });
-            if (!byInterrupt && waiter.task.isDone() == false)
-            {
+            if (!byInterrupt && waiter.task.isDone() == false) {
                 sem.wakeParkedWaiters(); // a HARD grant leaves only the indication; the service would act on it
             }
             final boolean got = waiter.get();
-            if (got)
-            {
+            if (got) {
                 granted++;
-            }
-            else
-            {
+            } else {
                 gaveUp++;
             }
-            assertEquals(got ? 0 : 1, sem.availablePermits(), "round " + rounds + " (" + (byInterrupt ?
-                "interrupt" : "timeout " + timeoutMicros + " us") + ", " + releaser + " release): " + sem);
+            assertEquals(
+                    got ? 0 : 1,
+                    sem.availablePermits(),
+                    "round " + rounds + " (" + (byInterrupt ? "interrupt" : "timeout " + timeoutMicros + " us") + ", "
+                            + releaser + " release): " + sem);
             assertEquals(0, sem.parkedWaiters(), "round " + rounds + ": " + sem);
             assertFalse(sem.toString().contains("starving=1"), "round " + rounds + ": " + sem);
         }
-        assertTrue(granted > 0 && gaveUp > 0, "both outcomes seen in " + rounds + " rounds: granted " + granted +
-            ", gave up " + gaveUp);
+        assertTrue(
+                granted > 0 && gaveUp > 0,
+                "both outcomes seen in " + rounds + " rounds: granted " + granted + ", gave up " + gaveUp);
     }
 }

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -22,16 +21,20 @@ import picocli.CommandLine.Parameters;
  * both; anything else is passed to JMH as a benchmark regex, and every further argument ({@code -wi 1 -i 3 -f 1},
  * {@code -rf json}, ...) goes to JMH unchanged. NON_RT; blocks for the whole run; JMH forks its own JVMs.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run the JMH benchmarks (core, bridge, or a JMH regex), each against its same-run baseline.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run the JMH benchmarks (core, bridge, or a JMH regex), each against its same-run baseline.")
 public final class BenchCommand implements Callable<Integer> {
     /** Benchmark package of rt-core's benchmarks. */
     static final String CORE = "io.rtsem.latency.bench.core";
     /** Benchmark package of rt-bridge's benchmarks. */
     static final String BRIDGE = "io.rtsem.latency.bench.bridge";
 
-    @Parameters(arity = "0..*", paramLabel = "ARGS",
-        description = "core | bridge | a JMH benchmark regex, then JMH options (e.g. -wi 1 -i 3).")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "ARGS",
+            description = "core | bridge | a JMH benchmark regex, then JMH options (e.g. -wi 1 -i 3).")
     private List<String> args = new ArrayList<>();
 
     @CommandLine.Spec
@@ -72,8 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 runner.run();
             } catch (NoBenchmarksException e) {
-                err.println("rtsem: bench: no benchmark matches " + jmhArguments(args).get(0) + "; expected core, "
-                    + "bridge or a regex of benchmark names (./rtsem bench -l lists them)");
+                err.println("rtsem: bench: no benchmark matches "
+                        + jmhArguments(args).get(0) + "; expected core, "
+                        + "bridge or a regex of benchmark names (./rtsem bench -l lists them)");
                 err.flush();
                 return RtsemCommand.EXIT_CONFIG;
             } catch (RunnerException e) {

@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
  * threads and description, and whether it validates. Exit code 0, or 2 if a file is invalid.
  * NON_RT; reads files.
  */
-@Command(name = "list-configs", mixinStandardHelpOptions = true,
-    description = "List the scenarios in configs/ with their planned run time; check that each one validates.")
+@Command(
+        name = "list-configs",
+        mixinStandardHelpOptions = true,
+        description = "List the scenarios in configs/ with their planned run time; check that each one validates.")
 public final class ListConfigsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -42,8 +44,13 @@ public final class ListConfigsCommand implements Callable<Integer> {
             String name = "configs/" + p.getFileName();
             try {
                 Scenario sc = loader.load(p);
-                out.printf(Locale.ROOT, "%-32s %7.1fs %8d  %s%n", name, sc.plannedNanos() / 1e9, sc.threads().size(),
-                    sc.description());
+                out.printf(
+                        Locale.ROOT,
+                        "%-32s %7.1fs %8d  %s%n",
+                        name,
+                        sc.plannedNanos() / 1e9,
+                        sc.threads().size(),
+                        sc.description());
             } catch (ConfigException e) {
                 err.println("invalid: " + e.getMessage());
                 rc = RtsemCommand.EXIT_CONFIG;

@@ -12,8 +12,7 @@ import java.util.List;
  * reads, so the report can say which recommended options a run went without. NON_RT.
  */
 public final class RealTimeJvmOptions {
-    private RealTimeJvmOptions() {
-    }
+    private RealTimeJvmOptions() {}
 
     /**
      * @param root the repository root

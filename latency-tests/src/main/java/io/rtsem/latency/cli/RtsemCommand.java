@@ -12,15 +12,25 @@ import picocli.CommandLine.Command;
  * environment error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
  * NON_RT: the command line runs on the main thread.
  */
-@Command(name = "rtsem", mixinStandardHelpOptions = true, version = "rtsem latency validation 0.1.0",
-    description = "Latency-budget validation of rtsem's RtSemaphore against the machine's floor and "
-        + "java.util.concurrent.Semaphore, measured in the same run on the same CPUs.",
-    subcommands = {ValidateCommand.class, ListConfigsCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 all budgets met, 1 a budget missed or a thread behind its schedule, 2 usage or "
-        + "config error, 3 the run failed.",
-        "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
-            + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (anywhere on the line)."})
+@Command(
+        name = "rtsem",
+        mixinStandardHelpOptions = true,
+        version = "rtsem latency validation 0.1.0",
+        description = "Latency-budget validation of rtsem's RtSemaphore against the machine's floor and "
+                + "java.util.concurrent.Semaphore, measured in the same run on the same CPUs.",
+        subcommands = {
+            ValidateCommand.class,
+            ListConfigsCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 all budgets met, 1 a budget missed or a thread behind its schedule, 2 usage or "
+                    + "config error, 3 the run failed.",
+            "JVM options: ./rtsem applies configs/jvm.options; override with RTSEM_JVM_OPTS=\"...\" or "
+                    + "--jvm-opts=\"...\" (replace), or add with --jvm-opt=X (anywhere on the line)."
+        })
 public final class RtsemCommand implements Runnable {
     /** Exit code: a usage, configuration or environment error. */
     public static final int EXIT_CONFIG = 2;
@@ -33,7 +43,8 @@ public final class RtsemCommand implements Runnable {
     /** Without a subcommand: prints usage and fails with exit code 2. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: validate, list-configs or bench");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand: validate, list-configs or bench");
     }
 
     /** @return a command line ready to execute, with rtsem's exit-code conventions. */

@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,34 +32,53 @@ import picocli.CommandLine.Parameters;
  * ThreadStartException}), 3 if the run failed. NON_RT: runs the harness on the calling thread;
  * blocks for the scenario's planned time; allocates.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Run a scenario on rtsem and on java.util.concurrent.Semaphore in alternating slices (same threads, "
-        + "same CPUs, each waiting the same way on both), then measure the cache-line hand-off floor and the hiccups "
-        + "of its real-time CPUs; judge rtsem's corrected waits against the budgets, and every waiting thread's "
-        + "completed iterations against its schedule.",
-        "Writes summary.txt, report.json, report.html, .hgrm, .hlog and run.jfr to the output directory."})
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a scenario on rtsem and on java.util.concurrent.Semaphore in alternating slices (same threads, "
+                    + "same CPUs, each waiting the same way on both), then measure the cache-line hand-off floor and the hiccups "
+                    + "of its real-time CPUs; judge rtsem's corrected waits against the budgets, and every waiting thread's "
+                    + "completed iterations against its schedule.",
+            "Writes summary.txt, report.json, report.html, .hgrm, .hlog and run.jfr to the output directory."
+        })
 public final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", defaultValue = "configs/default.yaml",
-        description = "Scenario file, or a name in configs/ (default: ${DEFAULT-VALUE}).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "CONFIG",
+            defaultValue = "configs/default.yaml",
+            description = "Scenario file, or a name in configs/ (default: ${DEFAULT-VALUE}).")
     private String config;
 
-    @Option(names = "--out", paramLabel = "DIR",
-        description = "Output directory, created if missing (default: target/rtsem/<scenario>/<timestamp>/).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Output directory, created if missing (default: target/rtsem/<scenario>/<timestamp>/).")
     private Path out;
 
-    @Option(names = {"-q", "--quiet"}, description = "No live progress line on stderr; summary only.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No live progress line on stderr; summary only.")
     private boolean quiet;
 
     @Option(names = "--no-jfr", description = "Do not record JFR (outliers are then matched to GC notifications only).")
     private boolean noJfr;
 
-    @Option(names = "--jvm-opts", paramLabel = "OPTIONS", description = "Replace the real-time JVM options "
-        + "(configs/jvm.options). Handled by ./rtsem before the JVM starts; ignored when given to java directly.")
+    @Option(
+            names = "--jvm-opts",
+            paramLabel = "OPTIONS",
+            description =
+                    "Replace the real-time JVM options "
+                            + "(configs/jvm.options). Handled by ./rtsem before the JVM starts; ignored when given to java directly.")
     private String jvmOpts;
 
-    @Option(names = "--jvm-opt", paramLabel = "OPTION", description = "Add one JVM option (repeatable). Handled by "
-        + "./rtsem before the JVM starts; ignored when given to java directly.")
+    @Option(
+            names = "--jvm-opt",
+            paramLabel = "OPTION",
+            description = "Add one JVM option (repeatable). Handled by "
+                    + "./rtsem before the JVM starts; ignored when given to java directly.")
     private List<String> jvmOpt;
 
     @CommandLine.Spec
@@ -85,7 +104,7 @@ public final class ValidateCommand implements Callable<Integer> {
             file = resolve(config);
         } catch (InvalidPathException e) {
             stderr.println("rtsem: CONFIG \"" + config.replace("\u0000", "\\u0000") + "\" is not a valid path: "
-                + e.getReason());
+                    + e.getReason());
             stderr.flush();
             return RtsemCommand.EXIT_CONFIG;
         }
@@ -99,10 +118,15 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         if (jvmOpts != null || jvmOpt != null) {
             stderr.println("rtsem: note: --jvm-opts/--jvm-opt only take effect through ./rtsem; this JVM runs with "
-                + "the options it was started with (they are printed in the report)");
+                    + "the options it was started with (they are printed in the report)");
         }
-        Path dir = out != null ? out : RtsemCommand.root().resolve("target").resolve("rtsem").resolve(scenario.name())
-            .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null
+                ? out
+                : RtsemCommand.root()
+                        .resolve("target")
+                        .resolve("rtsem")
+                        .resolve(scenario.name())
+                        .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
             // here, not in the run: a directory that cannot be made is a usage error (2), not a failed run (3)
             Files.createDirectories(dir);
@@ -144,10 +168,16 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** @return why a directory could not be created, in words, with the path that stood in the way if another */
     private static String reason(IOException e, Path dir) {
-        String reason = e instanceof FileAlreadyExistsException ? "a file is in the way"
-            : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-        String where = e instanceof FileSystemException f && f.getFile() != null && !f.getFile().equals(dir.toString())
-            ? " (" + f.getFile() + ")" : "";
+        String reason = e instanceof FileAlreadyExistsException
+                ? "a file is in the way"
+                : e instanceof FileSystemException f && f.getReason() != null
+                        ? f.getReason()
+                        : e.getClass().getSimpleName();
+        String where = e instanceof FileSystemException f
+                        && f.getFile() != null
+                        && !f.getFile().equals(dir.toString())
+                ? " (" + f.getFile() + ")"
+                : "";
         return reason + where;
     }
 
@@ -158,8 +188,10 @@ public final class ValidateCommand implements Callable<Integer> {
             return p;
         }
         Path root = RtsemCommand.root();
-        for (Path c : List.of(root.resolve(config), root.resolve("configs").resolve(config),
-            root.resolve("configs").resolve(config + ".yaml"))) {
+        for (Path c : List.of(
+                root.resolve(config),
+                root.resolve("configs").resolve(config),
+                root.resolve("configs").resolve(config + ".yaml"))) {
             if (Files.exists(c)) {
                 return c;
             }

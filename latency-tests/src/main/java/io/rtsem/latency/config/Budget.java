@@ -28,11 +28,11 @@ public record Budget(long p50Nanos, long p99Nanos, long p999Nanos, long p9999Nan
             }
             if (v[i] <= 0) {
                 throw new IllegalArgumentException("budget " + KEYS[i] + " must be a positive number of nanoseconds or "
-                    + "Budget.UNSET (-1), got " + v[i]);
+                        + "Budget.UNSET (-1), got " + v[i]);
             }
             if (prev >= 0 && v[i] < v[prev]) {
                 throw new IllegalArgumentException("budget " + KEYS[i] + " (" + v[i] + " ns) is below " + KEYS[prev]
-                    + " (" + v[prev] + " ns); a higher percentile cannot have a smaller limit");
+                        + " (" + v[prev] + " ns); a higher percentile cannot have a smaller limit");
             }
             prev = i;
         }

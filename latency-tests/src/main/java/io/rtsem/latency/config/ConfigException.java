@@ -23,8 +23,9 @@ public final class ConfigException extends Exception {
      * @throws NullPointerException if an argument is null
      */
     public ConfigException(String file, String key, String problem) {
-        super(printable(java.util.Objects.requireNonNull(file, "file") + (java.util.Objects.requireNonNull(key, "key")
-            .isEmpty() ? "" : ": " + key) + ": " + java.util.Objects.requireNonNull(problem, "problem")));
+        super(printable(java.util.Objects.requireNonNull(file, "file")
+                + (java.util.Objects.requireNonNull(key, "key").isEmpty() ? "" : ": " + key) + ": "
+                + java.util.Objects.requireNonNull(problem, "problem")));
         this.file = file;
         this.key = key;
     }
@@ -42,10 +43,14 @@ public final class ConfigException extends Exception {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean paired =
+                    Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
             int type = Character.getType(c);
-            boolean escape = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || (Character.isSurrogate(c) && !paired);
+            boolean escape = Character.isISOControl(c)
+                    || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || (Character.isSurrogate(c) && !paired);
             if (escape && sb == null) {
                 sb = new StringBuilder(s.length() + 16).append(s, 0, i);
             }

@@ -26,10 +26,19 @@ import java.util.Set;
  * @param stall          optional fault injection
  * @param sliceNanos     nominal length of a slice in which one subject runs before the other takes over
  */
-public record Scenario(String name, String description, String file, long warmupNanos, long durationNanos,
-                       long floorNanos, long intervalNanos, SemaphoreSpec semaphore, List<ThreadSpec> threads,
-                       Map<RtContext, Budget> budgets, Optional<StallSpec> stall,
-                       long sliceNanos) {
+public record Scenario(
+        String name,
+        String description,
+        String file,
+        long warmupNanos,
+        long durationNanos,
+        long floorNanos,
+        long intervalNanos,
+        SemaphoreSpec semaphore,
+        List<ThreadSpec> threads,
+        Map<RtContext, Budget> budgets,
+        Optional<StallSpec> stall,
+        long sliceNanos) {
 
     /** The slice when a scenario sets none: 100 ms, or the duration if that is shorter. */
     public static final long DEFAULT_SLICE_NANOS = 100_000_000L;
@@ -49,11 +58,31 @@ public record Scenario(String name, String description, String file, long warmup
      * @param budgets        budgets by context
      * @param stall          optional fault injection
      */
-    public Scenario(String name, String description, String file, long warmupNanos, long durationNanos,
-                    long floorNanos, long intervalNanos, SemaphoreSpec semaphore, List<ThreadSpec> threads,
-                    Map<RtContext, Budget> budgets, Optional<StallSpec> stall) {
-        this(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos, semaphore, threads,
-            budgets, stall, Math.min(DEFAULT_SLICE_NANOS, Math.max(1, durationNanos)));
+    public Scenario(
+            String name,
+            String description,
+            String file,
+            long warmupNanos,
+            long durationNanos,
+            long floorNanos,
+            long intervalNanos,
+            SemaphoreSpec semaphore,
+            List<ThreadSpec> threads,
+            Map<RtContext, Budget> budgets,
+            Optional<StallSpec> stall) {
+        this(
+                name,
+                description,
+                file,
+                warmupNanos,
+                durationNanos,
+                floorNanos,
+                intervalNanos,
+                semaphore,
+                threads,
+                budgets,
+                stall,
+                Math.min(DEFAULT_SLICE_NANOS, Math.max(1, durationNanos)));
     }
 
     /**
@@ -80,11 +109,12 @@ public record Scenario(String name, String description, String file, long warmup
             throw new IllegalArgumentException("a scenario needs at least one thread");
         }
         try {
-            Math.addExact(Math.multiplyExact(2, floorNanos), Math.multiplyExact(2, Math.addExact(Math.multiplyExact(2,
-                warmupNanos), durationNanos)));
+            Math.addExact(
+                    Math.multiplyExact(2, floorNanos),
+                    Math.multiplyExact(2, Math.addExact(Math.multiplyExact(2, warmupNanos), durationNanos)));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("the planned run time overflows: warmupNanos " + warmupNanos
-                + ", durationNanos " + durationNanos + ", floorNanos " + floorNanos);
+                    + ", durationNanos " + durationNanos + ", floorNanos " + floorNanos);
         }
     }
 
@@ -114,8 +144,19 @@ public record Scenario(String name, String description, String file, long warmup
         java.util.Objects.requireNonNull(newBudgets, "newBudgets");
         Map<RtContext, Budget> m = new java.util.EnumMap<>(RtContext.class);
         m.putAll(newBudgets);
-        return new Scenario(name, description, file, warmupNanos, durationNanos, floorNanos, intervalNanos,
-            semaphore, threads, java.util.Collections.unmodifiableMap(m), stall, sliceNanos);
+        return new Scenario(
+                name,
+                description,
+                file,
+                warmupNanos,
+                durationNanos,
+                floorNanos,
+                intervalNanos,
+                semaphore,
+                threads,
+                java.util.Collections.unmodifiableMap(m),
+                stall,
+                sliceNanos);
     }
 
     /**

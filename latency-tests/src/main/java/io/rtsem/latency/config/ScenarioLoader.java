@@ -46,10 +46,11 @@ public final class ScenarioLoader {
 
     /** Duplicate keys are an error, not "the last one wins" (Jackson's tree reader, whatever the format). */
     private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        // a second document ("---") would otherwise be ignored silently, and with it every key it holds
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // a second document ("---") would otherwise be ignored silently, and with it every key it holds
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '([^']*)'");
 
     private final int availableCpus;
@@ -90,12 +91,21 @@ public final class ScenarioLoader {
         } catch (AccessDeniedException e) {
             throw new ConfigException(file, "", "cannot read the file: permission denied");
         } catch (IOException e) {
-            throw new ConfigException(file, "", "cannot read the file: " + (Files.isDirectory(path)
-                ? "it is a directory" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+            throw new ConfigException(
+                    file,
+                    "",
+                    "cannot read the file: "
+                            + (Files.isDirectory(path)
+                                    ? "it is a directory"
+                                    : e.getMessage() != null
+                                            ? e.getMessage()
+                                            : e.getClass().getSimpleName()));
         }
         if (bytes.length > MAX_FILE_BYTES) {
-            throw new ConfigException(file, "", "larger than " + MAX_FILE_BYTES + " bytes; a scenario file is a few "
-                + "kilobytes of YAML");
+            throw new ConfigException(
+                    file,
+                    "",
+                    "larger than " + MAX_FILE_BYTES + " bytes; a scenario file is a few " + "kilobytes of YAML");
         }
         return parse(file, utf8(file, bytes));
     }
@@ -104,16 +114,27 @@ public final class ScenarioLoader {
     private static String utf8(String file, byte[] bytes) throws ConfigException {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        CoderResult r = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in, out, true);
         if (r.isError()) {
             int at = in.position();
             int line = 1;
             for (int i = 0; i < at; i++) {
                 line += bytes[i] == '\n' ? 1 : 0;
             }
-            throw new ConfigException(file, "", String.format(Locale.ROOT, "not UTF-8 text: byte 0x%02X at offset %d "
-                + "(line %d) is not valid UTF-8; expected a YAML file saved as UTF-8", bytes[at] & 0xFF, at, line));
+            throw new ConfigException(
+                    file,
+                    "",
+                    String.format(
+                            Locale.ROOT,
+                            "not UTF-8 text: byte 0x%02X at offset %d "
+                                    + "(line %d) is not valid UTF-8; expected a YAML file saved as UTF-8",
+                            bytes[at] & 0xFF,
+                            at,
+                            line));
         }
         out.flip();
         return out.toString();
@@ -138,9 +159,14 @@ public final class ScenarioLoader {
         } catch (JsonProcessingException e) {
             Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
             if (dup.find()) {
-                throw new ConfigException(file, duplicatePath(e, dup.group(1)), "duplicate key: each key may appear "
-                    + "once in a mapping (the second one would silently replace the first)"
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+                throw new ConfigException(
+                        file,
+                        duplicatePath(e, dup.group(1)),
+                        "duplicate key: each key may appear "
+                                + "once in a mapping (the second one would silently replace the first)"
+                                + (e.getLocation() != null
+                                        ? " (line " + e.getLocation().getLineNr() + ")"
+                                        : ""));
             }
             throw new ConfigException(file, "", yamlProblem(e, yaml));
         }
@@ -159,9 +185,13 @@ public final class ScenarioLoader {
         try (JsonParser p = MAPPER.getFactory().createParser(yaml)) {
             while (p.nextToken() != null) {
                 if (p instanceof YAMLParser y && y.isCurrentAlias()) {
-                    throw new ConfigException(file, "", "a YAML alias (*" + p.getText() + ") at line "
-                        + p.currentTokenLocation().getLineNr() + ": aliases are not supported in scenario files (they "
-                        + "would be read as their name); write the value itself");
+                    throw new ConfigException(
+                            file,
+                            "",
+                            "a YAML alias (*" + p.getText() + ") at line "
+                                    + p.currentTokenLocation().getLineNr()
+                                    + ": aliases are not supported in scenario files (they "
+                                    + "would be read as their name); write the value itself");
                 }
             }
         } catch (IOException e) {
@@ -175,29 +205,35 @@ public final class ScenarioLoader {
      */
     private static String yamlProblem(JsonProcessingException e, String yaml) {
         String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
-            ? " (line " + e.getLocation().getLineNr() + ")" : "";
+                ? " (line " + e.getLocation().getLineNr() + ")"
+                : "";
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
                 return "not valid YAML: " + m.getProblem() + (m.getContext() != null ? " (" + m.getContext() + ")" : "")
-                    + " (line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1)
-                    + ")";
+                        + " (line " + (m.getProblemMark().getLine() + 1) + ", column "
+                        + (m.getProblemMark().getColumn() + 1)
+                        + ")";
             }
             if (t instanceof ReaderException r) {
-                return String.format(Locale.ROOT, "not valid YAML: character U+%04X at offset %d (line %d) is not "
-                    + "allowed in YAML", r.getCodePoint(), r.getPosition(), lineOf(yaml, r.getPosition()));
+                return String.format(
+                        Locale.ROOT,
+                        "not valid YAML: character U+%04X at offset %d (line %d) is not " + "allowed in YAML",
+                        r.getCodePoint(),
+                        r.getPosition(),
+                        lineOf(yaml, r.getPosition()));
             }
         }
         String original = String.valueOf(e.getOriginalMessage());
         if (original.startsWith("Trailing token")) {
             return "more than one YAML document ('---' or '...' followed by more)" + line
-                + "; expected one scenario per file";
+                    + "; expected one scenario per file";
         }
         if (original.startsWith("Expected a field name")) {
             return "not valid YAML: a key must be a plain scalar, not a list or a mapping" + line;
         }
         if (e instanceof StreamConstraintsException) {
             return "not valid YAML: too large or too deeply nested: " + original.replaceAll(", from `[^`]*`", "")
-                + line;
+                    + line;
         }
         return "not valid YAML: " + original + line;
     }
@@ -215,7 +251,8 @@ public final class ScenarioLoader {
 
     /** @return the key path of a duplicate key, as far as Jackson's exception locates it (else the key alone) */
     private static String duplicatePath(JsonProcessingException e, String key) {
-        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                && !m.getPath().isEmpty()) {
             StringBuilder sb = new StringBuilder();
             for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
                 if (r.getFieldName() != null) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.core.RtThread;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -54,23 +53,39 @@ final class ScenarioReader {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw error(join(key, k), "unknown key" + (k.isEmpty() ? " \"\" (empty)" : "")
-                    + "; expected one of " + allowed);
+                throw error(
+                        join(key, k),
+                        "unknown key" + (k.isEmpty() ? " \"\" (empty)" : "") + "; expected one of " + allowed);
             }
         }
         return (ObjectNode) node;
     }
 
     Scenario scenario(JsonNode rootNode) throws ConfigException {
-        ObjectNode root = mapping(rootNode, "", set("scenario", "description", "warmup", "duration", "floor",
-            "interval", "semaphore", "threads", "budgets", "stall", "slice"));
+        ObjectNode root = mapping(
+                rootNode,
+                "",
+                set(
+                        "scenario",
+                        "description",
+                        "warmup",
+                        "duration",
+                        "floor",
+                        "interval",
+                        "semaphore",
+                        "threads",
+                        "budgets",
+                        "stall",
+                        "slice"));
         String name = optText(root, "scenario", null);
         if (name == null) {
             // the file's name without .yaml; not Path.of(file): the name as the user gave it may not be a path
             String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
             if (!base.matches("[A-Za-z0-9._-]+")) {
-                throw error("scenario", "missing, and the file name " + quote(base) + " cannot stand for it; "
-                    + "expected scenario: NAME with letters, digits, '.', '_' or '-'");
+                throw error(
+                        "scenario",
+                        "missing, and the file name " + quote(base) + " cannot stand for it; "
+                                + "expected scenario: NAME with letters, digits, '.', '_' or '-'");
             }
             name = base;
         }
@@ -82,30 +97,49 @@ final class ScenarioReader {
         long duration = duration(root, "duration", 5_000_000_000L, 1_000_000L, MAX_PHASE_NANOS);
         long floor = duration(root, "floor", 1_000_000_000L, 1_000_000L, MAX_PHASE_NANOS);
         long interval = duration(root, "interval", 1_000_000_000L, 10_000_000L, 60_000_000_000L);
-        long slice = duration(root, "slice", Math.min(Scenario.DEFAULT_SLICE_NANOS, duration), 1_000_000L,
-            duration);
+        long slice = duration(root, "slice", Math.min(Scenario.DEFAULT_SLICE_NANOS, duration), 1_000_000L, duration);
         SemaphoreSpec sem = semaphore(root.get("semaphore"));
         List<ThreadSpec> threads = threads(root.get("threads"), sem, duration);
         Map<RtContext, Budget> budgets = budgets(root.get("budgets"), threads);
         Optional<StallSpec> stall = stall(root.get("stall"), threads, duration);
-        return new Scenario(name, description, file, warmup, duration, floor, interval, sem,
-            List.copyOf(threads), Collections.unmodifiableMap(new EnumMap<>(budgets)), stall, slice);
+        return new Scenario(
+                name,
+                description,
+                file,
+                warmup,
+                duration,
+                floor,
+                interval,
+                sem,
+                List.copyOf(threads),
+                Collections.unmodifiableMap(new EnumMap<>(budgets)),
+                stall,
+                slice);
     }
 
     SemaphoreSpec semaphore(JsonNode node) throws ConfigException {
         if (node == null) {
-            return new SemaphoreSpec(1, 1, false, Map.of(), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+            return new SemaphoreSpec(
+                    1,
+                    1,
+                    false,
+                    Map.of(),
+                    SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                    SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
         }
-        ObjectNode m = mapping(node, "semaphore", set("permits", "max-permits", "binary", "strategies",
-            "max-bypass", "park-fallback"));
+        ObjectNode m = mapping(
+                node,
+                "semaphore",
+                set("permits", "max-permits", "binary", "strategies", "max-bypass", "park-fallback"));
         boolean binary = optBool(m, "binary", "semaphore.binary", false);
         int permits = optInt(m, "permits", "semaphore.permits", binary ? 1 : 1, 0, 1_000_000);
-        int maxPermits = optInt(m, "max-permits", "semaphore.max-permits", binary ? 1 : Math.max(permits, 1),
-            1, 1_000_000);
+        int maxPermits =
+                optInt(m, "max-permits", "semaphore.max-permits", binary ? 1 : Math.max(permits, 1), 1, 1_000_000);
         if (binary && (permits > 1 || maxPermits != 1)) {
-            throw error("semaphore.binary", "a binary semaphore has permits 0 or 1 and max-permits 1, got permits "
-                + permits + ", max-permits " + maxPermits);
+            throw error(
+                    "semaphore.binary",
+                    "a binary semaphore has permits 0 or 1 and max-permits 1, got permits " + permits + ", max-permits "
+                            + maxPermits);
         }
         if (permits > maxPermits) {
             throw error("semaphore.permits", "expected at most max-permits (" + maxPermits + "), got " + permits);
@@ -118,24 +152,38 @@ final class ScenarioReader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = "semaphore.strategies." + e.getKey();
                 if (!e.getValue().isTextual()) {
-                    throw error(key, "expected a wait strategy alias such as busy-spin, backoff or park, got "
-                        + describe(e.getValue()));
+                    throw error(
+                            key,
+                            "expected a wait strategy alias such as busy-spin, backoff or park, got "
+                                    + describe(e.getValue()));
                 }
                 RtContext ctx = RtContext.valueOf(e.getKey());
                 String alias = e.getValue().asText();
                 try {
                     RtSemaphore.builder().waitStrategy(ctx, alias);
                 } catch (IllegalArgumentException ex) {
-                    throw error(key, "rtsem does not accept wait strategy " + quote(alias) + " for " + ctx + ": "
-                        + ex.getMessage());
+                    throw error(
+                            key,
+                            "rtsem does not accept wait strategy " + quote(alias) + " for " + ctx + ": "
+                                    + ex.getMessage());
                 }
                 strategies.put(ctx, alias);
             }
         }
-        long maxBypass = duration(m, "max-bypass", "semaphore.max-bypass", SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-            1_000L, 60_000_000_000L);
-        long parkFallback = duration(m, "park-fallback", "semaphore.park-fallback",
-            SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS, 1_000L, 1_000_000_000L);
+        long maxBypass = duration(
+                m,
+                "max-bypass",
+                "semaphore.max-bypass",
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                1_000L,
+                60_000_000_000L);
+        long parkFallback = duration(
+                m,
+                "park-fallback",
+                "semaphore.park-fallback",
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS,
+                1_000L,
+                1_000_000_000L);
         return new SemaphoreSpec(permits, maxPermits, binary, Map.copyOf(strategies), maxBypass, parkFallback);
     }
 
@@ -152,8 +200,10 @@ final class ScenarioReader {
         List<String> anySpinners = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             String key = "threads[" + i + "]";
-            ObjectNode t = mapping(node.get(i), key, set("name", "context", "cpu", "role", "rate-hz", "permits",
-                "hold", "releases", "allocate-bytes"));
+            ObjectNode t = mapping(
+                    node.get(i),
+                    key,
+                    set("name", "context", "cpu", "role", "rate-hz", "permits", "hold", "releases", "allocate-bytes"));
             String name = reqText(t, "name", key + ".name");
             if (!name.matches("[A-Za-z0-9._-]{1,40}")) {
                 throw error(key + ".name", "expected 1-40 letters, digits, '.', '_' or '-', got " + quote(name));
@@ -167,13 +217,16 @@ final class ScenarioReader {
             long period = rate(t.get("rate-hz"), key + ".rate-hz", role);
             int permits = optInt(t, "permits", key + ".permits", 1, 1, 1_000_000);
             if (permits > sem.maxPermits()) {
-                throw error(key + ".permits", "expected at most semaphore.max-permits (" + sem.maxPermits()
-                    + "), got " + permits);
+                throw error(
+                        key + ".permits",
+                        "expected at most semaphore.max-permits (" + sem.maxPermits() + "), got " + permits);
             }
             long hold = duration(t, "hold", key + ".hold", 0, 0, 1_000_000_000L);
             if (period > 0 && role != Role.RELEASER && hold >= period) {
-                throw error(key + ".hold", "expected a hold shorter than the loop period ("
-                    + period / 1000 + " us at rate-hz), got " + hold / 1000 + " us");
+                throw error(
+                        key + ".hold",
+                        "expected a hold shorter than the loop period (" + period / 1000 + " us at rate-hz), got "
+                                + hold / 1000 + " us");
             }
             boolean releasesOwn = releases(t.get("releases"), key + ".releases", role);
             int alloc = optInt(t, "allocate-bytes", key + ".allocate-bytes", 0, 0, 64 * 1024 * 1024);
@@ -189,18 +242,22 @@ final class ScenarioReader {
             if (cpu >= 0 && ctx != RtContext.NON_RT) {
                 String other = spinnerCpus.put(cpu, name);
                 if (other != null) {
-                    throw error(key + ".cpu", "cpu " + cpu + " is already given to spinning thread \"" + other
-                        + "\"; two spinners on one CPU starve each other; use another CPU, any or none");
+                    throw error(
+                            key + ".cpu",
+                            "cpu " + cpu + " is already given to spinning thread \"" + other
+                                    + "\"; two spinners on one CPU starve each other; use another CPU, any or none");
                 }
             }
             out.add(new ThreadSpec(name, ctx, cpu, role, period, permits, hold, releasesOwn, alloc));
         }
         // each pinned HARD/SOFT thread, "cpu: any" ones included, needs a CPU of its own
         if (spinnerCpus.size() + anySpinners.size() > Math.max(1, availableCpus)) {
-            throw error("threads", "expected at most " + availableCpus + " pinned HARD/SOFT threads on this "
-                + availableCpus + "-CPU machine, got " + (spinnerCpus.size() + anySpinners.size()) + " ("
-                + spinnerCpus.size() + " on fixed CPUs " + spinnerCpus.keySet() + ", " + anySpinners.size()
-                + " with cpu: any " + anySpinners + ")");
+            throw error(
+                    "threads",
+                    "expected at most " + availableCpus + " pinned HARD/SOFT threads on this "
+                            + availableCpus + "-CPU machine, got " + (spinnerCpus.size() + anySpinners.size()) + " ("
+                            + spinnerCpus.size() + " on fixed CPUs " + spinnerCpus.keySet() + ", " + anySpinners.size()
+                            + " with cpu: any " + anySpinners + ")");
         }
         boolean anyWaiter = out.stream().anyMatch(ThreadSpec::waits);
         if (!anyWaiter) {
@@ -208,14 +265,18 @@ final class ScenarioReader {
         }
         boolean releaser = out.stream().anyMatch(t -> t.role() == Role.RELEASER);
         if (sem.permits() == 0 && !releaser) {
-            throw error("semaphore.permits", "0 initial permits and no releaser thread: every acquirer would wait "
-                + "forever (nobody releases a permit it did not acquire); give permits or add a releaser");
+            throw error(
+                    "semaphore.permits",
+                    "0 initial permits and no releaser thread: every acquirer would wait "
+                            + "forever (nobody releases a permit it did not acquire); give permits or add a releaser");
         }
         for (int i = 0; i < out.size(); i++) {
             ThreadSpec t = out.get(i);
             if (t.role() == Role.ACQUIRER && !t.releasesOwn() && !releaser) {
-                throw error("threads[" + i + "].releases", "\"none\" needs a releaser thread, or the acquirer "
-                    + "waits forever once the initial permits are gone; add a releaser or use releases: self");
+                throw error(
+                        "threads[" + i + "].releases",
+                        "\"none\" needs a releaser thread, or the acquirer "
+                                + "waits forever once the initial permits are gone; add a releaser or use releases: self");
             }
         }
         return out;
@@ -252,12 +313,16 @@ final class ScenarioReader {
                 }
                 v[i] = Math.round(n.asDouble() * 1000.0);
                 if (v[i] < 1) { // a budget is kept in whole nanoseconds
-                    throw error(key + "." + k, "expected a positive number of microseconds, at least 0.001 (1 ns), "
-                        + "got " + describe(n));
+                    throw error(
+                            key + "." + k,
+                            "expected a positive number of microseconds, at least 0.001 (1 ns), " + "got "
+                                    + describe(n));
                 }
                 if (prevKey != null && v[i] < prev) {
-                    throw error(key + "." + k, "impossible: " + n.asText() + " us is below " + prevKey + " ("
-                        + prev / 1000.0 + " us); a higher percentile cannot have a smaller limit");
+                    throw error(
+                            key + "." + k,
+                            "impossible: " + n.asText() + " us is below " + prevKey + " (" + prev / 1000.0
+                                    + " us); a higher percentile cannot have a smaller limit");
                 }
                 prev = v[i];
                 prevKey = k;
@@ -276,11 +341,16 @@ final class ScenarioReader {
         }
         ObjectNode m = mapping(node, "stall", set("thread", "at", "for"));
         String thread = reqText(m, "thread", "stall.thread");
-        ThreadSpec t = threads.stream().filter(x -> x.name().equals(thread)).findFirst()
-            .orElseThrow(() -> error("stall.thread", "expected the name of a thread in threads, got " + quote(thread)));
+        ThreadSpec t = threads.stream()
+                .filter(x -> x.name().equals(thread))
+                .findFirst()
+                .orElseThrow(
+                        () -> error("stall.thread", "expected the name of a thread in threads, got " + quote(thread)));
         if (!(t.role() == Role.RELEASER || (t.role() == Role.ACQUIRER && t.releasesOwn()))) {
-            throw error("stall.thread", "expected a releaser or an acquirer with releases: self, got a "
-                + t.role().alias());
+            throw error(
+                    "stall.thread",
+                    "expected a releaser or an acquirer with releases: self, got a "
+                            + t.role().alias());
         }
         long at = duration(m, "at", "stall.at", -1, 0, durationNanos - 1);
         if (at < 0) {
@@ -300,7 +370,7 @@ final class ScenarioReader {
     }
 
     private long duration(ObjectNode m, String field, String key, long dflt, long min, long max)
-        throws ConfigException {
+            throws ConfigException {
         JsonNode n = m.get(field);
         if (n == null) {
             return dflt;
@@ -323,8 +393,8 @@ final class ScenarioReader {
         };
         long nanos = Math.round(v * scale);
         if (nanos < min || nanos > max) {
-            throw error(key, "expected a duration between " + human(min) + " and " + human(max) + ", got "
-                + n.asText());
+            throw error(
+                    key, "expected a duration between " + human(min) + " and " + human(max) + ", got " + n.asText());
         }
         return nanos;
     }
@@ -404,8 +474,10 @@ final class ScenarioReader {
         if (n.isIntegralNumber()) {
             // canConvertToInt: asInt() keeps the low 32 bits (4294967297 would read as CPU 1)
             if (!n.canConvertToInt() || n.asInt() < 0 || n.asInt() >= availableCpus) {
-                throw error(key, "expected a CPU number from 0 to " + (availableCpus - 1) + " (this machine has "
-                    + availableCpus + " CPUs), \"any\" or \"none\", got " + n.asText());
+                throw error(
+                        key,
+                        "expected a CPU number from 0 to " + (availableCpus - 1) + " (this machine has " + availableCpus
+                                + " CPUs), \"any\" or \"none\", got " + n.asText());
             }
             return n.asInt();
         }
@@ -415,8 +487,10 @@ final class ScenarioReader {
     private long rate(JsonNode n, String key, Role role) throws ConfigException {
         if (n == null || (n.isTextual() && n.asText().equals("max"))) {
             if (role == Role.RELEASER || role == Role.BOOKKEEPER) {
-                throw error(key, "a " + role.alias() + " needs a fixed rate; expected a number of iterations "
-                    + "per second from 1 to 1000000");
+                throw error(
+                        key,
+                        "a " + role.alias() + " needs a fixed rate; expected a number of iterations "
+                                + "per second from 1 to 1000000");
             }
             return 0;
         }
@@ -470,7 +544,7 @@ final class ScenarioReader {
         }
         String text = n.toString();
         return n.getNodeType().name().toLowerCase(Locale.ROOT) + " "
-            + (text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text);
+                + (text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text);
     }
 
     /** Longest part of a value quoted in a message. */
@@ -478,8 +552,9 @@ final class ScenarioReader {
 
     /** @return the text in double quotes, cut after {@value #MAX_QUOTED} characters (saying how long it was) */
     private static String quote(String s) {
-        return s.length() <= MAX_QUOTED ? "\"" + s + "\""
-            : "\"" + s.substring(0, MAX_QUOTED) + "...\" (" + s.length() + " characters)";
+        return s.length() <= MAX_QUOTED
+                ? "\"" + s + "\""
+                : "\"" + s.substring(0, MAX_QUOTED) + "...\" (" + s.length() + " characters)";
     }
 
     private static String human(long nanos) {

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param maxBypassNanos    rtsem's starvation bound, {@code RtSemaphore.Builder.maxBypass} (G8), in nanoseconds
  * @param parkFallbackNanos rtsem's longest single park, {@code RtSemaphore.Builder.parkFallback} (G5), in nanoseconds
  */
-public record SemaphoreSpec(int permits, int maxPermits, boolean binary, Map<RtContext, String> strategies,
-                            long maxBypassNanos, long parkFallbackNanos) {
+public record SemaphoreSpec(
+        int permits,
+        int maxPermits,
+        boolean binary,
+        Map<RtContext, String> strategies,
+        long maxBypassNanos,
+        long parkFallbackNanos) {
 
     /**
      * @throws IllegalArgumentException if {@code permits} is negative or above {@code maxPermits}, {@code maxPermits}
@@ -29,8 +34,8 @@ public record SemaphoreSpec(int permits, int maxPermits, boolean binary, Map<RtC
             throw new IllegalArgumentException("maxPermits must be at least 1, got " + maxPermits);
         }
         if (permits < 0 || permits > maxPermits) {
-            throw new IllegalArgumentException("permits must be from 0 to maxPermits (" + maxPermits + "), got "
-                + permits);
+            throw new IllegalArgumentException(
+                    "permits must be from 0 to maxPermits (" + maxPermits + "), got " + permits);
         }
         if (binary && maxPermits != 1) {
             throw new IllegalArgumentException("a binary semaphore has maxPermits 1, got " + maxPermits);

@@ -17,8 +17,16 @@ import io.rtsem.core.RtThread;
  * @param releasesOwn   an acquirer that gives its permits back ({@code releases: self})
  * @param allocateBytes garbage a bookkeeper allocates per iteration while holding permits
  */
-public record ThreadSpec(String name, RtContext context, int cpu, Role role, long periodNanos, int permits,
-                         long holdNanos, boolean releasesOwn, int allocateBytes) {
+public record ThreadSpec(
+        String name,
+        RtContext context,
+        int cpu,
+        Role role,
+        long periodNanos,
+        int permits,
+        long holdNanos,
+        boolean releasesOwn,
+        int allocateBytes) {
 
     /**
      * @throws IllegalArgumentException if {@code cpu} is negative but neither {@code RtThread.ANY_CPU} nor
@@ -32,8 +40,8 @@ public record ThreadSpec(String name, RtContext context, int cpu, Role role, lon
         java.util.Objects.requireNonNull(role, "role");
         checkCpu(cpu);
         if (periodNanos < 0) {
-            throw new IllegalArgumentException("periodNanos must be 0 (as fast as possible) or positive, got "
-                + periodNanos);
+            throw new IllegalArgumentException(
+                    "periodNanos must be 0 (as fast as possible) or positive, got " + periodNanos);
         }
         if (permits < 1) {
             throw new IllegalArgumentException("permits must be at least 1, got " + permits);
@@ -49,7 +57,7 @@ public record ThreadSpec(String name, RtContext context, int cpu, Role role, lon
     private static void checkCpu(int cpu) {
         if (cpu < 0 && cpu != RtThread.ANY_CPU && cpu != RtThread.NO_PIN) {
             throw new IllegalArgumentException("cpu must be a CPU number, RtThread.ANY_CPU (" + RtThread.ANY_CPU
-                + ") or RtThread.NO_PIN (" + RtThread.NO_PIN + "), got " + cpu);
+                    + ") or RtThread.NO_PIN (" + RtThread.NO_PIN + "), got " + cpu);
         }
     }
 

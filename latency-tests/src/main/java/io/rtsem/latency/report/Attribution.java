@@ -32,8 +32,7 @@ public final class Attribution {
         }
     }
 
-    private Attribution() {
-    }
+    private Attribution() {}
 
     /**
      * @param w       the wait
@@ -56,8 +55,10 @@ public final class Attribution {
                 // a compilation stops nobody; what matters is code of the measured path installed mid-wait
                 case COMPILATION -> e.endEpochNanos() >= from && e.endEpochNanos() <= to && onMeasuredPath(e.detail());
                 // a deoptimization stops the thread that hit it, nobody else
-                case DEOPTIMIZATION -> (e.thread() == null || e.thread().equals(w.thread()))
-                    && e.startEpochNanos() <= to && e.endEpochNanos() >= from;
+                case DEOPTIMIZATION ->
+                    (e.thread() == null || e.thread().equals(w.thread()))
+                            && e.startEpochNanos() <= to
+                            && e.endEpochNanos() >= from;
                 default -> e.startEpochNanos() <= to && e.endEpochNanos() >= from;
             };
             if (overlaps && seen.add(kind(e) + e.detail())) {
@@ -79,25 +80,46 @@ public final class Attribution {
             }
         }
         if (migrations > 0) {
-            out.add(new Cause("migration", migrations + " CPU migration(s) of " + w.thread()
-                + " in the 5 ms sampling windows around the wait"));
+            out.add(new Cause(
+                    "migration",
+                    migrations + " CPU migration(s) of " + w.thread()
+                            + " in the 5 ms sampling windows around the wait"));
         }
         if (involuntary > 0) {
-            out.add(new Cause("preemption", involuntary + " involuntary context switch(es) of " + w.thread()
-                + " in the 5 ms sampling windows around the wait"));
+            out.add(new Cause(
+                    "preemption",
+                    involuntary + " involuntary context switch(es) of " + w.thread()
+                            + " in the 5 ms sampling windows around the wait"));
         }
         return out;
     }
 
     /** Methods of HdrHistogram that a scenario thread runs when it records a value. */
-    private static final Set<String> RECORD_PATH = Set.of("recordValue", "recordSingleValue", "countsArrayIndex",
-        "getBucketIndex", "getSubBucketIndex", "incrementCountAtIndex", "incrementTotalCount", "updateMinAndMax",
-        "updateMaxValue", "updateMinNonZeroValue", "writerCriticalSectionEnter", "writerCriticalSectionExit",
-        "recordCountAtValue", "recordValueWithCount");
+    private static final Set<String> RECORD_PATH = Set.of(
+            "recordValue",
+            "recordSingleValue",
+            "countsArrayIndex",
+            "getBucketIndex",
+            "getSubBucketIndex",
+            "incrementCountAtIndex",
+            "incrementTotalCount",
+            "updateMinAndMax",
+            "updateMaxValue",
+            "updateMinNonZeroValue",
+            "writerCriticalSectionEnter",
+            "writerCriticalSectionExit",
+            "recordCountAtValue",
+            "recordValueWithCount");
 
     /** Classes of this module whose code runs on scenario threads while they measure. */
-    private static final Set<String> WORKER_CLASSES = Set.of("ScenarioWorker", "ReleaseStamp", "PhaseRecorders",
-        "WorstWaits", "OverBudgetLog", "RtsemUnderTest", "JucPeerUnderTest");
+    private static final Set<String> WORKER_CLASSES = Set.of(
+            "ScenarioWorker",
+            "ReleaseStamp",
+            "PhaseRecorders",
+            "WorstWaits",
+            "OverBudgetLog",
+            "RtsemUnderTest",
+            "JucPeerUnderTest");
 
     /**
      * Code a scenario thread runs while measuring: its loop, the semaphore under test (rtsem,
@@ -110,9 +132,11 @@ public final class Attribution {
         if (name.contains(" ")) {
             name = name.substring(0, name.indexOf(' '));
         }
-        if (type.startsWith("io.rtsem.core.") || type.startsWith("io.rtsem.bridge.")
-            || type.startsWith("io.rtsem.pool.")
-            || type.startsWith("java.util.concurrent.") || type.equals("java.lang.Thread")) {
+        if (type.startsWith("io.rtsem.core.")
+                || type.startsWith("io.rtsem.bridge.")
+                || type.startsWith("io.rtsem.pool.")
+                || type.startsWith("java.util.concurrent.")
+                || type.equals("java.lang.Thread")) {
             return true;
         }
         if (type.startsWith("io.rtsem.latency.run.")) {
@@ -183,20 +207,22 @@ public final class Attribution {
         }
         if (kinds.contains("preemption")) {
             out.add("preemption: the OS ran something else on the thread's CPU. On a shared machine this is "
-                + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
+                    + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
         }
         return List.copyOf(out);
     }
 
     private static String deoptimizationAdvice(List<String> missing) {
         StringBuilder sb = new StringBuilder("deoptimization: compiled code was thrown away mid-run, usually because "
-            + "a branch never taken while the JIT profiled it was taken (reason unstable_if).");
+                + "a branch never taken while the JIT profiled it was taken (reason unstable_if).");
         if (missing.contains(TRAP_LIMIT_OPTION)) {
-            sb.append(" This run lacked ").append(TRAP_LIMIT_OPTION).append(" of configs/jvm.options, with which the "
-                + "JIT compiles rarely taken branches instead of trapping on them; ./rtsem applies it.");
+            sb.append(" This run lacked ")
+                    .append(TRAP_LIMIT_OPTION)
+                    .append(" of configs/jvm.options, with which the "
+                            + "JIT compiles rarely taken branches instead of trapping on them; ./rtsem applies it.");
         }
         sb.append(" Otherwise lengthen 'warmup' so every path runs before measurement; the jdk.Deoptimization "
-            + "events in run.jfr name the method, line and reason.");
+                + "events in run.jfr name the method, line and reason.");
         return sb.toString();
     }
 
@@ -206,17 +232,22 @@ public final class Attribution {
     private static String gcAdvice(List<String> jvmArguments, List<String> missing) {
         List<String> lacked = new ArrayList<>();
         for (String o : missing) {
-            if (o.startsWith("-Xm") || o.equals("-XX:+AlwaysPreTouch") || (o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            if (o.startsWith("-Xm")
+                    || o.equals("-XX:+AlwaysPreTouch")
+                    || (o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
                 lacked.add(o);
             }
         }
         StringBuilder sb = new StringBuilder("gc: a collection stopped the threads.");
         if (!lacked.isEmpty()) {
-            sb.append(" This run lacked ").append(String.join(" ", lacked)).append(" of configs/jvm.options (a young "
-                + "generation the run does not fill, a heap sized and touched up front); ./rtsem applies them.");
+            sb.append(" This run lacked ")
+                    .append(String.join(" ", lacked))
+                    .append(
+                            " of configs/jvm.options (a young "
+                                    + "generation the run does not fill, a heap sized and touched up front); ./rtsem applies them.");
         } else {
             sb.append(" The real-time loops allocate nothing: something else (the harness, JFR, bookkeepers) filled "
-                + "the young generation.");
+                    + "the young generation.");
         }
         List<String> others = new ArrayList<>();
         for (String o : List.of("-XX:+UseEpsilonGC", "-XX:+UseZGC")) {
@@ -225,8 +256,9 @@ public final class Attribution {
             }
         }
         if (!others.isEmpty()) {
-            sb.append(" Otherwise try ").append(String.join(" (nothing in the process allocates) or ", others))
-                .append(others.size() > 1 ? " (a concurrent collector)." : ".");
+            sb.append(" Otherwise try ")
+                    .append(String.join(" (nothing in the process allocates) or ", others))
+                    .append(others.size() > 1 ? " (a concurrent collector)." : ".");
         }
         return sb.toString();
     }
@@ -234,17 +266,20 @@ public final class Attribution {
     private static String safepointAdvice(Set<String> operations, List<String> jvmArguments, List<String> missing) {
         StringBuilder sb = new StringBuilder("safepoint: the JVM stopped every thread");
         sb.append(operations.isEmpty() ? "." : " for " + String.join(", ", operations) + ".");
-        List<String> jfr = operations.stream().filter(o -> o.toUpperCase(java.util.Locale.ROOT).startsWith("JFR"))
-            .toList();
+        List<String> jfr = operations.stream()
+                .filter(o -> o.toUpperCase(java.util.Locale.ROOT).startsWith("JFR"))
+                .toList();
         if (!jfr.isEmpty()) {
-            sb.append(" ").append(String.join(", ", jfr)).append(jfr.size() > 1 ? " are" : " is")
-                .append(" JFR's own: run with --no-jfr (outliers are then matched to GC notifications only).");
+            sb.append(" ")
+                    .append(String.join(", ", jfr))
+                    .append(jfr.size() > 1 ? " are" : " is")
+                    .append(" JFR's own: run with --no-jfr (outliers are then matched to GC notifications only).");
         }
-        boolean periodic = operations.isEmpty() || operations.contains("Cleanup")
-            || operations.contains("no vm operation");
+        boolean periodic =
+                operations.isEmpty() || operations.contains("Cleanup") || operations.contains("no vm operation");
         if (periodic && missing.contains("-XX:GuaranteedSafepointInterval=0")) {
             sb.append(" This run lacked -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0, which "
-                + "removes the periodic ones.");
+                    + "removes the periodic ones.");
         }
         if (operations.isEmpty() && jvmArguments.stream().noneMatch(a -> a.startsWith("-Xlog:safepoint"))) {
             sb.append(" -Xlog:safepoint (or JFR) names the operation.");

@@ -21,8 +21,7 @@ import java.util.Map;
  * NON_RT; allocates.
  */
 public final class ConsoleTable {
-    private ConsoleTable() {
-    }
+    private ConsoleTable() {}
 
     /**
      * @param report the judged run
@@ -35,42 +34,63 @@ public final class ConsoleTable {
         StringBuilder sb = new StringBuilder(4096);
         List<String> failed = new java.util.ArrayList<>();
         if (!report.misses().isEmpty()) {
-            failed.add(report.misses().size() + " budget(s) missed" + (report.misses().stream()
-                .anyMatch(RunReport.Miss::noMeasurements) ? " or no measurements" : ""));
+            failed.add(report.misses().size() + " budget(s) missed"
+                    + (report.misses().stream().anyMatch(RunReport.Miss::noMeasurements) ? " or no measurements" : ""));
         }
         if (!report.behind().isEmpty()) {
             failed.add(report.behind().size() + " thread(s) behind their schedule");
         }
-        sb.append(String.format(Locale.ROOT, "rtsem validate: scenario %s (%s): %s%n", run.scenario().name(),
-            run.scenario().file(), report.pass() ? "PASS, every budget met" : "FAIL, " + String.join(", ", failed)));
-        sb.append(String.format(Locale.ROOT, "all figures in microseconds; wait = corrected for coordinated omission "
-            + "(from the intended start); service = raw%n"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "rtsem validate: scenario %s (%s): %s%n",
+                run.scenario().name(),
+                run.scenario().file(),
+                report.pass() ? "PASS, every budget met" : "FAIL, " + String.join(", ", failed)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "all figures in microseconds; wait = corrected for coordinated omission "
+                        + "(from the intended start); service = raw%n"));
         RunResult.Interleaving il = run.interleaving();
-        sb.append(String.format(Locale.ROOT, "%nrtsem and the peer interleaved on the same threads and CPUs: %d slices "
-            + "of %.1f ms (%.1f to %.1f ms), each subject measured for %.0f ms in all, after %.0f ms of warm-up sliced "
-            + "the same way%n", il.slices(), il.sliceNanos() / 1e6, il.minSliceNanos() / 1e6, il.maxSliceNanos() / 1e6,
-            il.perSubjectNanos() / 1e6, il.warmupNanos() / 1e6));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nrtsem and the peer interleaved on the same threads and CPUs: %d slices "
+                        + "of %.1f ms (%.1f to %.1f ms), each subject measured for %.0f ms in all, after %.0f ms of warm-up sliced "
+                        + "the same way%n",
+                il.slices(),
+                il.sliceNanos() / 1e6,
+                il.minSliceNanos() / 1e6,
+                il.maxSliceNanos() / 1e6,
+                il.perSubjectNanos() / 1e6,
+                il.warmupNanos() / 1e6));
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             sb.append(String.format(Locale.ROOT, "  %-5s %s%n", s.subject(), s.description()));
-            s.waitStyles().forEach((c, w) -> sb.append(String.format(Locale.ROOT, "        %-7s waits: %s%n",
-                c.name(), w)));
+            s.waitStyles()
+                    .forEach((c, w) -> sb.append(String.format(Locale.ROOT, "        %-7s waits: %s%n", c.name(), w)));
         }
-        header(sb, "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
-            + ValidationRun.cpuName(run.floorCpus()[1]) + " (the floor of every hand-off)");
+        header(
+                sb,
+                "floor: one-way cache-line hand-off, CPUs " + ValidationRun.cpuName(run.floorCpus()[0]) + " <-> "
+                        + ValidationRun.cpuName(run.floorCpus()[1]) + " (the floor of every hand-off)");
         row(sb, "", "", "floor", report.floor());
-        header(sb, "platform hiccups: jHiccup-style 1 ms sleeper (housekeeping CPUs) per phase, and in each subject's "
-            + "slices; a spinning thread's gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000 + " us on each real-time "
-            + "CPU (floor phase)");
+        header(
+                sb,
+                "platform hiccups: jHiccup-style 1 ms sleeper (housekeeping CPUs) per phase, and in each subject's "
+                        + "slices; a spinning thread's gaps over " + CpuGapMeter.THRESHOLD_NANOS / 1000
+                        + " us on each real-time "
+                        + "CPU (floor phase)");
         row(sb, "", "", "floor", Percentiles.of(run.floorHiccups()));
         row(sb, "", "", "rtsem", Percentiles.of(run.rtsem().hiccups()));
         row(sb, "", "", "peer", Percentiles.of(run.peer().hiccups()));
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
         }
-        header(sb, "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
-            + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
-            + "between iterations, split by slice like the waits; '-' where it is at or below the " + CpuGapMeter.THRESHOLD_NANOS
-            / 1000 + " us gap threshold); hand-off against the peer and the cache-line floor");
+        header(
+                sb,
+                "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
+                        + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
+                        + "between iterations, split by slice like the waits; '-' where it is at or below the "
+                        + CpuGapMeter.THRESHOLD_NANOS / 1000
+                        + " us gap threshold); hand-off against the peer and the cache-line floor");
         for (RtContext c : run.scenario().waitingContexts()) {
             for (Metric m : Metric.values()) {
                 Percentiles mine = report.percentiles("rtsem", c, m);
@@ -93,28 +113,46 @@ public final class ConsoleTable {
         if (!run.scenario().budgets().isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nbudgets (rtsem corrected wait):%n"));
             for (Map.Entry<RtContext, Budget> e : run.scenario().budgets().entrySet()) {
-                boolean measured = report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
+                boolean measured =
+                        report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
                 StringBuilder line = new StringBuilder("  " + pad(e.getKey().name(), 7));
-                e.getValue().limits().forEach((k, v) -> line.append(measured
-                    ? String.format(Locale.ROOT, "  %s %s <= %s %s", k, num(report.judged(e.getKey(), k)), num(v / 1e3),
-                        report.meets(e.getKey(), k, v) ? "ok" : "MISSED")
-                    : String.format(Locale.ROOT, "  %s no measurements <= %s MISSED", k, num(v / 1e3))));
+                e.getValue()
+                        .limits()
+                        .forEach((k, v) -> line.append(
+                                measured
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "  %s %s <= %s %s",
+                                                k,
+                                                num(report.judged(e.getKey(), k)),
+                                                num(v / 1e3),
+                                                report.meets(e.getKey(), k, v) ? "ok" : "MISSED")
+                                        : String.format(
+                                                Locale.ROOT, "  %s no measurements <= %s MISSED", k, num(v / 1e3))));
                 sb.append(line).append('\n');
             }
             for (RunReport.Miss m : report.misses()) {
                 sb.append("  missed: ").append(m.describe()).append('\n');
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nschedule (measured phase; completed / scheduled iterations per "
-            + "subject; a waiting thread on a fixed schedule more than one interval's worth behind fails):%n"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nschedule (measured phase; completed / scheduled iterations per "
+                                + "subject; a waiting thread on a fixed schedule more than one interval's worth behind fails):%n"));
         for (String thread : run.rtsem().schedule().keySet()) {
             StringBuilder line = new StringBuilder("  " + pad(thread, 14));
             for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
                 SubjectResult.ThreadSchedule ts = s.schedule().get(thread);
-                line.append(String.format(Locale.ROOT, "  %s %d / %s", s.subject(), ts.completed(),
-                    ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? "no schedule" : ts.scheduled()));
+                line.append(String.format(
+                        Locale.ROOT,
+                        "  %s %d / %s",
+                        s.subject(),
+                        ts.completed(),
+                        ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? "no schedule" : ts.scheduled()));
                 if (ts.unfinishedWaits() > 0) {
-                    line.append(String.format(Locale.ROOT, " (%d wait(s) unfinished at the stop)", ts.unfinishedWaits()));
+                    line.append(
+                            String.format(Locale.ROOT, " (%d wait(s) unfinished at the stop)", ts.unfinishedWaits()));
                 }
             }
             sb.append(line).append('\n');
@@ -122,9 +160,12 @@ public final class ConsoleTable {
         for (RunReport.Behind b : report.behind()) {
             sb.append("  behind: ").append(b.describe()).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "%nCPU time by thread during the interleaved phase (ms, warm-up included; "
-            + "%.1f s of wall time on %d CPUs):%n", (run.interleaving().warmupNanos()
-            + 2 * run.interleaving().perSubjectNanos()) / 1e9, run.cpus()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nCPU time by thread during the interleaved phase (ms, warm-up included; "
+                        + "%.1f s of wall time on %d CPUs):%n",
+                (run.interleaving().warmupNanos() + 2 * run.interleaving().perSubjectNanos()) / 1e9,
+                run.cpus()));
         StringBuilder cpu = new StringBuilder(" ");
         run.threadCpuMillis().forEach((name, ms) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
         sb.append(cpu).append('\n');
@@ -139,11 +180,18 @@ public final class ConsoleTable {
             report.advice().forEach(a -> sb.append("  - ").append(a).append('\n'));
         }
         if (!report.missingJvmOptions().isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%nthis JVM runs without recommended real-time options %s "
-                + "(./rtsem applies them by default; see configs/jvm.options)%n", report.missingJvmOptions()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nthis JVM runs without recommended real-time options %s "
+                            + "(./rtsem applies them by default; see configs/jvm.options)%n",
+                    report.missingJvmOptions()));
         }
-        sb.append(String.format(Locale.ROOT, "%nJVM %s on %d CPUs; JVM arguments: %s%n", run.javaVersion(), run.cpus(),
-            run.jvmArguments().isEmpty() ? "none" : String.join(" ", run.jvmArguments())));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nJVM %s on %d CPUs; JVM arguments: %s%n",
+                run.javaVersion(),
+                run.cpus(),
+                run.jvmArguments().isEmpty() ? "none" : String.join(" ", run.jvmArguments())));
         run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
         return sb.toString();
@@ -153,34 +201,68 @@ public final class ConsoleTable {
         if (s.worst().isEmpty()) {
             return;
         }
-        sb.append(String.format(Locale.ROOT, "%n%d worst waits on %s (ms after measurement start: wait / service; "
-            + "causes overlapping):%n", s.worst().size(), s.subject()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%n%d worst waits on %s (ms after measurement start: wait / service; " + "causes overlapping):%n",
+                s.worst().size(),
+                s.subject()));
         List<List<Cause>> causes = report.causes(s.subject());
         for (int i = 0; i < s.worst().size(); i++) {
             WaitSample w = s.worst().get(i);
             StringBuilder c = new StringBuilder();
             for (Cause cause : causes.get(i)) {
-                c.append(c.length() == 0 ? "" : "; ").append(cause.kind()).append(": ").append(cause.detail());
+                c.append(c.length() == 0 ? "" : "; ")
+                        .append(cause.kind())
+                        .append(": ")
+                        .append(cause.detail());
             }
-            sb.append(String.format(Locale.ROOT, "  %9.3f ms  %-12s %-6s %10s / %-10s %s%n",
-                (w.startEpochNanos() - s.measureStartEpochNanos()) / 1e6, w.thread(), w.context(),
-                num(w.waitNanos() / 1e3), num(w.serviceNanos() / 1e3), c.length() == 0 ? "no JVM or OS event seen" : c));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %9.3f ms  %-12s %-6s %10s / %-10s %s%n",
+                    (w.startEpochNanos() - s.measureStartEpochNanos()) / 1e6,
+                    w.thread(),
+                    w.context(),
+                    num(w.waitNanos() / 1e3),
+                    num(w.serviceNanos() / 1e3),
+                    c.length() == 0 ? "no JVM or OS event seen" : c));
         }
     }
 
     private static void header(StringBuilder sb, String title) {
         sb.append(String.format(Locale.ROOT, "%n%s%n", title));
-        sb.append(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s %10s %10s %10s %10s %10s %10s%n", "context",
-            "metric", "subject", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  %-7s %-8s %-12s %10s %10s %10s %10s %10s %10s %10s%n",
+                "context",
+                "metric",
+                "subject",
+                "count",
+                "p50",
+                "p90",
+                "p99",
+                "p99.9",
+                "p99.99",
+                "max"));
     }
 
     private static void row(StringBuilder sb, String ctx, String metric, String subject, Percentiles p) {
-        sb.append(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10d %10s %10s %10s %10s %10s %10s%n", ctx, metric,
-            subject, p.count(), num(p.p50()), num(p.p90()), num(p.p99()), num(p.p999()), num(p.p9999()), num(p.max())));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  %-7s %-8s %-12s %10d %10s %10s %10s %10s %10s %10s%n",
+                ctx,
+                metric,
+                subject,
+                p.count(),
+                num(p.p50()),
+                num(p.p90()),
+                num(p.p99()),
+                num(p.p999()),
+                num(p.p9999()),
+                num(p.max())));
     }
 
-    private static void ratioRow(StringBuilder sb, String ctx, String metric, String label, Percentiles a,
-                                 Percentiles b) {
+    private static void ratioRow(
+            StringBuilder sb, String ctx, String metric, String label, Percentiles a, Percentiles b) {
         Map<String, Double> ratios = new java.util.LinkedHashMap<>();
         for (String n : Percentiles.NAMES) {
             ratios.put(n, a.count() == 0 || b.count() == 0 ? null : RunReport.ratio(a.get(n), b.get(n)));
@@ -188,8 +270,10 @@ public final class ConsoleTable {
         ratioRow(sb, ctx, metric, label, ratios);
     }
 
-    private static void ratioRow(StringBuilder sb, String ctx, String metric, String label, Map<String, Double> ratios) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s", ctx, metric, label, ""));
+    private static void ratioRow(
+            StringBuilder sb, String ctx, String metric, String label, Map<String, Double> ratios) {
+        StringBuilder s =
+                new StringBuilder(String.format(Locale.ROOT, "  %-7s %-8s %-12s %10s", ctx, metric, label, ""));
         for (String n : Percentiles.NAMES) {
             Double r = ratios.get(n);
             s.append(String.format(Locale.ROOT, " %10s", r == null ? "-" : "x" + ratio(r)));

@@ -27,8 +27,8 @@ public final class HtmlReport {
     private static final int RIGHT = 220;
     private static final int TOP = 30;
     private static final int BOTTOM = 60;
-    private static final Map<RtContext, String> COLORS = Map.of(RtContext.HARD, "#c0392b", RtContext.SOFT, "#2471a3",
-        RtContext.NON_RT, "#1e8449");
+    private static final Map<RtContext, String> COLORS =
+            Map.of(RtContext.HARD, "#c0392b", RtContext.SOFT, "#2471a3", RtContext.NON_RT, "#1e8449");
 
     /** A named curve: (nines, microseconds) points; dashed for the peer, dotted for a floor. */
     record Series(String label, String color, boolean dashed, boolean dotted, List<double[]> points) {
@@ -37,8 +37,7 @@ public final class HtmlReport {
         }
     }
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /**
      * @param report the judged run
@@ -52,10 +51,16 @@ public final class HtmlReport {
         List<Series> handoffs = new ArrayList<>();
         handoffs.add(new Series("floor (cache-line hand-off)", "#000000", false, curve(run.floor())));
         for (RtContext c : run.scenario().waitingContexts()) {
-            series.add(new Series("rtsem " + c.name() + " wait", COLORS.get(c), false,
-                curve(run.rtsem().recorders().total(c, Metric.WAIT))));
-            series.add(new Series("peer " + c.name() + " wait", COLORS.get(c), true,
-                curve(run.peer().recorders().total(c, Metric.WAIT))));
+            series.add(new Series(
+                    "rtsem " + c.name() + " wait",
+                    COLORS.get(c),
+                    false,
+                    curve(run.rtsem().recorders().total(c, Metric.WAIT))));
+            series.add(new Series(
+                    "peer " + c.name() + " wait",
+                    COLORS.get(c),
+                    true,
+                    curve(run.peer().recorders().total(c, Metric.WAIT))));
             Histogram hiccupFloor = report.hiccupFloorHistogram(c);
             if (hiccupFloor != null) {
                 // only where the floor is known: above the gap detector's threshold
@@ -63,36 +68,62 @@ public final class HtmlReport {
                 known.removeIf(p -> p[1] <= CpuGapMeter.THRESHOLD_NANOS / 1e3);
                 series.add(new Series(c.name() + " hiccup floor (own CPU)", COLORS.get(c), false, true, known));
             }
-            handoffs.add(new Series("rtsem " + c.name() + " hand-off", COLORS.get(c), false,
-                curve(run.rtsem().recorders().total(c, Metric.HANDOFF))));
-            handoffs.add(new Series("peer " + c.name() + " hand-off", COLORS.get(c), true,
-                curve(run.peer().recorders().total(c, Metric.HANDOFF))));
+            handoffs.add(new Series(
+                    "rtsem " + c.name() + " hand-off",
+                    COLORS.get(c),
+                    false,
+                    curve(run.rtsem().recorders().total(c, Metric.HANDOFF))));
+            handoffs.add(new Series(
+                    "peer " + c.name() + " hand-off",
+                    COLORS.get(c),
+                    true,
+                    curve(run.peer().recorders().total(c, Metric.HANDOFF))));
         }
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>rtsem validate: ")
-            .append(esc(run.scenario().name())).append("</title>\n<style>")
-            .append("body{font-family:sans-serif;margin:24px;color:#222}h1{font-size:22px}")
-            .append(".pass{color:#1e8449}.fail{color:#c0392b}pre{background:#f6f6f6;padding:12px;font-size:12px;")
-            .append("overflow-x:auto}svg{background:#fff;border:1px solid #ccc}")
-            .append("</style></head><body>\n");
-        sb.append("<h1>rtsem validate: ").append(esc(run.scenario().name())).append(" &mdash; <span class=\"")
-            .append(report.pass() ? "pass\">PASS" : "fail\">FAIL").append("</span></h1>\n");
+                .append(esc(run.scenario().name()))
+                .append("</title>\n<style>")
+                .append("body{font-family:sans-serif;margin:24px;color:#222}h1{font-size:22px}")
+                .append(".pass{color:#1e8449}.fail{color:#c0392b}pre{background:#f6f6f6;padding:12px;font-size:12px;")
+                .append("overflow-x:auto}svg{background:#fff;border:1px solid #ccc}")
+                .append("</style></head><body>\n");
+        sb.append("<h1>rtsem validate: ")
+                .append(esc(run.scenario().name()))
+                .append(" &mdash; <span class=\"")
+                .append(report.pass() ? "pass\">PASS" : "fail\">FAIL")
+                .append("</span></h1>\n");
         sb.append("<p>").append(esc(run.scenario().description())).append("</p>\n");
         if (!report.pass()) {
             sb.append("<ul class=\"fail\">");
-            report.misses().forEach(m -> sb.append("<li>").append(esc(m.describe())).append("</li>"));
-            report.behind().forEach(b -> sb.append("<li>").append(esc(b.describe())).append("</li>"));
+            report.misses()
+                    .forEach(m -> sb.append("<li>").append(esc(m.describe())).append("</li>"));
+            report.behind()
+                    .forEach(b -> sb.append("<li>").append(esc(b.describe())).append("</li>"));
             sb.append("</ul>\n");
         }
         RunResult.Interleaving il = run.interleaving();
-        sb.append(String.format(Locale.ROOT, "<h2>Subjects</h2>\n<p id=\"interleaving\">rtsem and the peer ran "
-            + "interleaved on the same threads and CPUs: %d slices of %.1f ms (%.1f to %.1f ms), %.0f ms of "
-            + "measurement each.</p>\n<ul id=\"wait-styles\">", il.slices(), il.sliceNanos() / 1e6,
-            il.minSliceNanos() / 1e6, il.maxSliceNanos() / 1e6, il.perSubjectNanos() / 1e6));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<h2>Subjects</h2>\n<p id=\"interleaving\">rtsem and the peer ran "
+                        + "interleaved on the same threads and CPUs: %d slices of %.1f ms (%.1f to %.1f ms), %.0f ms of "
+                        + "measurement each.</p>\n<ul id=\"wait-styles\">",
+                il.slices(),
+                il.sliceNanos() / 1e6,
+                il.minSliceNanos() / 1e6,
+                il.maxSliceNanos() / 1e6,
+                il.perSubjectNanos() / 1e6));
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
-            sb.append("<li><b>").append(esc(s.subject())).append("</b>: ").append(esc(s.description())).append("<ul>");
-            s.waitStyles().forEach((c, w) -> sb.append("<li>").append(c.name()).append(" waits: ").append(esc(w))
-                .append("</li>"));
+            sb.append("<li><b>")
+                    .append(esc(s.subject()))
+                    .append("</b>: ")
+                    .append(esc(s.description()))
+                    .append("<ul>");
+            s.waitStyles()
+                    .forEach((c, w) -> sb.append("<li>")
+                            .append(c.name())
+                            .append(" waits: ")
+                            .append(esc(w))
+                            .append("</li>"));
             sb.append("</ul></li>");
         }
         sb.append("</ul>\n");
@@ -100,9 +131,16 @@ public final class HtmlReport {
         sb.append(svg("percentile-plot", "Corrected wait by percentile (log nines axis)", series));
         sb.append("\n<h2>Percentiles of the hand-off</h2>\n");
         sb.append(svg("handoff-plot", "Hand-off by percentile (log nines axis)", handoffs));
-        sb.append("\n<h2>Summary</h2>\n<pre>").append(esc(ConsoleTable.render(report))).append("</pre>\n");
-        sb.append("<h2>JVM</h2>\n<p>Java ").append(esc(run.javaVersion())).append(", ").append(run.cpus())
-            .append(" CPUs. Arguments:</p>\n<pre>").append(esc(String.join(" ", run.jvmArguments()))).append("</pre>\n");
+        sb.append("\n<h2>Summary</h2>\n<pre>")
+                .append(esc(ConsoleTable.render(report)))
+                .append("</pre>\n");
+        sb.append("<h2>JVM</h2>\n<p>Java ")
+                .append(esc(run.javaVersion()))
+                .append(", ")
+                .append(run.cpus())
+                .append(" CPUs. Arguments:</p>\n<pre>")
+                .append(esc(String.join(" ", run.jvmArguments())))
+                .append("</pre>\n");
         sb.append("</body></html>\n");
         return sb.toString();
     }
@@ -153,26 +191,54 @@ public final class HtmlReport {
         int plotW = W - LEFT - RIGHT;
         int plotH = H - TOP - BOTTOM;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
-            + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", id, W, H,
-            W, H));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+                        + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                id,
+                W,
+                H,
+                W,
+                H));
         sb.append("<title>").append(esc(title)).append("</title>\n");
         for (int n = 0; n <= (int) xMax; n++) {
             double x = LEFT + plotW * n / xMax;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
-                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, TOP, x, TOP + plotH, x,
-                TOP + plotH + 18, ninesLabel(n)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    x,
+                    TOP,
+                    x,
+                    TOP + plotH,
+                    x,
+                    TOP + plotH + 18,
+                    ninesLabel(n)));
         }
         for (int d = (int) lo; d <= (int) hi; d++) {
             double y = TOP + plotH - plotH * (d - lo) / (hi - lo);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y, LEFT + plotW, y, LEFT - 6,
-                y + 4, usLabel(Math.pow(10, d))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    LEFT,
+                    y,
+                    LEFT + plotW,
+                    y,
+                    LEFT - 6,
+                    y + 4,
+                    usLabel(Math.pow(10, d))));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
-            LEFT + plotW / 2, H - 15));
-        sb.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" "
-            + "text-anchor=\"middle\">latency</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
+                LEFT + plotW / 2,
+                H - 15));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" " + "text-anchor=\"middle\">latency</text>%n",
+                TOP + plotH / 2,
+                TOP + plotH / 2));
         int legendY = TOP + 10;
         for (Series s : series) {
             if (s.points().isEmpty()) {
@@ -185,12 +251,27 @@ public final class HtmlReport {
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             String dash = s.dashed() ? " stroke-dasharray=\"6 4\"" : s.dotted() ? " stroke-dasharray=\"2 3\"" : "";
-            sb.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-label=\"%s\" fill=\"none\" "
-                + "stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n", esc(s.label()), s.color(), dash,
-                pts.toString().trim()));
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                + "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text>%n", LEFT + plotW + 12, legendY,
-                LEFT + plotW + 40, legendY, s.color(), dash, LEFT + plotW + 46, legendY + 4, esc(s.label())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<polyline class=\"series\" data-label=\"%s\" fill=\"none\" "
+                            + "stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>%n",
+                    esc(s.label()),
+                    s.color(),
+                    dash,
+                    pts.toString().trim()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                            + "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text>%n",
+                    LEFT + plotW + 12,
+                    legendY,
+                    LEFT + plotW + 40,
+                    legendY,
+                    s.color(),
+                    dash,
+                    LEFT + plotW + 46,
+                    legendY + 4,
+                    esc(s.label())));
             legendY += 20;
         }
         sb.append("</svg>");
@@ -221,6 +302,11 @@ public final class HtmlReport {
     }
 
     private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 }

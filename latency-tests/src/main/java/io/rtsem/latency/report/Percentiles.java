@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
  * @param p9999  99.99th
  * @param max    largest value
  */
-public record Percentiles(long count, double mean, double p50, double p90, double p99, double p999, double p9999,
-                          double max) {
+public record Percentiles(
+        long count, double mean, double p50, double p90, double p99, double p999, double p9999, double max) {
 
     /** @throws IllegalArgumentException if {@code count} is negative */
     public Percentiles {
@@ -40,8 +40,15 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
         if (h.getTotalCount() == 0) {
             return new Percentiles(0, 0, 0, 0, 0, 0, 0, 0);
         }
-        return new Percentiles(h.getTotalCount(), h.getMean() / 1e3, us(h, 50), us(h, 90), us(h, 99), us(h, 99.9),
-            us(h, 99.99), h.getMaxValue() / 1e3);
+        return new Percentiles(
+                h.getTotalCount(),
+                h.getMean() / 1e3,
+                us(h, 50),
+                us(h, 90),
+                us(h, 99),
+                us(h, 99.9),
+                us(h, 99.99),
+                h.getMaxValue() / 1e3);
     }
 
     private static double us(Histogram h, double p) {
@@ -55,8 +62,8 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
      */
     public double get(String name) {
         if (name == null) {
-            throw new IllegalArgumentException("unknown percentile name null; expected one of "
-                + java.util.List.of(NAMES));
+            throw new IllegalArgumentException(
+                    "unknown percentile name null; expected one of " + java.util.List.of(NAMES));
         }
         return switch (name) {
             case "p50" -> p50;
@@ -65,8 +72,9 @@ public record Percentiles(long count, double mean, double p50, double p90, doubl
             case "p99.9" -> p999;
             case "p99.99" -> p9999;
             case "max" -> max;
-            default -> throw new IllegalArgumentException("unknown percentile name \"" + name + "\"; expected one of "
-                + java.util.List.of(NAMES));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown percentile name \"" + name + "\"; expected one of " + java.util.List.of(NAMES));
         };
     }
 

@@ -24,8 +24,7 @@ import org.HdrHistogram.Histogram;
  * NON_RT; allocates, writes files.
  */
 public final class ReportFiles {
-    private ReportFiles() {
-    }
+    private ReportFiles() {}
 
     /**
      * @param report the judged run
@@ -41,7 +40,9 @@ public final class ReportFiles {
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             for (RtContext c : run.scenario().waitingContexts()) {
                 for (Metric m : Metric.values()) {
-                    hgrm(dir.resolve(s.subject() + "-" + c.name() + "-" + m.label() + ".hgrm"), s.recorders().total(c, m));
+                    hgrm(
+                            dir.resolve(s.subject() + "-" + c.name() + "-" + m.label() + ".hgrm"),
+                            s.recorders().total(c, m));
                 }
             }
             hgrm(dir.resolve("hiccups-" + s.subject() + ".hgrm"), s.hiccups());
@@ -52,12 +53,15 @@ public final class ReportFiles {
             if (g.measured()) {
                 hgrm(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), g.gaps());
             } else {
-                Files.writeString(dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"), "#[" + g.problem() + "]\n",
-                    StandardCharsets.UTF_8);
+                Files.writeString(
+                        dir.resolve("hiccups-cpu" + g.cpu() + ".hgrm"),
+                        "#[" + g.problem() + "]\n",
+                        StandardCharsets.UTF_8);
             }
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValue(dir.resolve("report.json").toFile(), report.json());
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("report.json").toFile(), report.json());
         Files.writeString(dir.resolve("report.html"), HtmlReport.render(report), StandardCharsets.UTF_8);
         String summary = ConsoleTable.render(report);
         Files.writeString(dir.resolve("summary.txt"), summary, StandardCharsets.UTF_8);

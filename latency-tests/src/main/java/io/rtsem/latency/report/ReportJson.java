@@ -24,8 +24,7 @@ import java.util.Map;
  * (schema in {@code docs/LATENCY.md}, version {@value RunReport#SCHEMA_VERSION}). NON_RT; allocates.
  */
 final class ReportJson {
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /**
      * @param report the judged run
@@ -124,7 +123,8 @@ final class ReportJson {
         Map<String, Object> budgets = new LinkedHashMap<>();
         for (Map.Entry<RtContext, Budget> e : sc.budgets().entrySet()) {
             Map<String, Object> b = new LinkedHashMap<>();
-            boolean measured = report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
+            boolean measured =
+                    report.percentiles("rtsem", e.getKey(), Metric.WAIT).count() > 0;
             e.getValue().limits().forEach((k, v) -> {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("budget", v / 1e3);
@@ -143,7 +143,8 @@ final class ReportJson {
         Map<String, Object> cpuHiccups = new LinkedHashMap<>();
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             if (g.measured()) { // a detector without a clock read has no figures: zeros would read as "no hiccups"
-                cpuHiccups.put(Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
+                cpuHiccups.put(
+                        Integer.toString(g.cpu()), Percentiles.of(g.gaps()).json());
             }
         }
         fl.put("cpuHiccups", cpuHiccups);
@@ -170,7 +171,9 @@ final class ReportJson {
             Map<String, Object> schedule = new LinkedHashMap<>();
             s.schedule().forEach((thread, ts) -> {
                 Map<String, Object> one = new LinkedHashMap<>();
-                one.put("scheduled", ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? null : ts.scheduled());
+                one.put(
+                        "scheduled",
+                        ts.scheduled() == SubjectResult.ThreadSchedule.NO_SCHEDULE ? null : ts.scheduled());
                 one.put("completed", ts.completed());
                 one.put("unfinishedWaits", ts.unfinishedWaits());
                 schedule.put(thread, one);
@@ -222,7 +225,11 @@ final class ReportJson {
             h.put("toPeer", toPeer(handoff, report.percentiles("peer", c, Metric.HANDOFF)));
             Map<String, Object> toFloor = new LinkedHashMap<>();
             for (String n : Percentiles.NAMES) {
-                toFloor.put(n, handoff.count() == 0 ? null : RunReport.ratio(handoff.get(n), report.floor().get(n)));
+                toFloor.put(
+                        n,
+                        handoff.count() == 0
+                                ? null
+                                : RunReport.ratio(handoff.get(n), report.floor().get(n)));
             }
             h.put("toFloor", toFloor);
             byMetric.put(Metric.HANDOFF.label(), h);
@@ -254,6 +261,7 @@ final class ReportJson {
     }
 
     private static String instant(long epochNanos) {
-        return Instant.ofEpochSecond(epochNanos / 1_000_000_000L, epochNanos % 1_000_000_000L).toString();
+        return Instant.ofEpochSecond(epochNanos / 1_000_000_000L, epochNanos % 1_000_000_000L)
+                .toString();
     }
 }

@@ -42,15 +42,34 @@ public final class RunReport {
      * @param allowed         the shortfall allowed: one interval's worth of iterations
      * @param unfinishedWaits waits that had not ended when the run stopped the thread (recorded as ending there)
      */
-    public record Behind(String thread, String context, long scheduled, long completed, long rtsemScheduled,
-                         long rtsemCompleted, long allowed, long unfinishedWaits) {
+    public record Behind(
+            String thread,
+            String context,
+            long scheduled,
+            long completed,
+            long rtsemScheduled,
+            long rtsemCompleted,
+            long allowed,
+            long unfinishedWaits) {
         /** @return one line for the console and the HTML report. */
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "thread %s (%s) completed %d of the %d iterations its schedule "
-                + "held (rtsem %d of %d, peer %d of %d): behind by %d, more than one interval's worth (%d)%s", thread,
-                context, completed, scheduled, rtsemCompleted, rtsemScheduled, completed - rtsemCompleted,
-                scheduled - rtsemScheduled, scheduled - completed, allowed, unfinishedWaits == 0 ? ""
-                    : "; " + unfinishedWaits + " wait(s) had not ended when the run stopped it");
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "thread %s (%s) completed %d of the %d iterations its schedule "
+                            + "held (rtsem %d of %d, peer %d of %d): behind by %d, more than one interval's worth (%d)%s",
+                    thread,
+                    context,
+                    completed,
+                    scheduled,
+                    rtsemCompleted,
+                    rtsemScheduled,
+                    completed - rtsemCompleted,
+                    scheduled - rtsemScheduled,
+                    scheduled - completed,
+                    allowed,
+                    unfinishedWaits == 0
+                            ? ""
+                            : "; " + unfinishedWaits + " wait(s) had not ended when the run stopped it");
         }
     }
 
@@ -76,7 +95,7 @@ public final class RunReport {
             java.util.Objects.requireNonNull(percentile, "percentile");
             if ((budgetUs == null) != (actualUs == null)) {
                 throw new IllegalArgumentException("budgetUs and actualUs are both null (no measurements) or both set, "
-                    + "got budgetUs " + budgetUs + " and actualUs " + actualUs);
+                        + "got budgetUs " + budgetUs + " and actualUs " + actualUs);
             }
         }
 
@@ -95,8 +114,15 @@ public final class RunReport {
             if (noMeasurements()) {
                 return context + ": no measurements (its threads recorded no wait in the measured phase)";
             }
-            return String.format(java.util.Locale.ROOT, "%s %s: %.1f us against a budget of %.1f us (over by %.1f us, %.0f%%)",
-                context, percentile, actualUs, budgetUs, overByUs(), 100.0 * overByUs() / budgetUs);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%s %s: %.1f us against a budget of %.1f us (over by %.1f us, %.0f%%)",
+                    context,
+                    percentile,
+                    actualUs,
+                    budgetUs,
+                    overByUs(),
+                    100.0 * overByUs() / budgetUs);
         }
     }
 
@@ -160,12 +186,15 @@ public final class RunReport {
                     StringBuilder stops = new StringBuilder();
                     for (Cause c : cs) {
                         if (Attribution.jvmStop(c)) {
-                            stops.append(stops.length() == 0 ? "" : "; ").append(c.kind()).append(": ").append(c.detail());
+                            stops.append(stops.length() == 0 ? "" : "; ")
+                                    .append(c.kind())
+                                    .append(": ")
+                                    .append(c.detail());
                         }
                     }
                     if (stops.length() > 0 && jvmStopNotes.size() < 5) {
                         jvmStopNotes.add("The JVM stopped " + w.thread() + " (" + w.context() + ") during a wait of "
-                            + String.format(java.util.Locale.ROOT, "%.1f", w.waitNanos() / 1e3) + " us: " + stops);
+                                + String.format(java.util.Locale.ROOT, "%.1f", w.waitNanos() / 1e3) + " us: " + stops);
                     }
                 }
             }
@@ -201,8 +230,15 @@ public final class RunReport {
             long completed = a.completed() + b.completed();
             long allowed = run.scenario().intervalNanos() / t.periodNanos();
             if (scheduled - completed > allowed) {
-                behind.add(new Behind(t.name(), t.context().name(), scheduled, completed, a.scheduled(), a.completed(),
-                    allowed, a.unfinishedWaits() + b.unfinishedWaits()));
+                behind.add(new Behind(
+                        t.name(),
+                        t.context().name(),
+                        scheduled,
+                        completed,
+                        a.scheduled(),
+                        a.completed(),
+                        allowed,
+                        a.unfinishedWaits() + b.unfinishedWaits()));
             }
         }
     }
@@ -330,7 +366,7 @@ public final class RunReport {
         Map<RtContext, Map<Metric, Percentiles>> s = subjects.get(subject);
         if (s == null) {
             throw new IllegalArgumentException("unknown subject " + (subject == null ? "null" : "\"" + subject + "\"")
-                + "; expected one of " + subjects.keySet());
+                    + "; expected one of " + subjects.keySet());
         }
         return s;
     }
@@ -338,7 +374,8 @@ public final class RunReport {
     private RtContext waitingContext(RtContext context) {
         if (!run.scenario().waitingContexts().contains(context)) {
             throw new IllegalArgumentException("context " + context + " has no waiting thread in scenario "
-                + run.scenario().name() + "; expected one of " + run.scenario().waitingContexts());
+                    + run.scenario().name() + "; expected one of "
+                    + run.scenario().waitingContexts());
         }
         return context;
     }
@@ -347,7 +384,7 @@ public final class RunReport {
         int i = key == null ? -1 : List.of(Budget.KEYS).indexOf(key); // List.of(...).indexOf(null) throws
         if (i < 0) {
             throw new IllegalArgumentException("unknown budget key " + (key == null ? "null" : "\"" + key + "\"")
-                + "; expected one of " + List.of(Budget.KEYS));
+                    + "; expected one of " + List.of(Budget.KEYS));
         }
         return i;
     }
@@ -382,7 +419,9 @@ public final class RunReport {
         if (reference <= 0) {
             return null;
         }
-        return new java.math.BigDecimal(value / reference).round(new java.math.MathContext(4)).doubleValue();
+        return new java.math.BigDecimal(value / reference)
+                .round(new java.math.MathContext(4))
+                .doubleValue();
     }
 
     /** @return the report.json document (see docs/LATENCY.md; built by {@link ReportJson}). NON_RT; allocates. */

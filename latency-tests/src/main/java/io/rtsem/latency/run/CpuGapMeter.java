@@ -72,8 +72,7 @@ public final class CpuGapMeter {
     /** Starts a pinned HARD {@link RtThread}. */
     static final Starter PINNED = (name, cpu, body) -> RtThread.start(name, RtContext.HARD, cpu, body);
 
-    private CpuGapMeter() {
-    }
+    private CpuGapMeter() {}
 
     /**
      * Spins on every CPU of {@code cpus} at once for {@code durationNanos}. NON_RT caller; blocks
@@ -125,14 +124,18 @@ public final class CpuGapMeter {
             String problem;
             if (notStarted.containsKey(cpu)) {
                 problem = "no gap detector figures for CPU " + cpu + ": its detector thread could not be pinned there ("
-                    + notStarted.get(cpu) + ")";
+                        + notStarted.get(cpu) + ")";
             } else if (d.reads == 0) {
                 problem = "no gap detector figures for CPU " + cpu + ": its detector thread made no clock read in its "
-                    + durationNanos / 1_000_000 + " ms window (it was not scheduled before the window ended)";
+                        + durationNanos / 1_000_000 + " ms window (it was not scheduled before the window ended)";
             } else if (d.spanNanos < MIN_COVERAGE * durationNanos) {
-                problem = String.format(Locale.ROOT, "the gap detector on CPU %d measured only %.1f ms of its %d ms "
-                    + "window (it was scheduled late): its figures cover part of the floor phase", cpu,
-                    d.spanNanos / 1e6, durationNanos / 1_000_000);
+                problem = String.format(
+                        Locale.ROOT,
+                        "the gap detector on CPU %d measured only %.1f ms of its %d ms "
+                                + "window (it was scheduled late): its figures cover part of the floor phase",
+                        cpu,
+                        d.spanNanos / 1e6,
+                        durationNanos / 1_000_000);
             } else {
                 problem = null;
             }

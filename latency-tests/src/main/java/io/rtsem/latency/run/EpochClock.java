@@ -10,8 +10,7 @@ import java.time.Instant;
  * microsecond); a wall-clock step during the run would shift the mapping, nothing else.
  */
 public final class EpochClock {
-    private EpochClock() {
-    }
+    private EpochClock() {}
 
     /** @return add this to a {@code nanoTime} to get epoch nanoseconds. NON_RT; allocates. */
     public static long offsetNanos() {

@@ -35,7 +35,7 @@ public final class HandoffFloorMeter {
      * @throws InterruptedException if the caller is interrupted while waiting
      */
     public static Histogram measure(int cpuA, int cpuB, long warmupNanos, long durationNanos)
-        throws InterruptedException {
+            throws InterruptedException {
         return new HandoffFloorMeter().run(cpuA, cpuB, warmupNanos, durationNanos);
     }
 

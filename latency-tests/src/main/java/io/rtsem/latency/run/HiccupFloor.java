@@ -31,8 +31,7 @@ public final class HiccupFloor {
     /** The most values recorded for one gap. */
     private static final int MAX_SAMPLES = 2_000;
 
-    private HiccupFloor() {
-    }
+    private HiccupFloor() {}
 
     /**
      * @param threads the scenario's threads
@@ -73,8 +72,13 @@ public final class HiccupFloor {
      * @param periodNanos the schedule's period, positive
      * @return the waits, nanoseconds; empty when {@code spunNanos} is 0
      */
-    public static Histogram fromGaps(int count, IntToLongFunction start, IntToLongFunction length, LongPredicate counts,
-                                     long spunNanos, long periodNanos) {
+    public static Histogram fromGaps(
+            int count,
+            IntToLongFunction start,
+            IntToLongFunction length,
+            LongPredicate counts,
+            long spunNanos,
+            long periodNanos) {
         Histogram h = PhaseRecorders.newHistogram();
         double step = (double) periodNanos / STEPS;
         long inGaps = 0;
@@ -85,8 +89,7 @@ public final class HiccupFloor {
             long per = Math.max(1, (long) Math.ceil(g / step / MAX_SAMPLES));
             for (double x = step * per / 2; x < g; x += step * per) {
                 if (counts.test(s + Math.round(x))) {
-                    h.recordValueWithCount(Math.min(PhaseRecorders.HIGHEST_NANOS, Math.max(1, Math.round(g - x))),
-                        per);
+                    h.recordValueWithCount(Math.min(PhaseRecorders.HIGHEST_NANOS, Math.max(1, Math.round(g - x))), per);
                     inGaps += per;
                 }
             }

@@ -21,8 +21,10 @@ public final class HiccupMeter implements AutoCloseable {
     /** Sleep asked for per measurement. */
     public static final long RESOLUTION_NANOS = 1_000_000L;
 
-    private final Recorder[] recorders = {new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS),
-        new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS)};
+    private final Recorder[] recorders = {
+        new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS),
+        new Recorder(1, PhaseRecorders.HIGHEST_NANOS, PhaseRecorders.DIGITS)
+    };
     private final Thread thread;
     private volatile Slices slices = Slices.single(0, 0);
     private volatile boolean stop;
@@ -43,8 +45,8 @@ public final class HiccupMeter implements AutoCloseable {
                 return;
             }
             long late = System.nanoTime() - t0 - RESOLUTION_NANOS;
-            recorders[slices.subjectAt(t0)].recordValueWithExpectedInterval(Math.max(0, Math.min(late, PhaseRecorders.HIGHEST_NANOS)),
-                RESOLUTION_NANOS);
+            recorders[slices.subjectAt(t0)].recordValueWithExpectedInterval(
+                    Math.max(0, Math.min(late, PhaseRecorders.HIGHEST_NANOS)), RESOLUTION_NANOS);
         }
     }
 

@@ -38,7 +38,7 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
             strategies.put(c, model.waitStrategy(c));
         }
         this.description = "java.util.concurrent.Semaphore(permits=" + spec.permits() + ", fair=false), each context "
-            + "waiting on it with rtsem's wait strategy for that context";
+                + "waiting on it with rtsem's wait strategy for that context";
     }
 
     @Override
@@ -59,10 +59,10 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
         }
         if (w.blocksAfter(Integer.MAX_VALUE)) {
             return "tryAcquire() while " + w + " spins, then acquire(): AQS queues the thread and parks it until a "
-                + "release unparks it";
+                    + "release unparks it";
         }
         return "tryAcquire() with " + w + ".idle(attempt) between attempts: spins, then yields, then naps, on rtsem's "
-            + "schedule (the same strategy object)";
+                + "schedule (the same strategy object)";
     }
 
     @Override
@@ -77,8 +77,7 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
 
     /** Nothing to release. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /**
      * One thread's way onto the peer: rtsem's wait loop around {@code tryAcquire}, with {@code acquire} where rtsem

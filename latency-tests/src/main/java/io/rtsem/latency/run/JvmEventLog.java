@@ -84,7 +84,8 @@ public final class JvmEventLog implements AutoCloseable {
     private final List<JvmEvent> notifications = Collections.synchronizedList(new ArrayList<>());
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
-    private final long jvmStartEpochMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    private final long jvmStartEpochMillis =
+            ManagementFactory.getRuntimeMXBean().getStartTime();
     private String jfrProblem;
 
     /**
@@ -101,8 +102,14 @@ public final class JvmEventLog implements AutoCloseable {
                 FlightRecorder.register(OverBudgetLog.WaitOverBudgetEvent.class);
                 r = new Recording();
                 r.setName("rtsem-validate");
-                for (String e : List.of("jdk.GarbageCollection", "jdk.SafepointBegin", "jdk.SafepointEnd",
-                    "jdk.ExecuteVMOperation", "jdk.Deoptimization", "jdk.Compilation", "jdk.GCPhasePause")) {
+                for (String e : List.of(
+                        "jdk.GarbageCollection",
+                        "jdk.SafepointBegin",
+                        "jdk.SafepointEnd",
+                        "jdk.ExecuteVMOperation",
+                        "jdk.Deoptimization",
+                        "jdk.Compilation",
+                        "jdk.GCPhasePause")) {
                     r.enable(e).withThreshold(Duration.ZERO);
                 }
                 r.enable(OverBudgetLog.WaitOverBudgetEvent.class);
@@ -129,11 +136,15 @@ public final class JvmEventLog implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
             return;
         }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long start = (jvmStartEpochMillis + info.getGcInfo().getStartTime()) * 1_000_000L;
         long end = (jvmStartEpochMillis + info.getGcInfo().getEndTime()) * 1_000_000L;
-        notifications.add(new JvmEvent(Kind.GC_NOTIFICATION, start, end,
-            info.getGcName() + " (" + info.getGcAction() + ", " + info.getGcCause() + ")"));
+        notifications.add(new JvmEvent(
+                Kind.GC_NOTIFICATION,
+                start,
+                end,
+                info.getGcName() + " (" + info.getGcAction() + ", " + info.getGcCause() + ")"));
     }
 
     /** @return GC notifications received so far (only without JFR). */
@@ -184,23 +195,31 @@ public final class JvmEventLog implements AutoCloseable {
             long end = nanos(e.getEndTime());
             switch (type) {
                 // a whole collection is not a stop (concurrent phases): only named after, for its pauses
-                case "jdk.GarbageCollection" -> collections.put(e.getInt("gcId"),
-                    e.getString("name") + " (" + e.getString("cause") + ")");
+                case "jdk.GarbageCollection" ->
+                    collections.put(e.getInt("gcId"), e.getString("name") + " (" + e.getString("cause") + ")");
                 case "jdk.GCPhasePause" -> pauses.add(e);
                 case "jdk.SafepointBegin", "jdk.SafepointEnd" -> {
-                    long[] se = safepoints.computeIfAbsent(e.getLong("safepointId"),
-                        id -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                    long[] se = safepoints.computeIfAbsent(
+                            e.getLong("safepointId"), id -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
                     se[0] = Math.min(se[0], start);
                     se[1] = Math.max(se[1], end);
                 }
                 case "jdk.ExecuteVMOperation" -> vmOps.add(e);
-                case "jdk.Deoptimization" -> out.add(new JvmEvent(Kind.DEOPTIMIZATION, start, end,
-                    method(e.getValue("method")) + " line " + e.getInt("lineNumber") + " (reason "
-                        + e.getString("reason") + ", action " + e.getString("action") + ")",
-                    e.getThread() == null ? null : e.getThread().getJavaName()));
-                case "jdk.Compilation" -> out.add(new JvmEvent(Kind.COMPILATION, start, end,
-                    method(e.getValue("method")) + " at tier " + e.getShort("compileLevel")
-                        + (e.getBoolean("isOsr") ? " (OSR)" : "")));
+                case "jdk.Deoptimization" ->
+                    out.add(new JvmEvent(
+                            Kind.DEOPTIMIZATION,
+                            start,
+                            end,
+                            method(e.getValue("method")) + " line " + e.getInt("lineNumber") + " (reason "
+                                    + e.getString("reason") + ", action " + e.getString("action") + ")",
+                            e.getThread() == null ? null : e.getThread().getJavaName()));
+                case "jdk.Compilation" ->
+                    out.add(new JvmEvent(
+                            Kind.COMPILATION,
+                            start,
+                            end,
+                            method(e.getValue("method")) + " at tier " + e.getShort("compileLevel")
+                                    + (e.getBoolean("isOsr") ? " (OSR)" : "")));
                 default -> {
                     // io.rtsem.WaitOverBudget stays in the file for JMC
                 }
@@ -208,9 +227,13 @@ public final class JvmEventLog implements AutoCloseable {
         }
         for (RecordedEvent p : pauses) {
             String collection = collections.get(p.getInt("gcId"));
-            out.add(new JvmEvent(Kind.GC, nanos(p.getStartTime()), nanos(p.getEndTime()), "GC pause "
-                + p.getString("name") + (collection == null ? "" : " of " + collection) + ", "
-                + micros(p.getDuration()) + " us"));
+            out.add(new JvmEvent(
+                    Kind.GC,
+                    nanos(p.getStartTime()),
+                    nanos(p.getEndTime()),
+                    "GC pause "
+                            + p.getString("name") + (collection == null ? "" : " of " + collection) + ", "
+                            + micros(p.getDuration()) + " us"));
         }
         for (Map.Entry<Long, long[]> sp : safepoints.entrySet()) {
             long s = sp.getValue()[0];
@@ -222,8 +245,12 @@ public final class JvmEventLog implements AutoCloseable {
                     ops.append(ops.length() == 0 ? "" : ", ").append(op.getString("operation"));
                 }
             }
-            out.add(new JvmEvent(Kind.SAFEPOINT, s, en, "safepoint #" + sp.getKey()
-                + (ops.length() == 0 ? "" : " (" + ops + ")") + ", " + micros(Duration.ofNanos(en - s)) + " us"));
+            out.add(new JvmEvent(
+                    Kind.SAFEPOINT,
+                    s,
+                    en,
+                    "safepoint #" + sp.getKey() + (ops.length() == 0 ? "" : " (" + ops + ")") + ", "
+                            + micros(Duration.ofNanos(en - s)) + " us"));
         }
         return out;
     }

@@ -33,8 +33,8 @@ public record PhaseSchedule(Slices slices, long startNanoTime, long measureStart
      * @return the schedule
      */
     public static PhaseSchedule single(long startNanoTime, long measureStartNanoTime, long stopNanoTime) {
-        return new PhaseSchedule(Slices.single(measureStartNanoTime, stopNanoTime), startNanoTime,
-            measureStartNanoTime, null);
+        return new PhaseSchedule(
+                Slices.single(measureStartNanoTime, stopNanoTime), startNanoTime, measureStartNanoTime, null);
     }
 
     /** @return no iteration is intended at or after this time ({@code slices().stop()}) */
@@ -49,8 +49,9 @@ public record PhaseSchedule(Slices slices, long startNanoTime, long measureStart
      *         ({@link Slices#instantOf}), or {@link Long#MAX_VALUE} for never (no stall, or another thread's)
      */
     public long stallAt(ThreadSpec thread, int subject) {
-        return stall != null && stall.thread().equals(thread.name()) ? slices.instantOf(subject, stall.atNanos())
-            : Long.MAX_VALUE;
+        return stall != null && stall.thread().equals(thread.name())
+                ? slices.instantOf(subject, stall.atNanos())
+                : Long.MAX_VALUE;
     }
 
     /** @return how long a stall lasts (0: no stall) */

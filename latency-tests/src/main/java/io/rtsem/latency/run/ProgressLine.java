@@ -37,8 +37,14 @@ final class ProgressLine {
         double elapsed = (now - runStartNanoTime) / 1e9;
         double remaining = Math.max(0, (runStartNanoTime + plannedNanos - now)) / 1e9;
         StringBuilder sb = new StringBuilder(120);
-        sb.append(String.format(Locale.ROOT, "\r[%s] %-10s %-7s elapsed %5.1fs remaining %5.1fs |", scenario,
-            label, now < measureStart ? "warm-up" : "measure", elapsed, remaining));
+        sb.append(String.format(
+                Locale.ROOT,
+                "\r[%s] %-10s %-7s elapsed %5.1fs remaining %5.1fs |",
+                scenario,
+                label,
+                now < measureStart ? "warm-up" : "measure",
+                elapsed,
+                remaining));
         for (RtContext c : contexts) {
             sb.append(' ').append(c.name()).append(" max");
             for (int i = 0; i < measured.length; i++) {

@@ -34,9 +34,10 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
         this.semaphore = builder(spec).build();
         this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
         this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
-            + (spec.binary() ? ", binary" : "") + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
-            + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
-            + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+                + (spec.binary() ? ", binary" : "")
+                + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
+                + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
+                + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
     }
 
     /**
@@ -45,9 +46,11 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
      *         allocates.
      */
     static RtSemaphore.Builder builder(SemaphoreSpec spec) {
-        RtSemaphore.Builder b = RtSemaphore.builder().permits(spec.permits()).maxPermits(spec.maxPermits())
-            .maxBypass(spec.maxBypassNanos(), TimeUnit.NANOSECONDS)
-            .parkFallback(spec.parkFallbackNanos(), TimeUnit.NANOSECONDS);
+        RtSemaphore.Builder b = RtSemaphore.builder()
+                .permits(spec.permits())
+                .maxPermits(spec.maxPermits())
+                .maxBypass(spec.maxBypassNanos(), TimeUnit.NANOSECONDS)
+                .parkFallback(spec.parkFallbackNanos(), TimeUnit.NANOSECONDS);
         if (spec.binary()) {
             b = b.binary();
         }
@@ -78,14 +81,14 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
     @Override
     public String waitStyle(RtContext context) {
         WaitStrategy w = semaphore.waitStrategy(context);
-        String via = context == RtContext.NON_RT && bridge != null ? " (bookkeepers through SemaphoreBridge.acquire())"
-            : "";
+        String via =
+                context == RtContext.NON_RT && bridge != null ? " (bookkeepers through SemaphoreBridge.acquire())" : "";
         if (w.spinsOnly()) {
             return "acquire() spins, Thread.onSpinWait() between attempts (" + w + ")" + via;
         }
         if (w.blocksAfter(Integer.MAX_VALUE)) {
             return "acquire() spins while " + w + " spins, then parks until a release or the bridge's wake service "
-                + "unparks it (at most park-fallback)" + via;
+                    + "unparks it (at most park-fallback)" + via;
         }
         return "acquire() with " + w + ".idle(attempt) between attempts: spins, then yields, then naps" + via;
     }

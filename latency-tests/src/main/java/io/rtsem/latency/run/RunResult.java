@@ -33,11 +33,25 @@ import org.HdrHistogram.Histogram;
  * @param threadCpuMillis CPU time per JVM thread from the interleaved phase's start to 20 ms before its end, largest
  *                       first
  */
-public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis, int[] floorCpus, Histogram floor,
-                        Histogram floorHiccups, List<CpuGapMeter.CpuGaps> cpuHiccups, SubjectResult rtsem, SubjectResult peer, List<JvmEvent> jvmEvents,
-                        List<String> jvmArguments, String javaVersion, int cpus, List<String> notes,
-                        List<String> floorNotes, List<ThreadSpec> threads, Interleaving interleaving,
-                        Map<String, Double> threadCpuMillis) {
+public record RunResult(
+        Scenario scenario,
+        Path outDir,
+        long startedEpochMillis,
+        int[] floorCpus,
+        Histogram floor,
+        Histogram floorHiccups,
+        List<CpuGapMeter.CpuGaps> cpuHiccups,
+        SubjectResult rtsem,
+        SubjectResult peer,
+        List<JvmEvent> jvmEvents,
+        List<String> jvmArguments,
+        String javaVersion,
+        int cpus,
+        List<String> notes,
+        List<String> floorNotes,
+        List<ThreadSpec> threads,
+        Interleaving interleaving,
+        Map<String, Double> threadCpuMillis) {
 
     /**
      * How the subjects alternated in the measured phase ({@link Slices}).
@@ -49,7 +63,11 @@ public record RunResult(Scenario scenario, Path outDir, long startedEpochMillis,
      * @param perSubjectNanos  each subject's measured time (the sum of its slices)
      * @param warmupNanos      the warm-up before it, both subjects alternating in slices the same way
      */
-    public record Interleaving(long slices, long sliceNanos, long minSliceNanos, long maxSliceNanos,
-                               long perSubjectNanos, long warmupNanos) {
-    }
+    public record Interleaving(
+            long slices,
+            long sliceNanos,
+            long minSliceNanos,
+            long maxSliceNanos,
+            long perSubjectNanos,
+            long warmupNanos) {}
 }

@@ -45,8 +45,7 @@ final class ScenarioPhase {
     private final List<String> notes;
 
     /** What one phase measured: a result per subject, its slices and the CPU time its threads used. */
-    record Result(List<SubjectResult> subjects, Slices slices, Map<String, Double> threadCpuMillis) {
-    }
+    record Result(List<SubjectResult> subjects, Slices slices, Map<String, Double> threadCpuMillis) {}
 
     /**
      * @param scenario    the validated scenario
@@ -56,8 +55,13 @@ final class ScenarioPhase {
      * @param progress    the run's progress line
      * @param notes       the run's notes, which the phase adds to
      */
-    ScenarioPhase(Scenario scenario, List<ThreadSpec> threads, Path outDir, long epochOffset, ProgressLine progress,
-                  List<String> notes) {
+    ScenarioPhase(
+            Scenario scenario,
+            List<ThreadSpec> threads,
+            Path outDir,
+            long epochOffset,
+            ProgressLine progress,
+            List<String> notes) {
         this.scenario = scenario;
         this.threads = threads;
         this.outDir = outDir;
@@ -73,7 +77,7 @@ final class ScenarioPhase {
      * the warm-up alone, with no log, no JFR event and no note (the JIT pass); the result is then meaningless.
      */
     Result run(List<SemaphoreUnderTest> subjects, HiccupMeter hiccups, boolean warmUpOnly)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         // A collection before the phase, outside any measurement (as JMH's -gc does): the phase starts with an
         // empty young generation.
         System.gc();
@@ -89,7 +93,8 @@ final class ScenarioPhase {
             measured[i] = new PhaseRecorders();
             stamps[i] = new ReleaseStamp();
             // permits taken and not given back ("releases: none"); a releaser returns only these
-            outstanding[i] = new AtomicLong(scenario.semaphore().maxPermits() - scenario.semaphore().permits());
+            outstanding[i] = new AtomicLong(
+                    scenario.semaphore().maxPermits() - scenario.semaphore().permits());
         }
         PhaseSchedule schedule = schedule(n, warmUpOnly);
         Slices slices = schedule.slices();
@@ -103,8 +108,12 @@ final class ScenarioPhase {
             long threshold = b == null || !t.waits() ? Long.MAX_VALUE : b.singleWaitThresholdNanos();
             ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[n];
             for (int i = 0; i < n; i++) {
-                lanes[i] = new ScenarioWorker.Lane(subjects.get(i).gateFor(t), stamps[i], outstanding[i], measured[i],
-                    new OverBudgetLog(threshold, OVER_BUDGET_RING));
+                lanes[i] = new ScenarioWorker.Lane(
+                        subjects.get(i).gateFor(t),
+                        stamps[i],
+                        outstanding[i],
+                        measured[i],
+                        new OverBudgetLog(threshold, OVER_BUDGET_RING));
             }
             ScenarioWorker w = new ScenarioWorker(t, schedule, lanes, warm);
             workers.add(w);
@@ -148,8 +157,8 @@ final class ScenarioPhase {
                 if (!warmUpOnly && (now >= nextInterval || now >= stop)) {
                     long end = Math.min(now, stop);
                     for (int i = 0; i < n; i++) {
-                        writeInterval(measured[i], logs.get(i), waiting, lastIntervalEnd - measureStart,
-                            end - measureStart);
+                        writeInterval(
+                                measured[i], logs.get(i), waiting, lastIntervalEnd - measureStart, end - measureStart);
                     }
                     lastIntervalEnd = end;
                     nextInterval += scenario.intervalNanos();
@@ -168,8 +177,12 @@ final class ScenarioPhase {
             sched.sample();
             if (!warmUpOnly) {
                 for (int i = 0; i < n; i++) {
-                    writeInterval(measured[i], logs.get(i), waiting, lastIntervalEnd - measureStart,
-                        System.nanoTime() - measureStart);
+                    writeInterval(
+                            measured[i],
+                            logs.get(i),
+                            waiting,
+                            lastIntervalEnd - measureStart,
+                            System.nanoTime() - measureStart);
                 }
                 drain(workers, subjects);
             }
@@ -183,16 +196,16 @@ final class ScenarioPhase {
         }
         for (ScenarioWorker w : workers) {
             if (w.failure() != null) {
-                throw new IllegalStateException("scenario thread " + w.spec().name() + " failed on " + label
-                    + ": " + w.failure(), w.failure());
+                throw new IllegalStateException(
+                        "scenario thread " + w.spec().name() + " failed on " + label + ": " + w.failure(), w.failure());
             }
         }
         Histogram[] phaseHiccups = hiccups.takeBySubject();
         List<SubjectResult> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Histogram subjectHiccups = n == 1 ? sum(phaseHiccups) : phaseHiccups[i];
-            results.add(subjectResult(i, subjects.get(i), schedule, workers, measured[i], subjectHiccups, sched,
-                warmUpOnly));
+            results.add(subjectResult(
+                    i, subjects.get(i), schedule, workers, measured[i], subjectHiccups, sched, warmUpOnly));
         }
         return new Result(results, slices, cpuAfter.since(cpuBefore, 8));
     }
@@ -204,8 +217,9 @@ final class ScenarioPhase {
     private PhaseSchedule schedule(int n, boolean warmUpOnly) {
         long start = System.nanoTime() + 50_000_000L;
         long measureStart = start + n * scenario.warmupNanos();
-        Slices slices = n == 1 ? Slices.single(measureStart, measureStart + (warmUpOnly ? 0 : scenario.durationNanos()))
-            : Slices.interleaved(measureStart, scenario.durationNanos(), scenario.sliceNanos());
+        Slices slices = n == 1
+                ? Slices.single(measureStart, measureStart + (warmUpOnly ? 0 : scenario.durationNanos()))
+                : Slices.interleaved(measureStart, scenario.durationNanos(), scenario.sliceNanos());
         StallSpec stall = warmUpOnly ? null : scenario.stall().orElse(null);
         return new PhaseSchedule(slices, start, measureStart, stall);
     }
@@ -226,9 +240,12 @@ final class ScenarioPhase {
             workers.forEach(ScenarioWorker::abort);
             running.forEach(Thread::interrupt);
             subjects.forEach(s -> s.unblock(1_000));
-            throw new ThreadStartException("cannot start scenario thread " + workers.get(running.size()).spec().name()
-                + " on cpu " + ValidationRun.cpuName(workers.get(running.size()).spec().cpu()) + ": " + e.getMessage(),
-                e);
+            throw new ThreadStartException(
+                    "cannot start scenario thread "
+                            + workers.get(running.size()).spec().name() + " on cpu "
+                            + ValidationRun.cpuName(
+                                    workers.get(running.size()).spec().cpu()) + ": " + e.getMessage(),
+                    e);
         }
         return running;
     }
@@ -237,9 +254,15 @@ final class ScenarioPhase {
      * What subject {@code i} measured, from its recorders and what its threads kept: schedule kept or not, worst
      * episodes, waits over budget, and each HARD fixed-rate thread's hiccup floor in its slices.
      */
-    private SubjectResult subjectResult(int i, SemaphoreUnderTest subject, PhaseSchedule schedule,
-                                        List<ScenarioWorker> workers, PhaseRecorders measured, Histogram subjectHiccups,
-                                        ThreadSchedMonitor sched, boolean warmUpOnly) {
+    private SubjectResult subjectResult(
+            int i,
+            SemaphoreUnderTest subject,
+            PhaseSchedule schedule,
+            List<ScenarioWorker> workers,
+            PhaseRecorders measured,
+            Histogram subjectHiccups,
+            ThreadSchedMonitor sched,
+            boolean warmUpOnly) {
         Slices slices = schedule.slices();
         long start = schedule.startNanoTime();
         long measureStart = schedule.measureStartNanoTime();
@@ -252,25 +275,31 @@ final class ScenarioPhase {
             ThreadSpec t = w.spec();
             lost += w.overBudget(i).lost();
             overBudget += w.overBudget(i).count();
-            long scheduled = t.fixedRate() ? slices.scheduled(i, start, t.periodNanos())
-                : SubjectResult.ThreadSchedule.NO_SCHEDULE;
+            long scheduled = t.fixedRate()
+                    ? slices.scheduled(i, start, t.periodNanos())
+                    : SubjectResult.ThreadSchedule.NO_SCHEDULE;
             threadSchedules.put(t.name(), new SubjectResult.ThreadSchedule(scheduled, w.completed(i), w.unfinished(i)));
             if (w.unfinished(i) > 0 && !warmUpOnly) {
                 notes.add("thread " + t.name() + " was still waiting on " + subject.name() + " when the run stopped "
-                    + "it; that wait is recorded as ending at the stop");
+                        + "it; that wait is recorded as ending at the stop");
             }
             WorstWaits ww = w.worstWaits(i);
             for (int k = 0; k < ww.capacity(); k++) {
                 if (ww.waitNanos(k) >= 0) {
-                    worst.add(new WaitSample(t.name(), t.context().name(), ww.waitNanos(k), ww.serviceNanos(k),
-                        ww.startNanoTime(k) + epochOffset, ww.endNanoTime(k) + epochOffset));
+                    worst.add(new WaitSample(
+                            t.name(),
+                            t.context().name(),
+                            ww.waitNanos(k),
+                            ww.serviceNanos(k),
+                            ww.startNanoTime(k) + epochOffset,
+                            ww.endNanoTime(k) + epochOffset));
                 }
             }
         }
         if (lost > 0 && !warmUpOnly) {
             notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
-                + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
-                + "(they count in overBudgetWaits)");
+                    + "io.rtsem.WaitOverBudget JFR events: the ring of " + OVER_BUDGET_RING + " per thread was full "
+                    + "(they count in overBudgetWaits)");
         }
         worst.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
         Map<RtContext, String> styles = new EnumMap<>(RtContext.class);
@@ -281,18 +310,35 @@ final class ScenarioPhase {
         for (ScenarioWorker w : workers) {
             if (w.spec().context() == RtContext.HARD && w.spec().fixedRate() && !warmUpOnly) {
                 LongPredicate mine = t -> t >= measureStart && t < stop && slices.subjectAt(t) == i;
-                hiccupFloors.put(w.spec().name(), HiccupFloor.fromGaps(w.gapCount(), w::gapStart, w::gapLength,
-                    mine, w.spunNanos(i), w.spec().periodNanos()));
+                hiccupFloors.put(
+                        w.spec().name(),
+                        HiccupFloor.fromGaps(
+                                w.gapCount(),
+                                w::gapStart,
+                                w::gapLength,
+                                mine,
+                                w.spunNanos(i),
+                                w.spec().periodNanos()));
                 if (i == 0 && w.gapsLost() > 0) {
                     notes.add("thread " + w.spec().name() + " saw more gaps on its CPU than its log holds ("
-                        + ScenarioWorker.GAP_LOG + "); " + w.gapsLost() + " were not logged: its hiccup floor is "
-                        + "too low");
+                            + ScenarioWorker.GAP_LOG + "); " + w.gapsLost() + " were not logged: its hiccup floor is "
+                            + "too low");
                 }
             }
         }
-        return new SubjectResult(subject.name(), subject.describe(), styles, measured,
-            WorstWaits.episodes(worst, ValidationRun.WORST_EPISODES), subjectHiccups, overBudget, threadSchedules,
-            List.copyOf(sched.changes()), measureStart + epochOffset, stop + epochOffset, hiccupFloors);
+        return new SubjectResult(
+                subject.name(),
+                subject.describe(),
+                styles,
+                measured,
+                WorstWaits.episodes(worst, ValidationRun.WORST_EPISODES),
+                subjectHiccups,
+                overBudget,
+                threadSchedules,
+                List.copyOf(sched.changes()),
+                measureStart + epochOffset,
+                stop + epochOffset,
+                hiccupFloors);
     }
 
     private static Histogram sum(Histogram[] hs) {
@@ -310,11 +356,20 @@ final class ScenarioPhase {
      * an abort (a stall or a hold ends, loops end after their iteration), more interrupts and permits for whoever is
      * still blocked.
      */
-    private void stopThreads(List<SemaphoreUnderTest> subjects, List<ScenarioWorker> workers, List<RtThread> threads,
-                             boolean warmUpOnly) throws InterruptedException {
-        long maxPeriod = scenario.threads().stream().mapToLong(ThreadSpec::periodNanos).max().orElse(0);
-        long graceMillis = 200 + (ScenarioWorker.OVERRUN_NANOS + maxPeriod) / 1_000_000L + scenario.threads().stream()
-            .mapToLong(ThreadSpec::holdNanos).max().orElse(0) / 1_000_000L;
+    private void stopThreads(
+            List<SemaphoreUnderTest> subjects, List<ScenarioWorker> workers, List<RtThread> threads, boolean warmUpOnly)
+            throws InterruptedException {
+        long maxPeriod = scenario.threads().stream()
+                .mapToLong(ThreadSpec::periodNanos)
+                .max()
+                .orElse(0);
+        long graceMillis = 200
+                + (ScenarioWorker.OVERRUN_NANOS + maxPeriod) / 1_000_000L
+                + scenario.threads().stream()
+                                .mapToLong(ThreadSpec::holdNanos)
+                                .max()
+                                .orElse(0)
+                        / 1_000_000L;
         long deadline = System.currentTimeMillis() + graceMillis;
         for (RtThread t : threads) {
             t.join(Math.max(1, deadline - System.currentTimeMillis()));
@@ -326,7 +381,7 @@ final class ScenarioPhase {
         }
         if (!warmUpOnly) {
             notes.add("scenario threads " + stuck + " had not ended " + graceMillis + " ms after the end of the "
-                + "measured phase and were stopped");
+                    + "measured phase and were stopped");
         }
         for (RtThread t : threads) {
             t.join(50);
@@ -345,7 +400,7 @@ final class ScenarioPhase {
             }
         }
         throw new IllegalStateException("scenario threads " + stuck + " did not stop within 1 s after their deadline, "
-            + "although stopped, interrupted and given permits");
+                + "although stopped, interrupted and given permits");
     }
 
     /**
@@ -354,8 +409,8 @@ final class ScenarioPhase {
      *
      * @return the names of those threads
      */
-    private static List<String> interruptAlive(List<ScenarioWorker> workers, List<RtThread> threads, long stoppedAt,
-                                               boolean abort) {
+    private static List<String> interruptAlive(
+            List<ScenarioWorker> workers, List<RtThread> threads, long stoppedAt, boolean abort) {
         List<String> alive = new ArrayList<>();
         for (int i = 0; i < threads.size(); i++) {
             if (threads.get(i).isAlive()) {
@@ -371,14 +426,15 @@ final class ScenarioPhase {
         return alive;
     }
 
-    private Map<RtContext, HistogramLogWriter> openLogs(String subject, long measureStart) throws FileNotFoundException {
+    private Map<RtContext, HistogramLogWriter> openLogs(String subject, long measureStart)
+            throws FileNotFoundException {
         Map<RtContext, HistogramLogWriter> logs = new EnumMap<>(RtContext.class);
         long startMillis = (measureStart + epochOffset) / 1_000_000L;
         for (RtContext c : scenario.waitingContexts()) {
             File f = outDir.resolve(subject + "-" + c.name() + ".hlog").toFile();
             HistogramLogWriter w = new HistogramLogWriter(f);
             w.outputComment("rtsem validate: scenario " + scenario.name() + ", subject " + subject + ", context "
-                + c.name() + ". Values in nanoseconds. Untagged: corrected wait; tags: service, hold, handoff.");
+                    + c.name() + ". Values in nanoseconds. Untagged: corrected wait; tags: service, hold, handoff.");
             w.outputLogFormatVersion();
             w.setBaseTime(startMillis);
             w.outputBaseTime(startMillis);
@@ -389,8 +445,12 @@ final class ScenarioPhase {
         return logs;
     }
 
-    private static void writeInterval(PhaseRecorders measured, Map<RtContext, HistogramLogWriter> logs,
-                                      Set<RtContext> contexts, long fromNanos, long toNanos) {
+    private static void writeInterval(
+            PhaseRecorders measured,
+            Map<RtContext, HistogramLogWriter> logs,
+            Set<RtContext> contexts,
+            long fromNanos,
+            long toNanos) {
         double from = Math.max(0, fromNanos) / 1e9;
         double to = Math.max(0, toNanos) / 1e9;
         for (RtContext c : contexts) {
@@ -405,7 +465,12 @@ final class ScenarioPhase {
     private void drain(List<ScenarioWorker> workers, List<SemaphoreUnderTest> subjects) {
         for (ScenarioWorker w : workers) {
             for (int i = 0; i < subjects.size(); i++) {
-                w.overBudget(i).drain(w.spec().name(), w.spec().context().name(), subjects.get(i).name(), epochOffset);
+                w.overBudget(i)
+                        .drain(
+                                w.spec().name(),
+                                w.spec().context().name(),
+                                subjects.get(i).name(),
+                                epochOffset);
             }
         }
     }

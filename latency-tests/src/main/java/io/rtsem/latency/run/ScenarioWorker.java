@@ -55,6 +55,7 @@ public final class ScenarioWorker implements Runnable {
      * docs/LATENCY.md, "Platform figures quoted in the code").
      */
     static final int GAP_LOG = 1 << 17;
+
     private static final int TAKEN = 0;
     private static final int SKIPPED = 1;
     private static final int STOPPED = 2;
@@ -70,9 +71,12 @@ public final class ScenarioWorker implements Runnable {
      * @param measured    the subject's recorders for the measured phase
      * @param overBudget  where the thread's waits over budget on this subject go (measured phase only)
      */
-    public record Lane(PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding, PhaseRecorders measured,
-                       OverBudgetLog overBudget) {
-    }
+    public record Lane(
+            PermitGate gate,
+            ReleaseStamp stamp,
+            AtomicLong outstanding,
+            PhaseRecorders measured,
+            OverBudgetLog overBudget) {}
 
     private final ThreadSpec spec;
     private final Lane[] lanes;
@@ -82,6 +86,7 @@ public final class ScenarioWorker implements Runnable {
     private final PhaseRecorders[] recorders;
     /** Index {@code phase * laneCount + subject}. */
     private final WorstWaits[] worst;
+
     private final long startNanoTime;
     private final long measureStartNanoTime;
     private final long stopNanoTime;
@@ -91,11 +96,13 @@ public final class ScenarioWorker implements Runnable {
     private final long[] unfinished;
     /** Gaps a HARD thread saw while it spun before measured iterations: start ({@code nanoTime}) and length. */
     private final long[] gapStart;
+
     private final long[] gapLength;
     private int gapCount;
     private long gapsLost;
     /** How long a HARD thread spun between iterations: index as {@link #worst}. */
     private final long[] spunNanos;
+
     private final int paceMode;
     private final int slotWait;
     private final int slotService;
@@ -103,6 +110,7 @@ public final class ScenarioWorker implements Runnable {
     private final int slotHandoff;
     /** The intended start of the iteration this thread is in or about to start; MAX_VALUE once its loop ended. */
     private final AtomicLong pending = new AtomicLong(Long.MIN_VALUE);
+
     private ScenarioWorker[] consumers = new ScenarioWorker[0];
     private long iterations;
     private byte[] sink;

@@ -62,8 +62,8 @@ public final class Slices {
      */
     public static Slices interleaved(long measureStart, long durationNanos, long sliceNanos) {
         if (durationNanos <= 0 || sliceNanos <= 0) {
-            throw new IllegalArgumentException("durationNanos and sliceNanos must be positive, got " + durationNanos
-                + " and " + sliceNanos);
+            throw new IllegalArgumentException(
+                    "durationNanos and sliceNanos must be positive, got " + durationNanos + " and " + sliceNanos);
         }
         long pairs = Math.max(1, Math.round((double) durationNanos / sliceNanos));
         long pairNanos = 2 * durationNanos / pairs;
@@ -185,8 +185,9 @@ public final class Slices {
             long a = boundary(j);
             long b = boundary(j + 1);
             long mid = a + (b - a) / 2;
-            n += subject == 0 ? startsBefore(mid, first, periodNanos) - startsBefore(a, first, periodNanos)
-                : startsBefore(b, first, periodNanos) - startsBefore(mid, first, periodNanos);
+            n += subject == 0
+                    ? startsBefore(mid, first, periodNanos) - startsBefore(a, first, periodNanos)
+                    : startsBefore(b, first, periodNanos) - startsBefore(mid, first, periodNanos);
         }
         return n;
     }

@@ -25,11 +25,19 @@ import org.HdrHistogram.Histogram;
  *                             ({@link HiccupFloor}, from the gaps it saw on its own CPU while
  *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
  */
-public record SubjectResult(String subject, String description, Map<RtContext, String> waitStyles,
-                            PhaseRecorders recorders, List<WaitSample> worst, Histogram hiccups, long overBudget,
-                            Map<String, ThreadSchedule> schedule, List<SchedChange> sched,
-                            long measureStartEpochNanos, long measureEndEpochNanos,
-                            Map<String, Histogram> hiccupFloors) {
+public record SubjectResult(
+        String subject,
+        String description,
+        Map<RtContext, String> waitStyles,
+        PhaseRecorders recorders,
+        List<WaitSample> worst,
+        Histogram hiccups,
+        long overBudget,
+        Map<String, ThreadSchedule> schedule,
+        List<SchedChange> sched,
+        long measureStartEpochNanos,
+        long measureEndEpochNanos,
+        Map<String, Histogram> hiccupFloors) {
 
     /**
      * One of the worst waits.
@@ -41,9 +49,13 @@ public record SubjectResult(String subject, String description, Map<RtContext, S
      * @param startEpochNanos intended start
      * @param endEpochNanos   acquisition (or the stop, for a wait the run stopped)
      */
-    public record WaitSample(String thread, String context, long waitNanos, long serviceNanos, long startEpochNanos,
-                             long endEpochNanos) {
-    }
+    public record WaitSample(
+            String thread,
+            String context,
+            long waitNanos,
+            long serviceNanos,
+            long startEpochNanos,
+            long endEpochNanos) {}
 
     /**
      * One thread's schedule on one subject, in the measured phase.

@@ -19,8 +19,7 @@ public final class ThreadCpuSnapshot {
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> cpuNanos = new HashMap<>();
 
-    private ThreadCpuSnapshot() {
-    }
+    private ThreadCpuSnapshot() {}
 
     /** @return the CPU time of every live thread now (empty where the JVM cannot measure it). */
     public static ThreadCpuSnapshot take() {

@@ -25,9 +25,8 @@ public final class ThreadSchedMonitor {
      * @param migrations        CPU migrations in the window
      * @param involuntary       involuntary context switches (preemptions) in the window
      */
-    public record SchedChange(String thread, long fromEpochNanos, long toEpochNanos, long migrations,
-                              long involuntary) {
-    }
+    public record SchedChange(
+            String thread, long fromEpochNanos, long toEpochNanos, long migrations, long involuntary) {}
 
     private final List<String> names = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
@@ -92,7 +91,8 @@ public final class ThreadSchedMonitor {
             for (String line : Files.readAllLines(f)) {
                 if (line.startsWith("se.nr_migrations")) {
                     migrations = value(line);
-                } else if (line.startsWith("nr_involuntary_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+                } else if (line.startsWith("nr_involuntary_switches")
+                        || line.startsWith("nonvoluntary_ctxt_switches")) {
                     involuntary = value(line);
                 }
             }

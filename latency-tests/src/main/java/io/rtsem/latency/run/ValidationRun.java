@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
-import org.HdrHistogram.Histogram;
 import net.openhft.affinity.Affinity;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs one scenario: a JIT warm-up of the scenario on each subject alone, then the scenario on rtsem and on
@@ -40,6 +40,7 @@ public final class ValidationRun {
     private CpuGapMeter.Starter gapStarter = CpuGapMeter.PINNED;
     /** The scenario's threads with every {@code cpu: any} resolved to a CPU number. */
     private List<ThreadSpec> threads;
+
     private long epochOffset;
     private ProgressLine progress;
 
@@ -110,7 +111,7 @@ public final class ValidationRun {
     }
 
     private RunResult measure(JvmEventLog jvm, long startedMillis, BitSet harnessAffinity, int cpuCount)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         try (HiccupMeter hiccups = new HiccupMeter()) {
             ScenarioPhase phases = new ScenarioPhase(scenario, threads, outDir, epochOffset, progress, notes);
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
@@ -128,12 +129,12 @@ public final class ValidationRun {
                     phases.run(List.of(s), hiccups, true);
                 }
                 notes.add("before anything was measured, the scenario ran once on each subject alone for its warm-up ("
-                    + scenario.warmupNanos() / 1_000_000 + " ms each), nothing recorded: the JIT compiles the "
-                    + "harness's and both subjects' code before either is measured");
+                        + scenario.warmupNanos() / 1_000_000 + " ms each), nothing recorded: the JIT compiles the "
+                        + "harness's and both subjects' code before either is measured");
             }
             ScenarioPhase.Result phase;
             try (SemaphoreUnderTest r = new RtsemUnderTest(scenario.semaphore(), nonRt);
-                 SemaphoreUnderTest p = new JucPeerUnderTest(scenario.semaphore())) {
+                    SemaphoreUnderTest p = new JucPeerUnderTest(scenario.semaphore())) {
                 phase = phases.run(List.of(r, p), hiccups, false);
             }
             SubjectResult rtsem = phase.subjects().get(0);
@@ -149,17 +150,18 @@ public final class ValidationRun {
             int[] cpus = floorCpus(threads, allowedCpus(harnessAffinity));
             List<String> floorNotes = new ArrayList<>();
             if (cpus[1] < 0) {
-                floorNotes.add("the floor phase had only CPU " + cpuName(cpus[0]) + " to pin to (this process may use CPUs "
-                    + allowedCpus(harnessAffinity) + "): the floor hand-off ran against an unpinned thread, and no gap "
-                    + "detector ran on a second CPU");
+                floorNotes.add(
+                        "the floor phase had only CPU " + cpuName(cpus[0]) + " to pin to (this process may use CPUs "
+                                + allowedCpus(harnessAffinity)
+                                + "): the floor hand-off ran against an unpinned thread, and no gap "
+                                + "detector ran on a second CPU");
             }
-            progress.status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and "
-                + cpuName(cpus[1]));
+            progress.status("floor: cache-line hand-off between CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
             hiccups.take();
             long floorWarmup = Math.min(scenario.floorNanos() / 5, 200_000_000L);
             Histogram floor = HandoffFloorMeter.measure(cpus[0], cpus[1], floorWarmup, scenario.floorNanos());
-            progress.status("floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and "
-                + cpuName(cpus[1]));
+            progress.status(
+                    "floor: hiccups of a spinning thread on CPUs " + cpuName(cpus[0]) + " and " + cpuName(cpus[1]));
             List<CpuGapMeter.CpuGaps> cpuHiccups = CpuGapMeter.measure(cpus, scenario.floorNanos(), gapStarter);
             for (CpuGapMeter.CpuGaps g : cpuHiccups) {
                 if (g.problem() != null) {
@@ -171,13 +173,32 @@ public final class ValidationRun {
             List<JvmEventLog.JvmEvent> events = jvm.stop(outDir.resolve("run.jfr"));
             progress.clear();
             long[] range = phase.slices().sliceLengthRange();
-            RunResult.Interleaving interleaving = new RunResult.Interleaving(phase.slices().count(),
-                phase.slices().nominalSliceNanos(), range[0], range[1], phase.slices().perSubjectNanos(),
-                2 * scenario.warmupNanos());
-            return new RunResult(scenario, outDir, startedMillis, cpus, floor, floorHiccups, cpuHiccups, rtsem, peer,
-                events,
-                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.vm.version"),
-                cpuCount, List.copyOf(notes), List.copyOf(floorNotes), threads, interleaving, phase.threadCpuMillis());
+            RunResult.Interleaving interleaving = new RunResult.Interleaving(
+                    phase.slices().count(),
+                    phase.slices().nominalSliceNanos(),
+                    range[0],
+                    range[1],
+                    phase.slices().perSubjectNanos(),
+                    2 * scenario.warmupNanos());
+            return new RunResult(
+                    scenario,
+                    outDir,
+                    startedMillis,
+                    cpus,
+                    floor,
+                    floorHiccups,
+                    cpuHiccups,
+                    rtsem,
+                    peer,
+                    events,
+                    ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                    System.getProperty("java.vm.version"),
+                    cpuCount,
+                    List.copyOf(notes),
+                    List.copyOf(floorNotes),
+                    threads,
+                    interleaving,
+                    phase.threadCpuMillis());
         }
     }
 
@@ -207,8 +228,11 @@ public final class ValidationRun {
                 free.andNot(taken);
                 int cpu = free.length() - 1;
                 if (cpu < 0 && spinners) {
-                    throw new ThreadStartException("cannot start scenario thread " + t.name() + " on cpu any: every "
-                        + "CPU this process may use (" + allowed + ") is held by a pinned real-time thread " + taken, null);
+                    throw new ThreadStartException(
+                            "cannot start scenario thread " + t.name() + " on cpu any: every "
+                                    + "CPU this process may use (" + allowed + ") is held by a pinned real-time thread "
+                                    + taken,
+                            null);
                 }
                 cpu = cpu < 0 ? allowed.length() - 1 : cpu;
                 if (spinners) {
@@ -247,13 +271,13 @@ public final class ValidationRun {
         }
         if (housekeeping.isEmpty()) {
             notes.add("every CPU is held by a pinned real-time thread (" + reserved + "): unpinned threads, the "
-                + "harness and the JVM's own threads share them, and preempt them");
+                    + "harness and the JVM's own threads share them, and preempt them");
             return null;
         }
         if (!ThreadConfinement.supported()) {
             Affinity.setAffinity(housekeeping);
             notes.add("no /proc/self/task: only the harness and the threads it starts ran on CPUs " + housekeeping
-                + "; the JVM's own threads (JIT, GC, VM thread) could still run on " + reserved);
+                    + "; the JVM's own threads (JIT, GC, VM thread) could still run on " + reserved);
             return null;
         }
         return new ThreadConfinement(housekeeping, harnessAffinity);
@@ -261,9 +285,10 @@ public final class ValidationRun {
 
     private void confinementNote(ThreadConfinement c) {
         notes.add("every thread of the JVM but the pinned real-time ones ran on CPUs " + c.housekeeping() + ", as "
-            + "isolcpus would: " + c.confined() + " threads moved before the run (the harness, JIT compiler, VM, GC, "
-            + "service threads), and those started later (JFR's, unpinned scenario threads, the hiccup meter, the "
-            + "bridge's wake service) inherit the mask of the thread that creates them");
+                + "isolcpus would: " + c.confined()
+                + " threads moved before the run (the harness, JIT compiler, VM, GC, "
+                + "service threads), and those started later (JFR's, unpinned scenario threads, the hiccup meter, the "
+                + "bridge's wake service) inherit the mask of the thread that creates them");
         if (!c.problems().isEmpty()) {
             notes.add("could not confine " + c.problems().size() + " thread(s): " + c.problems());
         }

@@ -90,14 +90,14 @@ public final class WorstWaits {
     private static void prime() {
         for (int round = 0; round < 2_000; round++) {
             WorstWaits w = new WorstWaits(2);
-            w.offer(50, 0, 50, 5);      // new episode, kept
-            w.offer(10, 40, 50, 5);     // same episode, smaller: merged
-            w.offer(60, 45, 105, 5);    // same episode, larger: replaces
-            w.offer(30, 200, 230, 5);   // new episode, kept
-            w.offer(5, 300, 305, 5);    // new episode, not kept
-            w.offer(40, 302, 342, 5);   // same episode, not kept so far: enters
-            w.offer(1, 400, 401, 5);    // new episode, not kept
-            w.offer(1, 400, 401, 5);    // same episode, not kept, stays out
+            w.offer(50, 0, 50, 5); // new episode, kept
+            w.offer(10, 40, 50, 5); // same episode, smaller: merged
+            w.offer(60, 45, 105, 5); // same episode, larger: replaces
+            w.offer(30, 200, 230, 5); // new episode, kept
+            w.offer(5, 300, 305, 5); // new episode, not kept
+            w.offer(40, 302, 342, 5); // same episode, not kept so far: enters
+            w.offer(1, 400, 401, 5); // new episode, not kept
+            w.offer(1, 400, 401, 5); // same episode, not kept, stays out
         }
     }
 
@@ -161,8 +161,9 @@ public final class WorstWaits {
         for (WaitSample w : sortedWorstFirst) {
             boolean same = false;
             for (WaitSample o : out) {
-                if (o.thread().equals(w.thread()) && o.startEpochNanos() <= w.endEpochNanos()
-                    && w.startEpochNanos() <= o.endEpochNanos()) {
+                if (o.thread().equals(w.thread())
+                        && o.startEpochNanos() <= w.endEpochNanos()
+                        && w.startEpochNanos() <= o.endEpochNanos()) {
                     same = true;
                     break;
                 }

@@ -24,18 +24,21 @@ class CoordinatedOmissionTest {
     void stallShowsInCorrectedPercentilesNotInRawOnes() throws IOException {
         Path out = Path.of("target", "rtsem-test", "co-stall").toAbsolutePath();
         ValidateEndToEndTest.deleteRecursively(out);
-        String scenario = Path.of("src/test/resources/scenarios/co-stall.yaml").toAbsolutePath().toString();
+        String scenario = Path.of("src/test/resources/scenarios/co-stall.yaml")
+                .toAbsolutePath()
+                .toString();
         CliRun run = CliRun.of("validate", scenario, "--out", out.toString(), "-q");
         assertEquals(0, run.exitCode(), () -> run.out() + run.err());
         for (String subject : new String[] {"rtsem", "peer"}) {
             Histogram corrected = read(out.resolve(subject + "-SOFT.hlog").toFile(), null);
             Histogram raw = read(out.resolve(subject + "-SOFT.hlog").toFile(), "service");
             String figures = subject + ": corrected p99.9 " + corrected.getValueAtPercentile(99.9) + " ns, "
-                + corrected.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2) + " >= 5 ms; raw p99.9 "
-                + raw.getValueAtPercentile(99.9) + " ns, " + raw.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2)
-                + " >= 5 ms, raw max " + raw.getMaxValue();
-            assertTrue(corrected.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2) >= 5,
-                "corrected waits keep the samples the stall delayed (about 20 of them >= 5 ms): " + figures);
+                    + corrected.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2) + " >= 5 ms; raw p99.9 "
+                    + raw.getValueAtPercentile(99.9) + " ns, " + raw.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2)
+                    + " >= 5 ms, raw max " + raw.getMaxValue();
+            assertTrue(
+                    corrected.getCountBetweenValues(FIVE_MS, Long.MAX_VALUE / 2) >= 5,
+                    "corrected waits keep the samples the stall delayed (about 20 of them >= 5 ms): " + figures);
             System.out.println("coordinated omission, " + figures);
             assertTrue(corrected.getValueAtPercentile(99.9) >= FIVE_MS, "corrected p99.9 shows the stall: " + figures);
             assertTrue(raw.getValueAtPercentile(99.9) < FIVE_MS, "raw p99.9 does not: " + figures);

@@ -30,7 +30,8 @@ class ExitCodesTest {
         String impossible = smoke.replaceAll("(?m)^  HARD: .*$", "  HARD:   { p50: 0.001, max: 0.002 }");
         Path file = dir.resolve("impossible.yaml");
         Files.writeString(file, impossible);
-        CliRun run = CliRun.of("validate", file.toString(), "--out", dir.resolve("out").toString(), "-q");
+        CliRun run = CliRun.of(
+                "validate", file.toString(), "--out", dir.resolve("out").toString(), "-q");
         assertEquals(1, run.exitCode(), () -> run.out() + run.err());
         assertTrue(run.out().contains("FAIL, 2 budget(s) missed"), run.out());
         assertTrue(run.out().contains("missed: HARD p50:") && run.out().contains("over by"), run.out());
@@ -46,7 +47,8 @@ class ExitCodesTest {
         for (RecordedEvent e : RecordingFile.readAllEvents(dir.resolve("out/run.jfr"))) {
             if (e.getEventType().getName().equals("io.rtsem.WaitOverBudget")) {
                 events++;
-                assertEquals(2L, e.getLong("budgetNanos"), "the HARD max budget (0.002 us) is the single-wait threshold");
+                assertEquals(
+                        2L, e.getLong("budgetNanos"), "the HARD max budget (0.002 us) is the single-wait threshold");
             }
         }
         assertTrue(events > 0, "waits over budget are JFR events in run.jfr");
@@ -55,8 +57,10 @@ class ExitCodesTest {
     @Test
     void brokenConfigExitsTwoNamingFileAndKey() throws IOException {
         Path file = Files.createTempFile("broken", ".yaml");
-        Files.writeString(file, Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
-            .replace("rate-hz: 2000", "rate-hz: fast"));
+        Files.writeString(
+                file,
+                Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
+                        .replace("rate-hz: 2000", "rate-hz: fast"));
         CliRun run = CliRun.of("validate", file.toString(), "-q");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains(file + ": threads[0].rate-hz: expected iterations per second"), run.err());
@@ -91,19 +95,27 @@ class ExitCodesTest {
         // found by ScenarioFuzzTest: the loader's message quoted the file's control characters and SnakeYAML's
         // multi-line snippet to the terminal
         Path file = Files.createTempFile("rtsem-junk", ".yaml");
-        Files.write(file, ("scenario: \"a\\e[2Jb\"\n" + Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
-            .replace("scenario: smoke\n", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(
+                file,
+                ("scenario: \"a\\e[2Jb\"\n"
+                                + Files.readString(CliRun.root().resolve("configs/smoke.yaml"))
+                                        .replace("scenario: smoke\n", ""))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path binary = Files.createTempFile("rtsem-binary", ".yaml");
         Files.write(binary, new byte[] {'a', ':', ' ', (byte) 0xFF, (byte) 0xFE, 0, '\n'});
         try {
             CliRun run = CliRun.of("validate", file.toString(), "-q");
             assertEquals(2, run.exitCode(), run.err());
-            assertEquals("rtsem: invalid scenario: " + file + ": scenario: expected a name of letters, digits, '.', '_' "
-                + "or '-', got \"a\\u001B[2Jb\"" + System.lineSeparator(), run.err());
+            assertEquals(
+                    "rtsem: invalid scenario: " + file + ": scenario: expected a name of letters, digits, '.', '_' "
+                            + "or '-', got \"a\\u001B[2Jb\"" + System.lineSeparator(),
+                    run.err());
             CliRun bin = CliRun.of("validate", binary.toString(), "-q");
             assertEquals(2, bin.exitCode(), bin.err());
-            assertEquals("rtsem: invalid scenario: " + binary + ": not UTF-8 text: byte 0xFF at offset 3 (line 1) is not "
-                + "valid UTF-8; expected a YAML file saved as UTF-8" + System.lineSeparator(), bin.err());
+            assertEquals(
+                    "rtsem: invalid scenario: " + binary + ": not UTF-8 text: byte 0xFF at offset 3 (line 1) is not "
+                            + "valid UTF-8; expected a YAML file saved as UTF-8" + System.lineSeparator(),
+                    bin.err());
         } finally {
             Files.delete(file);
             Files.delete(binary);
@@ -116,12 +128,16 @@ class ExitCodesTest {
         // InvalidPathException out of the command (exit 3, a stack trace)
         CliRun empty = CliRun.of("validate", "", "-q");
         assertEquals(2, empty.exitCode(), empty.err());
-        assertEquals("rtsem: CONFIG is empty; expected a scenario file or the name of one in configs/"
-            + System.lineSeparator(), empty.err());
+        assertEquals(
+                "rtsem: CONFIG is empty; expected a scenario file or the name of one in configs/"
+                        + System.lineSeparator(),
+                empty.err());
         CliRun nul = CliRun.of("validate", "a\u0000b.yaml", "-q");
         assertEquals(2, nul.exitCode(), nul.err());
-        assertEquals("rtsem: CONFIG \"a\\u0000b.yaml\" is not a valid path: Nul character not allowed"
-            + System.lineSeparator(), nul.err());
+        assertEquals(
+                "rtsem: CONFIG \"a\\u0000b.yaml\" is not a valid path: Nul character not allowed"
+                        + System.lineSeparator(),
+                nul.err());
     }
 
     @Test
@@ -132,8 +148,9 @@ class ExitCodesTest {
             Path out = file.resolve("sub");
             CliRun run = CliRun.of("validate", "smoke", "--out", out.toString(), "-q");
             assertEquals(2, run.exitCode(), run.err());
-            assertEquals("rtsem: cannot create the output directory " + out + ": Not a directory"
-                + System.lineSeparator(), run.err());
+            assertEquals(
+                    "rtsem: cannot create the output directory " + out + ": Not a directory" + System.lineSeparator(),
+                    run.err());
             assertEquals("", run.out(), "nothing measured");
         } finally {
             Files.delete(file);
@@ -142,8 +159,8 @@ class ExitCodesTest {
 
     @Test
     void realTimeJvmOptionsNamesANullRoot() {
-        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
-            () -> io.rtsem.latency.cli.RealTimeJvmOptions.read(null));
+        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(
+                NullPointerException.class, () -> io.rtsem.latency.cli.RealTimeJvmOptions.read(null));
         assertEquals("root", e.getMessage());
     }
 
@@ -196,9 +213,17 @@ class ExitCodesTest {
             }
         });
         try {
-            String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml").toAbsolutePath().toString();
-            CliRun run = CliRun.of("validate", scenario, "--out",
-                Path.of("target", "rtsem-test", "pin-failure").toAbsolutePath().toString(), "-q");
+            String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml")
+                    .toAbsolutePath()
+                    .toString();
+            CliRun run = CliRun.of(
+                    "validate",
+                    scenario,
+                    "--out",
+                    Path.of("target", "rtsem-test", "pin-failure")
+                            .toAbsolutePath()
+                            .toString(),
+                    "-q");
             assertEquals(2, run.exitCode(), run.err());
             assertTrue(run.err().contains("cannot start scenario thread hard-loop on cpu 1"), run.err());
         } finally {
@@ -209,9 +234,17 @@ class ExitCodesTest {
 
     @Test
     void aCpuAnyThreadListedFirstLeavesTheFixedCpuToItsThread() {
-        String scenario = Path.of("src/test/resources/scenarios/any-before-fixed.yaml").toAbsolutePath().toString();
-        CliRun run = CliRun.of("validate", scenario, "--out",
-            Path.of("target", "rtsem-test", "any-before-fixed").toAbsolutePath().toString(), "-q");
+        String scenario = Path.of("src/test/resources/scenarios/any-before-fixed.yaml")
+                .toAbsolutePath()
+                .toString();
+        CliRun run = CliRun.of(
+                "validate",
+                scenario,
+                "--out",
+                Path.of("target", "rtsem-test", "any-before-fixed")
+                        .toAbsolutePath()
+                        .toString(),
+                "-q");
         assertEquals(0, run.exitCode(), () -> run.out() + run.err());
         assertTrue(run.out().contains("thread soft-any (cpu: any) ran on CPU 0"), run.out());
     }
@@ -229,6 +262,8 @@ class ExitCodesTest {
     void helpListsTheSubcommandsAndExitCodes() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());
-        assertTrue(run.out().contains("validate") && run.out().contains("list-configs") && run.out().contains("Exit codes"));
+        assertTrue(run.out().contains("validate")
+                && run.out().contains("list-configs")
+                && run.out().contains("Exit codes"));
     }
 }

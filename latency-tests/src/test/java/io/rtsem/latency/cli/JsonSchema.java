@@ -27,8 +27,7 @@ final class JsonSchema {
     static final Type STRING_OR_NULL = scalar("a string or null", n -> n.isTextual() || n.isNull());
     static final Type BOOL = scalar("true or false", JsonNode::isBoolean);
 
-    private JsonSchema() {
-    }
+    private JsonSchema() {}
 
     private interface Test {
         boolean ok(JsonNode n);

@@ -25,8 +25,7 @@ class RealTimeCpuIsolationTest {
     private static final int RT_CPU = 1;
 
     /** One thread as seen in /proc/self/task while the HARD loop ran. */
-    record Seen(int tid, String name, BitSet allowed) {
-    }
+    record Seen(int tid, String name, BitSet allowed) {}
 
     private static final List<Seen> seen = new ArrayList<>();
     private static CliRun run;
@@ -39,10 +38,12 @@ class RealTimeCpuIsolationTest {
         before = ThreadConfinement.allowedCpus(self);
         Path out = Path.of("target", "rtsem-test", "pinned-short").toAbsolutePath();
         ValidateEndToEndTest.deleteRecursively(out);
-        String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml").toAbsolutePath().toString();
+        String scenario = Path.of("src/test/resources/scenarios/pinned-short.yaml")
+                .toAbsolutePath()
+                .toString();
         AtomicReference<CliRun> result = new AtomicReference<>();
-        Thread runner = new Thread(() -> result.set(CliRun.of("validate", scenario, "--out", out.toString())),
-            "isolation-test-run");
+        Thread runner = new Thread(
+                () -> result.set(CliRun.of("validate", scenario, "--out", out.toString())), "isolation-test-run");
         runner.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         int snapshots = 0;
@@ -50,7 +51,8 @@ class RealTimeCpuIsolationTest {
             List<Seen> now = snapshot();
             // once the HARD loop has pinned itself (a snapshot between its start and its pinning would show the
             // mask it inherited)
-            if (now.stream().anyMatch(s -> s.name().equals("hard-loop") && s.allowed().equals(bitSet(RT_CPU)))) {
+            if (now.stream()
+                    .anyMatch(s -> s.name().equals("hard-loop") && s.allowed().equals(bitSet(RT_CPU)))) {
                 seen.addAll(now);
                 snapshots++;
             }
@@ -74,7 +76,8 @@ class RealTimeCpuIsolationTest {
     }
 
     private static int selfTid() throws IOException {
-        String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self"))
+                .toString();
         return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
     }
 
@@ -82,13 +85,16 @@ class RealTimeCpuIsolationTest {
     void noThreadButThePinnedOnesMayRunOnTheRealTimeCpu() {
         assertNotNull(run);
         assertEquals(0, run.exitCode(), () -> run.out() + run.err());
-        assertEquals(3, seen.stream().filter(s -> s.name().equals("hard-loop")).count(),
-            "three snapshots of the JVM's threads while the HARD loop ran pinned to CPU " + RT_CPU);
+        assertEquals(
+                3,
+                seen.stream().filter(s -> s.name().equals("hard-loop")).count(),
+                "three snapshots of the JVM's threads while the HARD loop ran pinned to CPU " + RT_CPU);
         assertTrue(seen.stream().anyMatch(s -> s.name().startsWith("C2 CompilerThre")), "JIT threads were seen");
         List<String> intruders = new ArrayList<>();
         for (Seen s : seen) {
-            boolean pinnedOnPurpose = s.name().equals("hard-loop") || s.name().startsWith("rtsem-floor-")
-                || s.name().startsWith("rtsem-gap-");
+            boolean pinnedOnPurpose = s.name().equals("hard-loop")
+                    || s.name().startsWith("rtsem-floor-")
+                    || s.name().startsWith("rtsem-gap-");
             if (!pinnedOnPurpose && s.allowed().get(RT_CPU)) {
                 intruders.add(s.tid() + " " + s.name() + " " + s.allowed());
             }
@@ -100,9 +106,10 @@ class RealTimeCpuIsolationTest {
     void withoutQuietTheProgressLineShowsElapsedRemainingAndMax() {
         assertNotNull(run);
         // rtsem's largest wait so far, then the peer's, per context
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[pinned-short\\] rtsem\\+peer +measure +elapsed "
-            + "+[0-9.]+s remaining +[0-9.]+s \\| HARD max [0-9.]+us / [0-9.]+us \\| SOFT max [0-9.]+us / [0-9.]+us \\|")
-            .matcher(run.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "\\[pinned-short\\] rtsem\\+peer +measure +elapsed "
+                                + "+[0-9.]+s remaining +[0-9.]+s \\| HARD max [0-9.]+us / [0-9.]+us \\| SOFT max [0-9.]+us / [0-9.]+us \\|")
+                .matcher(run.err());
         assertTrue(m.find(), "a progress line on the error writer: " + run.err());
         assertFalse(run.out().contains("elapsed"), "progress is not on stdout");
     }

@@ -33,13 +33,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Every shipped scenario of {@code configs/}, mutated at random (truncated, lines deleted, duplicated (duplicate
@@ -67,6 +67,7 @@ class ScenarioFuzzTest {
     static final int QUICK_TRIES = 1000;
     /** A mutant that takes longer than this to load or reject is a hang. */
     private static final long TIMEOUT_SECONDS = 10;
+
     private static final Path DIR = Path.of("target", "rtsem-test", "fuzz").toAbsolutePath();
     private static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "scenario-fuzz");
@@ -75,7 +76,7 @@ class ScenarioFuzzTest {
     });
     /** A Java stack trace line, or the header of an uncaught exception. */
     private static final Pattern STACK_TRACE = Pattern.compile(
-        "(?m)^\\s+at [\\w$.]+\\(|Exception in thread|^Caused by: |\\bjava\\.lang\\.\\w+(Exception|Error)\\b");
+            "(?m)^\\s+at [\\w$.]+\\(|Exception in thread|^Caused by: |\\bjava\\.lang\\.\\w+(Exception|Error)\\b");
 
     /** Sets the property's tries from {@code -Drtsem.fuzz.tries=N} (the full mode); the quick mode without it. */
     static final class FuzzTries implements AroundPropertyHook {
@@ -173,16 +174,21 @@ class ScenarioFuzzTest {
                 case DEEP_NEST: {
                     int depth = 1 + b % 3000;
                     String nested = payload.equals("[")
-                        ? "[".repeat(depth) + "1" + "]".repeat(depth)
-                        : "{k: ".repeat(depth) + "1" + "}".repeat(depth);
+                            ? "[".repeat(depth) + "1" + "]".repeat(depth)
+                            : "{k: ".repeat(depth) + "1" + "}".repeat(depth);
                     return replaceNth(bytes, VALUE, a, nested);
                 }
                 case INDENT: {
                     int i = a % n;
                     String line = lines.get(i);
                     int shift = b % 7 - 3;
-                    lines.set(i, shift >= 0 ? " ".repeat(shift) + line : line.substring(Math.min(-shift,
-                        line.length() - line.stripLeading().length())));
+                    lines.set(
+                            i,
+                            shift >= 0
+                                    ? " ".repeat(shift) + line
+                                    : line.substring(Math.min(
+                                            -shift,
+                                            line.length() - line.stripLeading().length())));
                     return String.join("\n", lines);
                 }
                 case REPLACE_ALL:
@@ -194,6 +200,7 @@ class ScenarioFuzzTest {
 
         /** The value after {@code key: } in block and flow style, up to a comma, bracket, brace, comment or newline. */
         private static final Pattern VALUE = Pattern.compile(":[ ]+([^,{}\\[\\]\\n#]+)");
+
         private static final Pattern DIGITS = Pattern.compile("([0-9]+)");
 
         private static String replaceNth(String s, Pattern p, int nth, String replacement) {
@@ -216,37 +223,163 @@ class ScenarioFuzzTest {
     }
 
     /** Values that break a type, a range or YAML itself. */
-    private static final List<String> ODD_VALUES = List.of("", "~", "null", "true", "no", "[]", "{}", "[1, 2]",
-        "{a: 1}", "-1", "0", "-0", "1.5", "1e400", "-1e400", "99999999999999999999", "18446744073709551617",
-        "4294967297", "4294967296", "2147483648", "-2147483649", "9223372036854775808", "0x7fffffff", "0b1", "1_000",
-        ".inf", ".nan", "\"5\"", "'x'", "5us", "-5ms", "1e3s", "0ns", "0.0000001ms", "99999999999999s", "1.5.5s",
-        "5 s", "5µs", "５s", "max", "any", "none", "HARD", "SOFT", "NON_RT", "busy-spin", "park", "self", "acquirer",
-        "releaser", "bookkeeper", "&a 1", "*a", "!!binary aGk=", "!!float 1", "!!str 1", "!!int x", "!foo bar",
-        "\"\\x00\"", "\"\\e[2J\"", "\"a\\nb\"", "é", "😀", "\u202e", "\u00a0", "x".repeat(300), "|\n  block",
-        ">\n  folded", "? x", "- a", "a: b", "# c", "'", "\"", "`", "@", "%", "&", "*");
+    private static final List<String> ODD_VALUES = List.of(
+            "",
+            "~",
+            "null",
+            "true",
+            "no",
+            "[]",
+            "{}",
+            "[1, 2]",
+            "{a: 1}",
+            "-1",
+            "0",
+            "-0",
+            "1.5",
+            "1e400",
+            "-1e400",
+            "99999999999999999999",
+            "18446744073709551617",
+            "4294967297",
+            "4294967296",
+            "2147483648",
+            "-2147483649",
+            "9223372036854775808",
+            "0x7fffffff",
+            "0b1",
+            "1_000",
+            ".inf",
+            ".nan",
+            "\"5\"",
+            "'x'",
+            "5us",
+            "-5ms",
+            "1e3s",
+            "0ns",
+            "0.0000001ms",
+            "99999999999999s",
+            "1.5.5s",
+            "5 s",
+            "5µs",
+            "５s",
+            "max",
+            "any",
+            "none",
+            "HARD",
+            "SOFT",
+            "NON_RT",
+            "busy-spin",
+            "park",
+            "self",
+            "acquirer",
+            "releaser",
+            "bookkeeper",
+            "&a 1",
+            "*a",
+            "!!binary aGk=",
+            "!!float 1",
+            "!!str 1",
+            "!!int x",
+            "!foo bar",
+            "\"\\x00\"",
+            "\"\\e[2J\"",
+            "\"a\\nb\"",
+            "é",
+            "😀",
+            "\u202e",
+            "\u00a0",
+            "x".repeat(300),
+            "|\n  block",
+            ">\n  folded",
+            "? x",
+            "- a",
+            "a: b",
+            "# c",
+            "'",
+            "\"",
+            "`",
+            "@",
+            "%",
+            "&",
+            "*");
     /** Numbers for the digits of numbers and durations. */
-    private static final List<String> ODD_NUMBERS = List.of("0", "-1", "-0", "00", "1e3", "1e400", "NaN", "-5",
-        "99999999999999999999", "18446744073709551617", "4294967297", "2147483648", "9223372036854775807",
-        "9223372036854775808", "0.0000001", "1_0", "0x10", "1,5", "١", "");
+    private static final List<String> ODD_NUMBERS = List.of(
+            "0",
+            "-1",
+            "-0",
+            "00",
+            "1e3",
+            "1e400",
+            "NaN",
+            "-5",
+            "99999999999999999999",
+            "18446744073709551617",
+            "4294967297",
+            "2147483648",
+            "9223372036854775807",
+            "9223372036854775808",
+            "0.0000001",
+            "1_0",
+            "0x10",
+            "1,5",
+            "١",
+            "");
     /** Lines to insert: unknown keys, a second document, stray structure. */
-    private static final List<String> ODD_LINES = List.of("bogus: 1", "  bogus: 1", "    bogus: 1", "- bogus",
-        "---", "...", "--- \nthreads: []", "%YAML 1.2", "threads: []", "threads:", "budgets: {}",
-        "budgets: { SOFT: { p50: 1 } }", "stall: { thread: nobody, at: 1ms, for: 1ms }",
-        "  - { name: extra, context: HARD, cpu: 0, role: acquirer, rate-hz: 100 }",
-        "  - { name: extra, context: SOFT, cpu: any, role: releaser, rate-hz: 100 }",
-        "  - { name: extra, context: NON_RT, role: bookkeeper, rate-hz: 1, allocate-bytes: 99999999999 }",
-        "scenario: x y", "!!binary", "&anchor", "*alias", "? complex", "<<: *a", "\t", "\"unterminated", "[", "{",
-        "}", "]", ":", "- - - -", "  HARD: { p50: 1 }", "  SOFT: busy-spin", "semaphore: { permits: 0 }",
-        "warmup: -1s", "duration: 0s", "interval: 1ns", "floor: 2h");
+    private static final List<String> ODD_LINES = List.of(
+            "bogus: 1",
+            "  bogus: 1",
+            "    bogus: 1",
+            "- bogus",
+            "---",
+            "...",
+            "--- \nthreads: []",
+            "%YAML 1.2",
+            "threads: []",
+            "threads:",
+            "budgets: {}",
+            "budgets: { SOFT: { p50: 1 } }",
+            "stall: { thread: nobody, at: 1ms, for: 1ms }",
+            "  - { name: extra, context: HARD, cpu: 0, role: acquirer, rate-hz: 100 }",
+            "  - { name: extra, context: SOFT, cpu: any, role: releaser, rate-hz: 100 }",
+            "  - { name: extra, context: NON_RT, role: bookkeeper, rate-hz: 1, allocate-bytes: 99999999999 }",
+            "scenario: x y",
+            "!!binary",
+            "&anchor",
+            "*alias",
+            "? complex",
+            "<<: *a",
+            "\t",
+            "\"unterminated",
+            "[",
+            "{",
+            "}",
+            "]",
+            ":",
+            "- - - -",
+            "  HARD: { p50: 1 }",
+            "  SOFT: busy-spin",
+            "semaphore: { permits: 0 }",
+            "warmup: -1s",
+            "duration: 0s",
+            "interval: 1ns",
+            "floor: 2h");
 
     /** The payloads that suit each operator (shrinking goes towards the first of each list, then shorter text). */
     private static Arbitrary<String> payloads(Op op) {
-        Arbitrary<String> ascii = Arbitraries.strings().alpha().numeric().withChars(":-[]{},#&*!|>'\" \n").ofMaxLength(20);
-        Arbitrary<String> latin1 = Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(12);
+        Arbitrary<String> ascii = Arbitraries.strings()
+                .alpha()
+                .numeric()
+                .withChars(":-[]{},#&*!|>'\" \n")
+                .ofMaxLength(20);
+        Arbitrary<String> latin1 =
+                Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(12);
         return switch (op) {
             case REPLACE_VALUE -> Arbitraries.oneOf(Arbitraries.of(ODD_VALUES), Arbitraries.of(ODD_NUMBERS), ascii);
-            case REPLACE_NUMBER -> Arbitraries.oneOf(Arbitraries.of(ODD_NUMBERS), Arbitraries.strings().numeric()
-                .ofMinLength(1).ofMaxLength(25));
+            case REPLACE_NUMBER ->
+                Arbitraries.oneOf(
+                        Arbitraries.of(ODD_NUMBERS),
+                        Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(25));
             case INSERT_LINE -> Arbitraries.oneOf(Arbitraries.of(ODD_LINES), ascii);
             case INSERT_BYTES -> latin1;
             case INSERT_UNICODE -> Arbitraries.strings().all().ofMinLength(1).ofMaxLength(8);
@@ -258,15 +391,21 @@ class ScenarioFuzzTest {
 
     @Provide
     Arbitrary<Mutation> mutation() {
-        return Arbitraries.of(Op.class).flatMap(op -> Combinators.combine(Arbitraries.integers().between(0, 1_000_000),
-            Arbitraries.integers().between(0, 1_000_000), payloads(op)).as((a, b, p) -> new Mutation(op, a, b, p)));
+        return Arbitraries.of(Op.class)
+                .flatMap(op -> Combinators.combine(
+                                Arbitraries.integers().between(0, 1_000_000),
+                                Arbitraries.integers().between(0, 1_000_000),
+                                payloads(op))
+                        .as((a, b, p) -> new Mutation(op, a, b, p)));
     }
 
     @Provide
     Arbitrary<String> shippedConfig() {
         try (Stream<Path> s = Files.list(CliRun.root().resolve("configs"))) {
-            List<String> names = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted()
-                .toList();
+            List<String> names = s.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".yaml"))
+                    .sorted()
+                    .toList();
             assertTrue(names.size() >= 5, "configs/ ships at least five scenarios: " + names);
             return Arbitraries.of(names);
         } catch (IOException e) {
@@ -277,11 +416,11 @@ class ScenarioFuzzTest {
     @Property(tries = QUICK_TRIES)
     @AddLifecycleHook(FuzzTries.class)
     void aMutatedScenarioIsValidOrRejectedWithExitTwoNamingTheFile(
-        @ForAll("shippedConfig") String config,
-        @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 4) List<@From("mutation") Mutation> mutations)
-        throws IOException, InterruptedException {
-        String bytes = new String(Files.readAllBytes(CliRun.root().resolve("configs").resolve(config)),
-            StandardCharsets.ISO_8859_1);
+            @ForAll("shippedConfig") String config,
+            @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 4) List<@From("mutation") Mutation> mutations)
+            throws IOException, InterruptedException {
+        String bytes = new String(
+                Files.readAllBytes(CliRun.root().resolve("configs").resolve(config)), StandardCharsets.ISO_8859_1);
         for (Mutation m : mutations) {
             bytes = m.apply(bytes);
         }
@@ -289,20 +428,23 @@ class ScenarioFuzzTest {
         Path file = DIR.resolve("mutant-" + config);
         Files.write(file, bytes.getBytes(StandardCharsets.ISO_8859_1));
 
-        Object loaded = within(() -> {
-            try {
-                return new ScenarioLoader().load(file);
-            } catch (ConfigException e) {
-                return e;
-            }
-        }, "loading " + file);
+        Object loaded = within(
+                () -> {
+                    try {
+                        return new ScenarioLoader().load(file);
+                    } catch (ConfigException e) {
+                        return e;
+                    }
+                },
+                "loading " + file);
         if (loaded instanceof Scenario sc) {
             // still valid: what the command would run (it is not run here); the loader's own invariants hold
             Statistics.collect("still valid");
             assertEquals(file.toString(), sc.file());
             assertFalse(sc.threads().isEmpty(), "a valid scenario has threads");
-            assertTrue(sc.durationNanos() > 0 && sc.floorNanos() > 0 && sc.intervalNanos() > 0 && sc.warmupNanos() >= 0,
-                "positive durations: " + sc);
+            assertTrue(
+                    sc.durationNanos() > 0 && sc.floorNanos() > 0 && sc.intervalNanos() > 0 && sc.warmupNanos() >= 0,
+                    "positive durations: " + sc);
             assertTrue(sc.plannedNanos() > 0, "planned time: " + sc.plannedNanos());
             assertSameAsTheFile(sc, new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
             return;
@@ -313,13 +455,21 @@ class ScenarioFuzzTest {
         assertTrue(e.getMessage().startsWith(file + ": "), "the message starts with the file: " + e.getMessage());
         assertPrintable(e.getMessage());
 
-        CliRun run = within(() -> CliRun.of("validate", file.toString(), "-q", "--out",
-            DIR.resolve("out-never-written").toString()), "./rtsem validate " + file);
+        CliRun run = within(
+                () -> CliRun.of(
+                        "validate",
+                        file.toString(),
+                        "-q",
+                        "--out",
+                        DIR.resolve("out-never-written").toString()),
+                "./rtsem validate " + file);
         assertEquals(2, run.exitCode(), () -> "exit code; stderr: " + run.err());
         assertEquals("", run.out(), "nothing on stdout");
         assertTrue(run.err().startsWith("rtsem: invalid scenario: " + file + ": "), run.err());
-        assertEquals("rtsem: invalid scenario: " + e.getMessage() + System.lineSeparator(), run.err(),
-            "the loader's message, once");
+        assertEquals(
+                "rtsem: invalid scenario: " + e.getMessage() + System.lineSeparator(),
+                run.err(),
+                "the loader's message, once");
         assertFalse(STACK_TRACE.matcher(run.err()).find(), "no stack trace: " + run.err());
     }
 
@@ -331,24 +481,28 @@ class ScenarioFuzzTest {
     static void assertSameAsTheFile(Scenario sc, String text) throws IOException {
         int documents = 0;
         try {
-            for (org.yaml.snakeyaml.nodes.Node n : new org.yaml.snakeyaml.Yaml().composeAll(new java.io.StringReader(text))) {
+            for (org.yaml.snakeyaml.nodes.Node n :
+                    new org.yaml.snakeyaml.Yaml().composeAll(new java.io.StringReader(text))) {
                 documents += n == null ? 0 : 1;
             }
         } catch (org.yaml.snakeyaml.error.YAMLException e) {
             fail("accepted a file that SnakeYAML rejects (undefined alias, or invalid after its first document): "
-                + e.getMessage());
+                    + e.getMessage());
         }
-        assertTrue(documents <= 1, "accepted a file of " + documents + " YAML documents; all but the first were ignored");
+        assertTrue(
+                documents <= 1, "accepted a file of " + documents + " YAML documents; all but the first were ignored");
         com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(
-            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(text);
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(text);
         assertSameNumber(tree.path("semaphore").get("permits"), sc.semaphore().permits(), "semaphore.permits");
-        assertSameNumber(tree.path("semaphore").get("max-permits"), sc.semaphore().maxPermits(), "semaphore.max-permits");
+        assertSameNumber(
+                tree.path("semaphore").get("max-permits"), sc.semaphore().maxPermits(), "semaphore.max-permits");
         for (int i = 0; i < sc.threads().size(); i++) {
             com.fasterxml.jackson.databind.JsonNode t = tree.path("threads").get(i);
             assertSameNumber(t.get("cpu"), sc.threads().get(i).cpu(), "threads[" + i + "].cpu");
             assertSameNumber(t.get("permits"), sc.threads().get(i).permits(), "threads[" + i + "].permits");
-            assertSameNumber(t.get("allocate-bytes"), sc.threads().get(i).allocateBytes(),
-                "threads[" + i + "].allocate-bytes");
+            assertSameNumber(
+                    t.get("allocate-bytes"), sc.threads().get(i).allocateBytes(), "threads[" + i + "].allocate-bytes");
         }
     }
 

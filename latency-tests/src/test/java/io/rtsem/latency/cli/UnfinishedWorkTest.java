@@ -32,7 +32,9 @@ class UnfinishedWorkTest {
     static void runIt() throws IOException {
         Path out = Path.of("target", "rtsem-test", "stall-at-end").toAbsolutePath();
         ValidateEndToEndTest.deleteRecursively(out);
-        String scenario = Path.of("src/test/resources/scenarios/stall-at-end.yaml").toAbsolutePath().toString();
+        String scenario = Path.of("src/test/resources/scenarios/stall-at-end.yaml")
+                .toAbsolutePath()
+                .toString();
         run = CliRun.of("validate", scenario, "--out", out.toString(), "-q");
         report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     }
@@ -42,8 +44,10 @@ class UnfinishedWorkTest {
         assertEquals(1, run.exitCode(), () -> run.out() + run.err());
         assertTrue(run.out().contains("FAIL, 2 thread(s) behind their schedule"), run.out());
         assertTrue(run.out().contains("behind: thread holder (SOFT) completed "), run.out());
-        assertTrue(run.out().contains("behind: thread waiter (SOFT) completed ") && run.out().contains(
-            "1 wait(s) had not ended when the run stopped it"), run.out());
+        assertTrue(
+                run.out().contains("behind: thread waiter (SOFT) completed ")
+                        && run.out().contains("1 wait(s) had not ended when the run stopped it"),
+                run.out());
         JsonNode behind = report.path("verdict").path("behindSchedule");
         List<String> names = new ArrayList<>();
         for (JsonNode b : behind) {
@@ -54,8 +58,10 @@ class UnfinishedWorkTest {
             assertTrue(Math.abs(scheduled - 2000) <= 4, b.toString());
             assertTrue(scheduled - completed > 100 && completed >= 600, b.toString());
             assertEquals(100, b.path("allowedShortfall").asLong(), "one 100 ms interval at 1 kHz: " + b);
-            assertEquals(b.path("thread").asText().equals("waiter") ? 1 : 0, b.path("unfinishedWaits").asInt(),
-                b.toString());
+            assertEquals(
+                    b.path("thread").asText().equals("waiter") ? 1 : 0,
+                    b.path("unfinishedWaits").asInt(),
+                    b.toString());
         }
         assertEquals(List.of("holder", "waiter"), names);
         assertFalse(report.path("verdict").path("pass").asBoolean());
@@ -68,14 +74,19 @@ class UnfinishedWorkTest {
         double longest = 0;
         for (String subject : List.of("rtsem", "peer")) {
             JsonNode s = report.path("subjects").path(subject);
-            unfinished += s.path("schedule").path("waiter").path("unfinishedWaits").asLong();
-            assertEquals(0, s.path("schedule").path("holder").path("unfinishedWaits").asLong(), "the holder never waited");
-            longest = Math.max(longest, s.path("contexts").path("SOFT").path("wait").path("max").asDouble());
+            unfinished +=
+                    s.path("schedule").path("waiter").path("unfinishedWaits").asLong();
+            assertEquals(
+                    0, s.path("schedule").path("holder").path("unfinishedWaits").asLong(), "the holder never waited");
+            longest = Math.max(
+                    longest,
+                    s.path("contexts").path("SOFT").path("wait").path("max").asDouble());
         }
         assertEquals(1, unfinished, "one wait was in progress at the stop");
         // it began inside the measured window and ended at the stop, which comes at least the harness's grace after it
         assertTrue(longest * 1_000 >= GRACE_NANOS, "the longest SOFT wait (us) runs to the stop: " + longest);
-        assertTrue(report.path("run").path("notes").toString().contains("thread waiter was still waiting on "),
-            report.path("run").path("notes").toString());
+        assertTrue(
+                report.path("run").path("notes").toString().contains("thread waiter was still waiting on "),
+                report.path("run").path("notes").toString());
     }
 }

@@ -1,10 +1,5 @@
 package io.rtsem.latency.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.rtsem.latency.cli.JsonSchema.BOOL;
 import static io.rtsem.latency.cli.JsonSchema.INT;
 import static io.rtsem.latency.cli.JsonSchema.NUMBER;
@@ -14,6 +9,11 @@ import static io.rtsem.latency.cli.JsonSchema.STRING_OR_NULL;
 import static io.rtsem.latency.cli.JsonSchema.array;
 import static io.rtsem.latency.cli.JsonSchema.map;
 import static io.rtsem.latency.cli.JsonSchema.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,33 +46,47 @@ class ValidateEndToEndTest {
     static void runSmoke() throws IOException {
         out = Path.of("target", "rtsem-test", "smoke").toAbsolutePath();
         deleteRecursively(out);
-        run = CliRun.of("validate", CliRun.root().resolve("configs/smoke.yaml").toString(), "--out", out.toString(),
-            "--quiet");
+        run = CliRun.of(
+                "validate", CliRun.root().resolve("configs/smoke.yaml").toString(), "--out", out.toString(), "--quiet");
     }
 
     @Test
     void smokeMeetsItsLenientBudgetsAndExitsZero() {
         assertEquals(0, run.exitCode(), () -> "stdout:\n" + run.out() + "\nstderr:\n" + run.err());
         assertTrue(run.out().contains("PASS, every budget met"), run.out());
-        assertTrue(run.out().contains("JVM arguments: ") && run.out().contains("-Xmx1g"),
-            "the summary lists the JVM arguments the run had (surefire's -Xmx1g among them): " + run.out());
+        assertTrue(
+                run.out().contains("JVM arguments: ") && run.out().contains("-Xmx1g"),
+                "the summary lists the JVM arguments the run had (surefire's -Xmx1g among them): " + run.out());
         // RealTimeCpuIsolationTest checks that a run without --quiet does print it to the same writer
-        assertFalse(run.err().contains("elapsed") || run.err().contains("remaining") || run.err().contains(" max "),
-            "--quiet silences the progress line: " + run.err());
+        assertFalse(
+                run.err().contains("elapsed")
+                        || run.err().contains("remaining")
+                        || run.err().contains(" max "),
+                "--quiet silences the progress line: " + run.err());
     }
 
     @Test
     void writesEveryReportFile() {
-        for (String f : List.of("report.json", "report.html", "summary.txt", "run.jfr", "floor.hgrm",
-            "hiccups-rtsem.hgrm", "hiccups-peer.hgrm", "hiccups-floor.hgrm", "hiccups-cpu1.hgrm", "hiccups-cpu0.hgrm")) {
+        for (String f : List.of(
+                "report.json",
+                "report.html",
+                "summary.txt",
+                "run.jfr",
+                "floor.hgrm",
+                "hiccups-rtsem.hgrm",
+                "hiccups-peer.hgrm",
+                "hiccups-floor.hgrm",
+                "hiccups-cpu1.hgrm",
+                "hiccups-cpu0.hgrm")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " written");
         }
         for (String subject : List.of("rtsem", "peer")) {
             for (String c : CONTEXTS) {
                 assertTrue(Files.isRegularFile(out.resolve(subject + "-" + c + ".hlog")), subject + " " + c + " hlog");
                 for (String m : List.of("wait", "service", "hold", "handoff")) {
-                    assertTrue(Files.isRegularFile(out.resolve(subject + "-" + c + "-" + m + ".hgrm")),
-                        subject + " " + c + " " + m + " hgrm");
+                    assertTrue(
+                            Files.isRegularFile(out.resolve(subject + "-" + c + "-" + m + ".hgrm")),
+                            subject + " " + c + " " + m + " hgrm");
                 }
             }
         }
@@ -86,51 +100,213 @@ class ValidateEndToEndTest {
         Set<String> contexts = Set.of(CONTEXTS);
         Set<String> metrics = Set.of("wait", "service", "hold", "handoff");
         Set<String> names = Set.of("p50", "p90", "p99", "p99.9", "p99.99", "max");
-        JsonSchema.Type percentiles = obj("count", INT, "mean", NUMBER, "p50", NUMBER, "p90", NUMBER, "p99", NUMBER,
-            "p99.9", NUMBER, "p99.99", NUMBER, "max", NUMBER);
-        JsonSchema.Type scenario = obj("name", STRING, "description", STRING, "file", STRING, "warmupMs", NUMBER,
-            "durationMs", NUMBER, "floorMs", NUMBER, "intervalMs", NUMBER, "sliceMs", NUMBER,
-            "semaphore", obj("permits", INT, "maxPermits", INT, "binary", BOOL, "strategies", map(Set.of("HARD"), STRING),
-                "maxBypassUs", NUMBER, "parkFallbackUs", NUMBER),
-            "threads", array(obj("name", STRING, "context", STRING, "cpu", STRING, "role", STRING,
-                "rateHz", NUMBER_OR_NULL, "permits", INT, "holdUs", NUMBER, "releases", STRING_OR_NULL)));
-        JsonSchema.Type run = obj("startedAt", STRING, "outDir", STRING, "javaVersion", STRING, "cpus", INT,
-            "jvmArguments", array(STRING), "missingRecommendedJvmOptions", array(STRING),
-            "threadCpuMs", map(null, NUMBER), "notes", array(STRING));
-        JsonSchema.Type interleaving = obj("slices", INT, "sliceMs", NUMBER, "minSliceMs", NUMBER, "maxSliceMs", NUMBER,
-            "measuredMsPerSubject", NUMBER, "warmupMs", NUMBER);
-        JsonSchema.Type verdict = obj("pass", BOOL, "exitCode", INT, "missed", array(obj("context", STRING,
-            "percentile", STRING, "budget", NUMBER, "actual", NUMBER_OR_NULL, "overBy", NUMBER_OR_NULL)),
-            "behindSchedule", array(obj("thread", STRING, "context", STRING, "scheduled", INT, "completed", INT,
-                "allowedShortfall", INT, "unfinishedWaits", INT)));
-        JsonSchema.Type budgets = map(contexts, map(Set.of("p50", "p99", "max"),
-            obj("budget", NUMBER, "actual", NUMBER_OR_NULL, "pass", BOOL)));
-        JsonSchema.Type floor = obj("cpus", array(STRING), "oneWay", percentiles, "hiccups", percentiles,
-            "cpuHiccups", map(Set.of("1", "0"), percentiles), "cpuHiccupThresholdUs", NUMBER,
-            "hiccupFloor", map(Set.of("HARD"), percentiles), "notes", array(STRING));
-        JsonSchema.Type subject = obj("description", STRING, "waitStyles", map(contexts, STRING),
-            "hiccups", percentiles, "overBudgetWaits", INT,
-            "schedule", map(Set.of("hard-loop", "soft-loop", "bookkeeper"), obj("scheduled", INT, "completed", INT,
-                "unfinishedWaits", INT)),
-            "contexts", map(contexts, map(metrics, percentiles)),
-            "worstWaits", array(obj("thread", STRING, "context", STRING, "wait", NUMBER, "service", NUMBER,
-                "at", STRING, "offsetMs", NUMBER, "causes", array(obj("kind", STRING, "detail", STRING)))));
-        JsonSchema.Type ratios = map(contexts, obj(
-            "wait", obj("toPeer", map(names, NUMBER_OR_NULL), "toHiccupFloor", map(names, NUMBER_OR_NULL)),
-            "handoff", obj("toPeer", map(names, NUMBER_OR_NULL), "toFloor", map(names, NUMBER_OR_NULL))));
-        JsonSchema.Type jvm = obj("eventCounts", map(Set.of("gc", "gc_notification", "safepoint", "deoptimization",
-            "compilation"), INT), "stopsOfRealTimeThreads", array(STRING), "advice", array(STRING));
-        return obj("schemaVersion", INT, "unit", STRING, "scenario", scenario, "run", run,
-            "interleaving", interleaving, "verdict", verdict,
-            "budgets", budgets, "floor", floor, "subjects", map(Set.of("rtsem", "peer"), subject), "ratios", ratios,
-            "jvm", jvm);
+        JsonSchema.Type percentiles = obj(
+                "count", INT, "mean", NUMBER, "p50", NUMBER, "p90", NUMBER, "p99", NUMBER, "p99.9", NUMBER, "p99.99",
+                NUMBER, "max", NUMBER);
+        JsonSchema.Type scenario = obj(
+                "name",
+                STRING,
+                "description",
+                STRING,
+                "file",
+                STRING,
+                "warmupMs",
+                NUMBER,
+                "durationMs",
+                NUMBER,
+                "floorMs",
+                NUMBER,
+                "intervalMs",
+                NUMBER,
+                "sliceMs",
+                NUMBER,
+                "semaphore",
+                obj(
+                        "permits",
+                        INT,
+                        "maxPermits",
+                        INT,
+                        "binary",
+                        BOOL,
+                        "strategies",
+                        map(Set.of("HARD"), STRING),
+                        "maxBypassUs",
+                        NUMBER,
+                        "parkFallbackUs",
+                        NUMBER),
+                "threads",
+                array(obj(
+                        "name",
+                        STRING,
+                        "context",
+                        STRING,
+                        "cpu",
+                        STRING,
+                        "role",
+                        STRING,
+                        "rateHz",
+                        NUMBER_OR_NULL,
+                        "permits",
+                        INT,
+                        "holdUs",
+                        NUMBER,
+                        "releases",
+                        STRING_OR_NULL)));
+        JsonSchema.Type run = obj(
+                "startedAt",
+                STRING,
+                "outDir",
+                STRING,
+                "javaVersion",
+                STRING,
+                "cpus",
+                INT,
+                "jvmArguments",
+                array(STRING),
+                "missingRecommendedJvmOptions",
+                array(STRING),
+                "threadCpuMs",
+                map(null, NUMBER),
+                "notes",
+                array(STRING));
+        JsonSchema.Type interleaving = obj(
+                "slices",
+                INT,
+                "sliceMs",
+                NUMBER,
+                "minSliceMs",
+                NUMBER,
+                "maxSliceMs",
+                NUMBER,
+                "measuredMsPerSubject",
+                NUMBER,
+                "warmupMs",
+                NUMBER);
+        JsonSchema.Type verdict = obj(
+                "pass",
+                BOOL,
+                "exitCode",
+                INT,
+                "missed",
+                array(obj(
+                        "context",
+                        STRING,
+                        "percentile",
+                        STRING,
+                        "budget",
+                        NUMBER,
+                        "actual",
+                        NUMBER_OR_NULL,
+                        "overBy",
+                        NUMBER_OR_NULL)),
+                "behindSchedule",
+                array(obj(
+                        "thread",
+                        STRING,
+                        "context",
+                        STRING,
+                        "scheduled",
+                        INT,
+                        "completed",
+                        INT,
+                        "allowedShortfall",
+                        INT,
+                        "unfinishedWaits",
+                        INT)));
+        JsonSchema.Type budgets = map(
+                contexts,
+                map(Set.of("p50", "p99", "max"), obj("budget", NUMBER, "actual", NUMBER_OR_NULL, "pass", BOOL)));
+        JsonSchema.Type floor = obj(
+                "cpus",
+                array(STRING),
+                "oneWay",
+                percentiles,
+                "hiccups",
+                percentiles,
+                "cpuHiccups",
+                map(Set.of("1", "0"), percentiles),
+                "cpuHiccupThresholdUs",
+                NUMBER,
+                "hiccupFloor",
+                map(Set.of("HARD"), percentiles),
+                "notes",
+                array(STRING));
+        JsonSchema.Type subject = obj(
+                "description",
+                STRING,
+                "waitStyles",
+                map(contexts, STRING),
+                "hiccups",
+                percentiles,
+                "overBudgetWaits",
+                INT,
+                "schedule",
+                map(
+                        Set.of("hard-loop", "soft-loop", "bookkeeper"),
+                        obj("scheduled", INT, "completed", INT, "unfinishedWaits", INT)),
+                "contexts",
+                map(contexts, map(metrics, percentiles)),
+                "worstWaits",
+                array(obj(
+                        "thread",
+                        STRING,
+                        "context",
+                        STRING,
+                        "wait",
+                        NUMBER,
+                        "service",
+                        NUMBER,
+                        "at",
+                        STRING,
+                        "offsetMs",
+                        NUMBER,
+                        "causes",
+                        array(obj("kind", STRING, "detail", STRING)))));
+        JsonSchema.Type ratios = map(
+                contexts,
+                obj(
+                        "wait", obj("toPeer", map(names, NUMBER_OR_NULL), "toHiccupFloor", map(names, NUMBER_OR_NULL)),
+                        "handoff", obj("toPeer", map(names, NUMBER_OR_NULL), "toFloor", map(names, NUMBER_OR_NULL))));
+        JsonSchema.Type jvm = obj(
+                "eventCounts",
+                map(Set.of("gc", "gc_notification", "safepoint", "deoptimization", "compilation"), INT),
+                "stopsOfRealTimeThreads",
+                array(STRING),
+                "advice",
+                array(STRING));
+        return obj(
+                "schemaVersion",
+                INT,
+                "unit",
+                STRING,
+                "scenario",
+                scenario,
+                "run",
+                run,
+                "interleaving",
+                interleaving,
+                "verdict",
+                verdict,
+                "budgets",
+                budgets,
+                "floor",
+                floor,
+                "subjects",
+                map(Set.of("rtsem", "peer"), subject),
+                "ratios",
+                ratios,
+                "jvm",
+                jvm);
     }
 
     @Test
     void reportJsonFollowsTheDocumentedSchema() throws IOException {
         JsonNode r = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(List.of(), JsonSchema.check(smokeReportSchema(), r),
-            () -> "report.json against the documented schema; run notes: " + r.path("run").path("notes"));
+        assertEquals(
+                List.of(),
+                JsonSchema.check(smokeReportSchema(), r),
+                () -> "report.json against the documented schema; run notes: "
+                        + r.path("run").path("notes"));
         // what the types cannot say
         assertEquals(2, r.path("schemaVersion").asInt());
         assertEquals("us", r.path("unit").asText());
@@ -140,10 +316,17 @@ class ValidateEndToEndTest {
         assertEquals(0, r.path("verdict").path("exitCode").asInt());
         assertEquals(0, r.path("verdict").path("missed").size());
         assertEquals(0, r.path("verdict").path("behindSchedule").size());
-        assertEquals(List.of("1", "0"), List.of(r.path("floor").path("cpus").get(0).asText(),
-            r.path("floor").path("cpus").get(1).asText()), () -> "floor CPUs; notes: " + r.path("run").path("notes"));
+        assertEquals(
+                List.of("1", "0"),
+                List.of(
+                        r.path("floor").path("cpus").get(0).asText(),
+                        r.path("floor").path("cpus").get(1).asText()),
+                () -> "floor CPUs; notes: " + r.path("run").path("notes"));
         // every floor CPU's gap detector measured its window (FloorPhaseTest: what the run says when one does not)
-        assertEquals(0, r.path("floor").path("notes").size(), () -> "floor notes: " + r.path("floor").path("notes"));
+        assertEquals(
+                0,
+                r.path("floor").path("notes").size(),
+                () -> "floor notes: " + r.path("floor").path("notes"));
         assertTrue(r.path("floor").path("oneWay").path("count").asLong() > 0, "the floor measured hand-offs");
         assertTrue(r.path("run").path("threadCpuMs").path("hard-loop").isNumber(), "CPU time of the HARD loop");
         // smoke.yaml: 1 s per subject in slices of 100 ms (the default): 10 pairs
@@ -151,14 +334,19 @@ class ValidateEndToEndTest {
         assertEquals(20, il.path("slices").asInt(), il.toString());
         assertEquals(100.0, il.path("sliceMs").asDouble(), 1e-9, il.toString());
         assertEquals(1000.0, il.path("measuredMsPerSubject").asDouble(), 0.001, il.toString());
-        assertTrue(il.path("minSliceMs").asDouble() >= 50 && il.path("maxSliceMs").asDouble() <= 150, il.toString());
+        assertTrue(
+                il.path("minSliceMs").asDouble() >= 50 && il.path("maxSliceMs").asDouble() <= 150, il.toString());
         for (String subject : List.of("rtsem", "peer")) {
             JsonNode s = r.path("subjects").path(subject);
             // 2 kHz for 1 s of this subject's slices: 2000 intended starts, give or take one at each slice end
-            long scheduled = s.path("schedule").path("hard-loop").path("scheduled").asLong();
+            long scheduled =
+                    s.path("schedule").path("hard-loop").path("scheduled").asLong();
             assertTrue(Math.abs(scheduled - 2000) <= 20, subject + " HARD schedule: " + scheduled);
             assertTrue(s.path("schedule").path("hard-loop").path("completed").asLong() > 0, subject + " completed");
-            assertEquals(0, s.path("schedule").path("hard-loop").path("unfinishedWaits").asInt(), subject);
+            assertEquals(
+                    0,
+                    s.path("schedule").path("hard-loop").path("unfinishedWaits").asInt(),
+                    subject);
             for (String c : CONTEXTS) {
                 assertTrue(s.path("contexts").path(c).path("wait").path("count").asLong() > 0, subject + " " + c);
             }
@@ -170,7 +358,9 @@ class ValidateEndToEndTest {
         }
         // the peer waits the way rtsem does: HARD spins on tryAcquire, SOFT backs off on rtsem's schedule, NON_RT parks
         JsonNode styles = r.path("subjects").path("peer").path("waitStyles");
-        assertTrue(styles.path("HARD").asText().startsWith("spins on tryAcquire(), Thread.onSpinWait()"), styles.toString());
+        assertTrue(
+                styles.path("HARD").asText().startsWith("spins on tryAcquire(), Thread.onSpinWait()"),
+                styles.toString());
         assertTrue(styles.path("SOFT").asText().contains("backoff(spins=10000"), styles.toString());
         assertTrue(styles.path("NON_RT").asText().contains("then acquire()"), styles.toString());
         // ratios that mean something: no wait toFloor; the HARD wait against its CPU's hiccup floor only where that
@@ -180,10 +370,14 @@ class ValidateEndToEndTest {
         // The rule, not the machine's noise: under load the HARD thread can meet a gap in most iterations, and then
         // the floor's median is above the threshold and the ratio exists (seen once with a soak test running).
         for (String p : List.of("p50", "p99", "max")) {
-            double floorAt = r.path("floor").path("hiccupFloor").path("HARD").path(p).asDouble();
+            double floorAt =
+                    r.path("floor").path("hiccupFloor").path("HARD").path(p).asDouble();
             JsonNode ratio = hard.path("wait").path("toHiccupFloor").path(p);
-            assertEquals(floorAt <= 1.0, ratio.isNull(), "HARD wait toHiccupFloor " + p + " is null exactly where the "
-                + "hiccup floor (" + floorAt + " us) is at or under the detector's 1 us threshold: " + hard);
+            assertEquals(
+                    floorAt <= 1.0,
+                    ratio.isNull(),
+                    "HARD wait toHiccupFloor " + p + " is null exactly where the " + "hiccup floor (" + floorAt
+                            + " us) is at or under the detector's 1 us threshold: " + hard);
         }
         for (String c : List.of("SOFT", "NON_RT")) {
             JsonNode w = r.path("ratios").path(c).path("wait").path("toHiccupFloor");
@@ -229,7 +423,7 @@ class ValidateEndToEndTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg id=\"percentile-plot\""), "inline SVG plot");
         Matcher m = Pattern.compile("<polyline class=\"series\" data-label=\"([^\"]+)\"[^>]* points=\"([^\"]+)\"")
-            .matcher(html);
+                .matcher(html);
         List<String> labels = new java.util.ArrayList<>();
         while (m.find()) {
             labels.add(m.group(1));
@@ -238,16 +432,22 @@ class ValidateEndToEndTest {
         assertTrue(labels.contains("floor (cache-line hand-off)"), labels.toString());
         assertTrue(labels.contains("HARD hiccup floor (own CPU)"), labels.toString());
         for (String c : CONTEXTS) {
-            assertTrue(labels.contains("rtsem " + c + " wait") && labels.contains("peer " + c + " wait"), labels.toString());
-            assertTrue(labels.contains("rtsem " + c + " hand-off") && labels.contains("peer " + c + " hand-off"),
-                labels.toString());
+            assertTrue(
+                    labels.contains("rtsem " + c + " wait") && labels.contains("peer " + c + " wait"),
+                    labels.toString());
+            assertTrue(
+                    labels.contains("rtsem " + c + " hand-off") && labels.contains("peer " + c + " hand-off"),
+                    labels.toString());
         }
         // the cache-line floor is drawn with the hand-offs, not with the waits
-        String waitPlot = html.substring(html.indexOf("<svg id=\"percentile-plot\""), html.indexOf("<svg id=\"handoff-plot\""));
+        String waitPlot =
+                html.substring(html.indexOf("<svg id=\"percentile-plot\""), html.indexOf("<svg id=\"handoff-plot\""));
         assertFalse(waitPlot.contains("cache-line"), "no cache-line floor beside the waits");
-        assertTrue(html.contains("id=\"wait-styles\"") && html.contains("spins on tryAcquire()"),
-            "each peer's waiting style is in the HTML report");
-        assertTrue(html.contains("id=\"interleaving\"") && html.contains("20 slices of 100.0 ms"), "slices in the HTML");
+        assertTrue(
+                html.contains("id=\"wait-styles\"") && html.contains("spins on tryAcquire()"),
+                "each peer's waiting style is in the HTML report");
+        assertTrue(
+                html.contains("id=\"interleaving\"") && html.contains("20 slices of 100.0 ms"), "slices in the HTML");
         assertTrue(html.contains(">99.9%<"), "log nines x-axis labels");
         assertSelfContained(html);
     }
@@ -268,8 +468,13 @@ class ValidateEndToEndTest {
     void selfContainedCheckCatchesWhatABrowserWouldFetch() {
         String ok = "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"#verdict\">v</a></svg>";
         assertSelfContained(ok);
-        for (String bad : List.of("<img src=\"x.png\">", "<a href=\"https://example.org/\">", "<a href='other.html'>",
-            "<style>@import 'x.css';</style>", "<div style=\"background:url(x.png)\">", "<p>http://x</p>")) {
+        for (String bad : List.of(
+                "<img src=\"x.png\">",
+                "<a href=\"https://example.org/\">",
+                "<a href='other.html'>",
+                "<style>@import 'x.css';</style>",
+                "<div style=\"background:url(x.png)\">",
+                "<p>http://x</p>")) {
             assertThrows(org.opentest4j.AssertionFailedError.class, () -> assertSelfContained(ok + bad), bad);
         }
     }
@@ -281,8 +486,11 @@ class ValidateEndToEndTest {
         Files.deleteIfExists(shot);
         String dom = chromium(html, "--dump-dom");
         assertTrue(dom.contains("<svg id=\"percentile-plot\""), "the browser's DOM has the plot");
-        assertTrue(Pattern.compile("<polyline[^>]+points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+").matcher(dom).find(),
-            "the plot has non-empty curves after rendering");
+        assertTrue(
+                Pattern.compile("<polyline[^>]+points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+")
+                        .matcher(dom)
+                        .find(),
+                "the plot has non-empty curves after rendering");
         chromium(html, "--screenshot=" + shot, "--window-size=1100,1400");
         assertTrue(Files.size(shot) > 10_000, "a screenshot of the rendered report: " + shot);
     }
@@ -290,14 +498,24 @@ class ValidateEndToEndTest {
     /** Runs Debian's chromium headless on a file, returns its stdout. */
     private static String chromium(Path file, String... extra) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("rtsem-chromium");
-        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/chromium", "--headless", "--no-sandbox",
-            "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "/usr/bin/chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile));
         cmd.addAll(List.of(extra));
         cmd.add(file.toUri().toString());
         Path stdout = Files.createTempFile("rtsem-chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile())
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished within 90 s");
         assertEquals(0, p.exitValue(), "chromium exit code");
         String s = Files.readString(stdout);

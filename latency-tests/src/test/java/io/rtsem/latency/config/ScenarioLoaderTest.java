@@ -51,11 +51,14 @@ class ScenarioLoaderTest {
             // plannedNanos() is computed from the file's durations (nothing is timed here): a scenario that a user
             // runs as it is must stay about 20 s on this 2-CPU machine.
             assertTrue(sc.plannedNanos() <= 25_000_000_000L, f + " plans at most about 20 s");
-            long pinnedSpinners = sc.threads().stream().filter(t -> t.pinnedToFixedCpu() && t.context() != RtContext.NON_RT).count();
+            long pinnedSpinners = sc.threads().stream()
+                    .filter(t -> t.pinnedToFixedCpu() && t.context() != RtContext.NON_RT)
+                    .count();
             assertTrue(pinnedSpinners <= 2, f + " pins at most two spinners on this 2-CPU machine");
         }
-        assertTrue(loader.load(root().resolve("configs/smoke.yaml")).plannedNanos() < 5_000_000_000L,
-            "smoke.yaml runs under 5 s");
+        assertTrue(
+                loader.load(root().resolve("configs/smoke.yaml")).plannedNanos() < 5_000_000_000L,
+                "smoke.yaml runs under 5 s");
     }
 
     @Test
@@ -71,8 +74,9 @@ class ScenarioLoaderTest {
         assertEquals(100_000L, sc.budgets().get(RtContext.HARD).p999Nanos());
         assertEquals(1_000_000L, sc.semaphore().maxBypassNanos(), "rtsem's default starvation bound");
         assertEquals(1_000_000L, sc.semaphore().parkFallbackNanos(), "rtsem's default park fallback");
-        Scenario tuned = loader.parse("configs/x.yaml", VALID.replace("max-permits: 2 }",
-            "max-permits: 2, max-bypass: 20ms, park-fallback: 250us }"));
+        Scenario tuned = loader.parse(
+                "configs/x.yaml",
+                VALID.replace("max-permits: 2 }", "max-permits: 2, max-bypass: 20ms, park-fallback: 250us }"));
         assertEquals(20_000_000L, tuned.semaphore().maxBypassNanos());
         assertEquals(250_000L, tuned.semaphore().parkFallbackNanos());
     }
@@ -80,17 +84,23 @@ class ScenarioLoaderTest {
     @Test
     void sliceDefaultsTo100msAtMostTheDurationAndIsCheckedAgainstIt() throws ConfigException {
         assertEquals(100_000_000L, loader.parse("configs/x.yaml", VALID).sliceNanos(), "the default slice");
-        assertEquals(50_000_000L, loader.parse("configs/x.yaml", VALID.replace("duration: 2s", "duration: 50ms"))
-            .sliceNanos(), "no longer than the duration");
-        assertEquals(250_000_000L, loader.parse("configs/x.yaml", "slice: 250ms\n" + VALID).sliceNanos());
+        assertEquals(
+                50_000_000L,
+                loader.parse("configs/x.yaml", VALID.replace("duration: 2s", "duration: 50ms"))
+                        .sliceNanos(),
+                "no longer than the duration");
+        assertEquals(
+                250_000_000L,
+                loader.parse("configs/x.yaml", "slice: 250ms\n" + VALID).sliceNanos());
         ConfigException longer = reject("slice: 3s\n" + VALID);
         assertEquals("slice", longer.key());
         assertEquals("configs/x.yaml: slice: expected a duration between 1ms and 2s, got 3s", longer.getMessage());
         ConfigException tiny = reject("slice: 10us\n" + VALID);
         assertEquals("configs/x.yaml: slice: expected a duration between 1ms and 2s, got 10us", tiny.getMessage());
         ConfigException unitless = reject("slice: 100\n" + VALID);
-        assertTrue(unitless.getMessage().startsWith("configs/x.yaml: slice: expected a duration with a unit"),
-            unitless.getMessage());
+        assertTrue(
+                unitless.getMessage().startsWith("configs/x.yaml: slice: expected a duration with a unit"),
+                unitless.getMessage());
     }
 
     @Test
@@ -113,26 +123,41 @@ class ScenarioLoaderTest {
 
     @Test
     void impossibleValuesAreRejected() {
-        assertEquals("budgets.HARD.p99.9", reject(VALID.replace("p99.9: 100", "p99.9: 2")).key(),
-            "a p99.9 budget below p50 is impossible");
-        assertEquals("threads[0].cpu", reject(VALID.replace("cpu: 1,", "cpu: 7,")).key(), "no CPU 7 on 2 CPUs");
-        assertEquals("threads[0].hold", reject(VALID.replace("hold: 5us", "hold: 2ms")).key(),
-            "a hold longer than the 1 ms period");
-        assertEquals("threads[1].context", reject(VALID.replace("context: NON_RT", "context: SOFT")).key(),
-            "a bookkeeper goes through the bridge, so it is NON_RT");
-        assertEquals("semaphore.strategies.HARD", reject(VALID.replace("max-permits: 2 }",
-            "max-permits: 2, strategies: { HARD: park } }")).key(), "HARD waiters may only spin");
+        assertEquals(
+                "budgets.HARD.p99.9",
+                reject(VALID.replace("p99.9: 100", "p99.9: 2")).key(),
+                "a p99.9 budget below p50 is impossible");
+        assertEquals(
+                "threads[0].cpu", reject(VALID.replace("cpu: 1,", "cpu: 7,")).key(), "no CPU 7 on 2 CPUs");
+        assertEquals(
+                "threads[0].hold",
+                reject(VALID.replace("hold: 5us", "hold: 2ms")).key(),
+                "a hold longer than the 1 ms period");
+        assertEquals(
+                "threads[1].context",
+                reject(VALID.replace("context: NON_RT", "context: SOFT")).key(),
+                "a bookkeeper goes through the bridge, so it is NON_RT");
+        assertEquals(
+                "semaphore.strategies.HARD",
+                reject(VALID.replace("max-permits: 2 }", "max-permits: 2, strategies: { HARD: park } }"))
+                        .key(),
+                "HARD waiters may only spin");
         assertEquals("budgets.SOFT", reject(VALID + "  SOFT: { p50: 1 }\n").key(), "nobody waits in SOFT");
         ConfigException bypass = reject(VALID.replace("max-permits: 2 }", "max-permits: 2, max-bypass: 0ms }"));
         assertEquals("semaphore.max-bypass", bypass.key());
         assertTrue(bypass.getMessage().contains("between 1us and 60s"), bypass.getMessage());
-        assertEquals("semaphore.park-fallback", reject(VALID.replace("max-permits: 2 }",
-            "max-permits: 2, park-fallback: 5 }")).key(), "a duration needs its unit");
+        assertEquals(
+                "semaphore.park-fallback",
+                reject(VALID.replace("max-permits: 2 }", "max-permits: 2, park-fallback: 5 }"))
+                        .key(),
+                "a duration needs its unit");
     }
 
     @Test
     void twoSpinnersOnOneCpuAreRejected() {
-        String yaml = VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: 1, role: acquirer, rate-hz: 100 }\n  - { name: b,");
+        String yaml = VALID.replace(
+                "  - { name: b,",
+                "  - { name: c, context: SOFT, cpu: 1, role: acquirer, rate-hz: 100 }\n  - { name: b,");
         ConfigException e = reject(yaml);
         assertEquals("threads[1].cpu", e.key());
         assertTrue(e.getMessage().contains("already given to spinning thread \"a\""), e.getMessage());
@@ -140,15 +165,28 @@ class ScenarioLoaderTest {
 
     @Test
     void anyCpuSpinnersCountAgainstTheCpus() {
-        String yaml = VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
-            + "  - { name: d, context: HARD, cpu: any, role: acquirer, rate-hz: 100 }\n  - { name: b,");
+        String yaml = VALID.replace(
+                "  - { name: b,",
+                "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+                        + "  - { name: d, context: HARD, cpu: any, role: acquirer, rate-hz: 100 }\n  - { name: b,");
         ConfigException e = reject(yaml);
         assertEquals("threads", e.key());
-        assertTrue(e.getMessage().contains("at most 2 pinned HARD/SOFT threads") && e.getMessage().contains("[c, d]"),
-            e.getMessage());
-        assertEquals(RtThread.ANY_CPU, assertDoesNotThrow(() -> loader.parse("configs/x.yaml",
-            VALID.replace("  - { name: b,", "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
-                + "  - { name: b,"))).threads().get(1).cpu(), "one fixed and one any spinner fit on 2 CPUs");
+        assertTrue(
+                e.getMessage().contains("at most 2 pinned HARD/SOFT threads")
+                        && e.getMessage().contains("[c, d]"),
+                e.getMessage());
+        assertEquals(
+                RtThread.ANY_CPU,
+                assertDoesNotThrow(() -> loader.parse(
+                                "configs/x.yaml",
+                                VALID.replace(
+                                        "  - { name: b,",
+                                        "  - { name: c, context: SOFT, cpu: any, role: acquirer, rate-hz: 100 }\n"
+                                                + "  - { name: b,")))
+                        .threads()
+                        .get(1)
+                        .cpu(),
+                "one fixed and one any spinner fit on 2 CPUs");
     }
 
     @Test
@@ -169,8 +207,11 @@ class ScenarioLoaderTest {
         ConfigException top = reject(VALID.replace("duration: 2s\n", "duration: 2s\nduration: 3s\n"));
         assertTrue(top.getMessage().startsWith("configs/x.yaml: duration: duplicate key"), top.getMessage());
         ConfigException nested = reject(VALID.replace("hold: 5us }", "hold: 5us, hold: 6us }"));
-        assertTrue(nested.getMessage().startsWith("configs/x.yaml: ") && nested.key().endsWith("hold")
-            && nested.getMessage().contains("duplicate key"), nested.getMessage());
+        assertTrue(
+                nested.getMessage().startsWith("configs/x.yaml: ")
+                        && nested.key().endsWith("hold")
+                        && nested.getMessage().contains("duplicate key"),
+                nested.getMessage());
         System.out.println("duplicate keys: " + top.getMessage() + " | " + nested.getMessage());
     }
 
@@ -186,8 +227,9 @@ class ScenarioLoaderTest {
     void yamlSyntaxErrorsAreOneLineWithLineAndColumn() {
         // was SnakeYAML's own message: several lines, quoting the file's text with a caret under the column
         ConfigException e = reject(VALID.replace("duration: 2s\n", "duration: 2s\n  permits: 2\n"));
-        assertEquals("configs/x.yaml: not valid YAML: mapping values are not allowed here (line 3, column 10)",
-            e.getMessage());
+        assertEquals(
+                "configs/x.yaml: not valid YAML: mapping values are not allowed here (line 3, column 10)",
+                e.getMessage());
     }
 
     @Test
@@ -197,8 +239,9 @@ class ScenarioLoaderTest {
         assertEquals("scenario", e.key());
         assertTrue(e.getMessage().endsWith("got \"a\\u0000b\\u001B[2J\\u202Ec\\nd\""), e.getMessage());
         ConfigException nul = reject("\u0000");
-        assertEquals("configs/x.yaml: not valid YAML: character U+0000 at offset 0 (line 1) is not allowed in YAML",
-            nul.getMessage());
+        assertEquals(
+                "configs/x.yaml: not valid YAML: character U+0000 at offset 0 (line 1) is not allowed in YAML",
+                nul.getMessage());
     }
 
     @Test
@@ -208,22 +251,25 @@ class ScenarioLoaderTest {
         assertTrue(e.getMessage().startsWith("configs/x.yaml: more than one YAML document"), e.getMessage());
         ConfigException end = reject(VALID.replace("budgets:", "...\n  - { name: c }\nbudgets:"));
         assertTrue(end.getMessage().startsWith("configs/x.yaml: not valid YAML"), end.getMessage());
-        assertDoesNotThrow(() -> loader.parse("configs/x.yaml", "---\n" + VALID + "...\n"),
-            "one document with its explicit start and end markers");
+        assertDoesNotThrow(
+                () -> loader.parse("configs/x.yaml", "---\n" + VALID + "...\n"),
+                "one document with its explicit start and end markers");
     }
 
     @Test
     void integersTooLargeForTheirTypeAreRejectedNotWrapped() {
         // was: 2^64 + 1 read as 1 permit, 2^32 + 1 as CPU 1 (the low bits of the number)
-        ConfigException permits = reject(VALID.replace("permits: 1, max-permits: 2",
-            "permits: 18446744073709551617, max-permits: 2"));
+        ConfigException permits =
+                reject(VALID.replace("permits: 1, max-permits: 2", "permits: 18446744073709551617, max-permits: 2"));
         assertEquals("semaphore.permits", permits.key());
         assertTrue(permits.getMessage().contains("got number 18446744073709551617"), permits.getMessage());
         ConfigException cpu = reject(VALID.replace("cpu: 1,", "cpu: 4294967297,"));
         assertEquals("threads[0].cpu", cpu.key());
         assertTrue(cpu.getMessage().endsWith("got 4294967297"), cpu.getMessage());
-        assertEquals("threads[1].allocate-bytes", reject(VALID.replace("allocate-bytes: 64",
-            "allocate-bytes: 9223372036854775808")).key());
+        assertEquals(
+                "threads[1].allocate-bytes",
+                reject(VALID.replace("allocate-bytes: 64", "allocate-bytes: 9223372036854775808"))
+                        .key());
     }
 
     @Test
@@ -231,10 +277,12 @@ class ScenarioLoaderTest {
         // found by ScenarioFuzzTest's full mode (19115 tries): "scenario: *a" named the scenario "a" (Jackson reads an
         // alias as its name, defined anchor or not)
         ConfigException e = reject(VALID.replace("scenario: t", "scenario: *a"));
-        assertEquals("configs/x.yaml: a YAML alias (*a) at line 1: aliases are not supported in scenario files (they "
-            + "would be read as their name); write the value itself", e.getMessage());
-        ConfigException defined = reject(VALID.replace("hold: 5us }", "hold: &h 5us }").replace("rate-hz: 10,",
-            "rate-hz: 10, hold: *h,"));
+        assertEquals(
+                "configs/x.yaml: a YAML alias (*a) at line 1: aliases are not supported in scenario files (they "
+                        + "would be read as their name); write the value itself",
+                e.getMessage());
+        ConfigException defined = reject(
+                VALID.replace("hold: 5us }", "hold: &h 5us }").replace("rate-hz: 10,", "rate-hz: 10, hold: *h,"));
         assertTrue(defined.getMessage().contains("a YAML alias (*h) at line 6"), defined.getMessage());
     }
 
@@ -244,15 +292,21 @@ class ScenarioLoaderTest {
         // constructor refused with an IllegalArgumentException (exit 3); before that check, a budget nobody meets
         ConfigException e = reject(VALID.replace("p50: 5,", "p50: 0.0000001,"));
         assertEquals("budgets.HARD.p50", e.key());
-        assertTrue(e.getMessage().endsWith("expected a positive number of microseconds, at least 0.001 (1 ns), got "
-            + "number 1.0E-7"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("expected a positive number of microseconds, at least 0.001 (1 ns), got "
+                                + "number 1.0E-7"),
+                e.getMessage());
     }
 
     @Test
     void tooDeeplyNestedIsSaidInTheFilesTerms() {
         ConfigException e = reject(VALID.replace("duration: 2s", "duration: " + "[".repeat(1500) + "]".repeat(1500)));
-        assertTrue(e.getMessage().startsWith("configs/x.yaml: not valid YAML: too large or too deeply nested: Document "
-            + "nesting depth (1001) exceeds the maximum allowed (1000)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("configs/x.yaml: not valid YAML: too large or too deeply nested: Document "
+                                + "nesting depth (1001) exceeds the maximum allowed (1000)"),
+                e.getMessage());
     }
 
     @Test
@@ -265,8 +319,8 @@ class ScenarioLoaderTest {
     @Test
     void anEmptyKeyIsNamedAsSuch() {
         ConfigException e = reject(VALID + "\"\": 1\n");
-        assertTrue(e.getMessage().startsWith("configs/x.yaml: unknown key \"\" (empty); expected one of"),
-            e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("configs/x.yaml: unknown key \"\" (empty); expected one of"), e.getMessage());
     }
 
     @Test
@@ -275,21 +329,31 @@ class ScenarioLoaderTest {
         assertEquals("my-loop", loader.parse("configs/my-loop.yaml", unnamed).name(), "the default: the file name");
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("my loop.yaml", unnamed));
         assertEquals("scenario", e.key());
-        assertTrue(e.getMessage().contains("missing, and the file name \"my loop\" cannot stand for it"),
-            e.getMessage());
+        assertTrue(
+                e.getMessage().contains("missing, and the file name \"my loop\" cannot stand for it"), e.getMessage());
         // was a NullPointerException (a path without a file name) and an InvalidPathException (a NUL)
-        assertEquals("scenario", assertThrows(ConfigException.class, () -> loader.parse("/", unnamed)).key());
-        assertEquals("scenario", assertThrows(ConfigException.class, () -> loader.parse("a\u0000.yaml", unnamed)).key());
+        assertEquals(
+                "scenario",
+                assertThrows(ConfigException.class, () -> loader.parse("/", unnamed))
+                        .key());
+        assertEquals(
+                "scenario",
+                assertThrows(ConfigException.class, () -> loader.parse("a\u0000.yaml", unnamed))
+                        .key());
     }
 
     @Test
     void aFileThatIsNotUtf8NamesTheByteAndLine(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("latin1.yaml");
-        Files.write(f, VALID.replace("scenario: t", "scenario: t\ndescription: caf\u00e9").getBytes(
-            java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(
+                f,
+                VALID.replace("scenario: t", "scenario: t\ndescription: caf\u00e9")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(f));
-        assertEquals(f + ": not UTF-8 text: byte 0xE9 at offset 28 (line 2) is not valid UTF-8; expected a YAML file "
-            + "saved as UTF-8", e.getMessage());
+        assertEquals(
+                f + ": not UTF-8 text: byte 0xE9 at offset 28 (line 2) is not valid UTF-8; expected a YAML file "
+                        + "saved as UTF-8",
+                e.getMessage());
     }
 
     @Test
@@ -297,11 +361,14 @@ class ScenarioLoaderTest {
     void anEndlessOrHugeFileIsRejectedWithoutReadingItAll(@TempDir Path dir) throws IOException {
         // was: Files.readString(/dev/zero) filling the heap, and a NoSuchFileException's class name in the message
         ConfigException zero = assertThrows(ConfigException.class, () -> loader.load(Path.of("/dev/zero")));
-        assertEquals("/dev/zero: larger than 1048576 bytes; a scenario file is a few kilobytes of YAML",
-            zero.getMessage());
-        assertEquals(dir.resolve("none.yaml") + ": cannot read the file: it does not exist",
-            assertThrows(ConfigException.class, () -> loader.load(dir.resolve("none.yaml"))).getMessage());
-        assertEquals(dir + ": cannot read the file: it is a directory",
-            assertThrows(ConfigException.class, () -> loader.load(dir)).getMessage());
+        assertEquals(
+                "/dev/zero: larger than 1048576 bytes; a scenario file is a few kilobytes of YAML", zero.getMessage());
+        assertEquals(
+                dir.resolve("none.yaml") + ": cannot read the file: it does not exist",
+                assertThrows(ConfigException.class, () -> loader.load(dir.resolve("none.yaml")))
+                        .getMessage());
+        assertEquals(
+                dir + ": cannot read the file: it is a directory",
+                assertThrows(ConfigException.class, () -> loader.load(dir)).getMessage());
     }
 }

@@ -16,8 +16,7 @@ import java.util.Map;
 
 /** Synthetic runs for judging and reporting tests: a scenario from YAML, chosen waits, events and JVM options. */
 final class Runs {
-    private Runs() {
-    }
+    private Runs() {}
 
     static Scenario scenario(String yaml) throws ConfigException {
         return new ScenarioLoader(2).parse("configs/test.yaml", yaml);
@@ -27,8 +26,12 @@ final class Runs {
      * @param waits rtsem's (and the peer's) corrected waits per context, nanoseconds
      * @param worst rtsem's worst waits
      */
-    static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
-                         List<String> jvmArguments) {
+    static RunResult run(
+            Scenario sc,
+            Map<RtContext, long[]> waits,
+            List<WaitSample> worst,
+            List<JvmEvent> events,
+            List<String> jvmArguments) {
         return run(sc, waits, worst, events, jvmArguments, Map.of(), Map.of(), Map.of());
     }
 
@@ -37,20 +40,42 @@ final class Runs {
      * @param peerSchedule  the peer's
      * @param rtsemHiccupFloors rtsem's hiccup floor per HARD thread
      */
-    static RunResult run(Scenario sc, Map<RtContext, long[]> waits, List<WaitSample> worst, List<JvmEvent> events,
-                         List<String> jvmArguments, Map<String, SubjectResult.ThreadSchedule> rtsemSchedule,
-                         Map<String, SubjectResult.ThreadSchedule> peerSchedule,
-                         Map<String, org.HdrHistogram.Histogram> rtsemHiccupFloors) {
-        return new RunResult(sc, Path.of("target", "rtsem-test", "synthetic"), 0L, new int[] {1, 0},
-            histogram(1_000), histogram(), List.of(), subject("rtsem", waits, worst, rtsemSchedule, rtsemHiccupFloors),
-            subject("peer", waits, List.of(), peerSchedule, Map.of()), events, jvmArguments, "17", 2, List.of(), List.of(),
-            sc.threads(), new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
-            Map.of());
+    static RunResult run(
+            Scenario sc,
+            Map<RtContext, long[]> waits,
+            List<WaitSample> worst,
+            List<JvmEvent> events,
+            List<String> jvmArguments,
+            Map<String, SubjectResult.ThreadSchedule> rtsemSchedule,
+            Map<String, SubjectResult.ThreadSchedule> peerSchedule,
+            Map<String, org.HdrHistogram.Histogram> rtsemHiccupFloors) {
+        return new RunResult(
+                sc,
+                Path.of("target", "rtsem-test", "synthetic"),
+                0L,
+                new int[] {1, 0},
+                histogram(1_000),
+                histogram(),
+                List.of(),
+                subject("rtsem", waits, worst, rtsemSchedule, rtsemHiccupFloors),
+                subject("peer", waits, List.of(), peerSchedule, Map.of()),
+                events,
+                jvmArguments,
+                "17",
+                2,
+                List.of(),
+                List.of(),
+                sc.threads(),
+                new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
+                Map.of());
     }
 
-    private static SubjectResult subject(String name, Map<RtContext, long[]> waits, List<WaitSample> worst,
-                                         Map<String, SubjectResult.ThreadSchedule> schedule,
-                                         Map<String, org.HdrHistogram.Histogram> hiccupFloors) {
+    private static SubjectResult subject(
+            String name,
+            Map<RtContext, long[]> waits,
+            List<WaitSample> worst,
+            Map<String, SubjectResult.ThreadSchedule> schedule,
+            Map<String, org.HdrHistogram.Histogram> hiccupFloors) {
         PhaseRecorders r = new PhaseRecorders();
         waits.forEach((c, values) -> {
             for (long v : values) {
@@ -60,8 +85,8 @@ final class Runs {
         for (int slot = 0; slot < PhaseRecorders.slots(); slot++) {
             r.sample(slot);
         }
-        return new SubjectResult(name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L,
-            1_000_000_000L, hiccupFloors);
+        return new SubjectResult(
+                name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L, 1_000_000_000L, hiccupFloors);
     }
 
     static org.HdrHistogram.Histogram histogram(long... values) {

@@ -29,14 +29,17 @@ class CpuGapMeterTest {
             assertNull(g.problem(), "the detector on CPU " + g.cpu() + " covered its window: " + g.problem());
             // A correctness bound, not a timing claim: the detector stops at its window's end (its last read can
             // come late by however long it was descheduled just before it, so the upper bound is generous).
-            assertTrue(g.spanNanos() >= 50_000_000L && g.spanNanos() <= 100_000_000L + 2_000_000_000L,
-                "span of the clock reads: " + g.spanNanos());
+            assertTrue(
+                    g.spanNanos() >= 50_000_000L && g.spanNanos() <= 100_000_000L + 2_000_000_000L,
+                    "span of the clock reads: " + g.spanNanos());
             if (g.gaps().getTotalCount() > 0) {
-                assertTrue(g.gaps().getMinValue() > CpuGapMeter.THRESHOLD_NANOS - 10,
-                    "nothing at or under the threshold is recorded: " + g.gaps().getMinValue());
+                assertTrue(
+                        g.gaps().getMinValue() > CpuGapMeter.THRESHOLD_NANOS - 10,
+                        "nothing at or under the threshold is recorded: "
+                                + g.gaps().getMinValue());
             }
             System.out.println("cpu " + g.cpu() + ": " + g.gaps().getTotalCount() + " gaps over 1 us in 100 ms, max "
-                + g.gaps().getMaxValue() + " ns");
+                    + g.gaps().getMaxValue() + " ns");
         }
     }
 
@@ -46,7 +49,7 @@ class CpuGapMeterTest {
         CpuGapMeter.Starter cpu0Taken = (name, cpu, body) -> {
             if (cpu == 0) {
                 throw new IllegalStateException("RtThread '" + name + "' cannot be pinned to cpu 0: another live "
-                    + "RtThread of this JVM is pinned there");
+                        + "RtThread of this JVM is pinned there");
             }
             return CpuGapMeter.PINNED.start(name, cpu, body);
         };
@@ -56,8 +59,10 @@ class CpuGapMeterTest {
         CpuGapMeter.CpuGaps cpu0 = gaps.get(1);
         assertEquals(0, cpu0.cpu());
         assertFalse(cpu0.measured());
-        assertEquals("no gap detector figures for CPU 0: its detector thread could not be pinned there (RtThread "
-            + "'rtsem-gap-0' cannot be pinned to cpu 0: another live RtThread of this JVM is pinned there)", cpu0.problem());
+        assertEquals(
+                "no gap detector figures for CPU 0: its detector thread could not be pinned there (RtThread "
+                        + "'rtsem-gap-0' cannot be pinned to cpu 0: another live RtThread of this JVM is pinned there)",
+                cpu0.problem());
     }
 
     @Test
@@ -65,15 +70,18 @@ class CpuGapMeterTest {
         // a detector thread that is started but not scheduled before its window ends makes no clock read: its empty
         // histogram would read as "no hiccups on this CPU"
         CpuGapMeter.Starter neverScheduled = (name, cpu, body) -> {
-            Thread t = new Thread(() -> { }, name);
+            Thread t = new Thread(() -> {}, name);
             t.start();
             return t;
         };
-        CpuGapMeter.CpuGaps g = CpuGapMeter.measure(new int[] {0}, 20_000_000L, neverScheduled).get(0);
+        CpuGapMeter.CpuGaps g =
+                CpuGapMeter.measure(new int[] {0}, 20_000_000L, neverScheduled).get(0);
         assertEquals(0, g.reads());
         assertFalse(g.measured());
-        assertEquals("no gap detector figures for CPU 0: its detector thread made no clock read in its 20 ms window "
-            + "(it was not scheduled before the window ended)", g.problem());
+        assertEquals(
+                "no gap detector figures for CPU 0: its detector thread made no clock read in its 20 ms window "
+                        + "(it was not scheduled before the window ended)",
+                g.problem());
     }
 
     @Test
@@ -87,17 +95,21 @@ class CpuGapMeterTest {
             }
             body.run();
         });
-        CpuGapMeter.CpuGaps g = CpuGapMeter.measure(new int[] {0}, 1_000_000_000L, late).get(0);
+        CpuGapMeter.CpuGaps g =
+                CpuGapMeter.measure(new int[] {0}, 1_000_000_000L, late).get(0);
         assertTrue(g.measured(), "it ran for the rest of its window: " + g.reads() + " reads");
         assertTrue(g.spanNanos() < 500_000_000L, "span " + g.spanNanos());
-        assertTrue(g.problem() != null && g.problem().startsWith("the gap detector on CPU 0 measured only ")
-            && g.problem().contains(" ms of its 1000 ms window (it was scheduled late)"), g.problem());
+        assertTrue(
+                g.problem() != null
+                        && g.problem().startsWith("the gap detector on CPU 0 measured only ")
+                        && g.problem().contains(" ms of its 1000 ms window (it was scheduled late)"),
+                g.problem());
     }
 
     @Test
     void aWindowThatIsNotPositiveIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> CpuGapMeter.measure(new int[] {0}, 0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CpuGapMeter.measure(new int[] {0}, 0));
         assertEquals("durationNanos must be positive, got 0", e.getMessage());
     }
 }

@@ -49,14 +49,16 @@ class FloorPhaseTest {
     static final class CpuZeroLoad implements AutoCloseable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger calls = new AtomicInteger();
-        final Thread thread = new Thread(() -> {
-            Affinity.setAffinity(0);
-            while (!stop.get()) {
-                Runtime.getRuntime().availableProcessors();
-                calls.incrementAndGet();
-                Thread.onSpinWait();
-            }
-        }, "cpu0-load");
+        final Thread thread = new Thread(
+                () -> {
+                    Affinity.setAffinity(0);
+                    while (!stop.get()) {
+                        Runtime.getRuntime().availableProcessors();
+                        calls.incrementAndGet();
+                        Thread.onSpinWait();
+                    }
+                },
+                "cpu0-load");
 
         CpuZeroLoad start() throws InterruptedException {
             thread.setDaemon(true);
@@ -78,18 +80,20 @@ class FloorPhaseTest {
     static void runWithCpu0BusyAndItsDetectorNeverScheduled() throws Exception {
         out = Path.of("target", "rtsem-test", "floor-phase").toAbsolutePath();
         deleteRecursively(out);
-        var scenario = new ScenarioLoader(2).load(Path.of("src/test/resources/scenarios/pinned-short.yaml")
-            .toAbsolutePath());
+        var scenario = new ScenarioLoader(2)
+                .load(Path.of("src/test/resources/scenarios/pinned-short.yaml").toAbsolutePath());
         CpuGapMeter.Starter cpu0NeverScheduled = (name, cpu, body) -> {
             if (cpu != 0) {
                 return CpuGapMeter.PINNED.start(name, cpu, body);
             }
-            Thread t = new Thread(() -> { }, name);
+            Thread t = new Thread(() -> {}, name);
             t.start();
             return t;
         };
         try (CpuZeroLoad load = new CpuZeroLoad().start()) {
-            result = new ValidationRun(scenario, out, null, false).withGapStarter(cpu0NeverScheduled).run();
+            result = new ValidationRun(scenario, out, null, false)
+                    .withGapStarter(cpu0NeverScheduled)
+                    .run();
         }
         RunReport report = new RunReport(result, List.of());
         summary = ReportFiles.write(report);
@@ -100,8 +104,10 @@ class FloorPhaseTest {
     void theFloorIsOnCpus1And0WithCpu0Busy() {
         assertArrayEquals(new int[] {1, 0}, result.floorCpus(), "the HARD loop's CPU 1, completed with CPU 0");
         assertEquals("[\"1\",\"0\"]", json.path("floor").path("cpus").toString());
-        assertEquals(List.of(1, 0), result.cpuHiccups().stream().map(CpuGapMeter.CpuGaps::cpu).toList(),
-            "a gap detector was started for each floor CPU");
+        assertEquals(
+                List.of(1, 0),
+                result.cpuHiccups().stream().map(CpuGapMeter.CpuGaps::cpu).toList(),
+                "a gap detector was started for each floor CPU");
         CpuGapMeter.CpuGaps cpu1 = result.cpuHiccups().get(0);
         assertTrue(cpu1.measured() && cpu1.problem() == null, "CPU 1's detector measured its window: " + cpu1);
     }
@@ -131,21 +137,24 @@ class FloorPhaseTest {
             assertArrayEquals(new int[] {1, 0}, cpus, "try " + i);
         }
         System.out.println("availableProcessors() said 1 to this thread (CPUs " + mine + ") right after a thread "
-            + "confined to CPU 0 asked, " + told1 + " times of 5 (JDK 17 in a container: a process-wide figure cached "
-            + "20 ms; 0 where the JVM sees no container or asks the calling thread's mask)");
+                + "confined to CPU 0 asked, " + told1
+                + " times of 5 (JDK 17 in a container: a process-wide figure cached "
+                + "20 ms; 0 where the JVM sees no container or asks the calling thread's mask)");
     }
 
     @Test
     void aDetectorWithoutFiguresIsSaidInTheNotesTheSummaryAndReportJson() throws IOException {
         String reason = "no gap detector figures for CPU 0: its detector thread made no clock read in its 100 ms "
-            + "window (it was not scheduled before the window ended)";
+                + "window (it was not scheduled before the window ended)";
         assertEquals(List.of(reason), result.floorNotes());
         assertTrue(result.notes().contains(reason), result.notes().toString());
         assertTrue(summary.contains("note: " + reason), summary);
         assertEquals("[\"" + reason + "\"]", json.path("floor").path("notes").toString());
         assertTrue(json.path("run").path("notes").toString().contains(reason));
         // no zeros that would read as "no hiccups on CPU 0": its key is absent, CPU 1's is there
-        assertFalse(json.path("floor").path("cpuHiccups").has("0"), json.path("floor").toString());
+        assertFalse(
+                json.path("floor").path("cpuHiccups").has("0"),
+                json.path("floor").toString());
         assertTrue(json.path("floor").path("cpuHiccups").path("1").path("count").isIntegralNumber());
         assertEquals("#[" + reason + "]\n", Files.readString(out.resolve("hiccups-cpu0.hgrm")));
         assertTrue(Files.size(out.resolve("hiccups-cpu1.hgrm")) > 0);
@@ -155,14 +164,27 @@ class FloorPhaseTest {
     void floorCpusComeFromTheAffinityMask() {
         List<ThreadSpec> hardOn1 = List.of(spec("h", RtContext.HARD, 1), spec("n", RtContext.NON_RT, RtThread.NO_PIN));
         assertArrayEquals(new int[] {1, 0}, ValidationRun.floorCpus(hardOn1, cpus(0, 1)));
-        assertArrayEquals(new int[] {1, RtThread.NO_PIN}, ValidationRun.floorCpus(hardOn1, cpus(1)),
-            "only CPU 1 allowed: no second CPU");
-        assertArrayEquals(new int[] {0, 1}, ValidationRun.floorCpus(List.of(spec("s", RtContext.SOFT,
-            RtThread.NO_PIN)), cpus(0, 1)), "nothing pinned: the two lowest CPUs");
-        assertArrayEquals(new int[] {3, 1}, ValidationRun.floorCpus(List.of(spec("a", RtContext.HARD, 3),
-            spec("b", RtContext.SOFT, 1), spec("c", RtContext.HARD, 2)), cpus(0, 1, 2, 3)), "the first two pinned");
-        assertArrayEquals(new int[] {2, 5}, ValidationRun.floorCpus(List.of(spec("a", RtContext.NON_RT, 0)),
-            cpus(2, 5)), "a pinned NON_RT thread is not a real-time CPU");
+        assertArrayEquals(
+                new int[] {1, RtThread.NO_PIN},
+                ValidationRun.floorCpus(hardOn1, cpus(1)),
+                "only CPU 1 allowed: no second CPU");
+        assertArrayEquals(
+                new int[] {0, 1},
+                ValidationRun.floorCpus(List.of(spec("s", RtContext.SOFT, RtThread.NO_PIN)), cpus(0, 1)),
+                "nothing pinned: the two lowest CPUs");
+        assertArrayEquals(
+                new int[] {3, 1},
+                ValidationRun.floorCpus(
+                        List.of(
+                                spec("a", RtContext.HARD, 3),
+                                spec("b", RtContext.SOFT, 1),
+                                spec("c", RtContext.HARD, 2)),
+                        cpus(0, 1, 2, 3)),
+                "the first two pinned");
+        assertArrayEquals(
+                new int[] {2, 5},
+                ValidationRun.floorCpus(List.of(spec("a", RtContext.NON_RT, 0)), cpus(2, 5)),
+                "a pinned NON_RT thread is not a real-time CPU");
     }
 
     private static ThreadSpec spec(String name, RtContext context, int cpu) {

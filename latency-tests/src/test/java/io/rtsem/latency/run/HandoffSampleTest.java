@@ -31,17 +31,21 @@ class HandoffSampleTest {
             }
 
             @Override
-            public void release(int permits) {
-            }
+            public void release(int permits) {}
         };
-        ThreadSpec spec = new ThreadSpec("handoff", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 1_000_000L, 1, 0,
-            false, 0);
+        ThreadSpec spec =
+                new ThreadSpec("handoff", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 1_000_000L, 1, 0, false, 0);
         PhaseRecorders warm = new PhaseRecorders();
         PhaseRecorders measured = new PhaseRecorders();
         long start = System.nanoTime() + 1_000_000L;
-        ScenarioWorker w = new ScenarioWorker(spec, PhaseSchedule.single(start, start, start + 40_000_000L),
-            new ScenarioWorker.Lane[] {new ScenarioWorker.Lane(gate, stamp, new AtomicLong(), measured,
-                new OverBudgetLog(Long.MAX_VALUE, 16))}, warm);
+        ScenarioWorker w = new ScenarioWorker(
+                spec,
+                PhaseSchedule.single(start, start, start + 40_000_000L),
+                new ScenarioWorker.Lane[] {
+                    new ScenarioWorker.Lane(
+                            gate, stamp, new AtomicLong(), measured, new OverBudgetLog(Long.MAX_VALUE, 16))
+                },
+                warm);
         w.run(); // on this thread: 40 iterations at 1 kHz
         assertNull(w.failure());
         Histogram waits = measured.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT));

@@ -35,11 +35,13 @@ class JvmEventLogTest {
         List<JvmEvent> gc = events.stream().filter(e -> e.kind() == Kind.GC).toList();
         assertTrue(gc.size() >= 2, "a pause per System.gc(): " + gc);
         for (JvmEvent e : gc) {
-            assertTrue(e.detail().startsWith("GC pause ") && e.detail().contains(" of "), "a pause of a named "
-                + "collection: " + e.detail());
+            assertTrue(
+                    e.detail().startsWith("GC pause ") && e.detail().contains(" of "),
+                    "a pause of a named " + "collection: " + e.detail());
         }
-        assertFalse(events.stream().anyMatch(e -> e.kind() == Kind.GC_NOTIFICATION),
-            "no GC notification when JFR has the pauses");
+        assertFalse(
+                events.stream().anyMatch(e -> e.kind() == Kind.GC_NOTIFICATION),
+                "no GC notification when JFR has the pauses");
     }
 
     @Test

@@ -22,34 +22,52 @@ import org.junit.jupiter.api.Test;
  * spins and yields are spent), a NON_RT one parks in {@code acquire()}. Thread states are polled for at most 5 s.
  */
 class PeerWaitTest {
-    private static final SemaphoreSpec DEFAULTS = new SemaphoreSpec(0, 1, false, Map.of(),
-        SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS, SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+    private static final SemaphoreSpec DEFAULTS = new SemaphoreSpec(
+            0, 1, false, Map.of(), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS, SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
 
     private static ThreadSpec spec(RtContext c) {
-        return new ThreadSpec("t", c, RtThread.NO_PIN, c == RtContext.NON_RT ? Role.BOOKKEEPER : Role.ACQUIRER,
-            1_000_000L, 1, 0, true, 0);
+        return new ThreadSpec(
+                "t",
+                c,
+                RtThread.NO_PIN,
+                c == RtContext.NON_RT ? Role.BOOKKEEPER : Role.ACQUIRER,
+                1_000_000L,
+                1,
+                0,
+                true,
+                0);
     }
 
     @Test
     void eachContextUsesRtsemsOwnStrategyObject() {
-        SemaphoreSpec tuned = new SemaphoreSpec(0, 1, false, Map.of(RtContext.SOFT, "park", RtContext.NON_RT,
-            "backoff"), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS, SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        SemaphoreSpec tuned = new SemaphoreSpec(
+                0,
+                1,
+                false,
+                Map.of(RtContext.SOFT, "park", RtContext.NON_RT, "backoff"),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
         for (SemaphoreSpec sem : new SemaphoreSpec[] {DEFAULTS, tuned}) {
             JucPeerUnderTest peer = new JucPeerUnderTest(sem);
             try (RtsemUnderTest rtsem = new RtsemUnderTest(sem, false)) {
                 for (RtContext c : RtContext.values()) {
-                    assertSame(rtsem.semaphore().waitStrategy(c), ((JucPeerUnderTest.Gate) peer.gateFor(spec(c))).strategy(),
-                        c + " with " + sem.strategies());
+                    assertSame(
+                            rtsem.semaphore().waitStrategy(c),
+                            ((JucPeerUnderTest.Gate) peer.gateFor(spec(c))).strategy(),
+                            c + " with " + sem.strategies());
                 }
             }
         }
         JucPeerUnderTest peer = new JucPeerUnderTest(DEFAULTS);
-        assertTrue(peer.waitStyle(RtContext.HARD).startsWith("spins on tryAcquire(), Thread.onSpinWait()"),
-            peer.waitStyle(RtContext.HARD));
-        assertTrue(peer.waitStyle(RtContext.SOFT).startsWith("tryAcquire() with backoff(spins=10000, yields=10"),
-            peer.waitStyle(RtContext.SOFT));
-        assertTrue(peer.waitStyle(RtContext.NON_RT).startsWith("tryAcquire() while park(spins=100) spins, then acquire()"),
-            peer.waitStyle(RtContext.NON_RT));
+        assertTrue(
+                peer.waitStyle(RtContext.HARD).startsWith("spins on tryAcquire(), Thread.onSpinWait()"),
+                peer.waitStyle(RtContext.HARD));
+        assertTrue(
+                peer.waitStyle(RtContext.SOFT).startsWith("tryAcquire() with backoff(spins=10000, yields=10"),
+                peer.waitStyle(RtContext.SOFT));
+        assertTrue(
+                peer.waitStyle(RtContext.NON_RT).startsWith("tryAcquire() while park(spins=100) spins, then acquire()"),
+                peer.waitStyle(RtContext.NON_RT));
     }
 
     @Test
@@ -135,14 +153,16 @@ class PeerWaitTest {
         final Thread thread;
 
         Waiter(PermitGate gate) {
-            thread = new Thread(() -> {
-                try {
-                    gate.acquire(1);
-                    got.set(true);
-                } catch (InterruptedException e) {
-                    got.set(false);
-                }
-            }, "peer-waiter");
+            thread = new Thread(
+                    () -> {
+                        try {
+                            gate.acquire(1);
+                            got.set(true);
+                        } catch (InterruptedException e) {
+                            got.set(false);
+                        }
+                    },
+                    "peer-waiter");
             thread.setDaemon(true);
             thread.start();
         }

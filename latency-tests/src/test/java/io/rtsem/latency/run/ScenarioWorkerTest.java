@@ -24,10 +24,17 @@ class ScenarioWorkerTest {
     @Test
     void hardLoopAllocatesNothingWhileMeasuring() throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        ThreadSpec spec = new ThreadSpec("alloc-check", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1,
-            1_000L, true, 0);
-        try (RtsemUnderTest subject = new RtsemUnderTest(new SemaphoreSpec(1, 1, false, Map.of(),
-            SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS, SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS), false)) {
+        ThreadSpec spec = new ThreadSpec(
+                "alloc-check", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1, 1_000L, true, 0);
+        try (RtsemUnderTest subject = new RtsemUnderTest(
+                new SemaphoreSpec(
+                        1,
+                        1,
+                        false,
+                        Map.of(),
+                        SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                        SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS),
+                false)) {
             PhaseRecorders warm = new PhaseRecorders();
             PhaseRecorders measured = new PhaseRecorders();
             long start = System.nanoTime() + 20 * MS;
@@ -35,9 +42,18 @@ class ScenarioWorkerTest {
             // compilations make the thread allocate a few dozen bytes, once)
             long measureStart = start + 2_000 * MS;
             long stop = measureStart + 600 * MS;
-            ScenarioWorker worker = new ScenarioWorker(spec, PhaseSchedule.single(start, measureStart, stop),
-                new ScenarioWorker.Lane[] {new ScenarioWorker.Lane(subject.gateFor(spec), new ReleaseStamp(),
-                    new AtomicLong(), measured, new OverBudgetLog(1, 1024))}, warm);
+            ScenarioWorker worker = new ScenarioWorker(
+                    spec,
+                    PhaseSchedule.single(start, measureStart, stop),
+                    new ScenarioWorker.Lane[] {
+                        new ScenarioWorker.Lane(
+                                subject.gateFor(spec),
+                                new ReleaseStamp(),
+                                new AtomicLong(),
+                                measured,
+                                new OverBudgetLog(1, 1024))
+                    },
+                    warm);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             sleepUntil(measureStart + 100 * MS);
             long before = threads.getThreadAllocatedBytes(t.getId());
@@ -47,7 +63,11 @@ class ScenarioWorkerTest {
                 sleepUntil(measureStart + 100 * MS + i * 10 * MS);
                 long a = threads.getThreadAllocatedBytes(t.getId());
                 if (a != prev) {
-                    when.append(" +").append(a - prev).append("B at ").append(100 + i * 10).append("ms");
+                    when.append(" +")
+                            .append(a - prev)
+                            .append("B at ")
+                            .append(100 + i * 10)
+                            .append("ms");
                 }
                 prev = a;
             }
@@ -56,10 +76,12 @@ class ScenarioWorkerTest {
             t.join(5_000);
             assertNull(worker.failure());
             assertEquals(0, after - before, "bytes allocated by the HARD loop during 400 ms of measurement");
-            long waits = measured.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+            long waits = measured.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT))
+                    .getTotalCount();
             assertTrue(waits >= 5_000 && waits <= 6_000, "one wait per 100 us of the measured 600 ms: " + waits);
             assertTrue(worker.overBudget().count() > 0, "waits over a 1 ns budget were logged for JFR");
-            long warmWaits = warm.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+            long warmWaits = warm.sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT))
+                    .getTotalCount();
             assertTrue(warmWaits >= 19_000 && warmWaits <= 20_000, "warm-up went to its own recorders: " + warmWaits);
         }
     }
@@ -67,24 +89,38 @@ class ScenarioWorkerTest {
     @Test
     void hardLoopInterleavingRtsemAndTheSpinningPeerAllocatesNothingWhileMeasuring() throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        ThreadSpec spec = new ThreadSpec("alloc-check-2", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1,
-            1_000L, true, 0);
-        SemaphoreSpec sem = new SemaphoreSpec(1, 1, false, Map.of(), SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-            SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        ThreadSpec spec = new ThreadSpec(
+                "alloc-check-2", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1, 1_000L, true, 0);
+        SemaphoreSpec sem = new SemaphoreSpec(
+                1,
+                1,
+                false,
+                Map.of(),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
         try (RtsemUnderTest rtsem = new RtsemUnderTest(sem, false)) {
             JucPeerUnderTest peer = new JucPeerUnderTest(sem);
             PhaseRecorders warm = new PhaseRecorders();
             PhaseRecorders[] measured = {new PhaseRecorders(), new PhaseRecorders()};
             ScenarioWorker.Lane[] lanes = {
-                new ScenarioWorker.Lane(rtsem.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[0],
-                    new OverBudgetLog(Long.MAX_VALUE, 1024)),
-                new ScenarioWorker.Lane(peer.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[1],
-                    new OverBudgetLog(Long.MAX_VALUE, 1024))};
+                new ScenarioWorker.Lane(
+                        rtsem.gateFor(spec),
+                        new ReleaseStamp(),
+                        new AtomicLong(),
+                        measured[0],
+                        new OverBudgetLog(Long.MAX_VALUE, 1024)),
+                new ScenarioWorker.Lane(
+                        peer.gateFor(spec),
+                        new ReleaseStamp(),
+                        new AtomicLong(),
+                        measured[1],
+                        new OverBudgetLog(Long.MAX_VALUE, 1024))
+            };
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 2_000 * MS; // 20,000 iterations of warm-up, both subjects alternating
             Slices slices = Slices.interleaved(measureStart, 300 * MS, 10 * MS);
-            ScenarioWorker worker = new ScenarioWorker(spec, new PhaseSchedule(slices, start, measureStart, null), lanes,
-                warm);
+            ScenarioWorker worker =
+                    new ScenarioWorker(spec, new PhaseSchedule(slices, start, measureStart, null), lanes, warm);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             sleepUntil(measureStart + 100 * MS);
             long before = threads.getThreadAllocatedBytes(t.getId());
@@ -92,13 +128,18 @@ class ScenarioWorkerTest {
             long after = threads.getThreadAllocatedBytes(t.getId());
             t.join(5_000);
             assertNull(worker.failure());
-            assertEquals(0, after - before, "bytes allocated by the HARD loop during 400 ms of interleaved measurement");
+            assertEquals(
+                    0, after - before, "bytes allocated by the HARD loop during 400 ms of interleaved measurement");
             long[] waits = new long[2];
             for (int i = 0; i < 2; i++) {
-                waits[i] = measured[i].sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT)).getTotalCount();
+                waits[i] = measured[i]
+                        .sample(PhaseRecorders.slot(RtContext.HARD, Metric.WAIT))
+                        .getTotalCount();
                 assertEquals(worker.completed(i), waits[i], "subject " + i + ": a wait per completed iteration");
-                assertEquals(slices.scheduled(i, start, 100_000L), worker.completed(i), "subject " + i
-                    + " completed its schedule");
+                assertEquals(
+                        slices.scheduled(i, start, 100_000L),
+                        worker.completed(i),
+                        "subject " + i + " completed its schedule");
             }
             assertEquals(6_000, waits[0] + waits[1], "one wait per 100 us of the measured 600 ms, on one subject each");
             // between iterations it spun on its own CPU, a gap detector in its own slices (the hiccup floor's source)

@@ -41,8 +41,11 @@ class SlicesTest {
                 long boundary = s.sliceEnd(t - step);
                 assertTrue(boundary > t - step && boundary <= t, "the previous slice ends where this one begins");
             }
-            assertTrue(s.sliceEnd(t) > t && s.subjectAt(s.sliceEnd(t) - 1) == subject
-                && s.subjectAt(s.sliceEnd(t)) != subject, "sliceEnd is where the subject changes");
+            assertTrue(
+                    s.sliceEnd(t) > t
+                            && s.subjectAt(s.sliceEnd(t) - 1) == subject
+                            && s.subjectAt(s.sliceEnd(t)) != subject,
+                    "sliceEnd is where the subject changes");
         }
         assertEquals(119, switches, "120 slices in the window");
         assertEquals(6_000 * MS, held[0], 2 * step * 60);

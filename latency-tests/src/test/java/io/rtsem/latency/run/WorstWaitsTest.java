@@ -33,15 +33,17 @@ class WorstWaitsTest {
         List<WaitSample> kept = new ArrayList<>();
         for (int i = 0; i < ww.capacity(); i++) {
             if (ww.waitNanos(i) >= 0) {
-                kept.add(new WaitSample("t", "HARD", ww.waitNanos(i), ww.serviceNanos(i), ww.startNanoTime(i),
-                    ww.endNanoTime(i)));
+                kept.add(new WaitSample(
+                        "t", "HARD", ww.waitNanos(i), ww.serviceNanos(i), ww.startNanoTime(i), ww.endNanoTime(i)));
             }
         }
         kept.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
-        assertEquals(100_000_000L, kept.get(0).startEpochNanos(), "the stall's largest wait (intended at its start) kept");
+        assertEquals(
+                100_000_000L, kept.get(0).startEpochNanos(), "the stall's largest wait (intended at its start) kept");
         assertEquals(10_001_000L, kept.get(0).waitNanos());
-        long fromStall = kept.stream().filter(w -> w.startEpochNanos() >= 100_000_000L && w.startEpochNanos() < 110_000_000L)
-            .count();
+        long fromStall = kept.stream()
+                .filter(w -> w.startEpochNanos() >= 100_000_000L && w.startEpochNanos() < 110_000_000L)
+                .count();
         assertEquals(1, fromStall, "the stall's 100 waits share one slot");
         List<WaitSample> episodes = WorstWaits.episodes(kept, ValidationRun.WORST_EPISODES);
         assertEquals(ValidationRun.WORST_EPISODES, episodes.size(), "ten distinct episodes to report: " + episodes);
@@ -51,9 +53,9 @@ class WorstWaitsTest {
     @Test
     void overlappingWaitsMergeAndSeparateOnesDoNot() {
         WorstWaits ww = new WorstWaits(4);
-        ww.offer(300, 0, 300, 10);      // episode A
-        ww.offer(250, 100, 350, 10);    // overlaps A (starts before 300)
-        ww.offer(400, 340, 740, 10);    // overlaps A through the previous wait's end (350): A's largest now
+        ww.offer(300, 0, 300, 10); // episode A
+        ww.offer(250, 100, 350, 10); // overlaps A (starts before 300)
+        ww.offer(400, 340, 740, 10); // overlaps A through the previous wait's end (350): A's largest now
         ww.offer(20, 1_000, 1_020, 10); // episode B
         ww.offer(30, 2_000, 2_030, 10); // episode C
         long kept = 0;
@@ -71,8 +73,10 @@ class WorstWaitsTest {
         // was: every sample for a limit of 0 (the loop checked the limit only after adding one)
         assertEquals(List.of(), WorstWaits.episodes(List.of(a, b), 0));
         assertEquals(List.of(a), WorstWaits.episodes(List.of(a, b), 1));
-        message(IllegalArgumentException.class, "limit must be 0 or more, got -1",
-            () -> WorstWaits.episodes(List.of(a), -1));
+        message(
+                IllegalArgumentException.class,
+                "limit must be 0 or more, got -1",
+                () -> WorstWaits.episodes(List.of(a), -1));
         message(NullPointerException.class, "sortedWorstFirst", () -> WorstWaits.episodes(null, 1));
     }
 

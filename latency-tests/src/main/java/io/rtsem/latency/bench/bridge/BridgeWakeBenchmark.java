@@ -1,14 +1,13 @@
 package io.rtsem.latency.bench.bridge;
 
+import io.rtsem.bridge.SemaphoreBridge;
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.bridge.SemaphoreBridge;
-import io.rtsem.core.RtContext;
-import io.rtsem.core.RtSemaphore;
 import net.openhft.affinity.Affinity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,10 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
 @State(Scope.Thread)
-public class BridgeWakeBenchmark
-{
+public class BridgeWakeBenchmark {
     /**
      * What releases and how the waiter is woken: {@code juc}, {@code bridge-P-S} (wake service polling every P µs,
      * timer slack S µs; P = 0 spins) or {@code fallback} (see the class comment).
@@ -72,60 +72,48 @@ public class BridgeWakeBenchmark
      * threads (set-up time).
      */
     @Setup(Level.Trial)
-    public void setUp()
-    {
+    public void setUp() {
         // The layout a real deployment has: the HARD releaser alone on CPU 1, everything NON_RT (the waiter, the
         // bridge's wake service) on CPU 0. Threads inherit their creator's affinity, so create them while this
         // thread is on CPU 0, then move this thread to CPU 1. (Unpinned, a woken waiter may be queued behind the
         // spinning releaser for a whole scheduler slice, ~1 ms, which is what an unpinned run shows at p99.)
         Affinity.setAffinity(0);
-        if (config.equals("juc"))
-        {
+        if (config.equals("juc")) {
             juc = new Semaphore(0);
-        }
-        else
-        {
+        } else {
             rt = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
-            if (config.startsWith("bridge-"))
-            {
+            if (config.startsWith("bridge-")) {
                 final String[] f = config.split("-");
-                bridge = SemaphoreBridge.attach(rt, SemaphoreBridge.options()
-                    .wakePollInterval(Long.parseLong(f[1]), TimeUnit.MICROSECONDS)
-                    .timerSlack(Long.parseLong(f[2]), TimeUnit.MICROSECONDS));
+                bridge = SemaphoreBridge.attach(
+                        rt,
+                        SemaphoreBridge.options()
+                                .wakePollInterval(Long.parseLong(f[1]), TimeUnit.MICROSECONDS)
+                                .timerSlack(Long.parseLong(f[2]), TimeUnit.MICROSECONDS));
             }
             hardScope = RtContext.enter(RtContext.HARD); // the releasing benchmark thread is HARD
         }
-        waiter = new Thread(() ->
-        {
-            try
-            {
-                while (!stop)
-                {
-                    if (juc != null)
-                    {
-                        juc.acquire();
+        waiter = new Thread(
+                () -> {
+                    try {
+                        while (!stop) {
+                            if (juc != null) {
+                                juc.acquire();
+                            } else if (bridge != null) {
+                                bridge.acquire(1);
+                            } else {
+                                rt.acquire(1);
+                            }
+                            taken.incrementAndGet();
+                        }
+                    } catch (InterruptedException ignored) {
+                        // end of trial
                     }
-                    else if (bridge != null)
-                    {
-                        bridge.acquire(1);
-                    }
-                    else
-                    {
-                        rt.acquire(1);
-                    }
-                    taken.incrementAndGet();
-                }
-            }
-            catch (final InterruptedException ignored)
-            {
-                // end of trial
-            }
-        }, "non-rt-waiter");
+                },
+                "non-rt-waiter");
         waiter.setDaemon(true);
         waiter.start();
         Affinity.setAffinity(1);
-        if (bridge != null)
-        {
+        if (bridge != null) {
             cpuStart = cpu(bridge.wakeServiceThread());
             wallStart = System.nanoTime();
         }
@@ -133,12 +121,10 @@ public class BridgeWakeBenchmark
 
     /** Not timed: wait until the waiter is parked (registered and in a timed or untimed park). */
     @Setup(Level.Invocation)
-    public void waiterParked()
-    {
+    public void waiterParked() {
         expected = taken.get() + 1;
-        while (!(waiter.getState() == Thread.State.WAITING || waiter.getState() == Thread.State.TIMED_WAITING) ||
-            (rt != null && rt.parkedWaiters() == 0))
-        {
+        while (!(waiter.getState() == Thread.State.WAITING || waiter.getState() == Thread.State.TIMED_WAITING)
+                || (rt != null && rt.parkedWaiters() == 0)) {
             Thread.onSpinWait();
         }
     }
@@ -151,19 +137,14 @@ public class BridgeWakeBenchmark
      * @return the spins until the waiter had the permit (returned so that the loop is not optimised away).
      */
     @Benchmark
-    public long releaseUntilWaiterHasIt()
-    {
-        if (juc != null)
-        {
+    public long releaseUntilWaiterHasIt() {
+        if (juc != null) {
             juc.release();
-        }
-        else
-        {
+        } else {
             rt.release(1);
         }
         long spins = 0;
-        while (taken.get() != expected)
-        {
+        while (taken.get() != expected) {
             Thread.onSpinWait();
             spins++;
         }
@@ -177,40 +158,36 @@ public class BridgeWakeBenchmark
      * @throws InterruptedException if interrupted while joining the waiter.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
-    {
-        if (bridge != null)
-        {
+    public void tearDown() throws InterruptedException {
+        if (bridge != null) {
             final long cpu = cpu(bridge.wakeServiceThread()) - cpuStart;
             final long wall = System.nanoTime() - wallStart;
-            System.out.printf("%n[%s] wake service CPU %.1f ms per s of wall time while the waiter was parked " +
-                "(%d polls, %d wakes, timer slack %d ns)%n", config, cpu / 1e6 / (wall / 1e9),
-                bridge.stats().wakeServicePolls(), bridge.stats().wakeServiceWakes(),
-                bridge.stats().wakeServiceTimerSlackNanos());
+            System.out.printf(
+                    "%n[%s] wake service CPU %.1f ms per s of wall time while the waiter was parked "
+                            + "(%d polls, %d wakes, timer slack %d ns)%n",
+                    config,
+                    cpu / 1e6 / (wall / 1e9),
+                    bridge.stats().wakeServicePolls(),
+                    bridge.stats().wakeServiceWakes(),
+                    bridge.stats().wakeServiceTimerSlackNanos());
         }
         stop = true;
-        if (hardScope != null)
-        {
+        if (hardScope != null) {
             hardScope.close();
         }
-        if (juc != null)
-        {
+        if (juc != null) {
             juc.release(2);
-        }
-        else
-        {
+        } else {
             rt.release(2);
         }
         waiter.join(5_000);
-        if (bridge != null)
-        {
+        if (bridge != null) {
             bridge.close();
         }
     }
 
     /** CPU time of {@code thread} in ns ({@code ThreadMXBean}; -1 if unsupported). NON_RT. */
-    static long cpu(final Thread thread)
-    {
+    static long cpu(Thread thread) {
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return mx.getThreadCpuTime(thread.getId());
     }

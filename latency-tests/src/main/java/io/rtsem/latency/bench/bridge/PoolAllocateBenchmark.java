@@ -1,14 +1,13 @@
 package io.rtsem.latency.bench.bridge;
 
+import io.rtsem.core.RtContext;
+import io.rtsem.pool.Lease;
+import io.rtsem.pool.ResourcePool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.pool.Lease;
-import io.rtsem.pool.ResourcePool;
-import io.rtsem.core.RtContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,10 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
 @State(Scope.Thread)
-public class PoolAllocateBenchmark
-{
+public class PoolAllocateBenchmark {
     private ResourcePool<Integer> pool;
     private final AtomicLong word = new AtomicLong();
     private final Semaphore juc = new Semaphore(16);
@@ -50,11 +50,9 @@ public class PoolAllocateBenchmark
      * time).
      */
     @Setup(Level.Trial)
-    public void setUp()
-    {
+    public void setUp() {
         final List<Integer> resources = new ArrayList<>();
-        for (int i = 0; i < 16; i++)
-        {
+        for (int i = 0; i < 16; i++) {
             resources.add(i);
         }
         // Records are drained every 100 us so the per-thread ring (1024) never fills at this rate... nearly: drops
@@ -71,8 +69,7 @@ public class PoolAllocateBenchmark
      * @return the resource (so that the calls are not optimised away).
      */
     @Benchmark
-    public Object poolTryAllocateClose()
-    {
+    public Object poolTryAllocateClose() {
         final Lease<Integer> lease = pool.tryAllocate();
         final Integer resource = lease.resource();
         lease.close();
@@ -85,8 +82,7 @@ public class PoolAllocateBenchmark
      * @return both CASes' outcome.
      */
     @Benchmark
-    public boolean rawCasPair()
-    {
+    public boolean rawCasPair() {
         return word.compareAndSet(0, 1) & word.compareAndSet(1, 0);
     }
 
@@ -96,8 +92,7 @@ public class PoolAllocateBenchmark
      * @return whether the permit was taken.
      */
     @Benchmark
-    public boolean jucTryAcquireRelease()
-    {
+    public boolean jucTryAcquireRelease() {
         final boolean ok = juc.tryAcquire();
         juc.release();
         return ok;
@@ -105,8 +100,7 @@ public class PoolAllocateBenchmark
 
     /** Prints the pool's dropped bookkeeping records, ends the HARD scope and closes the pool. */
     @TearDown(Level.Trial)
-    public void tearDown()
-    {
+    public void tearDown() {
         System.out.printf("%n[pool] dropped bookkeeping records: %d%n", pool.droppedRecords());
         scope.close();
         pool.close();

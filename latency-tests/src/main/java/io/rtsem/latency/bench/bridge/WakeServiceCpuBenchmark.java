@@ -1,9 +1,8 @@
 package io.rtsem.latency.bench.bridge;
 
-import java.util.concurrent.TimeUnit;
-
 import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtSemaphore;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,10 +33,11 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms128m", "-Xmx128m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms128m", "-Xmx128m"})
 @State(Scope.Benchmark)
-public class WakeServiceCpuBenchmark
-{
+public class WakeServiceCpuBenchmark {
     /** NON_RT waiters parked on the semaphore for the whole trial, never served: 0, the service idles (B2). */
     @Param({"0", "1"})
     public int parked;
@@ -59,8 +59,7 @@ public class WakeServiceCpuBenchmark
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
-    public static class Cpu
-    {
+    public static class Cpu {
         /** The wake service thread's CPU time during the invocations, in ns. */
         public long serviceCpuNanos;
         /** The wall time of the same invocations, in ns. */
@@ -72,30 +71,25 @@ public class WakeServiceCpuBenchmark
      * (no permits: they stay parked). Not timed; allocates and starts threads (set-up time).
      */
     @Setup(Level.Trial)
-    public void setUp()
-    {
+    public void setUp() {
         sem = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
-        bridge = SemaphoreBridge.attach(sem, SemaphoreBridge.options().wakePollInterval(pollMicros,
-            TimeUnit.MICROSECONDS));
+        bridge = SemaphoreBridge.attach(
+                sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS));
         waiters = new Thread[parked];
-        for (int i = 0; i < parked; i++)
-        {
-            waiters[i] = new Thread(() ->
-            {
-                try
-                {
-                    bridge.acquire(1);
-                }
-                catch (final InterruptedException ignored)
-                {
-                    // end of trial
-                }
-            }, "parked-" + i);
+        for (int i = 0; i < parked; i++) {
+            waiters[i] = new Thread(
+                    () -> {
+                        try {
+                            bridge.acquire(1);
+                        } catch (InterruptedException ignored) {
+                            // end of trial
+                        }
+                    },
+                    "parked-" + i);
             waiters[i].setDaemon(true);
             waiters[i].start();
         }
-        while (sem.parkedWaiters() != parked)
-        {
+        while (sem.parkedWaiters() != parked) {
             Thread.onSpinWait();
         }
     }
@@ -106,8 +100,7 @@ public class WakeServiceCpuBenchmark
      * @param params the iteration's parameters.
      */
     @Setup(Level.Iteration)
-    public void iteration(final IterationParams params)
-    {
+    public void iteration(IterationParams params) {
         measuring = params.getType() == IterationType.MEASUREMENT;
     }
 
@@ -118,8 +111,7 @@ public class WakeServiceCpuBenchmark
      * @throws InterruptedException if interrupted while sleeping.
      */
     @Benchmark
-    public void sleep200ms(final Cpu cpu) throws InterruptedException
-    {
+    public void sleep200ms(Cpu cpu) throws InterruptedException {
         final Thread service = bridge.wakeServiceThread();
         final long cpu0 = BridgeWakeBenchmark.cpu(service);
         final long wall0 = System.nanoTime();
@@ -129,8 +121,7 @@ public class WakeServiceCpuBenchmark
         // EVENTS counters are summed, not averaged: sum the numerator and the denominator, divide once at the end.
         cpu.serviceCpuNanos += used;
         cpu.wallNanos += wall;
-        if (measuring)
-        {
+        if (measuring) {
             measuredCpuNanos += used;
             measuredWallNanos += wall;
         }
@@ -143,15 +134,14 @@ public class WakeServiceCpuBenchmark
      * @throws InterruptedException if interrupted while joining a waiter.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
-    {
-        if (measuredWallNanos > 0)
-        {
-            System.out.printf("%n[parked=%d, poll=%d us] wake service CPU %.1f ms per s of wall time (measurement " +
-                "iterations)%n", parked, pollMicros, measuredCpuNanos / 1e6 / (measuredWallNanos / 1e9));
+    public void tearDown() throws InterruptedException {
+        if (measuredWallNanos > 0) {
+            System.out.printf(
+                    "%n[parked=%d, poll=%d us] wake service CPU %.1f ms per s of wall time (measurement "
+                            + "iterations)%n",
+                    parked, pollMicros, measuredCpuNanos / 1e6 / (measuredWallNanos / 1e9));
         }
-        for (final Thread waiter : waiters)
-        {
+        for (final Thread waiter : waiters) {
             waiter.interrupt();
             waiter.join(5_000);
         }

@@ -1,11 +1,10 @@
 package io.rtsem.latency.bench.core;
 
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtSemaphore;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.core.RtContext;
-import io.rtsem.core.RtSemaphore;
 import net.openhft.affinity.Affinity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,13 +41,13 @@ import org.openjdk.jmh.infra.ThreadParams;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"})
-public class HandoffBenchmark
-{
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"})
+public class HandoffBenchmark {
     /** The shared objects of one ping-pong pair. */
     @State(Scope.Group)
-    public static class Pair
-    {
+    public static class Pair {
         final RtSemaphore rtPing = new RtSemaphore(0);
         final RtSemaphore rtPong = new RtSemaphore(0);
         final Semaphore jucPing = new Semaphore(0);
@@ -58,8 +57,7 @@ public class HandoffBenchmark
 
         /** An iteration may end mid-exchange: start every iteration from an empty circuit. */
         @Setup(Level.Iteration)
-        public void reset()
-        {
+        public void reset() {
             rtPing.drainPermits();
             rtPong.drainPermits();
             jucPing.drainPermits();
@@ -74,44 +72,40 @@ public class HandoffBenchmark
      * this state, even where it does not read it: JMH sets a state up only for the methods that use it.
      */
     @State(Scope.Thread)
-    public static class Pinned
-    {
+    public static class Pinned {
         private RtContext.Scope scope;
         long sequence;
 
         /** Pins the calling JMH worker thread. @param params the thread's place in its group. */
         @Setup(Level.Trial)
-        public void pin(final ThreadParams params)
-        {
-            final int cpu = params.getGroupThreadIndex() % Math.max(1, Runtime.getRuntime().availableProcessors());
+        public void pin(ThreadParams params) {
+            final int cpu = params.getGroupThreadIndex()
+                    % Math.max(1, Runtime.getRuntime().availableProcessors());
             Affinity.setAffinity(cpu);
-            if (Affinity.getAffinity().cardinality() != 1 || !Affinity.getAffinity().get(cpu))
-            {
-                throw new IllegalStateException("could not pin benchmark thread to cpu " + cpu + ": mask " +
-                    Affinity.getAffinity());
+            if (Affinity.getAffinity().cardinality() != 1
+                    || !Affinity.getAffinity().get(cpu)) {
+                throw new IllegalStateException(
+                        "could not pin benchmark thread to cpu " + cpu + ": mask " + Affinity.getAffinity());
             }
             scope = RtContext.enter(RtContext.HARD);
         }
 
         /** Restarts the sequence with the pair's. */
         @Setup(Level.Iteration)
-        public void reset()
-        {
+        public void reset() {
             sequence = 0;
         }
 
         /** Undoes the HARD declaration. */
         @TearDown(Level.Trial)
-        public void unpin()
-        {
+        public void unpin() {
             scope.close();
             Affinity.resetToBaseAffinity();
         }
     }
 
     /** A volatile long alone on its cache lines. */
-    public static final class PaddedSequence extends AtomicLong
-    {
+    public static final class PaddedSequence extends AtomicLong {
         private static final long serialVersionUID = 1L;
         long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
     }
@@ -122,12 +116,9 @@ public class HandoffBenchmark
      * Spins until {@code sequence} holds {@code value}. @param sequence the cache line watched. @param value the
      * value awaited. @param control JMH's. @return {@code false} if the iteration ended first.
      */
-    static boolean awaitValue(final PaddedSequence sequence, final long value, final Control control)
-    {
-        while (sequence.get() != value)
-        {
-            if (control.stopMeasurement)
-            {
+    static boolean awaitValue(PaddedSequence sequence, long value, Control control) {
+        while (sequence.get() != value) {
+            if (control.stopMeasurement) {
                 return false;
             }
             Thread.onSpinWait();
@@ -139,13 +130,10 @@ public class HandoffBenchmark
      * Spins until {@code sequence} moves away from {@code last}. @param sequence the cache line watched. @param last
      * the value seen before. @param control JMH's. @return the new value, or {@code last} if the iteration ended.
      */
-    static long awaitChange(final PaddedSequence sequence, final long last, final Control control)
-    {
+    static long awaitChange(PaddedSequence sequence, long last, Control control) {
         long seen;
-        while ((seen = sequence.get()) == last)
-        {
-            if (control.stopMeasurement)
-            {
+        while ((seen = sequence.get()) == last) {
+            if (control.stopMeasurement) {
                 return last;
             }
             Thread.onSpinWait();
@@ -158,12 +146,9 @@ public class HandoffBenchmark
      * that an iteration can end. @param sem the semaphore. @param control JMH's. @return {@code false} if the
      * iteration ended first. @throws InterruptedException never here.
      */
-    static boolean awaitPermit(final RtSemaphore sem, final Control control) throws InterruptedException
-    {
-        while (!sem.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
-        {
-            if (control.stopMeasurement)
-            {
+    static boolean awaitPermit(RtSemaphore sem, Control control) throws InterruptedException {
+        while (!sem.tryAcquire(1, 10, TimeUnit.MILLISECONDS)) {
+            if (control.stopMeasurement) {
                 return false;
             }
         }
@@ -176,8 +161,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("volatileFloor")
     @GroupThreads(1)
-    public void volatilePing(final Pair pair, final Pinned me, final Control control)
-    {
+    public void volatilePing(Pair pair, Pinned me, Control control) {
         final long next = ++me.sequence;
         pair.ping.lazySet(next);
         awaitValue(pair.pong, next, control);
@@ -187,11 +171,9 @@ public class HandoffBenchmark
     @Benchmark
     @Group("volatileFloor")
     @GroupThreads(1)
-    public void volatilePong(final Pair pair, final Pinned me, final Control control)
-    {
+    public void volatilePong(Pair pair, Pinned me, Control control) {
         final long seen = awaitChange(pair.ping, me.sequence, control);
-        if (seen == me.sequence)
-        {
+        if (seen == me.sequence) {
             return;
         }
         me.sequence = seen;
@@ -204,8 +186,7 @@ public class HandoffBenchmark
     @Benchmark
     @Group("rtsem")
     @GroupThreads(1)
-    public void rtsemPing(final Pair pair, final Pinned me, final Control control) throws InterruptedException
-    {
+    public void rtsemPing(Pair pair, Pinned me, Control control) throws InterruptedException {
         pair.rtPing.release();
         awaitPermit(pair.rtPong, control);
     }
@@ -214,10 +195,8 @@ public class HandoffBenchmark
     @Benchmark
     @Group("rtsem")
     @GroupThreads(1)
-    public void rtsemPong(final Pair pair, final Pinned me, final Control control) throws InterruptedException
-    {
-        if (awaitPermit(pair.rtPing, control))
-        {
+    public void rtsemPong(Pair pair, Pinned me, Control control) throws InterruptedException {
+        if (awaitPermit(pair.rtPing, control)) {
             pair.rtPong.release();
         }
     }
@@ -228,13 +207,10 @@ public class HandoffBenchmark
     @Benchmark
     @Group("juc")
     @GroupThreads(1)
-    public void jucPing(final Pair pair, final Pinned me, final Control control) throws InterruptedException
-    {
+    public void jucPing(Pair pair, Pinned me, Control control) throws InterruptedException {
         pair.jucPing.release();
-        while (!pair.jucPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
-        {
-            if (control.stopMeasurement)
-            {
+        while (!pair.jucPong.tryAcquire(1, 10, TimeUnit.MILLISECONDS)) {
+            if (control.stopMeasurement) {
                 return;
             }
         }
@@ -244,12 +220,9 @@ public class HandoffBenchmark
     @Benchmark
     @Group("juc")
     @GroupThreads(1)
-    public void jucPong(final Pair pair, final Pinned me, final Control control) throws InterruptedException
-    {
-        while (!pair.jucPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS))
-        {
-            if (control.stopMeasurement)
-            {
+    public void jucPong(Pair pair, Pinned me, Control control) throws InterruptedException {
+        while (!pair.jucPing.tryAcquire(1, 10, TimeUnit.MILLISECONDS)) {
+            if (control.stopMeasurement) {
                 return;
             }
         }

@@ -1,8 +1,7 @@
 package io.rtsem.latency.bench.core;
 
-import java.util.concurrent.TimeUnit;
-
 import io.rtsem.core.RtSemaphore;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,32 +42,33 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"})
-public class HandoffInterleavedBenchmark
-{
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"})
+public class HandoffInterleavedBenchmark {
     /** Round trips per batch on one arm before switching to the other. */
     static final int BATCH = 256;
+
     static final int FLOOR = 0;
     static final int RTSEM = 1;
 
     /** The shared circuit and the pinger's histograms. */
     @State(Scope.Group)
-    public static class Pair
-    {
+    public static class Pair {
         final HandoffBenchmark.PaddedSequence ping = new HandoffBenchmark.PaddedSequence();
         final HandoffBenchmark.PaddedSequence pong = new HandoffBenchmark.PaddedSequence();
         final RtSemaphore rtPing = new RtSemaphore(0);
         final RtSemaphore rtPong = new RtSemaphore(0);
         /** Written by the pinger before a send, read by the ponger after the receive (see the class comment). */
         int nextArm;
+
         final Histogram[] measured = {new Histogram(3_600_000_000_000L, 3), new Histogram(3_600_000_000_000L, 3)};
         final Histogram[] discarded = {new Histogram(3_600_000_000_000L, 3), new Histogram(3_600_000_000_000L, 3)};
         Histogram[] recording = discarded;
 
         /** Every iteration starts from an empty circuit on the floor arm; warm-up rounds are not kept. */
         @Setup(Level.Iteration)
-        public void reset(final IterationParams params)
-        {
+        public void reset(IterationParams params) {
             rtPing.drainPermits();
             rtPong.drainPermits();
             ping.set(0);
@@ -79,42 +79,49 @@ public class HandoffInterleavedBenchmark
 
         /** Prints both arms and their ratios. */
         @TearDown(Level.Trial)
-        public void report()
-        {
+        public void report() {
             final Histogram floor = measured[FLOOR];
             final Histogram rtsem = measured[RTSEM];
-            System.out.printf("%n[interleaved hand-off] round trips, ns   %10s %8s %8s %8s %9s %10s%n", "count", "p50",
-                "p99", "p99.9", "p99.99", "max");
-            for (final int arm : new int[] {FLOOR, RTSEM})
-            {
+            System.out.printf(
+                    "%n[interleaved hand-off] round trips, ns   %10s %8s %8s %8s %9s %10s%n",
+                    "count", "p50", "p99", "p99.9", "p99.99", "max");
+            for (final int arm : new int[] {FLOOR, RTSEM}) {
                 final Histogram h = measured[arm];
-                System.out.printf("[interleaved hand-off] %-16s %10d %8d %8d %8d %9d %10d%n",
-                    arm == FLOOR ? "volatile floor" : "rtsem", h.getTotalCount(), h.getValueAtPercentile(50),
-                    h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getValueAtPercentile(99.99),
-                    h.getMaxValue());
+                System.out.printf(
+                        "[interleaved hand-off] %-16s %10d %8d %8d %8d %9d %10d%n",
+                        arm == FLOOR ? "volatile floor" : "rtsem",
+                        h.getTotalCount(),
+                        h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99),
+                        h.getValueAtPercentile(99.9),
+                        h.getValueAtPercentile(99.99),
+                        h.getMaxValue());
             }
-            System.out.printf("[interleaved hand-off] %-16s %10s %8.2f %8.2f %8.2f %9.2f %10.2f%n", "rtsem/floor", "",
-                ratio(rtsem, floor, 50), ratio(rtsem, floor, 99), ratio(rtsem, floor, 99.9),
-                ratio(rtsem, floor, 99.99), (double)rtsem.getMaxValue() / Math.max(1, floor.getMaxValue()));
+            System.out.printf(
+                    "[interleaved hand-off] %-16s %10s %8.2f %8.2f %8.2f %9.2f %10.2f%n",
+                    "rtsem/floor",
+                    "",
+                    ratio(rtsem, floor, 50),
+                    ratio(rtsem, floor, 99),
+                    ratio(rtsem, floor, 99.9),
+                    ratio(rtsem, floor, 99.99),
+                    (double) rtsem.getMaxValue() / Math.max(1, floor.getMaxValue()));
         }
 
-        private static double ratio(final Histogram a, final Histogram b, final double percentile)
-        {
-            return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
+        private static double ratio(Histogram a, Histogram b, double percentile) {
+            return (double) a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
         }
     }
 
     /** Per thread: pinned (pinger CPU 0, ponger CPU 1), HARD, with its place in the circuit. */
     @State(Scope.Thread)
-    public static class Side extends HandoffBenchmark.Pinned
-    {
+    public static class Side extends HandoffBenchmark.Pinned {
         int arm;
         long rounds;
 
         /** Every iteration starts on the floor arm, as the pair does. */
         @Setup(Level.Iteration)
-        public void restart()
-        {
+        public void restart() {
             arm = FLOOR;
             rounds = 0;
         }
@@ -128,30 +135,23 @@ public class HandoffInterleavedBenchmark
     @Benchmark
     @Group("interleaved")
     @GroupThreads(1)
-    public void ping(final Pair pair, final Side me, final Control control) throws InterruptedException
-    {
+    public void ping(Pair pair, Side me, Control control) throws InterruptedException {
         final int arm = me.arm;
         final long round = ++me.rounds;
-        if (round % BATCH == 0)
-        {
+        if (round % BATCH == 0) {
             me.arm = 1 - arm;
             pair.nextArm = me.arm; // ordered before the send below
         }
         final long start = System.nanoTime();
-        if (arm == FLOOR)
-        {
+        if (arm == FLOOR) {
             me.sequence++;
             pair.ping.lazySet(me.sequence);
-            if (!HandoffBenchmark.awaitValue(pair.pong, me.sequence, control))
-            {
+            if (!HandoffBenchmark.awaitValue(pair.pong, me.sequence, control)) {
                 return;
             }
-        }
-        else
-        {
+        } else {
             pair.rtPing.release();
-            if (!HandoffBenchmark.awaitPermit(pair.rtPong, control))
-            {
+            if (!HandoffBenchmark.awaitPermit(pair.rtPong, control)) {
                 return;
             }
         }
@@ -166,23 +166,17 @@ public class HandoffInterleavedBenchmark
     @Benchmark
     @Group("interleaved")
     @GroupThreads(1)
-    public void pong(final Pair pair, final Side me, final Control control) throws InterruptedException
-    {
-        if (me.arm == FLOOR)
-        {
+    public void pong(Pair pair, Side me, Control control) throws InterruptedException {
+        if (me.arm == FLOOR) {
             final long seen = HandoffBenchmark.awaitChange(pair.ping, me.sequence, control);
-            if (seen == me.sequence)
-            {
+            if (seen == me.sequence) {
                 return;
             }
             me.sequence = seen;
             me.arm = pair.nextArm; // after the receive: the pinger's write came before its send
             pair.pong.lazySet(seen);
-        }
-        else
-        {
-            if (!HandoffBenchmark.awaitPermit(pair.rtPing, control))
-            {
+        } else {
+            if (!HandoffBenchmark.awaitPermit(pair.rtPing, control)) {
                 return;
             }
             me.arm = pair.nextArm;

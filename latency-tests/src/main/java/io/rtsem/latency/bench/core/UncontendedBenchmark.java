@@ -1,10 +1,9 @@
 package io.rtsem.latency.bench.core;
 
+import io.rtsem.core.RtSemaphore;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.rtsem.core.RtSemaphore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,17 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
-public class UncontendedBenchmark
-{
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+public class UncontendedBenchmark {
     private final RtSemaphore rtsem = new RtSemaphore(1);
     private final Semaphore juc = new Semaphore(1);
     private final AtomicLong word = new AtomicLong(1);
 
     /** rtsem: {@code tryAcquire()} then {@code release()}. @return whether the permit was taken. */
     @Benchmark
-    public boolean rtsemTryAcquireRelease()
-    {
+    public boolean rtsemTryAcquireRelease() {
         final boolean taken = rtsem.tryAcquire();
         rtsem.release();
         return taken;
@@ -43,8 +42,7 @@ public class UncontendedBenchmark
 
     /** Floor: a CAS that takes the permit and a CAS that returns it, on a plain (unpadded) AtomicLong. */
     @Benchmark
-    public boolean atomicLongCasPair()
-    {
+    public boolean atomicLongCasPair() {
         final long v = word.get();
         final boolean taken = word.compareAndSet(v, v - 1);
         word.compareAndSet(v - 1, v);
@@ -53,8 +51,7 @@ public class UncontendedBenchmark
 
     /** Peer: {@code java.util.concurrent.Semaphore.tryAcquire()} then {@code release()}. @return whether taken. */
     @Benchmark
-    public boolean jucSemaphoreTryAcquireRelease()
-    {
+    public boolean jucSemaphoreTryAcquireRelease() {
         final boolean taken = juc.tryAcquire();
         juc.release();
         return taken;

@@ -76,7 +76,7 @@ public class BridgeWakeBenchmark {
         // The layout a real deployment has: the HARD releaser alone on CPU 1, everything NON_RT (the waiter, the
         // bridge's wake service) on CPU 0. Threads inherit their creator's affinity, so create them while this
         // thread is on CPU 0, then move this thread to CPU 1. (Unpinned, a woken waiter may be queued behind the
-        // spinning releaser for a whole scheduler slice, ~1 ms, which is what an unpinned run shows at p99.)
+        // spinning releaser for a whole scheduler slice: docs/LATENCY.md, "Platform figures quoted in the code".)
         Affinity.setAffinity(0);
         if (config.equals("juc")) {
             juc = new Semaphore(0);

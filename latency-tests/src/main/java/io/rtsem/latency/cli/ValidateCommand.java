@@ -37,9 +37,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Run a scenario on rtsem and on java.util.concurrent.Semaphore in alternating slices (same threads, "
-                    + "same CPUs, each waiting the same way on both), then measure the cache-line hand-off floor and the hiccups "
-                    + "of its real-time CPUs; judge rtsem's corrected waits against the budgets, and every waiting thread's "
-                    + "completed iterations against its schedule.",
+                    + "same CPUs, each waiting the same way on both), then measure the cache-line hand-off floor "
+                    + "and the hiccups of its real-time CPUs; judge rtsem's corrected waits against the budgets, "
+                    + "and every waiting thread's completed iterations against its schedule.",
             "Writes summary.txt, report.json, report.html, .hgrm, .hlog and run.jfr to the output directory."
         })
 public final class ValidateCommand implements Callable<Integer> {
@@ -69,9 +69,8 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(
             names = "--jvm-opts",
             paramLabel = "OPTIONS",
-            description =
-                    "Replace the real-time JVM options "
-                            + "(configs/jvm.options). Handled by ./rtsem before the JVM starts; ignored when given to java directly.")
+            description = "Replace the real-time JVM options (configs/jvm.options). Handled by ./rtsem before the JVM "
+                    + "starts; ignored when given to java directly.")
     private String jvmOpts;
 
     @Option(

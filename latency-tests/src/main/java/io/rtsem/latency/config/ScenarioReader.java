@@ -275,8 +275,8 @@ final class ScenarioReader {
             if (t.role() == Role.ACQUIRER && !t.releasesOwn() && !releaser) {
                 throw error(
                         "threads[" + i + "].releases",
-                        "\"none\" needs a releaser thread, or the acquirer "
-                                + "waits forever once the initial permits are gone; add a releaser or use releases: self");
+                        "\"none\" needs a releaser thread, or the acquirer waits forever once the initial "
+                                + "permits are gone; add a releaser or use releases: self");
             }
         }
         return out;

@@ -242,9 +242,8 @@ public final class Attribution {
         if (!lacked.isEmpty()) {
             sb.append(" This run lacked ")
                     .append(String.join(" ", lacked))
-                    .append(
-                            " of configs/jvm.options (a young "
-                                    + "generation the run does not fill, a heap sized and touched up front); ./rtsem applies them.");
+                    .append(" of configs/jvm.options (a young generation the run does not fill, a heap sized "
+                            + "and touched up front); ./rtsem applies them.");
         } else {
             sb.append(" The real-time loops allocate nothing: something else (the harness, JFR, bookkeepers) filled "
                     + "the young generation.");

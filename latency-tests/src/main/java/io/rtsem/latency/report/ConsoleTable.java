@@ -54,8 +54,8 @@ public final class ConsoleTable {
         sb.append(String.format(
                 Locale.ROOT,
                 "%nrtsem and the peer interleaved on the same threads and CPUs: %d slices "
-                        + "of %.1f ms (%.1f to %.1f ms), each subject measured for %.0f ms in all, after %.0f ms of warm-up sliced "
-                        + "the same way%n",
+                        + "of %.1f ms (%.1f to %.1f ms), each subject measured for %.0f ms in all, after %.0f ms "
+                        + "of warm-up sliced the same way%n",
                 il.slices(),
                 il.sliceNanos() / 1e6,
                 il.minSliceNanos() / 1e6,
@@ -87,8 +87,9 @@ public final class ConsoleTable {
         header(
                 sb,
                 "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
-                        + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw there while it spun "
-                        + "between iterations, split by slice like the waits; '-' where it is at or below the "
+                        + "(the waits a loop on the same schedule would meet from the gaps the HARD thread saw "
+                        + "there while it spun between iterations, split by slice like the waits; '-' where it is "
+                        + "at or below the "
                         + CpuGapMeter.THRESHOLD_NANOS / 1000
                         + " us gap threshold); hand-off against the peer and the cache-line floor");
         for (RtContext c : run.scenario().waitingContexts()) {
@@ -135,11 +136,10 @@ public final class ConsoleTable {
                 sb.append("  missed: ").append(m.describe()).append('\n');
             }
         }
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "%nschedule (measured phase; completed / scheduled iterations per "
-                                + "subject; a waiting thread on a fixed schedule more than one interval's worth behind fails):%n"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nschedule (measured phase; completed / scheduled iterations per subject; a waiting "
+                        + "thread on a fixed schedule more than one interval's worth behind fails):%n"));
         for (String thread : run.rtsem().schedule().keySet()) {
             StringBuilder line = new StringBuilder("  " + pad(thread, 14));
             for (SubjectResult s : List.of(run.rtsem(), run.peer())) {

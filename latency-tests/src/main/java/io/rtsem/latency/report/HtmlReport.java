@@ -105,8 +105,8 @@ public final class HtmlReport {
         sb.append(String.format(
                 Locale.ROOT,
                 "<h2>Subjects</h2>\n<p id=\"interleaving\">rtsem and the peer ran "
-                        + "interleaved on the same threads and CPUs: %d slices of %.1f ms (%.1f to %.1f ms), %.0f ms of "
-                        + "measurement each.</p>\n<ul id=\"wait-styles\">",
+                        + "interleaved on the same threads and CPUs: %d slices of %.1f ms (%.1f to %.1f ms), "
+                        + "%.0f ms of measurement each.</p>\n<ul id=\"wait-styles\">",
                 il.slices(),
                 il.sliceNanos() / 1e6,
                 il.minSliceNanos() / 1e6,
@@ -194,7 +194,8 @@ public final class HtmlReport {
         sb.append(String.format(
                 Locale.ROOT,
                 "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
-                        + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                        + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"sans-serif\" font-size=\"12\">%n",
                 id,
                 W,
                 H,

@@ -55,8 +55,8 @@ public final class RunReport {
         public String describe() {
             return String.format(
                     java.util.Locale.ROOT,
-                    "thread %s (%s) completed %d of the %d iterations its schedule "
-                            + "held (rtsem %d of %d, peer %d of %d): behind by %d, more than one interval's worth (%d)%s",
+                    "thread %s (%s) completed %d of the %d iterations its schedule held (rtsem %d of %d, "
+                            + "peer %d of %d): behind by %d, more than one interval's worth (%d)%s",
                     thread,
                     context,
                     completed,
@@ -414,7 +414,9 @@ public final class RunReport {
         return missingJvmOptions;
     }
 
-    /** @return rtsem's value divided by the reference value (4 significant digits), or null where the reference is 0. */
+    /**
+     * @return rtsem's value divided by the reference value (4 significant digits), or null where the reference is 0.
+     */
     static Double ratio(double value, double reference) {
         if (reference <= 0) {
             return null;

@@ -72,9 +72,10 @@ final class ScenarioPhase {
 
     /**
      * Runs the scenario on {@code subjects}: warm-up, then measurement, with one set of scenario threads. With two
-     * subjects they alternate in {@link Slices} (each subject gets {@code warmup} of the warm-up and {@code duration} of
-     * the measurement, so the phase lasts twice as long); with one, it has the whole phase. With {@code warmUpOnly},
-     * the warm-up alone, with no log, no JFR event and no note (the JIT pass); the result is then meaningless.
+     * subjects they alternate in {@link Slices} (each subject gets {@code warmup} of the warm-up and
+     * {@code duration} of the measurement, so the phase lasts twice as long); with one, it has the whole phase. With
+     * {@code warmUpOnly}, the warm-up alone, with no log, no JFR event and no note (the JIT pass); the result is then
+     * meaningless.
      */
     Result run(List<SemaphoreUnderTest> subjects, HiccupMeter hiccups, boolean warmUpOnly)
             throws IOException, InterruptedException {

@@ -113,7 +113,9 @@ public final class Slices {
         return nanoTime < mid ? mid : b;
     }
 
-    /** @return the start of pair {@code j}: its nominal start moved by up to a quarter of a pair, not at 0 and pairs. */
+    /**
+     * @return the start of pair {@code j}: its nominal start moved by up to a quarter of a pair, not at 0 and pairs.
+     */
     private long boundary(long j) {
         long z = j * 0x9E3779B97F4A7C15L; // splitmix64
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -58,8 +58,8 @@ public final class ValidationRun {
     }
 
     /**
-     * For tests: the gap detectors of the floor phase are started by {@code starter} (one that cannot pin, or a detector
-     * that never runs) instead of as pinned {@code RtThread}s.
+     * For tests: the gap detectors of the floor phase are started by {@code starter} (one that cannot pin, or a
+     * detector that never runs) instead of as pinned {@code RtThread}s.
      *
      * @param starter starts each CPU's detector thread
      * @return this run

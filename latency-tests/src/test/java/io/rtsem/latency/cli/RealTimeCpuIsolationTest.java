@@ -106,9 +106,9 @@ class RealTimeCpuIsolationTest {
     void withoutQuietTheProgressLineShowsElapsedRemainingAndMax() {
         assertNotNull(run);
         // rtsem's largest wait so far, then the peer's, per context
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "\\[pinned-short\\] rtsem\\+peer +measure +elapsed "
-                                + "+[0-9.]+s remaining +[0-9.]+s \\| HARD max [0-9.]+us / [0-9.]+us \\| SOFT max [0-9.]+us / [0-9.]+us \\|")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[pinned-short\\] rtsem\\+peer +measure +elapsed "
+                        + "+[0-9.]+s remaining +[0-9.]+s \\| HARD max [0-9.]+us / [0-9.]+us \\| "
+                        + "SOFT max [0-9.]+us / [0-9.]+us \\|")
                 .matcher(run.err());
         assertTrue(m.find(), "a progress line on the error writer: " + run.err());
         assertFalse(run.out().contains("elapsed"), "progress is not on stdout");

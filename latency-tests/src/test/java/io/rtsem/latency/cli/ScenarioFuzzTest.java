@@ -475,8 +475,9 @@ class ScenarioFuzzTest {
 
     /**
      * A scenario the loader accepted says what the file says: one valid YAML document only (a second one would be
-     * dropped unread; an alias to no anchor would be read as its name), and every integer it took (CPUs, permits, bytes) is the file's number, not that number wrapped to an
-     * {@code int} or a {@code long}. The file is read again by SnakeYAML and Jackson without the loader's checks.
+     * dropped unread; an alias to no anchor would be read as its name), and every integer it took (CPUs, permits,
+     * bytes) is the file's number, not that number wrapped to an {@code int} or a {@code long}. The file is read again
+     * by SnakeYAML and Jackson without the loader's checks.
      */
     static void assertSameAsTheFile(Scenario sc, String text) throws IOException {
         int documents = 0;

@@ -72,8 +72,8 @@ class ScheduleAndFloorsTest {
         RunReport.Behind b = late.behind().get(0);
         assertEquals(
                 "thread h (HARD) completed 4999 of the 6000 iterations its schedule held (rtsem 3000 of 3000, "
-                        + "peer 1999 of 3000): behind by 1001, more than one interval's worth (1000); 1 wait(s) had not ended when "
-                        + "the run stopped it",
+                        + "peer 1999 of 3000): behind by 1001, more than one interval's worth (1000); 1 wait(s) "
+                        + "had not ended when the run stopped it",
                 b.describe());
         String console = ConsoleTable.render(late);
         assertTrue(console.contains("FAIL, 1 thread(s) behind their schedule"), console);

@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The pool's pair is: one CAS on its semaphore each way, one CAS to claim a bitmap bit and one to return it, one
  * CAS on the lease stamp (close; allocation publishes the lease with four volatile stores instead), plus two
- * {@code System.nanoTime()} (their cost: docs/LATENCY.md, "Platform figures quoted in the code") and two wait-free bookkeeping records.
+ * {@code System.nanoTime()} (their cost: docs/LATENCY.md, "Platform figures quoted in the code") and two wait-free
+ * bookkeeping records.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

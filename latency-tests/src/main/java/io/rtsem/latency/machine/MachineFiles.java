@@ -1,6 +1,7 @@
 package io.rtsem.latency.machine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,12 +80,18 @@ public record MachineFiles(Path root) {
     }
 
     /**
+     * Reads a file whole, the first {@code read} call with an 8 KiB buffer: a sysctl file answers a read at a
+     * non-zero offset with end of file, so one that starts small (as {@link Files#readAllBytes} does for a file whose
+     * size is 0, as every /proc file's is) gets the first byte only.
+     *
      * @param relative a path relative to the root
      * @return what it holds, byte for byte (ISO-8859-1)
      * @throws IOException if it cannot be read
      */
     public String read(String relative) throws IOException {
-        return new String(Files.readAllBytes(path(relative)), StandardCharsets.ISO_8859_1);
+        try (InputStream in = Files.newInputStream(path(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /**

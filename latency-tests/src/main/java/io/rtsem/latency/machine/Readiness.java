@@ -46,7 +46,7 @@ public final class Readiness {
     private static String throttling(MachineState s) {
         Boolean on = s.throttled();
         if (on == null) {
-            return NA + "RT throttling: cannot read " + MachineFiles.RT_RUNTIME + "; whether a SCHED_FIFO spinner is "
+            return NA + "RT throttling: cannot read /" + MachineFiles.RT_RUNTIME + "; whether a SCHED_FIFO spinner is "
                     + "stopped each period is unknown";
         }
         if (!on) {
@@ -70,7 +70,7 @@ public final class Readiness {
     private static String isolation(MachineState s, BitSet rt, String cpus) {
         String boot = " Boot parameter isolcpus=" + CpuList.format(rt) + "; cannot be set at run time";
         if (s.isolated() == null) {
-            return NA + "isolcpus: cannot read " + MachineFiles.ISOLATED + "." + boot;
+            return NA + "isolcpus: cannot read /" + MachineFiles.ISOLATED + "." + boot;
         }
         BitSet missing = minus(rt, s.isolated());
         if (missing.isEmpty()) {
@@ -78,8 +78,10 @@ public final class Readiness {
                     + "thread there that is not pinned there";
         }
         return NO + "isolcpus: "
-                + (s.isolated().isEmpty() ? "no CPU isolated" : "isolated " + CpuList.format(s.isolated()))
-                + ", not " + CpuList.format(missing) + ": other processes and kernel threads may run on " + cpus
+                + (s.isolated().isEmpty()
+                        ? "no CPU isolated"
+                        : "isolated " + CpuList.format(s.isolated()) + ", not " + CpuList.format(missing))
+                + ": other processes and kernel threads may run on " + cpus
                 + " and preempt or delay a HARD or SOFT thread there (./rtsem validate keeps only its own JVM's "
                 + "other threads off)." + boot;
     }
@@ -88,7 +90,7 @@ public final class Readiness {
         String boot = " Boot parameter nohz_full=" + CpuList.format(rt) + " (a kernel built with CONFIG_NO_HZ_FULL); "
                 + "cannot be set at run time";
         if (s.nohzFull() == null) {
-            return NO + "nohz_full: this kernel has none (" + MachineFiles.NOHZ_FULL + " absent): the scheduler tick "
+            return NO + "nohz_full: this kernel has none (/" + MachineFiles.NOHZ_FULL + " absent): the scheduler tick "
                     + "interrupts a HARD spinner on " + cpus + " at every tick." + boot;
         }
         BitSet missing = minus(rt, s.nohzFull());
@@ -96,15 +98,17 @@ public final class Readiness {
             return OK + "nohz_full: " + cpus + " tickless (" + CpuList.format(s.nohzFull()) + "): a lone HARD spinner "
                     + "there runs without the scheduler tick";
         }
-        return NO + "nohz_full: " + (s.nohzFull().isEmpty() ? "no CPU" : CpuList.format(s.nohzFull()))
-                + " tickless, not "
-                + CpuList.format(missing) + ": the scheduler tick interrupts a HARD spinner there at every tick."
+        return NO + "nohz_full: "
+                + (s.nohzFull().isEmpty()
+                        ? "no CPU tickless"
+                        : CpuList.format(s.nohzFull()) + " tickless, not " + CpuList.format(missing))
+                + ": the scheduler tick interrupts a HARD spinner there at every tick."
                 + boot;
     }
 
     private static String irqs(MachineState s, BitSet rt, String cpus) {
         if (s.irqAffinity().isEmpty()) {
-            return NA + "IRQ affinity: no " + MachineFiles.IRQ_DIR + "/*/smp_affinity_list readable";
+            return NA + "IRQ affinity: no /" + MachineFiles.IRQ_DIR + "/*/smp_affinity_list readable";
         }
         TreeSet<Integer> on = new TreeSet<>();
         for (Map.Entry<String, BitSet> e : s.irqAffinity().entrySet()) {
@@ -127,7 +131,7 @@ public final class Readiness {
 
     private static String workqueues(MachineState s, BitSet rt, String cpus) {
         if (s.workqueueCpus() == null) {
-            return NA + "unbound workqueues: " + MachineFiles.WORKQUEUE_CPUMASK + " absent or unreadable";
+            return NA + "unbound workqueues: /" + MachineFiles.WORKQUEUE_CPUMASK + " absent or unreadable";
         }
         if (!s.workqueueCpus().intersects(rt)) {
             return OK + "unbound workqueues: on CPUs " + CpuList.format(s.workqueueCpus()) + ", off " + cpus;
@@ -138,7 +142,8 @@ public final class Readiness {
 
     private static String governors(MachineState s, BitSet rt) {
         if (s.governors().isEmpty()) {
-            return NA + "CPU frequency governor: no cpufreq (" + MachineFiles.CPU_DIR + "/cpu*/cpufreq/scaling_governor"
+            return NA + "CPU frequency governor: no cpufreq (/" + MachineFiles.CPU_DIR
+                    + "/cpu*/cpufreq/scaling_governor"
                     + " absent, usual on a VM: the host sets the clock); nothing to set";
         }
         List<String> slow = new ArrayList<>();
@@ -157,7 +162,7 @@ public final class Readiness {
 
     private static String capability(MachineState s) {
         if (s.capSysNice() == null) {
-            return NA + "CAP_SYS_NICE: cannot read CapEff in " + MachineFiles.SELF_STATUS;
+            return NA + "CAP_SYS_NICE: cannot read CapEff in /" + MachineFiles.SELF_STATUS;
         }
         if (s.capSysNice()) {
             return OK + "CAP_SYS_NICE: this JVM may set SCHED_FIFO (uid " + s.effectiveUid() + "); SOFT and HARD "
@@ -170,7 +175,7 @@ public final class Readiness {
 
     private static String rtprio(MachineState s) {
         if (s.rtprioSoft() == null) {
-            return NA + "RLIMIT_RTPRIO: cannot read \"Max realtime priority\" in " + MachineFiles.SELF_LIMITS;
+            return NA + "RLIMIT_RTPRIO: cannot read \"Max realtime priority\" in /" + MachineFiles.SELF_LIMITS;
         }
         String limit = "RLIMIT_RTPRIO " + s.rtprioSoft() + " (hard " + s.rtprioHard() + ")";
         boolean zero = s.rtprioSoft().equals("0");

@@ -28,9 +28,9 @@ import java.util.Objects;
  *
  * <p>Guarantees: (1) the state file is written, with the original of every file about to change, before anything
  * changes; (2) applying again keeps the originals already saved and adds only files not saved yet, so the first
- * originals survive any number of applies; (3) an interrupt that refuses its new affinity (the kernel answers EIO for
- * some) is reported and left as it was, and its original is not kept; any other refused write is reported as a
- * failure; (4) revert writes every saved original back, deletes the state file when all were restored, and keeps the
+ * originals survive any number of applies; (3) an interrupt that refuses its new affinity (the kernel answers EIO or
+ * EPERM for some: EPERM for a managed one) is reported and left as it was, and its original is not kept; any other
+ * refused write is reported as a failure; (4) revert writes every saved original back, deletes the state file when all were restored, and keeps the
  * ones that failed in it otherwise. The caller checks that it runs as root. NON_RT; reads and writes kernel files
  * and the state file; allocates; not safe to run twice at once (no lock on the state file).
  */

@@ -14,8 +14,9 @@
  * </ul>
  * Packages: {@link io.rtsem.latency.config} reads scenario files, {@link io.rtsem.latency.run}
  * measures, {@link io.rtsem.latency.report} judges and writes what was measured, {@link io.rtsem.latency.cli}
- * is the {@code ./rtsem} command line. Dependencies point one way, with no loop:
- * {@code cli -> report -> run -> config} (and {@code cli} to each of them). The JMH benchmarks
+ * is the {@code ./rtsem} command line, {@link io.rtsem.latency.machine} reads (and for {@code ./rtsem tune} sets) the
+ * kernel's real-time settings. Dependencies point one way, with no loop:
+ * {@code cli -> report -> run -> config} and {@code run -> machine} (and {@code cli} to each of them). The JMH benchmarks
  * ({@code bench.core}, {@code bench.bridge}) depend on rt-core and rt-bridge only.
  */
 package io.rtsem.latency;

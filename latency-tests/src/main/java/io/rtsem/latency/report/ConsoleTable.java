@@ -192,6 +192,7 @@ public final class ConsoleTable {
                 run.javaVersion(),
                 run.cpus(),
                 run.jvmArguments().isEmpty() ? "none" : String.join(" ", run.jvmArguments())));
+        sb.append("machine: ").append(run.machine().summary()).append('\n');
         run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
         return sb.toString();

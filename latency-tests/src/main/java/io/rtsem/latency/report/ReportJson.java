@@ -4,6 +4,7 @@ import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.machine.MachineState;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.JvmEventLog;
@@ -81,6 +82,16 @@ final class ReportJson {
         r.put("threadCpuMs", run.threadCpuMillis());
         r.put("notes", run.notes());
         root.put("run", r);
+
+        MachineState ms = run.machine();
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("schedRtRuntimeUs", ms.rtRuntimeUs());
+        machine.put("schedRtPeriodUs", ms.rtPeriodUs());
+        machine.put("isolatedCpus", MachineState.listOrNull(ms.isolated()));
+        machine.put("nohzFullCpus", MachineState.listOrNull(ms.nohzFull()));
+        machine.put("capSysNice", ms.capSysNice());
+        machine.put("tuneApplied", ms.tuneState());
+        root.put("machine", machine);
 
         RunResult.Interleaving il = run.interleaving();
         Map<String, Object> inter = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.rtsem.latency.run;
 
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.machine.MachineState;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.HdrHistogram.Histogram;
  * @param interleaving   how rtsem and the peer alternated
  * @param threadCpuMillis CPU time per JVM thread from the interleaved phase's start to 20 ms before its end, largest
  *                       first
+ * @param machine        the kernel's real-time settings (RT throttling, isolated and tickless CPUs, whether
+ *                       {@code ./rtsem tune --apply} is in effect) when the run started
  */
 public record RunResult(
         Scenario scenario,
@@ -51,7 +54,8 @@ public record RunResult(
         List<String> floorNotes,
         List<ThreadSpec> threads,
         Interleaving interleaving,
-        Map<String, Double> threadCpuMillis) {
+        Map<String, Double> threadCpuMillis,
+        MachineState machine) {
 
     /**
      * How the subjects alternated in the measured phase ({@link Slices}).

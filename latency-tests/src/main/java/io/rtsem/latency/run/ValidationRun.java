@@ -4,6 +4,8 @@ import io.rtsem.core.RtContext;
 import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
+import io.rtsem.latency.machine.MachineFiles;
+import io.rtsem.latency.machine.MachineState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -42,6 +44,9 @@ public final class ValidationRun {
     private List<ThreadSpec> threads;
 
     private long epochOffset;
+    /** The kernel's real-time settings when the run started. */
+    private MachineState machine;
+
     private ProgressLine progress;
 
     /**
@@ -81,6 +86,7 @@ public final class ValidationRun {
     public RunResult run() throws IOException, InterruptedException {
         Files.createDirectories(outDir);
         long startedMillis = System.currentTimeMillis();
+        machine = MachineState.read(MachineFiles.SYSTEM); // before any thread of the run starts
         epochOffset = EpochClock.offsetNanos();
         progress = new ProgressLine(progressOut, scenario.name(), System.nanoTime(), scenario.plannedNanos());
         BitSet harnessAffinity = Affinity.getAffinity();
@@ -198,7 +204,8 @@ public final class ValidationRun {
                     List.copyOf(floorNotes),
                     threads,
                     interleaving,
-                    phase.threadCpuMillis());
+                    phase.threadCpuMillis(),
+                    machine);
         }
     }
 

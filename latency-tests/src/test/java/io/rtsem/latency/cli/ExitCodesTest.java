@@ -264,6 +264,7 @@ class ExitCodesTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("validate")
                 && run.out().contains("list-configs")
+                && run.out().contains("tune")
                 && run.out().contains("Exit codes"));
     }
 }

@@ -26,6 +26,8 @@ final class JsonSchema {
     static final Type STRING = scalar("a string", JsonNode::isTextual);
     static final Type STRING_OR_NULL = scalar("a string or null", n -> n.isTextual() || n.isNull());
     static final Type BOOL = scalar("true or false", JsonNode::isBoolean);
+    static final Type INT_OR_NULL = scalar("an integer or null", n -> n.isIntegralNumber() || n.isNull());
+    static final Type BOOL_OR_NULL = scalar("true, false or null", n -> n.isBoolean() || n.isNull());
 
     private JsonSchema() {}
 

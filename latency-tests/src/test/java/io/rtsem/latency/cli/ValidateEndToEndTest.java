@@ -1,7 +1,9 @@
 package io.rtsem.latency.cli;
 
 import static io.rtsem.latency.cli.JsonSchema.BOOL;
+import static io.rtsem.latency.cli.JsonSchema.BOOL_OR_NULL;
 import static io.rtsem.latency.cli.JsonSchema.INT;
+import static io.rtsem.latency.cli.JsonSchema.INT_OR_NULL;
 import static io.rtsem.latency.cli.JsonSchema.NUMBER;
 import static io.rtsem.latency.cli.JsonSchema.NUMBER_OR_NULL;
 import static io.rtsem.latency.cli.JsonSchema.STRING;
@@ -169,6 +171,19 @@ class ValidateEndToEndTest {
                 map(null, NUMBER),
                 "notes",
                 array(STRING));
+        JsonSchema.Type machine = obj(
+                "schedRtRuntimeUs",
+                INT_OR_NULL,
+                "schedRtPeriodUs",
+                INT_OR_NULL,
+                "isolatedCpus",
+                STRING_OR_NULL,
+                "nohzFullCpus",
+                STRING_OR_NULL,
+                "capSysNice",
+                BOOL_OR_NULL,
+                "tuneApplied",
+                BOOL);
         JsonSchema.Type interleaving = obj(
                 "slices",
                 INT,
@@ -283,6 +298,8 @@ class ValidateEndToEndTest {
                 scenario,
                 "run",
                 run,
+                "machine",
+                machine,
                 "interleaving",
                 interleaving,
                 "verdict",
@@ -308,7 +325,14 @@ class ValidateEndToEndTest {
                 () -> "report.json against the documented schema; run notes: "
                         + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(2, r.path("schemaVersion").asInt());
+        assertEquals(3, r.path("schemaVersion").asInt());
+        // the machine's state as the kernel gives it (this test changes nothing): what ./rtsem tune reads
+        JsonNode m = r.path("machine");
+        assertEquals(
+                io.rtsem.latency.machine.MachineFiles.SYSTEM.exists(io.rtsem.latency.machine.MachineFiles.STATE_FILE),
+                m.path("tuneApplied").asBoolean(),
+                m.toString());
+        assertTrue(run.out().contains("machine: RT throttling"), run.out());
         assertEquals("us", r.path("unit").asText());
         assertEquals("smoke", r.path("scenario").path("name").asText());
         assertEquals(3, r.path("scenario").path("threads").size());

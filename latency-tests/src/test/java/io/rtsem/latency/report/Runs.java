@@ -67,7 +67,23 @@ final class Runs {
                 List.of(),
                 sc.threads(),
                 new RunResult.Interleaving(2, 500_000_000L, 500_000_000L, 500_000_000L, 500_000_000L, 0L),
-                Map.of());
+                Map.of(),
+                new io.rtsem.latency.machine.MachineState(
+                        950_000L,
+                        1_000_000L,
+                        new java.util.BitSet(),
+                        null,
+                        io.rtsem.latency.machine.CpuList.parse("0-1"),
+                        List.of(),
+                        Map.of(),
+                        null,
+                        null,
+                        Map.of(),
+                        0,
+                        true,
+                        "0",
+                        "0",
+                        false));
     }
 
     private static SubjectResult subject(

@@ -111,7 +111,7 @@ public final class Tuning {
             }
         }
         if (originals.isEmpty()) {
-            Files.deleteIfExists(statePath);
+            deleteState(statePath);
         } else if (!added.isEmpty()) {
             save(statePath, originals, realTimeCpus);
         }
@@ -163,7 +163,7 @@ public final class Tuning {
             }
         }
         if (left.isEmpty()) {
-            Files.delete(statePath);
+            deleteState(statePath);
             lines.add("every saved value restored; " + statePath + " deleted");
         } else {
             Map<String, String> ordered = new LinkedHashMap<>();
@@ -294,6 +294,16 @@ public final class Tuning {
                 statePath,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes the state file, and its directory when that is left empty (apply created it). */
+    private static void deleteState(Path statePath) throws IOException {
+        Files.deleteIfExists(statePath);
+        try {
+            Files.deleteIfExists(statePath.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException keep) {
+            // somebody else's files live there too: leave the directory
+        }
     }
 
     private static String reason(IOException e) {

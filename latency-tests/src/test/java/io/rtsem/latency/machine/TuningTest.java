@@ -67,6 +67,9 @@ class TuningTest {
         assertFalse(o.failed(), o.lines().toString());
         assertEquals(before, FakeMachine.snapshot(root));
         assertFalse(Files.exists(files.path(MachineFiles.STATE_FILE)));
+        assertFalse(
+                Files.exists(files.path(MachineFiles.STATE_FILE).getParent()),
+                "the directory apply made for the state file is gone too");
         assertThrows(NoSuchFileException.class, () -> Tuning.revert(files), "a second revert has nothing to revert");
     }
 

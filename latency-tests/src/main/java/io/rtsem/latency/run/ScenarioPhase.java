@@ -229,9 +229,9 @@ final class ScenarioPhase {
     /**
      * Starts a thread per worker, each in its context on its CPU, with the scheduling policy it inherits
      * ({@link RtScheduling#unchanged()}), as before rtsem applied one per context: a scenario's SOFT thread at
-     * SCHED_FIFO outranks a HARD thread that RT throttling keeps at SCHED_OTHER wherever both can run (priority
-     * inversion: MACHINE-FACTS, 2026-12-01, saw HARD p99 go from 33 us to 7.3 ms with SOFT at FIFO 50), so what a
-     * scenario measures would change with the machine's throttling setting. Running scenarios under the context defaults is left to a
+     * SCHED_FIFO would outrank a HARD thread that RT throttling keeps at SCHED_OTHER wherever both can run (priority
+     * inversion; docs/ARCHITECTURE.md, "Scheduling per context", has the measurement), so what a scenario measures
+     * would change with the machine's throttling setting. Running scenarios under the context defaults is left to a
      * scenario-level option.
      *
      * @throws ThreadStartException if one cannot be started or pinned (those already started are stopped)

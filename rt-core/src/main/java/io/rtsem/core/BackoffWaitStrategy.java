@@ -11,6 +11,14 @@ import java.util.concurrent.locks.LockSupport;
  * default), so {@code parkNanos(1_000)} really sleeps ~50-60 µs; a nap shorter than the slack buys nothing but
  * system calls.
  *
+ * <p>Under a real-time policy ({@code SCHED_FIFO}/{@code SCHED_RR}, as an {@link RtThread} recorded it at start) the
+ * yield phase is skipped: {@code sched_yield} there gives way only to runnable threads of the same priority, so it
+ * would keep a lower-priority holder of the permits, or the wake service, off the waiter's CPU. Such a waiter goes
+ * from its spins straight to its naps, which do let them run (docs/ARCHITECTURE.md S4). Knowing the policy costs a
+ * type check and a field read of the calling thread, no system call; a thread that is not an {@code RtThread}
+ * counts as not real-time (give it a strategy with no yields if you set it to FIFO yourself). A real-time thread is
+ * not subject to timer slack, so its naps are as short as asked.
+ *
  * <p>Immutable and thread-safe. Alias {@value #ALIAS}. Not allowed for {@code HARD} (it yields and sleeps).
  */
 public final class BackoffWaitStrategy implements WaitStrategy {
@@ -30,7 +38,8 @@ public final class BackoffWaitStrategy implements WaitStrategy {
      * Creates a back-off strategy. Set-up time, any context.
      *
      * @param spins       attempts spent spinning first, {@code >= 0}.
-     * @param yields      attempts then spent in {@link Thread#yield()}, {@code >= 0}.
+     * @param yields      attempts then spent in {@link Thread#yield()}, {@code >= 0}; skipped by a waiter under a
+     *                    real-time policy.
      * @param minNapNanos first nap, {@code > 0}.
      * @param maxNapNanos longest nap, {@code >= minNapNanos}.
      * @throws IllegalArgumentException naming the bad value.
@@ -52,8 +61,8 @@ public final class BackoffWaitStrategy implements WaitStrategy {
     }
 
     /**
-     * Spins, yields or naps depending on {@code attempt}. Called by a SOFT (or NON_RT) waiter; no allocation; the
-     * yield and nap phases make system calls.
+     * Spins, yields or naps depending on {@code attempt}; a waiter under a real-time policy naps where others yield
+     * (S4). Called by a SOFT (or NON_RT) waiter; no allocation; the yield and nap phases make system calls.
      */
     @Override
     public boolean idle(int attempt, long maxIdleNanos) {
@@ -61,11 +70,13 @@ public final class BackoffWaitStrategy implements WaitStrategy {
             Thread.onSpinWait();
             return true;
         }
-        if (attempt < spins + yields) {
+        final boolean realTime = RtThread.currentThreadRealTime();
+        if (!realTime && attempt < spins + yields) {
             Thread.yield();
             return false;
         }
-        final int shift = Math.min(attempt - spins - yields, maxShift);
+        // Real-time: no yield phase, the naps start right after the spins.
+        final int shift = Math.min(attempt - spins - (realTime ? 0 : yields), maxShift);
         final long nap = Math.min(Math.min(minNapNanos << shift, maxNapNanos), maxIdleNanos);
         if (nap > 0) {
             LockSupport.parkNanos(nap);

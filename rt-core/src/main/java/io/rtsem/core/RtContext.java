@@ -7,7 +7,8 @@ package io.rtsem.core;
  *   <li>{@link #HARD}: a pinned, busy-spinning thread. Waits by spinning only; never parks, yields, allocates or
  *   makes a system call on rtsem's paths, and still honours interruption and deadlines.</li>
  *   <li>{@link #SOFT}: a real-time thread allowed to back off: spins for a budget, then yields, then naps in bounded
- *   {@code parkNanos} steps.</li>
+ *   {@code parkNanos} steps; under a real-time policy it skips the yields (docs/ARCHITECTURE.md S4). An
+ *   {@link RtThread} started SOFT runs at {@code SCHED_FIFO} by default (S1).</li>
  *   <li>{@link #NON_RT}: an ordinary thread. Spins briefly, then parks until woken; may be interrupted and time
  *   out.</li>
  * </ul>

@@ -1,20 +1,31 @@
 package io.rtsem.core;
 
+import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.affinity.Affinity;
 import net.openhft.affinity.AffinityLock;
 
 /**
- * A thread with a fixed {@link RtContext}, pinned to a CPU with OpenHFT Java-Thread-Affinity before its body runs.
+ * A thread with a fixed {@link RtContext}, pinned to a CPU with OpenHFT Java-Thread-Affinity and given its context's
+ * scheduling policy before its body runs.
  *
  * <p>{@link #start(String, RtContext, int, Runnable)} returns only once the new thread is pinned (or known not to
- * need pinning). A thread that asked for a CPU and could not be pinned never runs its body: {@code start} throws an
- * {@link IllegalStateException} naming the CPU and the reason. rtsem never runs a real-time thread silently
- * unpinned.
+ * need pinning) and its scheduling is applied. A thread that asked for a CPU and could not be pinned never runs its
+ * body: {@code start} throws an {@link IllegalStateException} naming the CPU and the reason. rtsem never runs a
+ * real-time thread silently unpinned. The same holds for scheduling: a policy the kernel refuses stops the thread
+ * (STRICT, the default), unless the request was made {@link RtScheduling#preferred() PREFER}, in which case the
+ * thread runs and {@link #scheduling()} says what it got and why.
+ *
+ * <p>Scheduling (docs/ARCHITECTURE.md S1-S6): SOFT threads run at {@code SCHED_FIFO} {@value
+ * RtScheduling#SOFT_PRIORITY}; HARD threads at {@code SCHED_FIFO} {@value RtScheduling#HARD_PRIORITY} when pinned
+ * and the machine runs FIFO threads unthrottled, else at {@code SCHED_OTHER} with a note; NON_RT threads as they
+ * inherited. The thread sets its own policy ({@code sched_setscheduler} on its tid) before the body runs, with
+ * {@code SCHED_RESET_ON_FORK}, and records it, so that wait strategies learn the policy without a system call.
  *
  * <p>Pinning: where Java-Thread-Affinity can reserve the CPU with an {@link AffinityLock} (a lock file shared by every
  * process using the library; on a 2-CPU machine only CPU 1 is reservable, CPU 0 never is), it does; otherwise it
@@ -29,8 +40,12 @@ public final class RtThread extends Thread {
 
     private static final Set<Integer> PINNED_HERE = ConcurrentHashMap.newKeySet();
 
+    /** The HARD default kept SCHED_OTHER because of RT throttling: said once per JVM in the log, always in the note. */
+    private static final AtomicBoolean THROTTLING_LOGGED = new AtomicBoolean();
+
     private final RtContext context;
     private final int requestedCpu;
+    private final RtScheduling requestedScheduling;
     private final Runnable body;
     private final CountDownLatch pinned = new CountDownLatch(1);
     // Written by the new thread before it counts `pinned` down; start() reads them after await(): the latch orders
@@ -38,19 +53,26 @@ public final class RtThread extends Thread {
     private volatile int cpu = -1;
     private volatile String pinning = "not pinned";
     private volatile RuntimeException pinFailure;
+    private volatile AppliedScheduling scheduling;
+    // Written and read by this thread only (set before its body runs): plain, so a wait strategy reads it with one
+    // field load and no fence.
+    private boolean realTimePolicy;
 
-    private RtThread(String name, RtContext context, int requestedCpu, Runnable body) {
+    private RtThread(String name, RtContext context, int requestedCpu, RtScheduling scheduling, Runnable body) {
         super(name);
         this.context = context;
         this.requestedCpu = requestedCpu;
+        this.requestedScheduling = scheduling;
         this.body = body;
     }
 
     /**
-     * Creates, starts and pins a thread that runs {@code body} in {@code context}.
+     * Creates, starts and pins a thread that runs {@code body} in {@code context}, under the context's default
+     * scheduling ({@link RtScheduling#contextDefault()}, STRICT): the same as
+     * {@link #start(String, RtContext, int, RtScheduling, Runnable)} with it.
      *
-     * <p>NON_RT, set-up time: allocates the thread and blocks until it has pinned itself (microseconds to a few
-     * milliseconds). The new thread is a daemon if the caller is.
+     * <p>NON_RT, set-up time: allocates the thread and blocks until it has pinned itself and set its policy
+     * (microseconds to a few milliseconds). The new thread is a daemon if the caller is.
      *
      * @param name    thread name, not {@code null}.
      * @param context the thread's fixed context, not {@code null}.
@@ -58,12 +80,45 @@ public final class RtThread extends Thread {
      * @param body    what the thread runs, not {@code null}.
      * @return the started, pinned thread.
      * @throws IllegalArgumentException if {@code cpu} is not a CPU of this machine nor ANY_CPU/NO_PIN.
-     * @throws IllegalStateException if the thread could not be pinned (names the CPU and the reason); the body then
+     * @throws IllegalStateException if the thread could not be pinned (names the CPU and the reason) or the kernel
+     *                               refused its context's policy (names the call, errno and the fix); the body then
      *                               never runs.
      */
     public static RtThread start(String name, RtContext context, int cpu, Runnable body) {
+        return start(name, context, cpu, RtScheduling.contextDefault(), body);
+    }
+
+    /**
+     * Creates, starts and pins a thread that runs {@code body} in {@code context} under {@code scheduling}.
+     *
+     * <p>The new thread pins itself, then sets its own policy and priority with {@code sched_setscheduler} on its tid
+     * (with {@code SCHED_RESET_ON_FORK} for a real-time policy), reads them back, and only then runs the body. Where
+     * the kernel refuses (EPERM: no CAP_SYS_NICE and a RLIMIT_RTPRIO below the priority, or a container that forbids
+     * it), a STRICT request makes this method throw, naming errno, strerror and the fix; a
+     * {@link RtScheduling#preferred() PREFER} request lets the thread run under the policy it has, and
+     * {@link #scheduling()} records what was asked, what applies and why.
+     *
+     * <p>NON_RT, set-up time: allocates the thread and blocks until it is pinned and scheduled (microseconds to a few
+     * milliseconds); the new thread makes the system calls and reads {@code /proc/sys/kernel/sched_rt_runtime_us}
+     * (and, on a refusal, {@code /proc/self/status} and {@code /proc/self/limits}). The new thread is a daemon if
+     * the caller is.
+     *
+     * @param name       thread name, not {@code null}.
+     * @param context    the thread's fixed context, not {@code null}.
+     * @param cpu        a CPU id ({@code 0..n-1} of this machine), {@link #ANY_CPU} or {@link #NO_PIN}.
+     * @param scheduling what to set, not {@code null}: {@link RtScheduling#contextDefault()},
+     *                   {@link RtScheduling#unchanged()}, or a policy and priority.
+     * @param body       what the thread runs, not {@code null}.
+     * @return the started, pinned and scheduled thread.
+     * @throws IllegalArgumentException if {@code cpu} is not a CPU of this machine nor ANY_CPU/NO_PIN.
+     * @throws IllegalStateException if the thread could not be pinned (names the CPU and the reason), or a STRICT
+     *                               request was refused by the kernel (names the system call, errno, strerror and
+     *                               the fix); the body then never runs.
+     */
+    public static RtThread start(String name, RtContext context, int cpu, RtScheduling scheduling, Runnable body) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(body, "body");
         final int cpus = Runtime.getRuntime().availableProcessors();
         final int configured = AffinityLock.PROCESSORS;
@@ -71,7 +126,7 @@ public final class RtThread extends Thread {
             throw new IllegalArgumentException("cpu " + cpu + " is not a CPU of this machine (0.."
                     + (Math.max(cpus, configured) - 1) + "), nor RtThread.ANY_CPU (-2) or RtThread.NO_PIN (-1)");
         }
-        final RtThread thread = new RtThread(name, context, cpu, body);
+        final RtThread thread = new RtThread(name, context, cpu, scheduling, body);
         thread.start();
         boolean interrupted = false;
         while (true) {
@@ -121,7 +176,28 @@ public final class RtThread extends Thread {
     }
 
     /**
-     * Pins the thread, then runs the body. Called by the JVM on the new thread only.
+     * What the thread's scheduling request became: what was asked, the policy and priority the kernel reported right
+     * after they were set, and why they differ, if they do. Any context; a volatile read. Set before
+     * {@link #start(String, RtContext, int, RtScheduling, Runnable) start} returns.
+     *
+     * @return the outcome; never {@code null} for a thread that {@code start} returned.
+     */
+    public AppliedScheduling scheduling() {
+        return scheduling;
+    }
+
+    /**
+     * Whether the calling thread is an RtThread that runs under a real-time policy (FIFO, RR; as read back at its
+     * start). For wait strategies: no system call, no allocation; a type check and a plain field read of the
+     * caller's own thread. A thread that is not an RtThread counts as not real-time: rtsem does not know its policy.
+     */
+    static boolean currentThreadRealTime() {
+        final Thread thread = Thread.currentThread();
+        return thread instanceof RtThread && ((RtThread) thread).realTimePolicy;
+    }
+
+    /**
+     * Pins the thread, sets its scheduling, then runs the body. Called by the JVM on the new thread only.
      *
      * @throws IllegalStateException if called directly from another thread.
      */
@@ -140,6 +216,19 @@ public final class RtThread extends Thread {
                         : new IllegalStateException(
                                 "RtThread '" + getName() + "' could not be pinned to " + describe(requestedCpu) + ": "
                                         + ex,
+                                ex);
+                pinned.countDown();
+                return;
+            }
+            try {
+                scheduling = applyScheduling();
+                realTimePolicy = scheduling.realTime();
+            } catch (RuntimeException | Error ex) {
+                pinFailure = ex instanceof IllegalStateException
+                        ? (IllegalStateException) ex
+                        : new IllegalStateException(
+                                "RtThread '" + getName() + "' could not apply its scheduling " + requestedScheduling
+                                        + ": " + ex,
                                 ex);
                 return;
             } finally {
@@ -228,13 +317,165 @@ public final class RtThread extends Thread {
         }
     }
 
+    /** What a request means for a thread of {@code context}: the request to apply, and a note to record. */
+    record Resolved(RtScheduling request, String note) {}
+
+    /**
+     * Resolves {@code asked} for a thread of {@code context} (S1-S3): a context default becomes SOFT's FIFO, HARD's
+     * FIFO (pinned and unthrottled) or SCHED_OTHER with a note, NON_RT's "unchanged"; an explicit FIFO for HARD under
+     * RT throttling is kept, with a note. Pure: {@code rtRuntimeMicros} is {@code sched_rt_runtime_us} as read.
+     */
+    static Resolved resolve(RtContext context, RtScheduling asked, boolean pinned, long rtRuntimeMicros) {
+        final String throttling = rtRuntimeMicros == KernelScheduler.UNKNOWN
+                ? "whether RT throttling is on is unknown (" + KernelScheduler.RT_RUNTIME + " is unreadable)"
+                : "RT throttling is on (sched_rt_runtime_us=" + rtRuntimeMicros + "; -1 turns it off)";
+        if (!asked.isContextDefault()) {
+            final SchedulingPolicy policy = asked.policyOrNull();
+            if (context == RtContext.HARD && policy != null && policy.isRealTime() && rtRuntimeMicros != -1) {
+                return new Resolved(
+                        asked,
+                        policy + " asked for HARD while " + throttling
+                                + ": a spinner at FIFO is stopped for the rest of each period once it used its budget");
+            }
+            return new Resolved(asked, "");
+        }
+        switch (context) {
+            case SOFT:
+                return new Resolved(
+                        RtScheduling.fifo(RtScheduling.SOFT_PRIORITY).withModeOf(asked), "");
+            case HARD:
+                if (pinned && rtRuntimeMicros == -1) {
+                    return new Resolved(
+                            RtScheduling.fifo(RtScheduling.HARD_PRIORITY).withModeOf(asked), "");
+                }
+                final String why = !pinned
+                        ? "the thread is not pinned (an unpinned FIFO spinner could starve any CPU)"
+                        : throttling + ": a FIFO spinner would be stopped for the rest of each period once it used"
+                                + " that budget, a longer stall than SCHED_OTHER's";
+                return new Resolved(
+                        RtScheduling.other().withModeOf(asked),
+                        "HARD default keeps SCHED_OTHER: " + why + "; ask for RtScheduling.fifo("
+                                + RtScheduling.HARD_PRIORITY + ") to have FIFO anyway");
+            default:
+                return new Resolved(RtScheduling.unchanged().withModeOf(asked), "");
+        }
+    }
+
+    /** Runs on this thread, after pinning: resolves, sets and reads back its scheduling (S1-S5). */
+    private AppliedScheduling applyScheduling() {
+        final Resolved resolved = resolve(context, requestedScheduling, cpu >= 0, KernelScheduler.rtRuntimeMicros());
+        final RtScheduling request = resolved.request();
+        if (context == RtContext.HARD
+                && requestedScheduling.isContextDefault()
+                && !resolved.note().isEmpty()
+                && cpu >= 0
+                && THROTTLING_LOGGED.compareAndSet(false, true)) {
+            System.getLogger(RtThread.class.getName())
+                    .log(System.Logger.Level.WARNING, "RtThread '" + getName() + "': " + resolved.note());
+        }
+        final StringBuilder note = new StringBuilder(resolved.note());
+        final int tid;
+        try {
+            tid = Affinity.getThreadId();
+        } catch (RuntimeException | LinkageError ex) {
+            return refusedOrRecorded(request, note, "the thread's tid is unavailable (" + ex + ")", ex, -1);
+        }
+        final SchedulingPolicy policy = request.policyOrNull();
+        boolean applied = true;
+        if (policy != null) {
+            final int flags = policy.linuxValue() | (policy.isRealTime() ? SchedulingPolicy.RESET_ON_FORK : 0);
+            final int errno;
+            try {
+                errno = KernelScheduler.set(tid, flags, request.priority());
+            } catch (LinkageError ex) {
+                return refusedOrRecorded(request, note, "sched_setscheduler is unavailable (" + ex + ")", ex, tid);
+            }
+            if (errno != 0) {
+                final String why = "sched_setscheduler(tid " + tid + ", SCHED_" + policy
+                        + (policy.isRealTime() ? "|SCHED_RESET_ON_FORK" : "") + ", priority " + request.priority()
+                        + ") failed with " + KernelScheduler.describeErrno(errno)
+                        + (errno == 1 ? ": " + KernelScheduler.permissionDiagnosis() + ". " + fix(request) : "");
+                if (!request.isPreferred()) {
+                    throw new IllegalStateException("RtThread '" + getName() + "' (" + context
+                            + ") could not be given " + request.strict() + ": " + why
+                            + " To run without it instead, start the thread with " + request.strict()
+                            + "/prefer (RtScheduling.preferred()).");
+                }
+                append(note, why);
+                applied = false;
+            }
+        }
+        return readBack(request, note, applied, tid);
+    }
+
+    /** Reads the thread's policy back from the kernel (S5). */
+    private static AppliedScheduling readBack(RtScheduling request, StringBuilder note, boolean applied, int tid) {
+        int policyValue;
+        int priority;
+        try {
+            policyValue = KernelScheduler.policy(tid);
+            priority = KernelScheduler.priority(tid);
+        } catch (LinkageError ex) {
+            policyValue = -1;
+            priority = -1;
+        }
+        SchedulingPolicy policy = policyValue >= 0 ? SchedulingPolicy.ofLinux(policyValue) : null;
+        if (policy == null || priority < 0) {
+            append(
+                    note,
+                    "the policy could not be read back (sched_getscheduler " + policyValue + ", priority " + priority
+                            + ")");
+            final SchedulingPolicy asked = request.policyOrNull();
+            policy = applied && asked != null ? asked : SchedulingPolicy.OTHER;
+            priority = applied && asked != null ? request.priority() : 0;
+        }
+        return new AppliedScheduling(request, policy, priority, applied, note.toString());
+    }
+
+    /** A failure other than a refusal (no JNA, no tid): thrown for STRICT, recorded for PREFER. */
+    private AppliedScheduling refusedOrRecorded(
+            RtScheduling request, StringBuilder note, String why, Throwable cause, int tid) {
+        if (request.policyOrNull() == null) {
+            append(note, why);
+            return new AppliedScheduling(request, SchedulingPolicy.OTHER, 0, true, note.toString());
+        }
+        if (!request.isPreferred()) {
+            throw new IllegalStateException(
+                    "RtThread '" + getName() + "' (" + context + ") could not be given " + request.strict() + ": "
+                            + why,
+                    cause);
+        }
+        append(note, why);
+        return tid < 0
+                ? new AppliedScheduling(request, SchedulingPolicy.OTHER, 0, false, note.toString())
+                : readBack(request, note, false, tid);
+    }
+
+    private static void append(StringBuilder note, String text) {
+        if (note.length() > 0) {
+            note.append("; ");
+        }
+        note.append(text);
+    }
+
+    /** The fix for EPERM, naming this JVM's binary and the priority. */
+    private static String fix(RtScheduling request) {
+        final String java =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return "Fix: give the JVM CAP_SYS_NICE (setcap cap_sys_nice+ep " + java + "), or allow real-time priorities"
+                + " up to " + request.priority() + " (an rtprio line in /etc/security/limits.conf, or ulimit -r "
+                + request.priority() + " before starting the JVM), or run as root; in a container also allow it"
+                + " (docker run --cap-add=SYS_NICE --ulimit rtprio=" + request.priority() + ").";
+    }
+
     private static String describe(int cpu) {
         return cpu == ANY_CPU ? "ANY_CPU" : cpu == NO_PIN ? "NO_PIN" : "cpu " + cpu;
     }
 
-    /** @return name, context and CPU, for diagnostics (allocates). */
+    /** @return name, context, CPU and scheduling, for diagnostics (allocates). */
     @Override
     public String toString() {
-        return "RtThread[" + getName() + ", " + context + ", " + pinning + "]";
+        final AppliedScheduling s = scheduling;
+        return "RtThread[" + getName() + ", " + context + ", " + pinning + (s == null ? "" : ", " + s) + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.rtsem.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The starving line of an {@link RtSemaphore} and its grant protocol (ARCHITECTURE G8, G8a): the order in which
@@ -31,6 +32,9 @@ final class StarvingLine {
 
     /** No ticket: the waiter is not in the line. */
     static final long NONE = -1L;
+
+    /** A real-time waiter's nap while a granter decides its node (S4): a yield would not let the granter run. */
+    static final long GIVE_WAY_NANOS = 1_000L;
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -234,8 +238,13 @@ final class StarvingLine {
                 return true;
             }
             // GRANTING: a granter is between two CASes. Yield rather than spin: the waiter is a NON_RT or SOFT
-            // thread, and a granter descheduled on this CPU must be let run to decide.
-            Thread.yield();
+            // thread, and a granter descheduled on this CPU must be let run to decide. Under a real-time policy a
+            // yield lets only equal priorities run, so such a waiter naps instead (S4).
+            if (RtThread.currentThreadRealTime()) {
+                LockSupport.parkNanos(GIVE_WAY_NANOS);
+            } else {
+                Thread.yield();
+            }
         }
     }
 

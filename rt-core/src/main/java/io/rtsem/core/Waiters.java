@@ -348,6 +348,9 @@ final class Waiters {
      * requested it (ARCHITECTURE A1: warm up before going live).
      */
     static void primeRarePaths() {
+        // Loads RtThread, which a SOFT back-off asks for the caller's policy after its spins (S4): loading a class
+        // allocates, so it happens here, not in a first wait.
+        RtThread.currentThreadRealTime();
         final RtSemaphore sem = new RtSemaphore(RtSemaphore.builder());
         sem.primeState(1L | StateWord.PARKED_ONE);
         sem.waits.leave(RtContext.NON_RT, null, StarvingLine.NONE, 1);

@@ -95,6 +95,49 @@ class BadInputTest {
                 Arbitraries.integers().lessOrEqual(-3), Arbitraries.integers().greaterOrEqual(cpus));
     }
 
+    @Property
+    void realTimePrioritiesOutside1To99AreRefused(@ForAll("badRtPriorities") int priority) {
+        refused("RtScheduling.fifo", priority, () -> RtScheduling.fifo(priority));
+        refused("RtScheduling.rr", priority, () -> RtScheduling.rr(priority));
+        refused("RtScheduling.parse fifo", priority, () -> RtScheduling.parse("fifo:" + priority));
+    }
+
+    @Provide
+    Arbitrary<Integer> badRtPriorities() {
+        return Arbitraries.oneOf(
+                Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().greaterOrEqual(100));
+    }
+
+    @Property
+    void aPriorityForAPolicyWithoutOneIsRefused(@ForAll @IntRange(min = 1, max = 99) int priority) {
+        refused("RtScheduling.of OTHER", priority, () -> RtScheduling.of(SchedulingPolicy.OTHER, priority));
+        refused("RtScheduling.parse batch", priority, () -> RtScheduling.parse("batch:" + priority));
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownPoliciesAndMalformedSchedulingAreRefusedByName() {
+        for (final String bad : new String[] {"sched_weird", "fifo", "fifo:abc", "deadline:1", "fifo:40/maybe", ""}) {
+            try {
+                RtScheduling.parse(bad);
+            } catch (IllegalArgumentException ex) {
+                final String name = bad.contains(":") ? bad.substring(bad.indexOf(':') + 1) : bad;
+                if (!ex.getMessage().contains(name)) {
+                    throw new AssertionError("parse('" + bad + "'): message does not name it: " + ex.getMessage());
+                }
+                continue;
+            }
+            throw new AssertionError("parse('" + bad + "') was accepted");
+        }
+        try {
+            SchedulingPolicy.forName("bogus");
+            throw new AssertionError("policy 'bogus' was accepted");
+        } catch (IllegalArgumentException ex) {
+            if (!ex.getMessage().contains("bogus")) {
+                throw new AssertionError(ex.getMessage());
+            }
+        }
+    }
+
     /** A call that may throw InterruptedException (never here: nothing is interrupted). */
     @FunctionalInterface
     private interface Interruptible {

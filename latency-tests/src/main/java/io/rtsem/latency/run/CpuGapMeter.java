@@ -1,6 +1,7 @@
 package io.rtsem.latency.run;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtThread;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,8 +70,12 @@ public final class CpuGapMeter {
         Thread start(String name, int cpu, Runnable body);
     }
 
-    /** Starts a pinned HARD {@link RtThread}. */
-    static final Starter PINNED = (name, cpu, body) -> RtThread.start(name, RtContext.HARD, cpu, body);
+    /**
+     * Starts a pinned HARD {@link RtThread} with the scheduling it inherits (not HARD's default: unthrottled FIFO
+     * spinners on every CPU at once would leave none for the JVM and the OS while they measure).
+     */
+    static final Starter PINNED =
+            (name, cpu, body) -> RtThread.start(name, RtContext.HARD, cpu, RtScheduling.unchanged(), body);
 
     private CpuGapMeter() {}
 

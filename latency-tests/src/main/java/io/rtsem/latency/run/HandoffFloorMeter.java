@@ -1,6 +1,7 @@
 package io.rtsem.latency.run;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtThread;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -43,8 +44,12 @@ public final class HandoffFloorMeter {
         long start = System.nanoTime() + 10_000_000L;
         measureFrom = start + warmupNanos;
         stopAt = start + warmupNanos + durationNanos;
-        RtThread a = RtThread.start("rtsem-floor-a", RtContext.HARD, cpuA, () -> side(ping, pong, true));
-        RtThread b = RtThread.start("rtsem-floor-b", RtContext.HARD, cpuB, () -> side(pong, ping, false));
+        // Inherited scheduling, not HARD's default: two pinned spinners at unthrottled FIFO would leave no CPU for the
+        // thread that ends the measurement (nor for the JIT, GC or OS) on a 2-CPU machine.
+        RtThread a = RtThread.start(
+                "rtsem-floor-a", RtContext.HARD, cpuA, RtScheduling.unchanged(), () -> side(ping, pong, true));
+        RtThread b = RtThread.start(
+                "rtsem-floor-b", RtContext.HARD, cpuB, RtScheduling.unchanged(), () -> side(pong, ping, false));
         a.join();
         b.join();
         Histogram h = PhaseRecorders.newHistogram();

@@ -1,6 +1,7 @@
 package io.rtsem.latency.run;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.Role;
@@ -226,7 +227,12 @@ final class ScenarioPhase {
     }
 
     /**
-     * Starts a thread per worker, each in its context on its CPU.
+     * Starts a thread per worker, each in its context on its CPU, with the scheduling policy it inherits
+     * ({@link RtScheduling#unchanged()}), as before rtsem applied one per context: a scenario's SOFT thread at
+     * SCHED_FIFO would outrank a HARD thread that RT throttling keeps at SCHED_OTHER wherever both can run (priority
+     * inversion; docs/ARCHITECTURE.md, "Scheduling per context", has the measurement), so what a scenario measures
+     * would change with the machine's throttling setting. Running scenarios under the context defaults is left to a
+     * scenario-level option.
      *
      * @throws ThreadStartException if one cannot be started or pinned (those already started are stopped)
      */
@@ -235,7 +241,7 @@ final class ScenarioPhase {
         try {
             for (ScenarioWorker w : workers) {
                 ThreadSpec t = w.spec();
-                running.add(RtThread.start(t.name(), t.context(), t.cpu(), w));
+                running.add(RtThread.start(t.name(), t.context(), t.cpu(), RtScheduling.unchanged(), w));
             }
         } catch (RuntimeException e) {
             workers.forEach(ScenarioWorker::abort);

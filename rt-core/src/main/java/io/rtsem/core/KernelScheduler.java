@@ -1,0 +1,137 @@
+package io.rtsem.core;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The kernel's scheduling calls for {@link RtThread}: {@code sched_setscheduler}, {@code sched_getscheduler},
+ * {@code sched_getparam} and {@code strerror}, through a JNA direct mapping (as rt-bridge's TimerSlack does), plus the
+ * files that explain a refusal. Set-up time, on the thread being started: every method here makes a system call or
+ * reads a file, and allocates; none is on a wait path.
+ */
+final class KernelScheduler {
+    /** Where the kernel's RT throttling budget lives: -1 means unthrottled. */
+    static final Path RT_RUNTIME = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
+
+    /** Reported by {@link #rtRuntimeMicros()} where the file cannot be read. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+
+    private static final int CAP_SYS_NICE = 23;
+
+    private KernelScheduler() {}
+
+    /**
+     * Sets the policy and priority of thread {@code tid}.
+     *
+     * @return 0 on success, else the errno.
+     * @throws LinkageError where libc or JNA is unavailable.
+     */
+    static int set(int tid, int policyWithFlags, int priority) {
+        try {
+            Libc.sched_setscheduler(tid, policyWithFlags, new int[] {priority});
+            return 0;
+        } catch (LastErrorException ex) {
+            return ex.getErrorCode();
+        }
+    }
+
+    /**
+     * @return the policy of thread {@code tid} with {@code SCHED_RESET_ON_FORK} masked off, or {@code -errno}.
+     * @throws LinkageError where libc or JNA is unavailable.
+     */
+    static int policy(int tid) {
+        try {
+            return Libc.sched_getscheduler(tid) & ~SchedulingPolicy.RESET_ON_FORK;
+        } catch (LastErrorException ex) {
+            return -ex.getErrorCode();
+        }
+    }
+
+    /**
+     * @return the real-time priority of thread {@code tid} (0 under a non-real-time policy), or {@code -errno}.
+     * @throws LinkageError where libc or JNA is unavailable.
+     */
+    static int priority(int tid) {
+        final int[] param = new int[1];
+        try {
+            Libc.sched_getparam(tid, param);
+            return param[0];
+        } catch (LastErrorException ex) {
+            return -ex.getErrorCode();
+        }
+    }
+
+    /** @return {@code "EPERM, Operation not permitted"}-style text for {@code errno}. */
+    static String describeErrno(int errno) {
+        String text;
+        try {
+            text = Libc.strerror(errno);
+        } catch (LinkageError | RuntimeException ex) {
+            text = "strerror unavailable";
+        }
+        final String name = errno == 1 ? "EPERM" : errno == 3 ? "ESRCH" : errno == 22 ? "EINVAL" : null;
+        return "errno " + errno + (name != null ? " (" + name + ", " + text + ")" : " (" + text + ")");
+    }
+
+    /**
+     * @return {@code /proc/sys/kernel/sched_rt_runtime_us}: -1 when FIFO threads run unthrottled, else their budget
+     *     per period in microseconds; {@link #UNKNOWN} where it cannot be read.
+     */
+    static long rtRuntimeMicros() {
+        try {
+            return Long.parseLong(Files.readString(RT_RUNTIME).trim());
+        } catch (IOException | RuntimeException ex) {
+            return UNKNOWN;
+        }
+    }
+
+    /**
+     * Why this process may not set a real-time policy, from {@code /proc/self/status} (CapEff) and
+     * {@code /proc/self/limits} (Max realtime priority): e.g. "this process lacks CAP_SYS_NICE and its RLIMIT_RTPRIO
+     * is 0".
+     */
+    static String permissionDiagnosis() {
+        String caps = "whether this process has CAP_SYS_NICE is unknown";
+        String rtprio = "its RLIMIT_RTPRIO is unknown";
+        try {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    final long eff = Long.parseUnsignedLong(
+                            line.substring("CapEff:".length()).trim(), 16);
+                    caps = (eff & (1L << CAP_SYS_NICE)) != 0
+                            ? "this process has CAP_SYS_NICE (a container or security module may still forbid it)"
+                            : "this process lacks CAP_SYS_NICE";
+                }
+            }
+            for (final String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("max realtime priority")) {
+                    final String[] f = line.trim().split("\\s+");
+                    rtprio = "its RLIMIT_RTPRIO is " + f[3] + " (hard " + f[4] + ")";
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            // keep the "unknown" texts
+        }
+        return caps + " and " + rtprio;
+    }
+
+    /** Loaded on first use only, so a missing libc or JNA surfaces as a LinkageError at the call. */
+    private static final class Libc {
+        static {
+            Native.register(Libc.class, NativeLibrary.getInstance("c"));
+        }
+
+        static native int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+        static native int sched_getscheduler(int pid) throws LastErrorException;
+
+        static native int sched_getparam(int pid, int[] param) throws LastErrorException;
+
+        static native String strerror(int errnum);
+    }
+}

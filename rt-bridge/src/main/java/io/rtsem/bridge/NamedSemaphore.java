@@ -64,8 +64,14 @@ public final class NamedSemaphore implements AutoCloseable {
     private static final int CLOCK_CHECK_SPINS = 64;
     private static final int NON_RT_SPINS = 100;
     private static final int SOFT_SPINS = 20_000;
-    /** N8: the longest futex sleep, bounding only how late an interrupt is seen. */
-    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** N8: the default longest futex sleep, bounding only how late an interrupt is seen. */
+    static final long DEFAULT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /**
+     * N8: the longest futex sleep now. Tests set it to an hour, so that a lost wake-up of a Java sleeper is a hang
+     * (caught by their bounds), not a 10 ms delay (CONTRIBUTING.md: fallback timers at an hour).
+     */
+    static volatile long sliceNanos = DEFAULT_SLICE_NANOS;
 
     private static final long SYS_FUTEX = 202;
     private static final int FUTEX_WAKE = 1;
@@ -508,7 +514,8 @@ public final class NamedSemaphore implements AutoCloseable {
                 leave();
                 return false;
             }
-            long wakeAt = (timed && deadline - now < SLICE_NANOS) ? deadline : now + SLICE_NANOS;
+            long slice = sliceNanos;
+            long wakeAt = (timed && deadline - now < slice) ? deadline : now + slice;
             // System.nanoTime() is CLOCK_MONOTONIC on Linux, the clock FUTEX_WAIT_BITSET uses without
             // FUTEX_CLOCK_REALTIME: wakeAt is an absolute deadline on that clock (N8).
             timespec.setLong(0, Math.floorDiv(wakeAt, 1_000_000_000L));

@@ -1,5 +1,7 @@
 package io.rtsem.bridge;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * A child JVM for the cross-process tests: {@code NamedSemaphoreChild NAME loop N} opens the named semaphore and runs N
  * acquire/release pairs (NON_RT); {@code NamedSemaphoreChild NAME acquire} takes one permit and keeps it. Prints
@@ -9,6 +11,7 @@ public final class NamedSemaphoreChild {
     private NamedSemaphoreChild() {}
 
     public static void main(String[] args) throws Exception {
+        NamedSemaphore.sliceNanos = TimeUnit.HOURS.toNanos(1); // a lost wake is a hang, as in the parent (N8)
         try (NamedSemaphore sem = NamedSemaphore.open(args[0])) {
             System.out.println("ready");
             System.out.flush();

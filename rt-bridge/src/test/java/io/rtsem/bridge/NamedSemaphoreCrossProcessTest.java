@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +22,14 @@ import org.junit.jupiter.api.Test;
 class NamedSemaphoreCrossProcessTest {
     private final String name = SemTool.uniqueName();
 
+    @BeforeEach
+    void sliceAtAnHour() {
+        NamedSemaphore.sliceNanos = TimeUnit.HOURS.toNanos(1); // this JVM's sleepers: a lost wake is a hang (N8)
+    }
+
     @AfterEach
     void unlink() throws Exception {
+        NamedSemaphore.sliceNanos = NamedSemaphore.DEFAULT_SLICE_NANOS;
         NamedSemaphore.unlink(name);
     }
 

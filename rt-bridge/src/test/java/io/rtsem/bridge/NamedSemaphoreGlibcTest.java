@@ -14,13 +14,14 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * NamedSemaphore against the real glibc (BRIDGE.md "Named semaphores", N1-N10): a C program compiled at test time
  * ({@link SemTool}) opens, posts and waits on the same semaphores with plain sem_open/sem_post/sem_wait. Every wait is
- * bounded by a generous timeout, so a lost wake-up fails the test instead of hanging it; no wake-up relies on the
- * 10 ms interrupt slice (N8): a sleeper that missed its wake would sleep slice after slice until the bound.
+ * bounded by a generous timeout, so a lost wake-up fails the test instead of hanging it. The interrupt slice (N8) is
+ * an hour here, except in the interrupt test: a Java sleeper that missed its wake sleeps until the test's bound.
  */
 class NamedSemaphoreGlibcTest {
     private final List<String> names = new ArrayList<>();
@@ -31,8 +32,14 @@ class NamedSemaphoreGlibcTest {
         return n;
     }
 
+    @BeforeEach
+    void sliceAtAnHour() {
+        NamedSemaphore.sliceNanos = TimeUnit.HOURS.toNanos(1);
+    }
+
     @AfterEach
     void unlinkAll() throws Exception {
+        NamedSemaphore.sliceNanos = NamedSemaphore.DEFAULT_SLICE_NANOS;
         for (String n : names) {
             NamedSemaphore.unlink(n);
         }
@@ -186,6 +193,7 @@ class NamedSemaphoreGlibcTest {
 
     @Test
     void interruptingAJavaSleeperMakesItLeaveDeregistered() throws Exception {
+        NamedSemaphore.sliceNanos = NamedSemaphore.DEFAULT_SLICE_NANOS; // the interrupt is seen within one slice
         String n = name();
         try (NamedSemaphore sem = NamedSemaphore.create(n, 0)) {
             AtomicReference<Throwable> outcome = new AtomicReference<>();

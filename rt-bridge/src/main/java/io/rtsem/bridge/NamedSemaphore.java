@@ -414,7 +414,7 @@ public final class NamedSemaphore implements AutoCloseable {
     }
 
     /**
-     * The name, without leading {@code /}.
+     * The name, without leading {@code /}. Any context: no allocation, no system call.
      *
      * @return the name.
      */
@@ -423,7 +423,7 @@ public final class NamedSemaphore implements AutoCloseable {
     }
 
     /**
-     * The file, {@code /dev/shm/sem.<name>}.
+     * The file, {@code /dev/shm/sem.<name>}. Any context: no allocation, no system call.
      *
      * @return the path.
      */
@@ -434,7 +434,10 @@ public final class NamedSemaphore implements AutoCloseable {
     /**
      * Stops this instance's use by the wake service after issuing any wake it still owes (N5). The file is not
      * removed ({@link #unlink(String)} does that) and the mapping is released when the instance is collected, as a
-     * JDK mapping is; threads still waiting on this instance keep working. NON_RT; idempotent.
+     * JDK mapping is; threads still waiting on this instance keep working, and so do NON_RT and SOFT releases. A HARD
+     * release after {@code close()} leaves its owed wake to nobody (the service no longer polls this instance), so a
+     * sleeper in another process would wait for the next non-HARD release: close an instance only after its HARD
+     * users are done with it. NON_RT; idempotent; may make one {@code FUTEX_WAKE}.
      */
     @Override
     public void close() {

@@ -224,8 +224,7 @@ public final class ResourcePool<R> implements AutoCloseable {
     void free(Lease<R> lease) {
         final long s = lease.stamp();
         lease.checkHeldByCaller(s, "close()");
-        if (!lease.casStamp(s, s + 1)) // held generation g -> free generation g + 1
-        {
+        if (!lease.casStamp(s, s + 1)) { // held generation g -> free generation g + 1
             throw new IllegalStateException("close() raced another close or a reclaim of " + lease.describe());
         }
         rings.mine().offer(RecordRing.FREE, lease.slot, s + 1, null, RtContext.current(), System.nanoTime());

@@ -25,8 +25,7 @@ class SemaphoreBridgeTest {
 
     @ParameterizedTest(name = "wake poll {0} us")
     @MethodSource("pollIntervals")
-    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(long pollMicros) throws Exception // B1
-            {
+    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(long pollMicros) throws Exception { // B1
         // A park fallback of one hour: only the wake service can turn the HARD release into a wake-up.
         // (maxBypass too: a waiter also wakes by itself when it is about to become starving.)
         final RtSemaphore sem = RtSemaphore.builder()
@@ -58,8 +57,7 @@ class SemaphoreBridgeTest {
 
     @ParameterizedTest(name = "wake poll {0} us")
     @MethodSource("pollIntervals")
-    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(long pollMicros) throws Exception // B2
-            {
+    void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(long pollMicros) throws Exception { // B2
         final RtSemaphore sem = RtSemaphore.builder().build();
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(
                 sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
@@ -80,8 +78,7 @@ class SemaphoreBridgeTest {
     }
 
     @Test
-    void waitersStillWakeThroughTheFallbackOnceTheBridgeIsClosed() throws Exception // B3
-            {
+    void waitersStillWakeThroughTheFallbackOnceTheBridgeIsClosed() throws Exception { // B3
         final RtSemaphore sem =
                 RtSemaphore.builder().parkFallback(2, TimeUnit.MILLISECONDS).build();
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
@@ -112,8 +109,7 @@ class SemaphoreBridgeTest {
     }
 
     @Test
-    void modeSwitchUnderThrowNamesTheThreadAndTheCallAndTakesNothing() throws Exception // B5
-            {
+    void modeSwitchUnderThrowNamesTheThreadAndTheCallAndTakesNothing() throws Exception { // B5
         final RtSemaphore sem = new RtSemaphore(3);
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             final IllegalStateException ex = Threads.call(
@@ -139,8 +135,7 @@ class SemaphoreBridgeTest {
     }
 
     @Test
-    void modeSwitchUnderRecordIsCountedAndVisible() throws Exception // B5
-            {
+    void modeSwitchUnderRecordIsCountedAndVisible() throws Exception { // B5
         final RtSemaphore sem = new RtSemaphore(1);
         try (SemaphoreBridge bridge =
                 SemaphoreBridge.attach(sem, SemaphoreBridge.options().modeSwitchPolicy(ModeSwitchPolicy.RECORD))) {
@@ -179,8 +174,7 @@ class SemaphoreBridgeTest {
     }
 
     @Test
-    void holdTimesAreRecordedPerContextOfTheThreadEndingTheHold() throws Exception // B7
-            {
+    void holdTimesAreRecordedPerContextOfTheThreadEndingTheHold() throws Exception { // B7
         final RtSemaphore sem = new RtSemaphore(2);
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             bridge.acquire(1);
@@ -220,8 +214,7 @@ class SemaphoreBridgeTest {
      * (holds() would count 5 here, not 3).
      */
     @Test
-    void aHoldReleasedInPartsIsOneSampleRecordedAtItsLastPermit() throws Exception // B7
-            {
+    void aHoldReleasedInPartsIsOneSampleRecordedAtItsLastPermit() throws Exception { // B7
         final RtSemaphore sem = new RtSemaphore(6);
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
             bridge.acquire(3);
@@ -252,8 +245,7 @@ class SemaphoreBridgeTest {
     }
 
     @Test
-    void closedBridgeRefusesAcquiresButAcceptsReleases() throws Exception // B8
-            {
+    void closedBridgeRefusesAcquiresButAcceptsReleases() throws Exception { // B8
         final RtSemaphore sem = new RtSemaphore(1);
         final SemaphoreBridge bridge = SemaphoreBridge.attach(sem);
         bridge.acquire(1);

@@ -92,8 +92,7 @@ class ResourcePoolModelTest {
             chain.withInvariant("conservation and lease states match the model", World::checkInvariant)
                     .run();
         } finally {
-            for (final World world : worldsOfThisTry.get()) // the world this run created, also when it failed
-            {
+            for (final World world : worldsOfThisTry.get()) { // the world this run created, also when it failed
                 OPEN_WORLDS.remove(world);
                 world.close();
             }

@@ -188,8 +188,7 @@ class ResourcePoolTest {
                                         Thread.yield(); // let the owner run
                                         continue;
                                     }
-                                    try // not ours when we looked: must be refused, unless it has become ours since
-                                    {
+                                    try { // not ours when we looked: must be refused, unless it has become ours since
                                         if (random.nextBoolean()) {
                                             lease.close();
                                             closes.incrementAndGet();
@@ -439,8 +438,7 @@ class ResourcePoolTest {
         try (ResourcePool<String> pool = ResourcePool.of(resources(4))) {
             final long bytes = Threads.call(RtContext.HARD, () -> {
                 pool.registerCurrentThread();
-                for (int round = 0; round < 3; round++) // warm-up: JIT (normal calls, not only OSR), linkage
-                {
+                for (int round = 0; round < 3; round++) { // warm-up: JIT (normal calls, not only OSR), linkage
                     for (int c = 0; c < 100; c++) {
                         pairs(pool, 1_000);
                     }

@@ -108,8 +108,7 @@ abstract class StateWord extends StateWordRhsPadding {
         long s = (long) STATE.getVolatile(this);
         while (true) {
             final int value = value(s);
-            if (permits > maxPermits - value) // int arithmetic, no overflow: 0 <= value <= maxPermits
-            {
+            if (permits > maxPermits - value) { // int arithmetic, no overflow: 0 <= value <= maxPermits
                 throw aboveMaxPermits(permits, value, maxPermits);
             }
             final long next = s + permits;

@@ -76,8 +76,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void releaseRacingAWaiterGoingToSleepAlwaysWakesIt() // G4
-            {
+    void releaseRacingAWaiterGoingToSleepAlwaysWakesIt() { // G4
         repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
@@ -87,8 +86,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void twoSingleReleasesReachTwoParkedWaiters() // G6, G11
-            {
+    void twoSingleReleasesReachTwoParkedWaiters() { // G6, G11
         repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
@@ -104,8 +102,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void multiPermitWaiterGetsTwoSingleReleases() // G4, G6
-            {
+    void multiPermitWaiterGetsTwoSingleReleases() { // G4, G6
         repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
@@ -123,8 +120,7 @@ class BlockingRacesStressTest {
      * sleeps over the permit left (found by {@code RtSemaphoreModelTest}'s full mode).
      */
     @Test
-    void waiterThatStoodBackForAHigherContextIsWokenWhenItLeaves() // G7, G7b
-            {
+    void waiterThatStoodBackForAHigherContextIsWokenWhenItLeaves() { // G7, G7b
         repeat(() -> {
             final RtSemaphore s = hourFallbacks()
                     .waitStrategy(RtContext.SOFT, new BackoffWaitStrategy(2, 0, 1, 1))
@@ -141,8 +137,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void hardReleaseWithAWakeServiceReachesAParkedWaiter() // G3, G5
-            {
+    void hardReleaseWithAWakeServiceReachesAParkedWaiter() { // G3, G5
         repeat(() -> {
             final RtSemaphore s = hourFallbacks().build();
             final AtomicInteger failures = new AtomicInteger();
@@ -167,8 +162,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void starvingWaitersAreGrantedInTurn() // G8, G8a, G11
-            {
+    void starvingWaitersAreGrantedInTurn() { // G8, G8a, G11
         repeat(() -> {
             // maxBypass 1 ns: both waiters enter the starving line at their first check.
             final RtSemaphore s =
@@ -186,8 +180,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void interruptRacingAGrantLosesNoPermit() // G2, G8a.2
-            {
+    void interruptRacingAGrantLosesNoPermit() { // G2, G8a.2
         repeat(() -> {
             final RtSemaphore s =
                     hourFallbacks().maxBypass(1, TimeUnit.NANOSECONDS).build();
@@ -206,8 +199,7 @@ class BlockingRacesStressTest {
     }
 
     @Test
-    void binarySemaphoreSaturatesAtOne() // G10
-            {
+    void binarySemaphoreSaturatesAtOne() { // G10
         repeat(() -> {
             final RtSemaphore s = hourFallbacks().binary().build();
             final AtomicInteger failures = new AtomicInteger();

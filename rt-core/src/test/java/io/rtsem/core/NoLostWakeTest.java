@@ -59,8 +59,7 @@ class NoLostWakeTest {
      * {@code release(2)} to two parked starving waiters woke only the first; the second slept until its fallback.
      */
     @Test
-    void releaseToTwoStarvingWaitersWakesBoth() throws Exception // G8a, G11
-            {
+    void releaseToTwoStarvingWaitersWakesBoth() throws Exception { // G8a, G11
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> first = parkedStarving(sem, 1, 0);
         final ContextThreads.Running<Boolean> second = parkedStarving(sem, 1, 1);
@@ -78,8 +77,7 @@ class NoLostWakeTest {
      * and its pass-on must not count its own (still queued) node.
      */
     @Test
-    void twoQuickReleasesReachTwoParkedWaiters() throws Exception // G6, G11
-            {
+    void twoQuickReleasesReachTwoParkedWaiters() throws Exception { // G6, G11
         for (int round = 0; round < 50; round++) {
             final RtSemaphore sem = hourFallbacks().build();
             final ContextThreads.Running<Boolean> a =
@@ -103,8 +101,7 @@ class NoLostWakeTest {
      * HARD release grants the line's head, and the head moves on with each grant.
      */
     @Test
-    void hardReleasesGrantEachParkedStarvingWaiterInTurn() throws Exception // G8, G8a
-            {
+    void hardReleasesGrantEachParkedStarvingWaiterInTurn() throws Exception { // G8, G8a
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> first = parkedStarving(sem, 1, 0);
         final ContextThreads.Running<Boolean> second = parkedStarving(sem, 1, 1);
@@ -131,8 +128,7 @@ class NoLostWakeTest {
      * waiter has its two.
      */
     @Test
-    void starvingWaitersAreServedInTheOrderTheyStarved() throws Exception // G8
-            {
+    void starvingWaitersAreServedInTheOrderTheyStarved() throws Exception { // G8
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<Boolean> big = parkedStarving(sem, 2, 0);
         final ContextThreads.Running<Boolean> hard =
@@ -157,8 +153,7 @@ class NoLostWakeTest {
      * on, so with no wake service the waiter slept until its fallback over the free permit.
      */
     @Test
-    void saturatedBinaryReleasePassesTheWakeOn() throws Exception // G3, G10, G11
-            {
+    void saturatedBinaryReleasePassesTheWakeOn() throws Exception { // G3, G10, G11
         final RtSemaphore sem = hourFallbacks().binary().build();
         final ContextThreads.Running<Boolean> waiter =
                 ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(60, TimeUnit.SECONDS));
@@ -177,8 +172,7 @@ class NoLostWakeTest {
      * maxPermits: with the semaphore full meanwhile, a permit vanished. Now the grant stands and the acquire succeeds.
      */
     @Test
-    void grantRacingTimeoutAtMaxPermitsLosesNoPermit() throws Exception // G2, G8a.2
-            {
+    void grantRacingTimeoutAtMaxPermitsLosesNoPermit() throws Exception { // G2, G8a.2
         final RtSemaphore sem = RtSemaphore.builder()
                 .maxPermits(1)
                 .parkFallback(1, TimeUnit.HOURS)
@@ -209,8 +203,7 @@ class NoLostWakeTest {
      * nothing is lost either way.
      */
     @Test
-    void interruptAfterGrantKeepsThePermitAndTheInterrupt() throws Exception // G8a.2
-            {
+    void interruptAfterGrantKeepsThePermitAndTheInterrupt() throws Exception { // G8a.2
         final RtSemaphore sem = starvingQuickly();
         final ContextThreads.Running<boolean[]> waiter = ContextThreads.start(RtContext.NON_RT, () -> {
             try {

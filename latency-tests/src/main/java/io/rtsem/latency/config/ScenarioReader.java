@@ -3,6 +3,7 @@ package io.rtsem.latency.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.core.RtThread;
 import java.util.ArrayList;
@@ -203,7 +204,17 @@ final class ScenarioReader {
             ObjectNode t = mapping(
                     node.get(i),
                     key,
-                    set("name", "context", "cpu", "role", "rate-hz", "permits", "hold", "releases", "allocate-bytes"));
+                    set(
+                            "name",
+                            "context",
+                            "cpu",
+                            "role",
+                            "rate-hz",
+                            "permits",
+                            "hold",
+                            "releases",
+                            "allocate-bytes",
+                            "scheduling"));
             String name = reqText(t, "name", key + ".name");
             if (!name.matches("[A-Za-z0-9._-]{1,40}")) {
                 throw error(key + ".name", "expected 1-40 letters, digits, '.', '_' or '-', got " + quote(name));
@@ -236,6 +247,16 @@ final class ScenarioReader {
             if (alloc > 0 && role != Role.BOOKKEEPER) {
                 throw error(key + ".allocate-bytes", "only a bookkeeper allocates; real-time loops must not");
             }
+            RtScheduling scheduling = scheduling(t.get("scheduling"), key + ".scheduling");
+            if (ctx == RtContext.HARD
+                    && cpu == RtThread.NO_PIN
+                    && scheduling.policy().map(p -> p.isRealTime()).orElse(false)) {
+                throw error(
+                        key + ".scheduling",
+                        "a HARD thread spins; under " + ThreadSpec.schedulingText(scheduling)
+                                + " an unpinned one could starve any CPU; expected cpu: N or any with it, or "
+                                + "scheduling: other, inherit or default");
+            }
             if (cpu == RtThread.ANY_CPU && ctx != RtContext.NON_RT) {
                 anySpinners.add(name);
             }
@@ -248,7 +269,7 @@ final class ScenarioReader {
                                     + "\"; two spinners on one CPU starve each other; use another CPU, any or none");
                 }
             }
-            out.add(new ThreadSpec(name, ctx, cpu, role, period, permits, hold, releasesOwn, alloc));
+            out.add(new ThreadSpec(name, ctx, cpu, role, period, permits, hold, releasesOwn, alloc, scheduling));
         }
         // each pinned HARD/SOFT thread, "cpu: any" ones included, needs a CPU of its own
         if (spinnerCpus.size() + anySpinners.size() > Math.max(1, availableCpus)) {
@@ -482,6 +503,40 @@ final class ScenarioReader {
             return n.asInt();
         }
         throw error(key, "expected a CPU number, \"any\" or \"none\", got " + describe(n));
+    }
+
+    /** What the {@code scheduling} key accepts, for messages. */
+    static final String SCHEDULING_EXPECTED = "fifo:N or rr:N (N from 1 to 99), other, batch, idle, inherit or "
+            + "default, optionally followed by /prefer (e.g. fifo:40/prefer)";
+
+    /**
+     * The thread's {@code scheduling} key: absent means {@code inherit} ({@link RtScheduling#unchanged()}); the rest
+     * is {@link RtScheduling#parse} syntax, with {@code inherit} for its {@code unchanged}.
+     */
+    private RtScheduling scheduling(JsonNode n, String key) throws ConfigException {
+        if (n == null) {
+            return RtScheduling.unchanged();
+        }
+        if (!n.isTextual()) {
+            throw error(key, "expected " + SCHEDULING_EXPECTED + ", got " + describe(n));
+        }
+        String text = n.asText();
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("inherit") || t.startsWith("inherit/")) {
+            t = "unchanged" + t.substring("inherit".length());
+        }
+        if (t.replaceFirst("^sched_", "").matches("deadline\\s*(:.*|/.*)?")) {
+            // RtScheduling.parse would ask for a priority first, and then refuse DEADLINE anyway
+            throw error(
+                    key,
+                    "expected " + SCHEDULING_EXPECTED + ", got " + quote(text)
+                            + ": SCHED_DEADLINE cannot be set with sched_setscheduler");
+        }
+        try {
+            return RtScheduling.parse(t);
+        } catch (IllegalArgumentException e) {
+            throw error(key, "expected " + SCHEDULING_EXPECTED + ", got " + quote(text) + ": " + e.getMessage());
+        }
     }
 
     private long rate(JsonNode n, String key, Role role) throws ConfigException {

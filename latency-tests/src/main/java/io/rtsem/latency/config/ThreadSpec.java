@@ -1,6 +1,7 @@
 package io.rtsem.latency.config;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtThread;
 
 /**
@@ -16,6 +17,9 @@ import io.rtsem.core.RtThread;
  * @param holdNanos     how long permits are held (busy-waited) after each acquisition
  * @param releasesOwn   an acquirer that gives its permits back ({@code releases: self})
  * @param allocateBytes garbage a bookkeeper allocates per iteration while holding permits
+ * @param scheduling    the scheduling its {@code RtThread} asks for at start (key {@code scheduling}; default
+ *                      {@link RtScheduling#unchanged()}, written {@code inherit}); the peer's slices run on the same
+ *                      thread, so under the same policy
  */
 public record ThreadSpec(
         String name,
@@ -26,18 +30,20 @@ public record ThreadSpec(
         int permits,
         long holdNanos,
         boolean releasesOwn,
-        int allocateBytes) {
+        int allocateBytes,
+        RtScheduling scheduling) {
 
     /**
      * @throws IllegalArgumentException if {@code cpu} is negative but neither {@code RtThread.ANY_CPU} nor
      *                                  {@code RtThread.NO_PIN}, or a period, permit count, hold or allocation is out of
      *                                  range (the message names the value)
-     * @throws NullPointerException     if {@code name}, {@code context} or {@code role} is null
+     * @throws NullPointerException     if {@code name}, {@code context}, {@code role} or {@code scheduling} is null
      */
     public ThreadSpec {
         java.util.Objects.requireNonNull(name, "name");
         java.util.Objects.requireNonNull(context, "context");
         java.util.Objects.requireNonNull(role, "role");
+        java.util.Objects.requireNonNull(scheduling, "scheduling");
         checkCpu(cpu);
         if (periodNanos < 0) {
             throw new IllegalArgumentException(
@@ -54,6 +60,50 @@ public record ThreadSpec(
         }
     }
 
+    /**
+     * A thread that keeps the scheduling it inherits ({@code scheduling: inherit}, the key's default). Set-up time;
+     * allocates.
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException     if {@code name}, {@code context} or {@code role} is null
+     */
+    public ThreadSpec(
+            String name,
+            RtContext context,
+            int cpu,
+            Role role,
+            long periodNanos,
+            int permits,
+            long holdNanos,
+            boolean releasesOwn,
+            int allocateBytes) {
+        this(
+                name,
+                context,
+                cpu,
+                role,
+                periodNanos,
+                permits,
+                holdNanos,
+                releasesOwn,
+                allocateBytes,
+                RtScheduling.unchanged());
+    }
+
+    /**
+     * The scheduling request as a scenario file writes it: {@code inherit} for {@link RtScheduling#unchanged()},
+     * else {@link RtScheduling#toString()} ({@code fifo:40}, {@code other}, {@code default}, with {@code /prefer} in
+     * PREFER mode). Any context; allocates.
+     *
+     * @param scheduling a request
+     * @return its text in scenario-file syntax
+     */
+    public static String schedulingText(RtScheduling scheduling) {
+        return scheduling.isUnchanged()
+                ? (scheduling.isPreferred() ? "inherit/prefer" : "inherit")
+                : scheduling.toString();
+    }
+
     private static void checkCpu(int cpu) {
         if (cpu < 0 && cpu != RtThread.ANY_CPU && cpu != RtThread.NO_PIN) {
             throw new IllegalArgumentException("cpu must be a CPU number, RtThread.ANY_CPU (" + RtThread.ANY_CPU
@@ -67,7 +117,8 @@ public record ThreadSpec(
      * @throws IllegalArgumentException if {@code newCpu} is negative but neither {@code ANY_CPU} nor {@code NO_PIN}
      */
     public ThreadSpec withCpu(int newCpu) {
-        return new ThreadSpec(name, context, newCpu, role, periodNanos, permits, holdNanos, releasesOwn, allocateBytes);
+        return new ThreadSpec(
+                name, context, newCpu, role, periodNanos, permits, holdNanos, releasesOwn, allocateBytes, scheduling);
     }
 
     /** @return true if the thread is pinned to one CPU number. */

@@ -1,7 +1,9 @@
 package io.rtsem.latency.report;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.Budget;
+import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.Metric;
@@ -66,6 +68,24 @@ public final class ConsoleTable {
             sb.append(String.format(Locale.ROOT, "  %-5s %s%n", s.subject(), s.description()));
             s.waitStyles()
                     .forEach((c, w) -> sb.append(String.format(Locale.ROOT, "        %-7s waits: %s%n", c.name(), w)));
+        }
+        if (!run.scheduling().isEmpty()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nscheduling per thread, read back from the kernel at start (the same threads, so the same "
+                            + "policies, for rtsem and the peer):%n"));
+            for (ThreadSpec t : run.threads()) {
+                AppliedScheduling a = run.scheduling().get(t.name());
+                if (a != null) {
+                    sb.append("  ")
+                            .append(pad(t.name(), 14))
+                            .append(' ')
+                            .append(pad(t.context().name(), 7))
+                            .append(' ')
+                            .append(schedulingLine(t, a))
+                            .append('\n');
+                }
+            }
         }
         header(
                 sb,
@@ -302,6 +322,22 @@ public final class ConsoleTable {
             return String.format(Locale.ROOT, "%.1f", us);
         }
         return String.format(Locale.ROOT, "%.0f", us);
+    }
+
+    /**
+     * One thread's scheduling for the summary: what the scenario asked (with a context default resolved), what the
+     * kernel reported, and the note of a fallback or a warning.
+     *
+     * @param t the thread as configured
+     * @param a what its scheduling became
+     * @return e.g. {@code asked fifo:10, runs FIFO 10}
+     */
+    static String schedulingLine(ThreadSpec t, AppliedScheduling a) {
+        String asked = ThreadSpec.schedulingText(t.scheduling());
+        String resolved = ThreadSpec.schedulingText(a.requested());
+        return "asked " + asked + (resolved.equals(asked) ? "" : " (= " + resolved + ")") + ", runs " + a.policy()
+                + " " + a.priority() + (a.asRequested() ? "" : ", NOT as asked")
+                + (a.note().isEmpty() ? "" : ": " + a.note());
     }
 
     private static String pad(String s, int n) {

@@ -1,5 +1,6 @@
 package io.rtsem.latency.report;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.RtContext;
 import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.Scenario;
@@ -67,6 +68,7 @@ final class ReportJson {
             m.put("permits", t.permits());
             m.put("holdUs", t.holdNanos() / 1e3);
             m.put("releases", t.role().alias().equals("acquirer") ? (t.releasesOwn() ? "self" : "none") : null);
+            m.put("scheduling", ThreadSpec.schedulingText(t.scheduling()));
             threads.add(m);
         }
         scenario.put("threads", threads);
@@ -92,6 +94,28 @@ final class ReportJson {
         machine.put("capSysNice", ms.capSysNice());
         machine.put("tuneApplied", ms.tuneState());
         root.put("machine", machine);
+
+        // one thread serves rtsem's slices and the peer's: the policies are the same for both by construction
+        Map<String, Object> scheduling = new LinkedHashMap<>();
+        scheduling.put("samePolicyForPeer", true);
+        Map<String, Object> perThread = new LinkedHashMap<>();
+        for (ThreadSpec t : run.threads()) {
+            AppliedScheduling a = run.scheduling().get(t.name());
+            if (a == null) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("context", t.context().name());
+            m.put("requested", ThreadSpec.schedulingText(t.scheduling()));
+            m.put("resolved", ThreadSpec.schedulingText(a.requested()));
+            m.put("policy", a.policy().name());
+            m.put("priority", a.priority());
+            m.put("asRequested", a.asRequested());
+            m.put("note", a.note());
+            perThread.put(t.name(), m);
+        }
+        scheduling.put("threads", perThread);
+        root.put("scheduling", scheduling);
 
         RunResult.Interleaving il = run.interleaving();
         Map<String, Object> inter = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     /**
      * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one

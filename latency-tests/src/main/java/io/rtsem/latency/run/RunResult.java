@@ -1,5 +1,6 @@
 package io.rtsem.latency.run;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.machine.MachineState;
@@ -35,6 +36,9 @@ import org.HdrHistogram.Histogram;
  *                       first
  * @param machine        the kernel's real-time settings (RT throttling, isolated and tickless CPUs, whether
  *                       {@code ./rtsem tune --apply} is in effect) when the run started
+ * @param scheduling     per scenario thread (by name, scenario order), the scheduling it ran under in the measured
+ *                       phase, as its {@code RtThread} read it back from the kernel at start; the same for rtsem's
+ *                       slices and the peer's (one thread serves both); empty for synthetic runs
  */
 public record RunResult(
         Scenario scenario,
@@ -55,7 +59,8 @@ public record RunResult(
         List<ThreadSpec> threads,
         Interleaving interleaving,
         Map<String, Double> threadCpuMillis,
-        MachineState machine) {
+        MachineState machine,
+        Map<String, AppliedScheduling> scheduling) {
 
     /**
      * How the subjects alternated in the measured phase ({@link Slices}).

@@ -1,5 +1,6 @@
 package io.rtsem.latency.run;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtThread;
@@ -45,8 +46,15 @@ final class ScenarioPhase {
     private final ProgressLine progress;
     private final List<String> notes;
 
-    /** What one phase measured: a result per subject, its slices and the CPU time its threads used. */
-    record Result(List<SubjectResult> subjects, Slices slices, Map<String, Double> threadCpuMillis) {}
+    /**
+     * What one phase measured: a result per subject, its slices, the CPU time its threads used, and the scheduling
+     * each scenario thread ran under (by thread name, in scenario order; one thread serves every subject).
+     */
+    record Result(
+            List<SubjectResult> subjects,
+            Slices slices,
+            Map<String, Double> threadCpuMillis,
+            Map<String, AppliedScheduling> scheduling) {}
 
     /**
      * @param scenario    the validated scenario
@@ -209,7 +217,11 @@ final class ScenarioPhase {
             results.add(subjectResult(
                     i, subjects.get(i), schedule, workers, measured[i], subjectHiccups, sched, warmUpOnly));
         }
-        return new Result(results, slices, cpuAfter.since(cpuBefore, 8));
+        Map<String, AppliedScheduling> scheduling = new LinkedHashMap<>();
+        for (int i = 0; i < running.size(); i++) {
+            scheduling.put(workers.get(i).spec().name(), running.get(i).scheduling());
+        }
+        return new Result(results, slices, cpuAfter.since(cpuBefore, 8), scheduling);
     }
 
     /**
@@ -227,12 +239,13 @@ final class ScenarioPhase {
     }
 
     /**
-     * Starts a thread per worker, each in its context on its CPU, with the scheduling policy it inherits
-     * ({@link RtScheduling#unchanged()}), as before rtsem applied one per context: a scenario's SOFT thread at
-     * SCHED_FIFO would outrank a HARD thread that RT throttling keeps at SCHED_OTHER wherever both can run (priority
-     * inversion; docs/ARCHITECTURE.md, "Scheduling per context", has the measurement), so what a scenario measures
-     * would change with the machine's throttling setting. Running scenarios under the context defaults is left to a
-     * scenario-level option.
+     * Starts a thread per worker, each in its context on its CPU, under the scheduling its scenario asks for
+     * ({@link ThreadSpec#scheduling()}, {@code scheduling} in the file). The key's default is
+     * {@link RtScheduling#unchanged()} (the policy the harness has), not the context default of docs/ARCHITECTURE.md
+     * S1-S3: a SOFT thread at SCHED_FIFO outranks a HARD thread that RT throttling keeps at SCHED_OTHER wherever both
+     * can run, and without a priority-inversion boost a FIFO SOFT waiter keeps a SCHED_OTHER holder off its CPU
+     * (docs/LATENCY.md, "Scheduling policy per thread"). Each thread serves every subject of the phase (the peer's
+     * slices run on the same thread), so both run under the same policy by construction.
      *
      * @throws ThreadStartException if one cannot be started or pinned (those already started are stopped)
      */
@@ -241,7 +254,7 @@ final class ScenarioPhase {
         try {
             for (ScenarioWorker w : workers) {
                 ThreadSpec t = w.spec();
-                running.add(RtThread.start(t.name(), t.context(), t.cpu(), RtScheduling.unchanged(), w));
+                running.add(RtThread.start(t.name(), t.context(), t.cpu(), t.scheduling(), w));
             }
         } catch (RuntimeException e) {
             workers.forEach(ScenarioWorker::abort);

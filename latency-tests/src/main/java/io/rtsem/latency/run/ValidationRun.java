@@ -205,7 +205,8 @@ public final class ValidationRun {
                     threads,
                     interleaving,
                     phase.threadCpuMillis(),
-                    machine);
+                    machine,
+                    phase.scheduling());
         }
     }
 

@@ -153,7 +153,9 @@ class ValidateEndToEndTest {
                         "holdUs",
                         NUMBER,
                         "releases",
-                        STRING_OR_NULL)));
+                        STRING_OR_NULL,
+                        "scheduling",
+                        STRING)));
         JsonSchema.Type run = obj(
                 "startedAt",
                 STRING,
@@ -282,6 +284,27 @@ class ValidateEndToEndTest {
                 obj(
                         "wait", obj("toPeer", map(names, NUMBER_OR_NULL), "toHiccupFloor", map(names, NUMBER_OR_NULL)),
                         "handoff", obj("toPeer", map(names, NUMBER_OR_NULL), "toFloor", map(names, NUMBER_OR_NULL))));
+        JsonSchema.Type scheduling = obj(
+                "samePolicyForPeer",
+                BOOL,
+                "threads",
+                map(
+                        Set.of("hard-loop", "soft-loop", "bookkeeper"),
+                        obj(
+                                "context",
+                                STRING,
+                                "requested",
+                                STRING,
+                                "resolved",
+                                STRING,
+                                "policy",
+                                STRING,
+                                "priority",
+                                INT,
+                                "asRequested",
+                                BOOL,
+                                "note",
+                                STRING)));
         JsonSchema.Type jvm = obj(
                 "eventCounts",
                 map(Set.of("gc", "gc_notification", "safepoint", "deoptimization", "compilation"), INT),
@@ -300,6 +323,8 @@ class ValidateEndToEndTest {
                 run,
                 "machine",
                 machine,
+                "scheduling",
+                scheduling,
                 "interleaving",
                 interleaving,
                 "verdict",
@@ -325,7 +350,15 @@ class ValidateEndToEndTest {
                 () -> "report.json against the documented schema; run notes: "
                         + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(3, r.path("schemaVersion").asInt());
+        assertEquals(4, r.path("schemaVersion").asInt());
+        // smoke.yaml asks for no policy: every thread keeps the one it inherits (SCHED_OTHER under the test runner)
+        r.path("scheduling").path("threads").forEach(t -> {
+            assertEquals("inherit", t.path("requested").asText(), t.toString());
+            assertEquals("OTHER", t.path("policy").asText(), t.toString());
+            assertEquals(0, t.path("priority").asInt(), t.toString());
+        });
+        assertTrue(r.path("scheduling").path("samePolicyForPeer").asBoolean());
+        assertTrue(run.out().contains("scheduling per thread, read back from the kernel"), run.out());
         // the machine's state as the kernel gives it (this test changes nothing): what ./rtsem tune reads
         JsonNode m = r.path("machine");
         assertEquals(

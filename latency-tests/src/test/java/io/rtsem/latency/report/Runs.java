@@ -83,7 +83,8 @@ final class Runs {
                         true,
                         "0",
                         "0",
-                        false));
+                        false),
+                Map.of());
     }
 
     private static SubjectResult subject(

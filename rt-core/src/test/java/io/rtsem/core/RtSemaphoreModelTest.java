@@ -247,7 +247,18 @@ class RtSemaphoreModelTest {
             final int counted =
                     sem.waiters(RtContext.HARD) + sem.waiters(RtContext.SOFT) + sem.waiters(RtContext.NON_RT);
             final boolean inFlight = counted != waiting(waiters).size();
-            if (accounted == expected && sleeper == null && !timedWaiting && !inFlight) {
+            // A stable snapshot: the reads above are not one atomic view (a waiter can take between the read of the
+            // count and the read of the waiting set, making a stale count look quiet), so read it all again and
+            // accept only if nothing moved in between.
+            if (accounted == expected
+                    && sleeper == null
+                    && !timedWaiting
+                    && !inFlight
+                    && taken(waiters) == taken
+                    && sem.availablePermits() == value
+                    && waiting(waiters).size() == counted
+                    && sem.waiters(RtContext.HARD) + sem.waiters(RtContext.SOFT) + sem.waiters(RtContext.NON_RT)
+                            == counted) {
                 return value;
             }
             if (System.nanoTime() - end > 0) {

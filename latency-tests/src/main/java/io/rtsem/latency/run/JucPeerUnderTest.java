@@ -61,7 +61,8 @@ public final class JucPeerUnderTest implements SemaphoreUnderTest {
             return "tryAcquire() while " + w + " spins, then acquire(): AQS queues the thread and parks it until a "
                     + "release unparks it";
         }
-        return "tryAcquire() with " + w + ".idle(attempt) between attempts: spins, then yields, then naps, on rtsem's "
+        return "tryAcquire() with " + w
+                + ".idle(attempt) between attempts: spins, then yields (not under a real-time policy), then naps, on rtsem's "
                 + "schedule (the same strategy object)";
     }
 

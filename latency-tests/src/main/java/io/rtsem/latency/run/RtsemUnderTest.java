@@ -90,7 +90,8 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
             return "acquire() spins while " + w + " spins, then parks until a release or the bridge's wake service "
                     + "unparks it (at most park-fallback)" + via;
         }
-        return "acquire() with " + w + ".idle(attempt) between attempts: spins, then yields, then naps" + via;
+        return "acquire() with " + w
+                + ".idle(attempt) between attempts: spins, then yields (not under a real-time policy), then naps" + via;
     }
 
     /** @return the semaphore itself (for tests). */

@@ -264,7 +264,10 @@ final class ScenarioPhase {
                     "cannot start scenario thread "
                             + workers.get(running.size()).spec().name() + " on cpu "
                             + ValidationRun.cpuName(
-                                    workers.get(running.size()).spec().cpu()) + ": " + e.getMessage(),
+                                    workers.get(running.size()).spec().cpu())
+                            + " (scheduling "
+                            + workers.get(running.size()).spec().scheduling() + "): "
+                            + e.getMessage(),
                     e);
         }
         return running;

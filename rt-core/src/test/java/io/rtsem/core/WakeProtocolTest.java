@@ -35,11 +35,13 @@ class WakeProtocolTest {
 
     @Test
     void parkedWaiterReachesAHardReleaseThroughTheFallbackAlone() throws Exception { // G5
-        // 500 ms, not 2: between two fallback naps the waiter is registered but not parked, and a HARD release
-        // landing there is taken directly, leaving the (harmless) indication; with 2 ms naps a loaded machine hit
-        // that window once. 500 ms makes it 250 times narrower; the test still ends within one nap.
-        final RtSemaphore sem =
-                RtSemaphore.builder().parkFallback(500, TimeUnit.MILLISECONDS).build();
+        // Between two naps the waiter is registered but not parked, and a HARD release landing there is taken
+        // directly, leaving the (harmless) indication. Naps of 500 ms, and maxBypass at an hour (its 1 ms default
+        // cut every nap to 1 ms for the starvation check: CI hit that window twice), make that window rare.
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(500, TimeUnit.MILLISECONDS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
         final ContextThreads.Running<Boolean> waiter =
                 ContextThreads.start(RtContext.NON_RT, () -> sem.tryAcquire(20, TimeUnit.SECONDS));
         // Really parked, not just registered: a waiter that registered but had not parked yet re-reads the word

@@ -53,6 +53,19 @@ final class KernelScheduler {
     }
 
     /**
+     * @return the policy of thread {@code tid} with its flags ({@code SCHED_RESET_ON_FORK}) kept, or {@code -errno}:
+     *     what {@link #set} needs to give a thread back exactly its own policy (ARCHITECTURE P4).
+     * @throws LinkageError where libc or JNA is unavailable.
+     */
+    static int policyWithFlags(int tid) {
+        try {
+            return Libc.sched_getscheduler(tid);
+        } catch (LastErrorException ex) {
+            return -ex.getErrorCode();
+        }
+    }
+
+    /**
      * @return the real-time priority of thread {@code tid} (0 under a non-real-time policy), or {@code -errno}.
      * @throws LinkageError where libc or JNA is unavailable.
      */

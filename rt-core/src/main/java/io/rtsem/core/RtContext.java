@@ -69,6 +69,9 @@ public enum RtContext {
         }
         final RtContext previous = DECLARED.get();
         DECLARED.set(context);
+        if (context != NON_RT) {
+            Holders.arm(); // ARCHITECTURE P1
+        }
         return new DeclaredScope(thread, previous, context);
     }
 

@@ -46,6 +46,8 @@ public final class RtSemaphore extends StateWord {
     final WakeQueue queue;
     /** The slow path: how each context waits, and the per-context waiter counts (G7). */
     final Waiters waits;
+    /** Priority inheritance (P1-P9): the holders and their boosts; {@code null} with the boost off. */
+    final Holders holders;
 
     /**
      * A semaphore with {@code permits} permits and every other option at its default (see {@link Builder}).
@@ -64,6 +66,7 @@ public final class RtSemaphore extends StateWord {
         final SemaphoreSettings settings = builder.settings;
         this.maxPermits = settings.effectiveMaxPermits();
         this.binary = settings.binary;
+        this.holders = settings.priorityBoost ? new Holders() : null;
         this.line = new StarvingLine(this);
         this.queue = new WakeQueue(this, line);
         this.waits = new Waiters(this, line, queue, settings);
@@ -88,7 +91,11 @@ public final class RtSemaphore extends StateWord {
      * @return {@code true} if a permit was taken.
      */
     public boolean tryAcquire() {
-        return tryTake(1);
+        if (tryTake(1)) {
+            took(1);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -102,7 +109,11 @@ public final class RtSemaphore extends StateWord {
      */
     public boolean tryAcquire(int permits) {
         SemaphoreSettings.checkAcquire(permits, maxPermits);
-        return tryTake(permits);
+        if (tryTake(permits)) {
+            took(permits);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -134,6 +145,7 @@ public final class RtSemaphore extends StateWord {
         if (!tryTake(permits)) {
             waits.await(RtContext.current(), permits, 0L, Waiters.UNTIMED, true);
         }
+        took(permits);
     }
 
     /**
@@ -163,6 +175,7 @@ public final class RtSemaphore extends StateWord {
                 throw new AssertionError("uninterruptible wait threw", ex);
             }
         }
+        took(permits);
     }
 
     /**
@@ -199,10 +212,11 @@ public final class RtSemaphore extends StateWord {
             throw new InterruptedException(
                     "interrupted before tryAcquire(" + permits + ", " + timeout + ", " + unit + ")");
         }
-        if (tryTake(permits)) {
+        if (tryTake(permits) || nanos > 0 && waits.await(RtContext.current(), permits, nanos, Waiters.RELATIVE, true)) {
+            took(permits);
             return true;
         }
-        return nanos > 0 && waits.await(RtContext.current(), permits, nanos, Waiters.RELATIVE, true);
+        return false;
     }
 
     /**
@@ -223,10 +237,11 @@ public final class RtSemaphore extends StateWord {
             throw new InterruptedException(
                     "interrupted before tryAcquireUntil(" + permits + ", " + deadlineNanoTime + ")");
         }
-        if (tryTake(permits)) {
+        if (tryTake(permits) || waits.await(RtContext.current(), permits, deadlineNanoTime, Waiters.ABSOLUTE, true)) {
+            took(permits);
             return true;
         }
-        return waits.await(RtContext.current(), permits, deadlineNanoTime, Waiters.ABSOLUTE, true);
+        return false;
     }
 
     /**
@@ -257,8 +272,23 @@ public final class RtSemaphore extends StateWord {
         // One CAS (G1); the word it returns says whether anybody is parked (G3, G4). A saturated binary release
         // passes the wake on too (see StateWord.releaseBinary).
         final long s = binary ? releaseBinary() : releasePermits(permits, maxPermits);
+        final Holders h = holders;
+        if (h != null && Holders.armed()) {
+            h.released(permits); // P1, P5: after the CAS, so only permits really returned are taken off the record
+        }
         if (parked(s) != 0) {
             queue.wakeAfter(RtContext.current());
+        }
+    }
+
+    /**
+     * Records a take by the calling thread for priority inheritance (P1): nothing with the boost off or before any
+     * SOFT/HARD thread exists; for a HARD thread a type check and a field load, no write.
+     */
+    private void took(int permits) {
+        final Holders h = holders;
+        if (h != null && Holders.armed()) {
+            h.took(permits);
         }
     }
 
@@ -282,7 +312,11 @@ public final class RtSemaphore extends StateWord {
      * @return the permits taken, {@code >= 0}.
      */
     public int drainPermits() {
-        return drain();
+        final int taken = drain();
+        if (taken > 0) {
+            took(taken);
+        }
+        return taken;
     }
 
     /**
@@ -405,6 +439,59 @@ public final class RtSemaphore extends StateWord {
         return waits.strategy(Objects.requireNonNull(context, "context"));
     }
 
+    /**
+     * Whether priority inheritance is on for this semaphore ({@link Builder#priorityBoost(boolean)}, ARCHITECTURE
+     * P1-P9). Any context; no allocation.
+     *
+     * @return {@code true} if real-time waiters boost the holders of its permits.
+     */
+    public boolean priorityBoost() {
+        return holders != null;
+    }
+
+    /**
+     * How many times a holder of this semaphore's permits was raised to a waiter's priority (P2): one per
+     * {@code sched_setscheduler} call that boosted, not per waiter. 0 with the boost off. Any context; one volatile
+     * read.
+     *
+     * @return boosts applied so far.
+     */
+    public long priorityBoosts() {
+        return holders == null ? 0L : holders.boosts();
+    }
+
+    /**
+     * How many boosts (or restores) the kernel refused, or that were not attempted because the holder had died or its
+     * tid was unknown (P7, P9). Any context; one volatile read.
+     *
+     * @return refusals so far.
+     */
+    public long priorityBoostsRefused() {
+        return holders == null ? 0L : holders.refusals();
+    }
+
+    /**
+     * Whether a HARD waiter asked for its holders to be boosted, or for boosts to be withdrawn, and the request waits
+     * for a wake service (P3). For rt-bridge's wake service. Any context; two volatile reads, no allocation.
+     *
+     * @return {@code true} if {@link #serveBoostRequests()} has work to do.
+     */
+    public boolean boostRequestPending() {
+        return holders != null && holders.requestPending();
+    }
+
+    /**
+     * Serves HARD waiters' boost requests (P3): boosts the holders they wait for, or withdraws the boosts once no
+     * real-time waiter is left. For rt-bridge's wake service.
+     *
+     * <p>NON_RT only: makes {@code sched_setscheduler} system calls and takes holders' record locks; never from HARD.
+     */
+    public void serveBoostRequests() {
+        if (holders != null) {
+            holders.serveRequests();
+        }
+    }
+
     /** @return a snapshot of the state, for diagnostics. Any context, but it allocates: not on a HARD path. */
     @Override
     public String toString() {
@@ -508,6 +595,20 @@ public final class RtSemaphore extends StateWord {
          */
         public Builder maxBypass(long time, TimeUnit unit) {
             settings.maxBypass(time, unit);
+            return this;
+        }
+
+        /**
+         * Priority inheritance (default on; ARCHITECTURE P1-P9): a waiter under a real-time policy raises the threads
+         * that hold this semaphore's permits to its own FIFO priority until they release them or it stops waiting.
+         * Off, no holder is recorded and nobody is boosted: for a semaphore no real-time thread waits on, or when the
+         * holders' scheduling must never be touched.
+         *
+         * @param on {@code false} to turn it off.
+         * @return this builder.
+         */
+        public Builder priorityBoost(boolean on) {
+            settings.priorityBoost = on;
             return this;
         }
 

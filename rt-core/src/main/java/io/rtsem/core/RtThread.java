@@ -57,6 +57,10 @@ public final class RtThread extends Thread {
     // Written and read by this thread only (set before its body runs): plain, so a wait strategy reads it with one
     // field load and no fence.
     private boolean realTimePolicy;
+    // The FIFO/RR priority read back at start, 0 under another policy; same rules as realTimePolicy (ARCHITECTURE P2).
+    private int realTimePriority;
+    /** This thread's holdings, for priority inheritance (P1); created and written by this thread only. */
+    HolderRecord holderRecord;
 
     private RtThread(String name, RtContext context, int requestedCpu, RtScheduling scheduling, Runnable body) {
         super(name);
@@ -64,6 +68,9 @@ public final class RtThread extends Thread {
         this.requestedCpu = requestedCpu;
         this.requestedScheduling = scheduling;
         this.body = body;
+        if (context != RtContext.NON_RT) {
+            Holders.arm(); // P1: holds are recorded once a SOFT or HARD thread exists
+        }
     }
 
     /**
@@ -197,6 +204,16 @@ public final class RtThread extends Thread {
     }
 
     /**
+     * The calling thread's FIFO/RR priority if it is an RtThread under a real-time policy (as read back at its start),
+     * else 0. For priority inheritance (ARCHITECTURE P2): no system call, no allocation; a type check and plain field
+     * reads of the caller's own thread.
+     */
+    static int currentRealTimePriority() {
+        final Thread thread = Thread.currentThread();
+        return thread instanceof RtThread ? ((RtThread) thread).realTimePriority : 0;
+    }
+
+    /**
      * Pins the thread, sets its scheduling, then runs the body. Called by the JVM on the new thread only.
      *
      * @throws IllegalStateException if called directly from another thread.
@@ -223,6 +240,7 @@ public final class RtThread extends Thread {
             try {
                 scheduling = applyScheduling();
                 realTimePolicy = scheduling.realTime();
+                realTimePriority = realTimePolicy ? scheduling.priority() : 0;
             } catch (RuntimeException | Error ex) {
                 pinFailure = ex instanceof IllegalStateException
                         ? (IllegalStateException) ex

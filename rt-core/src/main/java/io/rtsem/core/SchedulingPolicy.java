@@ -51,6 +51,12 @@ public enum SchedulingPolicy {
         return linuxValue;
     }
 
+    /** Whether the Linux policy number {@code value} (flags masked off) is FIFO, RR or DEADLINE. */
+    static boolean isRealTimeValue(int value) {
+        final int policy = value & ~RESET_ON_FORK;
+        return policy == FIFO.linuxValue || policy == RR.linuxValue || policy == DEADLINE.linuxValue;
+    }
+
     /**
      * The policy the kernel reports as {@code value} (the policy field of {@code /proc/<pid>/task/<tid>/stat}, or
      * {@code sched_getscheduler} with {@code SCHED_RESET_ON_FORK} masked off).

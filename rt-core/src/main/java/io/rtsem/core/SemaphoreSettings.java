@@ -15,6 +15,7 @@ final class SemaphoreSettings {
     int permits;
     int maxPermits = Integer.MAX_VALUE;
     boolean binary;
+    boolean priorityBoost = true;
     long parkFallbackNanos = TimeUnit.MILLISECONDS.toNanos(1);
     long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
     final WaitStrategy[] strategies = {

@@ -105,6 +105,12 @@ final class Waiters {
         WaitNode node = null; // non-null once queued and registered for a wake-up (G4)
         boolean acquired = false;
         boolean interruptedMeanwhile = false;
+        // Priority inheritance (P2, P3): a waiter under a real-time policy boosts the holders, looking again at every
+        // check; for a waiter that is not real-time, or with the boost off, boostPriority is 0 and nothing happens.
+        final Holders holders = sem.holders;
+        final int boostPriority = holders != null && Holders.armed() ? RtThread.currentRealTimePriority() : 0;
+        boolean boosting = false;
+        boolean lookForHolders = true;
         // Volatile RMW, before any attempt: a lower-context waiter that reads the counter after this sees us (G7).
         waiting.getAndIncrement(cell);
         try {
@@ -116,6 +122,18 @@ final class Waiters {
                     acquired = true;
                     afterAcquire(context, cell, node, ticket);
                     return true;
+                }
+                if (boostPriority != 0 && lookForHolders) {
+                    lookForHolders = false;
+                    if (!boosting) {
+                        boosting = true;
+                        holders.startBoosting();
+                    }
+                    if (context == RtContext.HARD) {
+                        holders.requestBoost(boostPriority); // P3: HARD makes no system call
+                    } else {
+                        holders.boost(boostPriority);
+                    }
                 }
                 final boolean checkNow;
                 if (context != RtContext.HARD && strategy.blocksAfter(attempt)) {
@@ -141,6 +159,7 @@ final class Waiters {
                 if (!checkNow) {
                     continue;
                 }
+                lookForHolders = true; // P2: look again at every check
                 // Interrupt check.
                 if (Thread.interrupted()) {
                     if (!interruptible) {
@@ -185,6 +204,9 @@ final class Waiters {
                 // Uncounted BEFORE the pass-on in leave(), as after a take (G7b).
                 waiting.getAndDecrement(cell);
                 leave(context, node, ticket, permits);
+            }
+            if (boosting) {
+                holders.stopBoosting(context == RtContext.HARD); // P5: the last booster withdraws
             }
             if (interruptedMeanwhile) {
                 Thread.currentThread().interrupt();
@@ -351,6 +373,11 @@ final class Waiters {
         // Loads RtThread, which a SOFT back-off asks for the caller's policy after its spins (S4): loading a class
         // allocates, so it happens here, not in a first wait.
         RtThread.currentThreadRealTime();
+        // Loads the priority-inheritance classes (P1) that a HARD thread's acquire reaches once holds are recorded: a
+        // HARD thread must not be the one that loads them (class loading allocates).
+        HolderRecord.current();
+        Holders.armed();
+        RtThread.currentRealTimePriority();
         final RtSemaphore sem = new RtSemaphore(RtSemaphore.builder());
         sem.primeState(1L | StateWord.PARKED_ONE);
         sem.waits.leave(RtContext.NON_RT, null, StarvingLine.NONE, 1);

@@ -17,10 +17,13 @@ final class ThreadStat {
 
     final int policy;
     final int rtPriority;
+    /** The nice value (field 19). */
+    final int nice;
 
-    private ThreadStat(int policy, int rtPriority) {
+    private ThreadStat(int policy, int rtPriority, int nice) {
         this.policy = policy;
         this.rtPriority = rtPriority;
+        this.nice = nice;
     }
 
     /** The calling thread's, from {@code /proc/thread-self/stat}. */
@@ -45,11 +48,11 @@ final class ThreadStat {
      */
     static ThreadStat parse(String stat) {
         final String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return new ThreadStat(Integer.parseInt(f[41 - 3]), Integer.parseInt(f[40 - 3]));
+        return new ThreadStat(Integer.parseInt(f[41 - 3]), Integer.parseInt(f[40 - 3]), Integer.parseInt(f[19 - 3]));
     }
 
     @Override
     public String toString() {
-        return "policy " + policy + ", rt_priority " + rtPriority;
+        return "policy " + policy + ", rt_priority " + rtPriority + ", nice " + nice;
     }
 }

@@ -1,0 +1,202 @@
+package io.rtsem.core;
+
+import net.openhft.affinity.Affinity;
+
+/**
+ * One thread's holdings across the semaphores it holds permits of, and the boost the kernel gives it now
+ * (ARCHITECTURE P1, P4, P5, P7). Created by the thread itself on its first hold (allocates; reads the thread's tid
+ * with one system call); kept in an {@link RtThread}'s field, or in a {@code ThreadLocal} for other threads.
+ *
+ * <p>The holdings array is written by the owner thread only (copy on write, volatile reference); the boost state is
+ * guarded by this object's monitor, taken by boosters (waiters, the wake service) and by the holder when a release
+ * finds a boost to undo. The monitor is never taken on a HARD thread.
+ */
+final class HolderRecord {
+    private static final ThreadLocal<HolderRecord> LOCAL = new ThreadLocal<>();
+    private static final Holding[] NONE = new Holding[0];
+
+    /** The thread this record describes. */
+    final Thread thread;
+    /** Its kernel thread id, or -1 if it could not be read (then it is never boosted, and a refusal is counted). */
+    final int tid;
+    /** This thread's holdings; written by the owner thread only (copy on write). */
+    private volatile Holding[] holdings = NONE;
+
+    // Guarded by `this`.
+    private int wanted; // the boost last computed: the highest boost of a holding still held, 0 for none
+    private boolean boosted; // whether the kernel's policy is ours now (else the thread's own)
+    private int savedPolicy; // the thread's own policy, with its flags (SCHED_RESET_ON_FORK), before the first boost
+    private int savedPriority;
+
+    private HolderRecord(Thread thread, int tid) {
+        this.thread = thread;
+        this.tid = tid;
+    }
+
+    /**
+     * The calling thread's record, created on first use; {@code null} for a HARD thread, which is never tracked
+     * (P1). NON_RT or SOFT: the first call allocates and makes one system call ({@code gettid}).
+     */
+    static HolderRecord currentOrCreate() {
+        final Thread thread = Thread.currentThread();
+        if (thread instanceof RtThread) {
+            final RtThread rt = (RtThread) thread;
+            if (rt.context() == RtContext.HARD) {
+                return null;
+            }
+            HolderRecord record = rt.holderRecord;
+            if (record == null) {
+                record = new HolderRecord(thread, tidOfCurrentThread());
+                rt.holderRecord = record;
+            }
+            return record;
+        }
+        if (RtContext.current() == RtContext.HARD) {
+            return null;
+        }
+        HolderRecord record = LOCAL.get();
+        if (record == null) {
+            record = new HolderRecord(thread, tidOfCurrentThread());
+            LOCAL.set(record);
+        }
+        return record;
+    }
+
+    /** The calling thread's record if it has one; {@code null} otherwise or on a HARD thread. Allocates nothing. */
+    static HolderRecord current() {
+        final Thread thread = Thread.currentThread();
+        if (thread instanceof RtThread) {
+            final RtThread rt = (RtThread) thread;
+            return rt.context() == RtContext.HARD ? null : rt.holderRecord;
+        }
+        if (RtContext.current() == RtContext.HARD) {
+            return null;
+        }
+        return LOCAL.get();
+    }
+
+    private static int tidOfCurrentThread() {
+        try {
+            return Affinity.getThreadId();
+        } catch (RuntimeException | LinkageError ex) {
+            return -1;
+        }
+    }
+
+    /** This thread's holding of {@code holders}' semaphore, or {@code null}. Allocates nothing. */
+    Holding find(Holders holders) {
+        for (final Holding h : holdings) {
+            if (h.holders == holders) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a holding of {@code holders}' semaphore. Owner thread only; allocates. */
+    Holding add(Holders holders) {
+        final Holding h = new Holding(this, holders);
+        final Holding[] old = holdings;
+        final Holding[] next = java.util.Arrays.copyOf(old, old.length + 1);
+        next[old.length] = h;
+        holdings = next;
+        return h;
+    }
+
+    /**
+     * A booster asks that holding {@code h} (of this thread) have at least {@code priority} (P2). NON_RT or SOFT (or
+     * the wake service), never HARD: may make system calls. Takes this record's monitor.
+     */
+    void boost(Holding h, int priority) {
+        synchronized (this) {
+            if (h.boost >= priority) {
+                return;
+            }
+            // Volatile store, then the volatile load of `held` (P6): the holder's release does the reverse.
+            h.boost = priority;
+            if (h.held() == 0) {
+                h.boost = 0; // released meanwhile: nothing to boost
+                return;
+            }
+            recompute(h.holders);
+        }
+    }
+
+    /** Withdraws the boost of holding {@code h} (P5) and recomputes. Not HARD: may make system calls. */
+    void withdraw(Holding h) {
+        synchronized (this) {
+            if (h.boost == 0) {
+                return;
+            }
+            h.boost = 0;
+            recompute(h.holders);
+        }
+    }
+
+    /** The holder's release dropped holding {@code h} to 0 and found a boost on it (P5). Holder thread only. */
+    void releasedBoosted(Holding h) {
+        synchronized (this) {
+            recompute(h.holders);
+        }
+    }
+
+    /**
+     * Sets the kernel's policy for this thread to what its holdings want now: FIFO at the highest boost of a holding
+     * still held, or the thread's own policy (P4, P5). Under the monitor. Counts calls and refusals on
+     * {@code counter}.
+     */
+    private void recompute(Holders counter) {
+        int want = 0;
+        for (final Holding h : holdings) {
+            if (h.held() == 0) {
+                h.boost = 0; // inert once released; cleared so the holder's next release does not come here again
+            } else if (h.boost > want) {
+                want = h.boost;
+            }
+        }
+        if (want == wanted) {
+            return;
+        }
+        wanted = want;
+        if (want == 0) {
+            if (boosted) {
+                boosted = false;
+                // P7: a dead thread took its policy with it, and its tid may be another thread's now
+                if (thread.isAlive() && KernelScheduler.set(tid, savedPolicy, savedPriority) != 0) {
+                    counter.refused();
+                }
+            }
+            return;
+        }
+        if (tid < 0 || !thread.isAlive()) {
+            counter.refused(); // P7: never call the kernel for a dead thread's (possibly reused) tid
+            return;
+        }
+        if (!boosted) {
+            final int policy = KernelScheduler.policyWithFlags(tid);
+            final int priority = KernelScheduler.priority(tid);
+            if (policy < 0 || priority < 0) {
+                counter.refused();
+                return;
+            }
+            savedPolicy = policy;
+            savedPriority = priority;
+            if (SchedulingPolicy.isRealTimeValue(policy) && priority >= want) {
+                return; // already at or above what is asked: its own policy stands
+            }
+        } else if (SchedulingPolicy.isRealTimeValue(savedPolicy) && savedPriority >= want) {
+            boosted = false; // the boost fell to or below its own priority: give it back its own
+            if (KernelScheduler.set(tid, savedPolicy, savedPriority) != 0) {
+                counter.refused();
+            }
+            return;
+        }
+        final int flags = SchedulingPolicy.FIFO.linuxValue() | (savedPolicy & SchedulingPolicy.RESET_ON_FORK);
+        if (KernelScheduler.set(tid, flags, want) == 0) {
+            boosted = true;
+            counter.boosted();
+        } else {
+            counter.refused(); // not retried until the wanted priority changes: no system call on every check
+        }
+    }
+}

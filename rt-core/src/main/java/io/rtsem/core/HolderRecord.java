@@ -19,6 +19,12 @@ final class HolderRecord {
     final Thread thread;
     /** Its kernel thread id, or -1 if it could not be read (then it is never boosted, and a refusal is counted). */
     final int tid;
+    /**
+     * For a thread that is not an RtThread: whether it declared itself HARD ({@code RtContext.enter}), so its holds
+     * are not recorded (P1) with one ThreadLocal lookup instead of two. Written and read by the owner thread only.
+     */
+    private boolean declaredHard;
+
     /** This thread's holdings; written by the owner thread only (copy on write). */
     private volatile Holding[] holdings = NONE;
 
@@ -51,15 +57,12 @@ final class HolderRecord {
             }
             return record;
         }
-        if (RtContext.current() == RtContext.HARD) {
-            return null;
-        }
         HolderRecord record = LOCAL.get();
         if (record == null) {
             record = new HolderRecord(thread, tidOfCurrentThread());
             LOCAL.set(record);
         }
-        return record;
+        return record.declaredHard ? null : record;
     }
 
     /** The calling thread's record if it has one; {@code null} otherwise or on a HARD thread. Allocates nothing. */
@@ -69,10 +72,26 @@ final class HolderRecord {
             final RtThread rt = (RtThread) thread;
             return rt.context() == RtContext.HARD ? null : rt.holderRecord;
         }
-        if (RtContext.current() == RtContext.HARD) {
-            return null;
+        final HolderRecord record = LOCAL.get();
+        return record == null || record.declaredHard ? null : record;
+    }
+
+    /**
+     * The calling thread (not an RtThread) now runs as {@code context}, declared with {@code RtContext.enter} or
+     * restored by closing a scope. Declaring HARD creates the record if needed (set-up time: allocates, one
+     * {@code gettid}); any other context only updates an existing one (no allocation, no system call).
+     */
+    static void declared(RtContext context) {
+        HolderRecord record = LOCAL.get();
+        if (context == RtContext.HARD) {
+            if (record == null) {
+                record = new HolderRecord(Thread.currentThread(), tidOfCurrentThread());
+                LOCAL.set(record);
+            }
+            record.declaredHard = true;
+        } else if (record != null) {
+            record.declaredHard = false;
         }
-        return LOCAL.get();
     }
 
     private static int tidOfCurrentThread() {

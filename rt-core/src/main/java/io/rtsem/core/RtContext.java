@@ -50,7 +50,9 @@ public enum RtContext {
      * (an executor's worker, a test's thread). Scopes nest: closing one restores the context that was in force when
      * it was entered.
      *
-     * <p>Call from the thread itself, at set-up (it allocates the scope). Declaring {@code HARD} does not pin the
+     * <p>Call from the thread itself, at set-up: it allocates the scope, and declaring {@code HARD} also creates the
+     * thread's priority-inheritance record (one {@code gettid} system call; a declared HARD thread's holds are not
+     * recorded, ARCHITECTURE P1). Declaring SOFT or HARD arms hold recording in this JVM (P1). Declaring {@code HARD} does not pin the
      * thread: pin it yourself, or use {@link RtThread}.
      *
      * @param context the context to declare; not {@code null}.
@@ -69,6 +71,7 @@ public enum RtContext {
         }
         final RtContext previous = DECLARED.get();
         DECLARED.set(context);
+        HolderRecord.declared(context); // a declared HARD thread's holds are not recorded (ARCHITECTURE P1)
         if (context != NON_RT) {
             Holders.arm(); // ARCHITECTURE P1
         }
@@ -115,6 +118,7 @@ public enum RtContext {
                 } else {
                     DECLARED.set(previous);
                 }
+                HolderRecord.declared(previous == null ? NON_RT : previous);
             }
         }
     }

@@ -291,6 +291,40 @@ class PriorityBoostTest {
         assertEquals(refusedBefore, sem.priorityBoostsRefused(), "P7: no kernel call for the dead thread's tid");
     }
 
+    /**
+     * P1: a thread that declared itself HARD holds unrecorded: a FIFO waiter finds no holder to boost, and the HARD
+     * holder keeps its policy. Its scope closed, the same thread's next hold is recorded and boosted.
+     */
+    @Test
+    void aHardHolderIsNeverRecordedNorBoosted() throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder().permits(1).build();
+        try (Holder holder = new Holder()) {
+            final RtContext.Scope[] scope = new RtContext.Scope[1];
+            holder.call(() -> {
+                scope[0] = RtContext.enter(RtContext.HARD);
+                sem.acquire();
+                return null;
+            });
+            assertFalse(waitOn(sem, 1, RtScheduling.fifo(40), 200).get(20, TimeUnit.SECONDS));
+            assertEquals(ThreadStat.OTHER, ThreadStat.ofThread(holder.tid()).policy, "P1: HARD holds are not recorded");
+            assertEquals(0, sem.priorityBoosts());
+            holder.call(() -> {
+                sem.release();
+                scope[0].close();
+                sem.acquire();
+                return null;
+            });
+            final CompletableFuture<Boolean> waiting = waitOn(sem, 1, RtScheduling.fifo(40), 20_000);
+            awaitStat(holder.tid(), ThreadStat.FIFO, 40, "P1: back to NON_RT, its hold is recorded and boosted");
+            holder.call(() -> {
+                sem.release();
+                return null;
+            });
+            assertTrue(waiting.get(20, TimeUnit.SECONDS));
+            awaitStat(holder.tid(), ThreadStat.OTHER, 0, "P4: restored");
+        }
+    }
+
     /** The builder's option: off, a FIFO waiter leaves the holder at its own policy and nothing is counted. */
     @Test
     void withTheBoostOffTheHolderKeepsItsPolicy() throws Exception {

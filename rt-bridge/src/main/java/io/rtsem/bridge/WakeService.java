@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * not part of the API, may change.
  *
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
- * timeout, so it uses no CPU at all. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
+ * timeout, so it uses no CPU at all; but while the semaphore records holds for priority inheritance (a SOFT or HARD
+ * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts at most 1 ms, because a HARD waiter's
+ * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
  * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
  * on its next turn instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
@@ -42,6 +44,11 @@ public final class WakeService implements DeferredWaker, Runnable {
     static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
     static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+    /**
+     * The idle service's poll for HARD waiters' boost requests while holds are recorded (ARCHITECTURE P3): with no
+     * parked waiter, a HARD waiter's holder is boosted within this long (within {@code pollNanos} otherwise).
+     */
+    static final long BOOST_REQUEST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RtSemaphore semaphore;
     private final long pollNanos;
@@ -70,6 +77,9 @@ public final class WakeService implements DeferredWaker, Runnable {
     // Statistics: single writer (the service thread), so a plain increment of a volatile is exact.
     private volatile long wakeCalls;
     private volatile long polls;
+    /** Times the service served HARD waiters' boost requests (P3); written by the service thread only. */
+    private volatile long boostServes;
+
     private volatile long idleParks;
 
     /**
@@ -125,12 +135,25 @@ public final class WakeService implements DeferredWaker, Runnable {
                     wakeCalls++; // counted before the unpark, so a woken waiter's thread sees it
                     semaphore.wakeParkedWaiters();
                 }
+                if (semaphore.boostRequestPending()) {
+                    boostServes++;
+                    semaphore.serveBoostRequests(); // a HARD waiter's priority boost (ARCHITECTURE P3)
+                }
                 if (semaphore.parkedWaiters() == 0) {
                     idle = true;
                     // Volatile store of idle BEFORE this volatile re-read of the word (Dekker with waiterParking).
-                    if (semaphore.parkedWaiters() == 0 && !semaphore.hasPendingWake() && !closed) {
+                    if (semaphore.parkedWaiters() == 0
+                            && !semaphore.hasPendingWake()
+                            && !semaphore.boostRequestPending()
+                            && !closed) {
                         idleParks++;
-                        LockSupport.park(this);
+                        if (semaphore.priorityBoostActive()) {
+                            // A HARD waiter's boost request (P3) cannot unpark us (HARD makes no system call): while
+                            // holds are recorded, the idle park is bounded so a request waits at most this long.
+                            LockSupport.parkNanos(this, BOOST_REQUEST_POLL_NANOS);
+                        } else {
+                            LockSupport.park(this);
+                        }
                     }
                     idle = false;
                 } else if (pollNanos > 0) {
@@ -189,6 +212,10 @@ public final class WakeService implements DeferredWaker, Runnable {
 
     long polls() {
         return polls;
+    }
+
+    long boostServes() {
+        return boostServes;
     }
 
     long idleParks() {

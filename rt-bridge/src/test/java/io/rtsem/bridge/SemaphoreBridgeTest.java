@@ -58,7 +58,8 @@ class SemaphoreBridgeTest {
     @ParameterizedTest(name = "wake poll {0} us")
     @MethodSource("pollIntervals")
     void wakeServiceIsParkedWithoutTimeoutWhileNobodyIsParked(long pollMicros) throws Exception { // B2
-        final RtSemaphore sem = RtSemaphore.builder().build();
+        // Boost off: with holds recorded the idle park is bounded (ARCHITECTURE P3), see the next test.
+        final RtSemaphore sem = RtSemaphore.builder().priorityBoost(false).build();
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(
                 sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
             Threads.awaitWaiting(bridge.wakeServiceThread());
@@ -74,6 +75,17 @@ class SemaphoreBridgeTest {
             assertFalse(waiter.get(20, TimeUnit.SECONDS));
             assertTrue(bridge.stats().wakeServicePolls() > polls, "polled while a waiter was parked");
             Threads.awaitWaiting(bridge.wakeServiceThread());
+        }
+    }
+
+    @Test
+    void whileHoldsAreRecordedTheIdleServiceParksAtMostAMillisecond() throws Exception { // B2, P3
+        final RtSemaphore sem = RtSemaphore.builder().priorityBoost(true).build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            assertTrue(sem.priorityBoostActive());
+            Threads.awaitTrue(
+                    "timed idle park", () -> bridge.wakeServiceThread().getState() == Thread.State.TIMED_WAITING);
+            assertEquals(0, sem.parkedWaiters());
         }
     }
 

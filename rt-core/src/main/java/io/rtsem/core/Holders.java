@@ -35,8 +35,23 @@ final class Holders {
     /** Set by the last HARD booster to leave: the wake service withdraws the boosts for it (P3, P5). */
     private volatile boolean hardWithdraw;
 
+    /** Whether holds are recorded from the first, whether or not the JVM is armed (an explicit builder request, P1). */
+    private final boolean always;
+
     private final AtomicLong boosts = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+
+    Holders(boolean always) {
+        this.always = always;
+    }
+
+    /**
+     * @return whether holds on this semaphore are recorded now (P1): always if the builder asked for it explicitly,
+     *     else once the JVM is armed. One final and one volatile field load.
+     */
+    boolean recording() {
+        return always || armed;
+    }
 
     /** Arms hold recording in this JVM (P1). Called when a SOFT or HARD thread comes to exist. */
     static void arm() {

@@ -66,7 +66,7 @@ public final class RtSemaphore extends StateWord {
         final SemaphoreSettings settings = builder.settings;
         this.maxPermits = settings.effectiveMaxPermits();
         this.binary = settings.binary;
-        this.holders = settings.priorityBoost ? new Holders() : null;
+        this.holders = settings.priorityBoost ? new Holders(settings.priorityBoostAlways) : null;
         this.line = new StarvingLine(this);
         this.queue = new WakeQueue(this, line);
         this.waits = new Waiters(this, line, queue, settings);
@@ -273,7 +273,7 @@ public final class RtSemaphore extends StateWord {
         // passes the wake on too (see StateWord.releaseBinary).
         final long s = binary ? releaseBinary() : releasePermits(permits, maxPermits);
         final Holders h = holders;
-        if (h != null && Holders.armed()) {
+        if (h != null && h.recording()) {
             h.released(permits); // P1, P5: after the CAS, so only permits really returned are taken off the record
         }
         if (parked(s) != 0) {
@@ -287,7 +287,7 @@ public final class RtSemaphore extends StateWord {
      */
     private void took(int permits) {
         final Holders h = holders;
-        if (h != null && Holders.armed()) {
+        if (h != null && h.recording()) {
             h.took(permits);
         }
     }
@@ -450,6 +450,17 @@ public final class RtSemaphore extends StateWord {
     }
 
     /**
+     * Whether holds on this semaphore are being recorded now: the boost is on and a SOFT or HARD thread exists in
+     * this JVM (ARCHITECTURE P1). A wake service polls for HARD waiters' boost requests only then. Any context; one
+     * volatile read.
+     *
+     * @return {@code true} if real-time waiters can find (and boost) this semaphore's holders now.
+     */
+    public boolean priorityBoostActive() {
+        return holders != null && holders.recording();
+    }
+
+    /**
      * How many times a holder of this semaphore's permits was raised to a waiter's priority (P2): one per
      * {@code sched_setscheduler} call that boosted, not per waiter. 0 with the boost off. Any context; one volatile
      * read.
@@ -599,16 +610,22 @@ public final class RtSemaphore extends StateWord {
         }
 
         /**
-         * Priority inheritance (default on; ARCHITECTURE P1-P9): a waiter under a real-time policy raises the threads
-         * that hold this semaphore's permits to its own FIFO priority until they release them or it stops waiting.
-         * Off, no holder is recorded and nobody is boosted: for a semaphore no real-time thread waits on, or when the
-         * holders' scheduling must never be touched.
+         * Priority inheritance (ARCHITECTURE P1-P9): a waiter under a real-time policy raises the threads that hold
+         * this semaphore's permits to its own FIFO priority until they release them or it stops waiting.
          *
-         * @param on {@code false} to turn it off.
+         * <p>By default it is on for a semaphore that real-time contexts use: holds are recorded once a SOFT or HARD
+         * thread exists in the JVM (an RtThread of either context started, or {@code RtContext.enter}), so a JVM of
+         * ordinary threads pays nothing, and holds taken before that are not known. {@code priorityBoost(true)}
+         * records every hold from the first (a NON_RT acquire+release pair then always pays its record; figures in
+         * README). {@code priorityBoost(false)}: no holder is recorded and nobody is boosted, for a semaphore no
+         * real-time thread waits on or when the holders' scheduling must never be touched.
+         *
+         * @param on {@code true} to record holds from the first, {@code false} to turn the boost off.
          * @return this builder.
          */
         public Builder priorityBoost(boolean on) {
             settings.priorityBoost = on;
+            settings.priorityBoostAlways = on;
             return this;
         }
 

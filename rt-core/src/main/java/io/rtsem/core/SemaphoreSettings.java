@@ -16,6 +16,9 @@ final class SemaphoreSettings {
     int maxPermits = Integer.MAX_VALUE;
     boolean binary;
     boolean priorityBoost = true;
+    /** Set by an explicit {@code priorityBoost(true)}: holds are recorded from the first, armed or not (P1). */
+    boolean priorityBoostAlways;
+
     long parkFallbackNanos = TimeUnit.MILLISECONDS.toNanos(1);
     long maxBypassNanos = TimeUnit.MILLISECONDS.toNanos(1);
     final WaitStrategy[] strategies = {

@@ -108,7 +108,7 @@ final class Waiters {
         // Priority inheritance (P2, P3): a waiter under a real-time policy boosts the holders, looking again at every
         // check; for a waiter that is not real-time, or with the boost off, boostPriority is 0 and nothing happens.
         final Holders holders = sem.holders;
-        final int boostPriority = holders != null && Holders.armed() ? RtThread.currentRealTimePriority() : 0;
+        final int boostPriority = holders != null && holders.recording() ? RtThread.currentRealTimePriority() : 0;
         boolean boosting = false;
         boolean lookForHolders = true;
         // Volatile RMW, before any attempt: a lower-context waiter that reads the counter after this sees us (G7).

@@ -97,7 +97,12 @@ final class KernelScheduler {
      */
     static long rtRuntimeMicros() {
         try {
-            return Long.parseLong(Files.readString(RT_RUNTIME).trim());
+            // One read with InputStream's 8 KiB buffer: a sysctl file answers a read at a non-zero offset with end of
+            // file, and Files.readString, seeing the size 0 every /proc file reports, starts with a 1-byte read, so
+            // 950000 came back as "9".
+            try (java.io.InputStream in = Files.newInputStream(RT_RUNTIME)) {
+                return Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
+            }
         } catch (IOException | RuntimeException ex) {
             return UNKNOWN;
         }

@@ -35,6 +35,19 @@ class RtThreadSchedulingTest {
         return stat.get(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * The RT throttling budget is read whole: the kernel answers a read at a non-zero offset of a sysctl file with end
+     * of file, and a 1-byte first read (Files.readString on a file of size 0) made 950000 into 9. Compared with what
+     * {@code cat} prints.
+     */
+    @Test
+    void theRtThrottlingBudgetIsReadAsCatReadsIt() throws Exception {
+        final Process cat = new ProcessBuilder("cat", KernelScheduler.RT_RUNTIME.toString()).start();
+        final String printed = new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        assertTrue(cat.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(Long.parseLong(printed), KernelScheduler.rtRuntimeMicros());
+    }
+
     @Test
     void softRunsAtFifoAtItsDefaultPriority() throws Exception {
         final CompletableFuture<ThreadStat> stat = new CompletableFuture<>();

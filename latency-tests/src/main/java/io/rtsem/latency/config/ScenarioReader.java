@@ -510,12 +510,14 @@ final class ScenarioReader {
             + "default, optionally followed by /prefer (e.g. fifo:40/prefer)";
 
     /**
-     * The thread's {@code scheduling} key: absent means {@code inherit} ({@link RtScheduling#unchanged()}); the rest
-     * is {@link RtScheduling#parse} syntax, with {@code inherit} for its {@code unchanged}.
+     * The thread's {@code scheduling} key: absent means {@code default/prefer} (the context's default, S1-S3, with a
+     * refusal recorded rather than fatal, so a machine without CAP_SYS_NICE still runs the shipped scenarios and the
+     * report says what it ran under); the rest is {@link RtScheduling#parse} syntax, with {@code inherit} for its
+     * {@code unchanged}.
      */
     private RtScheduling scheduling(JsonNode n, String key) throws ConfigException {
         if (n == null) {
-            return RtScheduling.unchanged();
+            return RtScheduling.contextDefault().preferred();
         }
         if (!n.isTextual()) {
             throw error(key, "expected " + SCHEDULING_EXPECTED + ", got " + describe(n));

@@ -61,8 +61,8 @@ public record ThreadSpec(
     }
 
     /**
-     * A thread that keeps the scheduling it inherits ({@code scheduling: inherit}, the key's default). Set-up time;
-     * allocates.
+     * A thread that keeps the scheduling it inherits ({@code scheduling: inherit}; a scenario file without the key
+     * gets {@code default/prefer} instead). Set-up time; allocates.
      *
      * @throws IllegalArgumentException as the canonical constructor
      * @throws NullPointerException     if {@code name}, {@code context} or {@code role} is null

@@ -36,10 +36,10 @@ class ScenarioSchedulingKeyTest {
     }
 
     @Test
-    void absentKeyInheritsTheHarnessPolicy() throws ConfigException {
+    void absentKeyMeansTheContextDefaultWithTheFallbackRecorded() throws ConfigException {
         for (ThreadSpec t : loader.parse("configs/x.yaml", yaml("", "")).threads()) {
-            assertEquals(RtScheduling.unchanged(), t.scheduling(), t.name());
-            assertEquals("inherit", ThreadSpec.schedulingText(t.scheduling()));
+            assertEquals(RtScheduling.contextDefault().preferred(), t.scheduling(), t.name());
+            assertEquals("default/prefer", ThreadSpec.schedulingText(t.scheduling()));
         }
     }
 

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -64,6 +67,47 @@ public final class Tuning {
      */
     public static Outcome apply(MachineFiles files, BitSet realTimeCpus) throws IOException {
         Objects.requireNonNull(files, "files");
+        return locked(files, () -> applyLocked(files, realTimeCpus));
+    }
+
+    /**
+     * The lock that keeps two {@code --apply}/{@code --revert} runs apart (the second would read a half-written
+     * state, or save tuned values as originals). Outside the state file's directory, which revert removes.
+     */
+    public static final String LOCK_FILE = "run/rtsem-tune.lock";
+
+    private interface Locked {
+        Outcome run() throws IOException;
+    }
+
+    /**
+     * Runs {@code body} holding {@link #LOCK_FILE} ({@code flock} through {@link FileChannel#tryLock()}).
+     *
+     * @throws FileSystemException naming the lock file if another process holds it
+     */
+    private static Outcome locked(MachineFiles files, Locked body) throws IOException {
+        Path lockPath = files.path(LOCK_FILE);
+        Files.createDirectories(lockPath.getParent());
+        try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this JVM
+            }
+            if (lock == null) {
+                throw new FileSystemException(
+                        lockPath.toString(),
+                        null,
+                        "another ./rtsem tune --apply or --revert is running (it holds this lock); wait for it to end");
+            }
+            try (FileLock held = lock) {
+                return body.run();
+            }
+        }
+    }
+
+    private static Outcome applyLocked(MachineFiles files, BitSet realTimeCpus) throws IOException {
         BitSet others = othersOf(files, realTimeCpus);
         Map<String, String> targets = plan(files, realTimeCpus, others);
         Path statePath = files.path(MachineFiles.STATE_FILE);
@@ -137,6 +181,10 @@ public final class Tuning {
      */
     public static Outcome revert(MachineFiles files) throws IOException {
         Objects.requireNonNull(files, "files");
+        return locked(files, () -> revertLocked(files));
+    }
+
+    private static Outcome revertLocked(MachineFiles files) throws IOException {
         Path statePath = files.path(MachineFiles.STATE_FILE);
         if (!Files.exists(statePath)) {
             throw new NoSuchFileException(statePath.toString());

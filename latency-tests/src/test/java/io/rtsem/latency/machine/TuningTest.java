@@ -74,6 +74,30 @@ class TuningTest {
     }
 
     @Test
+    void applyAndRevertRefuseWhileAnotherHoldsTheLock() throws IOException {
+        MachineFiles files = FakeMachine.create(root);
+        java.nio.file.Path lockPath = files.path(Tuning.LOCK_FILE);
+        Files.createDirectories(lockPath.getParent());
+        try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(
+                        lockPath, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = other.lock()) {
+            java.util.BitSet cpu1 = CpuList.parse("1");
+            java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.nio.file.FileSystemException.class, () -> Tuning.apply(files, cpu1));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().contains(lockPath.toString())
+                            && e.getMessage().contains("another ./rtsem tune"),
+                    e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(
+                    Files.exists(root.resolve(MachineFiles.STATE_FILE)), "nothing was applied");
+            java.nio.file.FileSystemException r = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.nio.file.FileSystemException.class, () -> Tuning.revert(files));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    r.getMessage().contains("another ./rtsem tune"), r.getMessage());
+        }
+    }
+
+    @Test
     void applyingTwiceKeepsTheFirstOriginals() throws IOException {
         MachineFiles files = FakeMachine.create(root);
         Map<String, String> before = FakeMachine.snapshot(root);

@@ -17,8 +17,15 @@ final class HolderRecord {
 
     /** The thread this record describes. */
     final Thread thread;
-    /** Its kernel thread id, or -1 if it could not be read (then it is never boosted, and a refusal is counted). */
-    final int tid;
+    /** {@link #tid} before the thread's first hold. */
+    private static final int TID_UNKNOWN = -2;
+
+    /**
+     * Its kernel thread id, read by the thread itself on its first hold ({@link #readTidOnce}, one {@code gettid}),
+     * or -1 if it could not be read (then it is never boosted, and a refusal is counted). Volatile: written once by
+     * the owner before its first holding is published, read by boosters under this record's monitor.
+     */
+    private volatile int tid = TID_UNKNOWN;
     /**
      * For a thread that is not an RtThread: whether it declared itself HARD ({@code RtContext.enter}), so its holds
      * are not recorded (P1) with one ThreadLocal lookup instead of two. Written and read by the owner thread only.
@@ -34,9 +41,15 @@ final class HolderRecord {
     private int savedPolicy; // the thread's own policy, with its flags (SCHED_RESET_ON_FORK), before the first boost
     private int savedPriority;
 
-    private HolderRecord(Thread thread, int tid) {
+    private HolderRecord(Thread thread) {
         this.thread = thread;
-        this.tid = tid;
+    }
+
+    /** Reads the owner's tid on its first hold. Owner thread only; one system call the first time. */
+    void readTidOnce() {
+        if (tid == TID_UNKNOWN) {
+            tid = tidOfCurrentThread();
+        }
     }
 
     /**
@@ -52,14 +65,14 @@ final class HolderRecord {
             }
             HolderRecord record = rt.holderRecord;
             if (record == null) {
-                record = new HolderRecord(thread, tidOfCurrentThread());
+                record = new HolderRecord(thread);
                 rt.holderRecord = record;
             }
             return record;
         }
         HolderRecord record = LOCAL.get();
         if (record == null) {
-            record = new HolderRecord(thread, tidOfCurrentThread());
+            record = new HolderRecord(thread);
             LOCAL.set(record);
         }
         return record.declaredHard ? null : record;
@@ -78,14 +91,14 @@ final class HolderRecord {
 
     /**
      * The calling thread (not an RtThread) now runs as {@code context}, declared with {@code RtContext.enter} or
-     * restored by closing a scope. Declaring HARD creates the record if needed (set-up time: allocates, one
-     * {@code gettid}); any other context only updates an existing one (no allocation, no system call).
+     * restored by closing a scope. Declaring HARD creates the record if needed (set-up time: allocates); any other
+     * context only updates an existing one (no allocation, no system call).
      */
     static void declared(RtContext context) {
         HolderRecord record = LOCAL.get();
         if (context == RtContext.HARD) {
             if (record == null) {
-                record = new HolderRecord(Thread.currentThread(), tidOfCurrentThread());
+                record = new HolderRecord(Thread.currentThread());
                 LOCAL.set(record);
             }
             record.declaredHard = true;

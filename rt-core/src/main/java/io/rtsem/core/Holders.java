@@ -76,6 +76,7 @@ final class Holders {
         }
         Holding h = record.find(this);
         if (h == null) {
+            record.readTidOnce(); // before the holding is published: boosters find the tid with it
             h = register(record);
         }
         h.add(permits);

@@ -51,8 +51,7 @@ public enum RtContext {
      * it was entered.
      *
      * <p>Call from the thread itself, at set-up: it allocates the scope, and declaring {@code HARD} also creates the
-     * thread's priority-inheritance record (one {@code gettid} system call; a declared HARD thread's holds are not
-     * recorded, ARCHITECTURE P1). Declaring SOFT or HARD arms hold recording in this JVM (P1). Declaring {@code HARD} does not pin the
+     * thread's priority-inheritance record (a declared HARD thread's holds are not recorded, ARCHITECTURE P1). Declaring SOFT or HARD arms hold recording in this JVM (P1). Declaring {@code HARD} does not pin the
      * thread: pin it yourself, or use {@link RtThread}.
      *
      * @param context the context to declare; not {@code null}.

@@ -34,13 +34,19 @@ public class RtSemaphoreLincheckTest {
 
     private static final int MAX_PERMITS = 3;
 
+    static {
+        // Arms hold recording (ARCHITECTURE P1) before Lincheck runs: entering SOFT or HARD would arm it mid-run, a
+        // static write that Lincheck's static-memory snapshot cannot restore (ConcurrentModificationException).
+        Holders.arm();
+    }
+
     private final RtSemaphore sem = RtSemaphore.builder()
             .permits(1)
             .maxPermits(MAX_PERMITS)
             .parkFallback(1, TimeUnit.HOURS)
             .maxBypass(1, TimeUnit.HOURS)
             // Hold records (ARCHITECTURE P1) are off here: they never touch the permit count this test checks, and a
-            // thread's first record reads its tid through JNA, whose static caches Lincheck's static-memory snapshot
+            // thread's first hold reads its tid through JNA, whose static caches Lincheck's static-memory snapshot
             // cannot restore (ConcurrentModificationException in SnapshotTracker). PriorityBoostTest covers them.
             .priorityBoost(false)
             .build();

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./rtsem}: the command line of rtsem's latency validation (picocli). Subcommands:
- * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs}, {@link BenchCommand bench}, {@link TuneCommand tune} and
- * {@link InspectCommand inspect}.
+ * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs}, {@link BenchCommand bench}, {@link TuneCommand tune},
+ * {@link InspectCommand inspect} and {@link BenchNamedCommand bench-named}.
  *
  * <p>Exit codes: 0 every budget met; 1 a budget missed or a thread behind its schedule; 2 usage, configuration or
  * environment error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             TuneCommand.class,
             InspectCommand.class,
+            BenchNamedCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -47,7 +48,7 @@ public final class RtsemCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: validate, list-configs, bench, tune or inspect");
+                spec.commandLine(), "missing subcommand: validate, list-configs, bench, bench-named, tune or inspect");
     }
 
     /** @return a command line ready to execute, with rtsem's exit-code conventions. */

@@ -34,7 +34,9 @@ import org.HdrHistogram.Histogram;
  * {@code named}, pinger and ponger in two JVMs on two {@code NamedSemaphore}s; {@code jdk-word} and
  * {@code chronicle-word}, two JVMs on the same named-semaphore files driven by one minimal loop, through a JDK
  * {@code VarHandle} on a {@code MappedByteBuffer} and through Chronicle Core's {@code OS.map} +
- * {@code UnsafeMemory.compareAndSwapLong}. The arms run one after the other, {@code passes} times in turn.
+ * {@code UnsafeMemory.compareAndSwapLong}, alternating every 256 round trips in the same two JVMs (so both see the
+ * same placement of the vCPUs, which flips between runs here). The arms run one after the other, {@code passes} times
+ * in turn.
  *
  * <p><b>B. Wake of a sleeping waiter by a C {@code sem_post}.</b> A C poster ({@code namedbench.c}, compiled with gcc
  * at run time) waits until the waiter has taken the last permit and registered as a sleeper, sleeps {@code gapMicros}
@@ -52,6 +54,8 @@ public final class NamedBench {
 
     /** Hand-off arms, in the order they run within a pass. */
     static final List<String> HANDOFF_ARMS = List.of("rt", "named", "jdk-word", "chronicle-word");
+    /** The child kinds that produce them ({@code words} yields jdk-word and chronicle-word, interleaved). */
+    static final List<String> HANDOFF_KINDS = List.of("rt", "named", "words");
     /** Wake arms, in the order they run within a pass. */
     static final List<String> WAKE_ARMS = List.of("c", "java");
 
@@ -60,9 +64,11 @@ public final class NamedBench {
     /** Sizes of a run. */
     public static final class Options {
         /** Hand-off round trips discarded per arm before measuring. */
-        public int warmup = 200_000;
-        /** Hand-off round trips measured per arm and pass. */
-        public int rounds = 500_000;
+        public int warmup = 100_000;
+        /** Hand-off round trips measured per arm and pass (fewer if {@link #armMillis} runs out first). */
+        public int rounds = 200_000;
+        /** The longest a hand-off arm's pinger runs, warm-up included, in ms. */
+        public long armMillis = 5_000;
         /** Wake-ups measured per wake arm and pass. */
         public int wakeRounds = 2_000;
         /** How long the C poster sleeps between seeing the waiter registered and posting, in µs. */
@@ -120,10 +126,14 @@ public final class NamedBench {
             tool = compile(work);
             Result r = new Result();
             for (int pass = 1; pass <= options.passes; pass++) {
-                for (String arm : HANDOFF_ARMS) {
-                    progress.printf("bench-named: pass %d/%d, hand-off %s%n", pass, options.passes, arm);
+                for (String kind : HANDOFF_KINDS) {
+                    progress.printf("bench-named: pass %d/%d, hand-off %s%n", pass, options.passes, kind);
                     progress.flush();
-                    r.handoff.computeIfAbsent(arm, a -> new ArrayList<>()).add(handoff(arm, work));
+                    for (Map.Entry<String, Histogram> e : handoff(kind, work).entrySet()) {
+                        r.handoff
+                                .computeIfAbsent(e.getKey(), a -> new ArrayList<>())
+                                .add(e.getValue());
+                    }
                 }
                 for (String arm : WAKE_ARMS) {
                     progress.printf(
@@ -145,10 +155,10 @@ public final class NamedBench {
 
     // ---------------------------------------------------------------- A. hand-off
 
-    private Histogram handoff(String arm, Path work) throws IOException, InterruptedException {
+    private Map<String, Histogram> handoff(String arm, Path work) throws IOException, InterruptedException {
         if (arm.equals("rt")) {
             Process both = child(arm, "both", "-", "-", work);
-            return histogramOf(both, arm);
+            return histogramOf(both, arm + " both");
         }
         String ping = uniqueName("ping");
         String pong = uniqueName("pong");
@@ -158,9 +168,13 @@ public final class NamedBench {
         try {
             ponger = child(arm, "ponger", ping, pong, work);
             Process pinger = child(arm, "pinger", ping, pong, work);
-            Histogram h = histogramOf(pinger, arm + " pinger");
-            finish(ponger, arm + " ponger");
-            return h;
+            Map<String, Histogram> h = histogramOf(pinger, arm + " pinger");
+            if (h.values().stream().allMatch(x -> x.getTotalCount() == 0) && !ponger.isAlive()) {
+                throw new IOException("bench-named: " + arm + " ponger exited with " + ponger.exitValue()
+                        + errorOutput(arm + " ponger"));
+            }
+            return h; // the ponger waits for a ping that will not come: killed below
+
         } finally {
             if (ponger != null) {
                 ponger.destroyForcibly();
@@ -194,42 +208,45 @@ public final class NamedBench {
                 ping,
                 pong,
                 Integer.toString(options.warmup),
-                Integer.toString(options.rounds)));
-        return new ProcessBuilder(cmd)
-                .redirectError(work.resolve(kind + "-" + role + ".err").toFile())
-                .start();
+                Integer.toString(options.rounds),
+                Long.toString(options.armMillis)));
+        Path err = work.resolve(kind + "-" + role + ".err");
+        errorFiles.put(kind + " " + role, err);
+        return new ProcessBuilder(cmd).redirectError(err.toFile()).start();
     }
 
-    private static Histogram histogramOf(Process p, String what) throws IOException, InterruptedException {
-        String hist = null;
+    private Map<String, Histogram> histogramOf(Process p, String what) throws IOException, InterruptedException {
+        Map<String, Histogram> byTag = new LinkedHashMap<>();
         try (BufferedReader out = reader(p.getInputStream())) {
             for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("HIST ")) {
-                    hist = line.substring(5);
+                String[] f = line.split(" ");
+                if (f.length == 3 && f[0].equals("HIST")) {
+                    try {
+                        byTag.put(
+                                f[1],
+                                Histogram.decodeFromCompressedByteBuffer(
+                                        ByteBuffer.wrap(Base64.getDecoder().decode(f[2])), 0));
+                    } catch (DataFormatException e) {
+                        throw new IOException("bench-named: " + what + " printed a histogram that does not decode", e);
+                    }
                 }
             }
         }
         finish(p, what);
-        if (hist == null) {
+        if (byTag.isEmpty()) {
             throw new IOException("bench-named: " + what + " printed no histogram");
         }
-        try {
-            return Histogram.decodeFromCompressedByteBuffer(
-                    ByteBuffer.wrap(Base64.getDecoder().decode(hist)), 0);
-        } catch (DataFormatException e) {
-            throw new IOException("bench-named: " + what + " printed a histogram that does not decode", e);
-        }
+        return byTag;
     }
 
-    private static void finish(Process p, String what) throws IOException, InterruptedException {
+    private void finish(Process p, String what) throws IOException, InterruptedException {
         if (!p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("bench-named: " + what + " still running after " + CHILD_TIMEOUT_SECONDS
                     + " s: killed (" + p.info().commandLine().orElse("?") + ")");
         }
         if (p.exitValue() != 0) {
-            throw new IOException("bench-named: " + what + " exited with " + p.exitValue() + " ("
-                    + p.info().commandLine().orElse("?") + "; its error output is in the run's temporary directory)");
+            throw new IOException("bench-named: " + what + " exited with " + p.exitValue() + errorOutput(what));
         }
     }
 
@@ -304,7 +321,7 @@ public final class NamedBench {
         return p;
     }
 
-    private static long[] times(Process p, int rounds, String what) throws IOException, InterruptedException {
+    private long[] times(Process p, int rounds, String what) throws IOException, InterruptedException {
         long[] t = new long[rounds];
         int n = 0;
         try (BufferedReader out = reader(p.getInputStream())) {
@@ -347,6 +364,22 @@ public final class NamedBench {
             throw new IOException("bench-named: gcc failed on namedbench.c:\n" + output);
         }
         return bin;
+    }
+
+    private final Map<String, Path> errorFiles = new LinkedHashMap<>();
+
+    private String errorOutput(String what) {
+        Path f = errorFiles.get(what);
+        if (f == null) {
+            return "";
+        }
+        try {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            return "; its error output:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static BufferedReader reader(InputStream in) {

@@ -29,14 +29,18 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code rt}: {@link RtSemaphore}, pinger and ponger as two threads of this JVM (the baseline, role
  *   {@code both});
  *   <li>{@code named}: rtsem's {@link NamedSemaphore} (JDK {@code MappedByteBuffer} + {@code VarHandle});
- *   <li>{@code jdk-word}, {@code chronicle-word}: the same shared word driven by the same minimal HARD loop, once
- *   through a {@code VarHandle} on a JDK {@code MappedByteBuffer} and once through Chronicle Core's
- *   {@code OS.map} + {@code UnsafeMemory.compareAndSwapLong}: the comparison of the two ways to map and CAS.
+ *   <li>{@code words}: the same shared words driven by the same minimal HARD loop, through a {@code VarHandle} on a
+ *   JDK {@code MappedByteBuffer} ({@code jdk-word}) and through Chronicle Core's {@code OS.map} +
+ *   {@code UnsafeMemory.compareAndSwapLong} ({@code chronicle-word}), alternating in batches of {@link #WORDS_BATCH}
+ *   round trips in the same two JVMs: the comparison of the two ways to map and CAS.
  * </ul>
  *
- * <p>Usage: {@code NamedBenchChild KIND ROLE PING PONG WARMUP ROUNDS}, ROLE {@code pinger}, {@code ponger} or
- * {@code both}. The pinger prints {@code HIST <base64>}: the measured round trips as an HdrHistogram in its compressed
- * encoding. HARD set-up: the threads declare {@link RtContext#HARD} and spin; they are not pinned.
+ * <p>Usage: {@code NamedBenchChild KIND ROLE PING PONG WARMUP ROUNDS MILLIS}, ROLE {@code pinger}, {@code ponger}
+ * or {@code both}. The pinger stops after {@code WARMUP + ROUNDS} round trips ({@code ROUNDS} of each access for {@code words})
+ * or {@code MILLIS} ms, whichever comes first (a busy machine stops spinners for milliseconds at a time), and prints
+ * {@code HIST <tag> <base64>} per histogram: the measured round trips in HdrHistogram's compressed encoding, tagged
+ * with the kind ({@code jdk-word} and {@code chronicle-word} for {@code words}). A ponger whose pinger stopped early is killed by the
+ * parent. HARD set-up: the threads declare {@link RtContext#HARD} and spin; they are not pinned.
  */
 public final class NamedBenchChild {
     private NamedBenchChild() {}
@@ -51,18 +55,23 @@ public final class NamedBenchChild {
     /**
      * Runs one role.
      *
-     * @param args KIND ROLE PING PONG WARMUP ROUNDS.
+     * @param args KIND ROLE PING PONG WARMUP ROUNDS MILLIS.
      * @throws Exception on any failure (the parent reports the exit code and stderr).
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 6) {
+        if (args.length != 7) {
             throw new IllegalArgumentException(
-                    "usage: NamedBenchChild KIND ROLE PING PONG WARMUP ROUNDS, got " + String.join(" ", args));
+                    "usage: NamedBenchChild KIND ROLE PING PONG WARMUP ROUNDS MILLIS, got " + String.join(" ", args));
         }
         String kind = args[0];
         String role = args[1];
         int warmup = Integer.parseInt(args[4]);
         int rounds = Integer.parseInt(args[5]);
+        long deadline = System.nanoTime() + Long.parseLong(args[6]) * 1_000_000L;
+        if (kind.equals("words")) {
+            words(role, args[2], args[3], warmup, rounds, deadline);
+            System.exit(0);
+        }
         Side ping;
         Side pong;
         if (kind.equals("rt")) {
@@ -75,7 +84,7 @@ public final class NamedBenchChild {
         int total = warmup + rounds;
         switch (role) {
             case "pinger":
-                print(pinger(ping, pong, warmup, rounds));
+                print(kind, pinger(ping, pong, warmup, rounds, deadline));
                 break;
             case "ponger":
                 ponger(ping, pong, total);
@@ -92,20 +101,23 @@ public final class NamedBenchChild {
                         "ponger");
                 other.setDaemon(true);
                 other.start();
-                print(pinger(ping, pong, warmup, rounds));
-                other.join();
-                break;
+                print(kind, pinger(ping, pong, warmup, rounds, deadline));
+                break; // the ponger is a daemon: it ends with the JVM, also when the pinger stopped early
             default:
                 throw new IllegalArgumentException("role must be pinger, ponger or both, got " + role);
         }
         System.exit(0);
     }
 
-    private static Histogram pinger(Side ping, Side pong, int warmup, int rounds) throws InterruptedException {
+    private static Histogram pinger(Side ping, Side pong, int warmup, int rounds, long deadline)
+            throws InterruptedException {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         try (RtContext.Scope hard = RtContext.enter(RtContext.HARD)) {
             for (int i = 0; i < warmup + rounds; i++) {
                 long t0 = System.nanoTime();
+                if (t0 - deadline >= 0) {
+                    break;
+                }
                 ping.release();
                 pong.acquireSpinning();
                 long rtt = System.nanoTime() - t0;
@@ -126,13 +138,74 @@ public final class NamedBenchChild {
         }
     }
 
-    private static void print(Histogram h) {
+    /** Batches of round trips alternate between the JDK and the Chronicle access, on the same words. */
+    static final int WORDS_BATCH = 256;
+
+    /**
+     * The interleaved comparison: the same two files mapped twice in each JVM, once by the JDK and once by Chronicle;
+     * round {@code i} uses Chronicle if {@code (i / WORDS_BATCH)} is odd, on both sides (they are in lock-step, one
+     * ping and one pong per round), so both accesses see the same placement of the vCPUs. Each call site has one
+     * final class: no dispatch between the two.
+     */
+    private static void words(String role, String pingName, String pongName, int warmup, int rounds, long deadline)
+            throws IOException {
+        JdkWord jdkPing = new JdkWord(file(pingName));
+        JdkWord jdkPong = new JdkWord(file(pongName));
+        ChronicleWord chroniclePing = new ChronicleWord(file(pingName));
+        ChronicleWord chroniclePong = new ChronicleWord(file(pongName));
+        try (RtContext.Scope hard = RtContext.enter(RtContext.HARD)) {
+            if (role.equals("ponger")) { // until the parent kills it, once the pinger is done
+                for (long i = 0; ; i++) {
+                    if (((i / WORDS_BATCH) & 1) == 0) {
+                        jdkPing.acquireSpinning();
+                        jdkPong.release();
+                    } else {
+                        chroniclePing.acquireSpinning();
+                        chroniclePong.release();
+                    }
+                }
+            }
+            if (!role.equals("pinger")) {
+                throw new IllegalArgumentException("role of words must be pinger or ponger, got " + role);
+            }
+            Histogram jdk = new Histogram(3_600_000_000_000L, 3);
+            Histogram chronicle = new Histogram(3_600_000_000_000L, 3);
+            for (long i = 0; ; i++) {
+                long t0 = System.nanoTime();
+                if (t0 - deadline >= 0) {
+                    break;
+                }
+                if (((i / WORDS_BATCH) & 1) == 0) {
+                    jdkPing.release();
+                    jdkPong.acquireSpinning();
+                    long rtt = System.nanoTime() - t0;
+                    if (i >= warmup && jdk.getTotalCount() < rounds) {
+                        jdk.recordValue(rtt);
+                    }
+                } else {
+                    chroniclePing.release();
+                    chroniclePong.acquireSpinning();
+                    long rtt = System.nanoTime() - t0;
+                    if (i >= warmup && chronicle.getTotalCount() < rounds) {
+                        chronicle.recordValue(rtt);
+                    }
+                }
+                if (jdk.getTotalCount() >= rounds && chronicle.getTotalCount() >= rounds) {
+                    break;
+                }
+            }
+            print("jdk-word", jdk);
+            print("chronicle-word", chronicle);
+        }
+    }
+
+    private static void print(String tag, Histogram h) {
         ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         int n = h.encodeIntoCompressedByteBuffer(buf);
         byte[] bytes = new byte[n];
         buf.flip();
         buf.get(bytes);
-        System.out.println("HIST " + Base64.getEncoder().encodeToString(bytes));
+        System.out.println("HIST " + tag + " " + Base64.getEncoder().encodeToString(bytes));
         System.out.flush();
     }
 
@@ -166,12 +239,8 @@ public final class NamedBenchChild {
                         s.acquire(); // HARD context: spins on the shared word (N6), no system call
                     }
                 };
-            case "jdk-word":
-                return new JdkWord(file(name));
-            case "chronicle-word":
-                return new ChronicleWord(file(name));
             default:
-                throw new IllegalArgumentException("kind must be rt, named, jdk-word or chronicle-word, got " + kind);
+                throw new IllegalArgumentException("kind must be rt, named or words, got " + kind);
         }
     }
 

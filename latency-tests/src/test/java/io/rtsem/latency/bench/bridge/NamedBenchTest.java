@@ -26,6 +26,7 @@ class NamedBenchTest {
         o.wakeRounds = 50;
         o.gapMicros = 100;
         o.passes = 1;
+        o.armMillis = 30_000; // so that every arm reaches its rounds, and the count can be asserted
         StringWriter progress = new StringWriter();
         NamedBench.Result r = new NamedBench(o, new PrintWriter(progress, true)).run();
 
@@ -52,7 +53,8 @@ class NamedBenchTest {
             assertTrue(text.contains(s), s + " in:\n" + text);
         }
         assertTrue(
-                text.matches("(?s).*Java NON_RT waiter / C waiter, all passes: +p50 \\d+\\.\\d\\d  p99 \\d+\\.\\d\\d.*"),
+                text.matches(
+                        "(?s).*Java NON_RT waiter / C waiter, all passes: +p50 \\d+\\.\\d\\d  p99 \\d+\\.\\d\\d.*"),
                 text);
         String pid = Long.toString(ProcessHandle.current().pid());
         try (Stream<Path> left = Files.list(Path.of("/dev/shm"))) {

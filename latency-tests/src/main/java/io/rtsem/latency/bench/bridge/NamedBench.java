@@ -167,6 +167,11 @@ public final class NamedBench {
         Process ponger = null;
         try {
             ponger = child(arm, "ponger", ping, pong, work);
+            String first = reader(ponger.getInputStream()).readLine(); // its set-up done: mapped, classes loaded
+            if (!"ready".equals(first)) {
+                finish(ponger, arm + " ponger");
+                throw new IOException("bench-named: " + arm + " ponger did not get ready (printed " + first + ")");
+            }
             Process pinger = child(arm, "pinger", ping, pong, work);
             Map<String, Histogram> h = histogramOf(pinger, arm + " pinger");
             if (h.values().stream().allMatch(x -> x.getTotalCount() == 0) && !ponger.isAlive()) {

@@ -36,8 +36,9 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * <p>Usage: {@code NamedBenchChild KIND ROLE PING PONG WARMUP ROUNDS MILLIS}, ROLE {@code pinger}, {@code ponger}
- * or {@code both}. The pinger stops after {@code WARMUP + ROUNDS} round trips ({@code ROUNDS} of each access for {@code words})
- * or {@code MILLIS} ms, whichever comes first (a busy machine stops spinners for milliseconds at a time), and prints
+ * or {@code both}. Each prints {@code ready} when set up (the parent starts the pinger once the ponger is ready).
+ * The pinger stops after {@code WARMUP + ROUNDS} round trips ({@code ROUNDS} of each access for {@code words})
+ * or {@code MILLIS} ms after set-up, whichever comes first (a busy machine stops spinners for milliseconds at a time), and prints
  * {@code HIST <tag> <base64>} per histogram: the measured round trips in HdrHistogram's compressed encoding, tagged
  * with the kind ({@code jdk-word} and {@code chronicle-word} for {@code words}). A ponger whose pinger stopped early is killed by the
  * parent. HARD set-up: the threads declare {@link RtContext#HARD} and spin; they are not pinned.
@@ -67,9 +68,9 @@ public final class NamedBenchChild {
         String role = args[1];
         int warmup = Integer.parseInt(args[4]);
         int rounds = Integer.parseInt(args[5]);
-        long deadline = System.nanoTime() + Long.parseLong(args[6]) * 1_000_000L;
+        long millis = Long.parseLong(args[6]);
         if (kind.equals("words")) {
-            words(role, args[2], args[3], warmup, rounds, deadline);
+            words(role, args[2], args[3], warmup, rounds, millis);
             System.exit(0);
         }
         Side ping;
@@ -82,6 +83,8 @@ public final class NamedBenchChild {
             pong = open(kind, args[3]);
         }
         int total = warmup + rounds;
+        ready();
+        long deadline = System.nanoTime() + millis * 1_000_000L; // from the end of set-up
         switch (role) {
             case "pinger":
                 print(kind, pinger(ping, pong, warmup, rounds, deadline));
@@ -147,12 +150,14 @@ public final class NamedBenchChild {
      * ping and one pong per round), so both accesses see the same placement of the vCPUs. Each call site has one
      * final class: no dispatch between the two.
      */
-    private static void words(String role, String pingName, String pongName, int warmup, int rounds, long deadline)
+    private static void words(String role, String pingName, String pongName, int warmup, int rounds, long millis)
             throws IOException {
         JdkWord jdkPing = new JdkWord(file(pingName));
         JdkWord jdkPong = new JdkWord(file(pongName));
         ChronicleWord chroniclePing = new ChronicleWord(file(pingName));
         ChronicleWord chroniclePong = new ChronicleWord(file(pongName));
+        ready();
+        long deadline = System.nanoTime() + millis * 1_000_000L; // from the end of set-up
         try (RtContext.Scope hard = RtContext.enter(RtContext.HARD)) {
             if (role.equals("ponger")) { // until the parent kills it, once the pinger is done
                 for (long i = 0; ; i++) {
@@ -197,6 +202,12 @@ public final class NamedBenchChild {
             print("jdk-word", jdk);
             print("chronicle-word", chronicle);
         }
+    }
+
+    /** Tells the parent that set-up (class loading, mapping) is done: it starts the pinger after the ponger's. */
+    private static void ready() {
+        System.out.println("ready");
+        System.out.flush();
     }
 
     private static void print(String tag, Histogram h) {

@@ -45,6 +45,10 @@ import org.HdrHistogram.Histogram;
  * baseline) and a Java NON_RT {@code NamedSemaphore.acquire()} on a thread of this JVM; both in turn,
  * {@code passes} times. The first fifth of each arm's rounds (at most 200) is discarded as warm-up.
  *
+ * <p><b>C. The named wake service's own cost.</b> CPU time of this JVM's {@code rtsem-named-wake-service} thread
+ * ({@code ThreadMXBean}) over {@link #SERVICE_MILLIS} with one semaphore open and nobody waiting, then with one NON_RT
+ * sleeper registered.
+ *
  * <p>Nothing is pinned. Processes: this JVM plus at most two children at a time. NON_RT: starts processes, allocates,
  * blocks until they finish (each bounded by {@link #CHILD_TIMEOUT_SECONDS}).
  */
@@ -83,6 +87,11 @@ public final class NamedBench {
         public final Map<String, List<Histogram>> handoff = new LinkedHashMap<>();
         /** Wake latencies by arm, one histogram per pass. */
         public final Map<String, List<Histogram>> wake = new LinkedHashMap<>();
+        /**
+         * The named wake service's CPU time per second of wall time, in ns: [0] with a semaphore open and nobody
+         * waiting (1 ms poll), [1] with one NON_RT sleeper registered (20 µs poll).
+         */
+        public final long[] serviceCpuNanosPerSecond = new long[2];
 
         /**
          * All passes of one arm merged.
@@ -142,6 +151,9 @@ public final class NamedBench {
                     r.wake.computeIfAbsent(arm, a -> new ArrayList<>()).add(wake(arm));
                 }
             }
+            progress.printf("bench-named: the named wake service's CPU time, idle and with a sleeper%n");
+            progress.flush();
+            wakeServiceCpu(r);
             return r;
         } finally {
             try (var files = Files.list(work)) {
@@ -311,6 +323,59 @@ public final class NamedBench {
         }
     }
 
+    // ---------------------------------------------------------------- C. the wake service's own cost
+
+    /** How long each state of the wake-service measurement lasts. */
+    static final long SERVICE_MILLIS = 2_000;
+
+    /**
+     * Measures the CPU time of this JVM's named wake service thread (N5) from {@code ThreadMXBean} over
+     * {@link #SERVICE_MILLIS} with one semaphore open and nobody waiting, then as long with one NON_RT thread asleep in
+     * {@code acquire()} (registered, so the service polls at its fast interval).
+     */
+    private void wakeServiceCpu(Result r) throws IOException, InterruptedException {
+        String name = uniqueName("service");
+        try (NamedSemaphore sem = NamedSemaphore.create(name, 0)) {
+            Thread service = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("rtsem-named-wake-service"))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("bench-named: no rtsem-named-wake-service thread"));
+            Thread.sleep(100);
+            r.serviceCpuNanosPerSecond[0] = cpuPerSecond(service);
+            Thread sleeper = new Thread(
+                    () -> {
+                        try {
+                            sem.acquire();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "bench-named-sleeper");
+            sleeper.setDaemon(true);
+            sleeper.start();
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sem.registeredWaiters() == 0 && System.nanoTime() < giveUp) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(100);
+            r.serviceCpuNanosPerSecond[1] = cpuPerSecond(service);
+            sem.release();
+            sleeper.join(TimeUnit.SECONDS.toMillis(10));
+        } finally {
+            NamedSemaphore.unlink(name);
+        }
+    }
+
+    private static long cpuPerSecond(Thread t) throws InterruptedException {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getThreadCpuTime(t.getId());
+        long wall0 = System.nanoTime();
+        Thread.sleep(SERVICE_MILLIS);
+        long cpu = mx.getThreadCpuTime(t.getId()) - cpu0;
+        long wall = System.nanoTime() - wall0;
+        return cpu * 1_000_000_000L / wall;
+    }
+
     private int warmupWakes() {
         return Math.min(200, options.wakeRounds / 5);
     }
@@ -430,6 +495,14 @@ public final class NamedBench {
                         "c", "C sem_wait (baseline)",
                         "java", "Java NON_RT NamedSemaphore.acquire()"));
         ratio(sb, r.wake, "java", "c", "Java NON_RT waiter / C waiter");
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nC. The JVM's named wake service thread (N5), CPU time per second of wall time over %d s each:%n"
+                        + "  one semaphore open, nobody waiting (1 ms poll):   %8.3f ms/s%n"
+                        + "  one NON_RT sleeper registered (20 us poll):       %8.3f ms/s%n",
+                SERVICE_MILLIS / 1000,
+                r.serviceCpuNanosPerSecond[0] / 1e6,
+                r.serviceCpuNanosPerSecond[1] / 1e6));
         return sb.toString();
     }
 
@@ -440,6 +513,14 @@ public final class NamedBench {
             int pass = 0;
             for (Histogram h : e.getValue()) {
                 pass++;
+                if (h.getTotalCount() == 0) {
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "  %-58s %4s   no sample: the arm's time ran out in its warm-up (a busy machine)%n",
+                            labels.getOrDefault(e.getKey(), e.getKey()),
+                            pass));
+                    continue;
+                }
                 sb.append(String.format(
                         Locale.ROOT,
                         row,
@@ -459,12 +540,16 @@ public final class NamedBench {
         Histogram a = Result.merged(byArm, arm);
         Histogram b = Result.merged(byArm, base);
         sb.append(String.format(Locale.ROOT, "  %-44s", label + ", all passes:"));
+        if (a.getTotalCount() == 0 || b.getTotalCount() == 0) {
+            sb.append("  n/a (an arm has no sample)\n");
+            return;
+        }
         for (double p : PERCENTILES) {
             sb.append(String.format(
                     Locale.ROOT,
                     "  p%s %.2f",
                     p == 99.9 ? "99.9" : Integer.toString((int) p),
-                    (double) a.getValueAtPercentile(p) / Math.max(1, b.getValueAtPercentile(p))));
+                    (double) a.getValueAtPercentile(p) / b.getValueAtPercentile(p)));
         }
         sb.append('\n');
     }

@@ -42,13 +42,16 @@ class NamedBenchTest {
             assertEquals(o.wakeRounds, h.getTotalCount(), arm);
             assertTrue(h.getValueAtPercentile(50) > 0, arm + ": a wake takes some time after the post");
         }
+        assertTrue(r.serviceCpuNanosPerSecond[0] > 0, "the service polls while a semaphore is open");
+        assertTrue(r.serviceCpuNanosPerSecond[1] > 0, "and polls while a sleeper is registered");
         String text = NamedBench.render(r);
         for (String s : new String[] {
             "RtSemaphore, 2 threads of 1 JVM (baseline)",
             "Chronicle OS.map + UnsafeMemory CAS",
             "Chronicle word / JDK word, all passes:",
             "C sem_wait (baseline)",
-            "Java NON_RT waiter / C waiter, all passes:"
+            "Java NON_RT waiter / C waiter, all passes:",
+            "one NON_RT sleeper registered (20 us poll)"
         }) {
             assertTrue(text.contains(s), s + " in:\n" + text);
         }

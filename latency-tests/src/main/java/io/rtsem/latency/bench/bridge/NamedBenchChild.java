@@ -300,7 +300,9 @@ public final class NamedBenchChild {
 
     /**
      * The same word through Chronicle Core: {@code OS.map} (a page: Chronicle maps whole pages) and
-     * {@code UnsafeMemory.compareAndSwapLong} / {@code readVolatileLong} on its address. Same loop as {@link JdkWord}.
+     * {@code UnsafeMemory.compareAndSwapLong} / {@code readVolatileLong} on its address. Same loop as {@link JdkWord},
+     * and the same ordering: {@code readVolatileLong} is {@code Unsafe.getLongVolatile} and {@code compareAndSwapLong}
+     * a volatile CAS, as the {@code VarHandle} modes there, so a release's CAS happens-before the acquire that sees it.
      */
     static final class ChronicleWord implements Side {
         private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;

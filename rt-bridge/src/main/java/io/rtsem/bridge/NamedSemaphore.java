@@ -187,49 +187,82 @@ public final class NamedSemaphore implements AutoCloseable {
     public static NamedSemaphore open(String name, boolean anyOwner) throws IOException {
         String checked = checkName(name);
         Path p = DIR.resolve(PREFIX + checked);
-        PosixFileAttributes attrs = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        // A first look by path, without following links: a FIFO or a device planted under the name is never opened
+        // (opening a device may have side effects, a FIFO would block).
+        String reason = shapeRefusal(Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        if (reason != null) {
+            throw refused(p, reason);
+        }
+        // N11 on the open file itself: opened with O_NOFOLLOW, then every check is on the descriptor's attributes and
+        // content, so a file swapped in under the name after the look above is what gets checked (no check-then-open
+        // window).
+        try (NoFollowFile file = NoFollowFile.open(p, true, false)) {
+            Path fd = file.descriptorPath();
+            PosixFileAttributes attrs = Files.readAttributes(fd, PosixFileAttributes.class);
+            reason = shapeRefusal(attrs);
+            if (reason == null && !anyOwner) {
+                reason = ownerRefusal((Integer) Files.getAttribute(fd, "unix:uid"), Libc.geteuid());
+            }
+            if (reason != null) {
+                throw refused(p, reason);
+            }
+            try (FileChannel ch = file.channel()) {
+                MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
+                map.order(ByteOrder.nativeOrder());
+                reason = markerRefusal(map.getInt(MARKER_OFFSET));
+                if (reason != null) {
+                    throw refused(p, reason);
+                }
+                NamedSemaphore sem = new NamedSemaphore(checked, p, map);
+                WakeServiceHolder.SERVICE.add(sem);
+                return sem;
+            }
+        }
+    }
+
+    /**
+     * N11, the shape: why a file with these attributes (read without following links) is not a glibc {@code sem_t},
+     * or {@code null} if it is one (a regular file of 32 bytes). Shared with {@link NamedSemaphoreFile}, so the rule
+     * is written once.
+     */
+    static String shapeRefusal(PosixFileAttributes attrs) {
         if (attrs.isSymbolicLink()) {
-            throw refused(p, "is a symbolic link; named semaphores are opened without following links");
+            return "is a symbolic link; named semaphores are opened without following links";
         }
         if (!attrs.isRegularFile()) {
-            throw refused(p, "is not a regular file");
+            return "is not a regular file";
         }
         if (attrs.size() != SIZE) {
-            throw refused(p, "is " + attrs.size() + " bytes long, not the " + SIZE + " of a glibc sem_t");
+            return "is " + attrs.size() + " bytes long, not the " + SIZE + " of a glibc sem_t";
         }
-        if (!anyOwner) {
-            int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int me = Libc.geteuid();
-            if (uid != me) {
-                throw refused(
-                        p,
-                        "is owned by uid " + uid + ", not by this process's uid " + me
-                                + " (open(name, true) accepts another owner)");
-            }
+        return null;
+    }
+
+    /** N11, the marker: why this int at offset 8 makes the file unusable, or {@code null} for the shared marker. */
+    static String markerRefusal(int marker) {
+        if (marker == SHARED_MARKER) {
+            return null;
         }
-        try (FileChannel ch =
-                FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (ch.size() != SIZE) {
-                throw refused(p, "is " + ch.size() + " bytes long, not the " + SIZE + " of a glibc sem_t");
-            }
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
-            map.order(ByteOrder.nativeOrder());
-            int marker = map.getInt(MARKER_OFFSET);
-            if (marker != SHARED_MARKER) {
-                throw refused(
-                        p,
-                        "has " + marker + " at offset 8, not the shared marker " + SHARED_MARKER
-                                + " (any other value makes glibc use private futex ops, losing cross-process wake-ups)");
-            }
-            NamedSemaphore sem = new NamedSemaphore(checked, p, map);
-            WakeServiceHolder.SERVICE.add(sem);
-            return sem;
-        } catch (FileSystemException ex) {
-            if (ex.getReason() != null && ex.getReason().contains("Too many levels of symbolic links")) {
-                throw refused(p, "is a symbolic link; named semaphores are opened without following links");
-            }
-            throw ex;
+        return "has " + marker + " at offset 8, not the shared marker " + SHARED_MARKER
+                + " (any other value makes glibc use private futex ops, losing cross-process wake-ups)";
+    }
+
+    /** N11, the owner: why a file of {@code uid} is refused to a process of effective uid {@code me}, or null. */
+    static String ownerRefusal(int uid, int me) {
+        if (uid == me) {
+            return null;
         }
+        return "is owned by uid " + uid + ", not by this process's uid " + me
+                + " (open(name, true) accepts another owner)";
+    }
+
+    /**
+     * The effective uid of this process ({@code geteuid()}). NON_RT: one system call.
+     *
+     * @return the uid.
+     */
+    static int effectiveUid() {
+        return Libc.geteuid();
     }
 
     /**

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./rtsem}: the command line of rtsem's latency validation (picocli). Subcommands:
- * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs}, {@link BenchCommand bench} and {@link TuneCommand tune}.
+ * {@link ValidateCommand validate}, {@link ListConfigsCommand list-configs}, {@link BenchCommand bench}, {@link TuneCommand tune},
+ * {@link InspectCommand inspect} and {@link BenchNamedCommand bench-named}.
  *
  * <p>Exit codes: 0 every budget met; 1 a budget missed or a thread behind its schedule; 2 usage, configuration or
  * environment error (bad option, bad scenario file, a CPU that cannot be pinned); 3 the run itself failed.
@@ -23,6 +24,8 @@ import picocli.CommandLine.Command;
             ListConfigsCommand.class,
             BenchCommand.class,
             TuneCommand.class,
+            InspectCommand.class,
+            BenchNamedCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -45,7 +48,7 @@ public final class RtsemCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: validate, list-configs, bench or tune");
+                spec.commandLine(), "missing subcommand: validate, list-configs, bench, bench-named, tune or inspect");
     }
 
     /** @return a command line ready to execute, with rtsem's exit-code conventions. */

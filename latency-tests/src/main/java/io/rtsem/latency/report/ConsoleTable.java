@@ -227,7 +227,7 @@ public final class ConsoleTable {
         }
         sb.append(String.format(
                 Locale.ROOT,
-                "%npriority-inversion episodes (a HARD or SOFT wait of 100 us or more and at least 10 planned holds, "
+                "%npriority-inversion episodes (a HARD or SOFT wait of 2 planned holds + 100 us or more, "
                         + "behind a lower-context holder that was runnable but off its CPU; all waits examined):%n"));
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             InversionEpisodes.Result r = s.inversions();

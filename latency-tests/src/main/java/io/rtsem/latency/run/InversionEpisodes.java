@@ -18,10 +18,11 @@ import java.util.Objects;
  * as one episode when all three hold:
  *
  * <ol>
- *   <li><b>long</b>: it blocked at least {@link #MIN_WAIT_NANOS} and at least {@link #HOLD_FACTOR} times the holder's
- *       planned hold. A waiter behind a running holder waits at most about one planned hold (holds spin to a
- *       wall-clock deadline) plus a hand-off; ten holds, and never less than 100 us (well above a parked thread's
- *       wake-up: docs/LATENCY.md, "Priority-inversion episodes"), is a wait the holder stretched;
+ *   <li><b>long</b>: it blocked at least {@link #HOLD_FACTOR} times the holder's planned hold plus
+ *       {@link #MIN_WAIT_NANOS}. A waiter behind a running holder waits at most about one planned hold (holds spin
+ *       to a wall-clock deadline), plus holds of others queued before it and a hand-off; two holds and 100 us more
+ *       (well above a parked thread's wake-up: docs/LATENCY.md, "Priority-inversion episodes") is a wait the holder
+ *       stretched;
  *   <li><b>blocked by a lower context</b>: a thread of a lower context (SOFT below HARD, NON_RT below both) held
  *       permits of the same subject during it, in a hold that overran its plan by at least
  *       {@link ScenarioWorker#LONG_HOLD_OVERRUN_NANOS} (a running holder ends its hold within a clock read of its
@@ -42,8 +43,8 @@ import java.util.Objects;
 public final class InversionEpisodes {
     /** The shortest blocked interval that can be an episode, nanoseconds (also what a thread logs). */
     public static final long MIN_WAIT_NANOS = 100_000L;
-    /** An episode's wait is at least this many of the holder's planned holds. */
-    public static final long HOLD_FACTOR = 10;
+    /** An episode's wait is at least this many of the holder's planned holds, plus {@link #MIN_WAIT_NANOS}. */
+    public static final long HOLD_FACTOR = 2;
     /** Time runnable but off the CPU ({@code run_delay}) that says the holder was not running, nanoseconds. */
     public static final long NOT_RUNNING_NANOS = 50_000L;
 
@@ -220,7 +221,7 @@ public final class InversionEpisodes {
                 }
                 long from = Math.max(w.startEpochNanos(), h.startEpochNanos());
                 long to = Math.min(w.endEpochNanos(), h.endEpochNanos());
-                if (to <= from || w.length() < Math.max(MIN_WAIT_NANOS, HOLD_FACTOR * h.plannedHoldNanos())) {
+                if (to <= from || w.length() < MIN_WAIT_NANOS + HOLD_FACTOR * h.plannedHoldNanos()) {
                     continue;
                 }
                 long runDelay = 0;

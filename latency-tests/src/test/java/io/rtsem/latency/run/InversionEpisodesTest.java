@@ -72,10 +72,10 @@ class InversionEpisodesTest {
     }
 
     @Test
-    void aWaitShorterThanTenPlannedHoldsOrThanTheFloorIsNoEpisode() {
-        Span longPlanned = new Span("bookkeeper", RtContext.NON_RT, 500 * US, 9 * MS, 12 * MS);
+    void aWaitShorterThanTwoPlannedHoldsAndTheFloorIsNoEpisode() {
+        Span longPlanned = new Span("bookkeeper", RtContext.NON_RT, 1 * MS, 9 * MS, 12 * MS);
         List<SchedChange> off = List.of(window("bookkeeper", 9 * MS, 14 * MS, 1, 2 * MS));
-        assertEquals(0, classify(List.of(HARD_WAIT), List.of(longPlanned), off).total(), "2 ms < 10 x 500 us");
+        assertEquals(0, classify(List.of(HARD_WAIT), List.of(longPlanned), off).total(), "2 ms < 2 x 1 ms + 100 us");
         Span shortWait = new Span("hard-loop", RtContext.HARD, 0, 10 * MS, 10 * MS + 90 * US);
         Result r = classify(List.of(shortWait), List.of(BOOK_HOLD), off);
         assertEquals(0, r.total(), "90 us is under the 100 us floor");

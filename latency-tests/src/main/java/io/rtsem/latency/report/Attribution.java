@@ -1,5 +1,8 @@
 package io.rtsem.latency.report;
 
+import io.rtsem.core.RtContext;
+import io.rtsem.latency.machine.MachineState;
+import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
@@ -21,7 +24,7 @@ public final class Attribution {
     /**
      * One cause found for one wait.
      *
-     * @param kind   gc, safepoint, deoptimization, compilation, migration or preemption
+     * @param kind   gc, safepoint, deoptimization, compilation, migration, preemption or inversion
      * @param detail what exactly (collector, VM operation, method, counts)
      */
     public record Cause(String kind, String detail) {
@@ -94,6 +97,223 @@ public final class Attribution {
         return out;
     }
 
+    /**
+     * The priority-inversion episodes ({@link InversionEpisodes}) that lie within a worst wait, as causes of kind
+     * {@code inversion} naming the holder, its context, its hold against its plan and how long it was off its CPU.
+     *
+     * @param w        the wait (its intended start to its acquisition)
+     * @param episodes the subject's episodes
+     * @return one cause per episode of the wait's thread inside it (±{@link #TOLERANCE_NANOS}), possibly none
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Cause> inversions(WaitSample w, List<InversionEpisodes.Episode> episodes) {
+        java.util.Objects.requireNonNull(w, "w");
+        java.util.Objects.requireNonNull(episodes, "episodes");
+        List<Cause> out = new ArrayList<>();
+        for (InversionEpisodes.Episode e : episodes) {
+            if (e.waiter().equals(w.thread())
+                    && e.waitStartEpochNanos() >= w.startEpochNanos() - TOLERANCE_NANOS
+                    && e.waitEndEpochNanos() <= w.endEpochNanos() + TOLERANCE_NANOS) {
+                out.add(new Cause("inversion", e.describe()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The scheduling one scenario thread asked for and got (from its {@code RtThread}'s {@code AppliedScheduling}),
+     * as the machine advice needs it.
+     *
+     * @param thread      the thread
+     * @param context     its context
+     * @param cpu         the CPU it was pinned to, or negative if not pinned
+     * @param requested   the request as configured ({@code fifo:40/prefer}, {@code default} ...)
+     * @param applied     the policy and priority the kernel reported ({@code FIFO 40}, {@code OTHER 0})
+     * @param asRequested false if the kernel refused the request and the thread fell back (PREFER)
+     * @param note        why it fell back, or a warning (RT throttling), {@code ""} if none
+     */
+    public record ThreadPolicy(
+            String thread,
+            RtContext context,
+            int cpu,
+            String requested,
+            String applied,
+            boolean asRequested,
+            String note) {
+        /** @throws NullPointerException if a reference is null */
+        public ThreadPolicy {
+            java.util.Objects.requireNonNull(thread, "thread");
+            java.util.Objects.requireNonNull(context, "context");
+            java.util.Objects.requireNonNull(requested, "requested");
+            java.util.Objects.requireNonNull(applied, "applied");
+            java.util.Objects.requireNonNull(note, "note");
+        }
+    }
+
+    /**
+     * Advice about the machine and the scheduling, each line only when this run shows what it cost: RT throttling
+     * that kept a HARD thread from FIFO (or throttles a FIFO one) and whose thread was preempted during a worst wait;
+     * a scheduling request the kernel refused (capabilities, RLIMIT_RTPRIO); preemptions or migrations of a pinned
+     * HARD thread during its worst waits on a CPU that is not isolated (isolcpus, nohz_full, IRQ affinity); and
+     * priority-inversion episodes, on the peer only (the boost did its job) or on rtsem (what to check).
+     *
+     * @param machine     the kernel's real-time settings at the start of the run
+     * @param policies    each scenario thread's scheduling (empty for a synthetic run)
+     * @param worst       rtsem's worst waits
+     * @param worstCauses their causes, same order
+     * @param rtsem       rtsem's episodes and boosts
+     * @param peer        the peer's episodes
+     * @return advice lines, in a stable order
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code worst} and {@code worstCauses} differ in size
+     */
+    public static List<String> machineAdvice(
+            MachineState machine,
+            List<ThreadPolicy> policies,
+            List<WaitSample> worst,
+            List<List<Cause>> worstCauses,
+            InversionEpisodes.Result rtsem,
+            InversionEpisodes.Result peer) {
+        java.util.Objects.requireNonNull(machine, "machine");
+        java.util.Objects.requireNonNull(policies, "policies");
+        java.util.Objects.requireNonNull(worst, "worst");
+        java.util.Objects.requireNonNull(worstCauses, "worstCauses");
+        java.util.Objects.requireNonNull(rtsem, "rtsem");
+        java.util.Objects.requireNonNull(peer, "peer");
+        if (worst.size() != worstCauses.size()) {
+            throw new IllegalArgumentException(
+                    "worst has " + worst.size() + " waits but worstCauses " + worstCauses.size() + " lists");
+        }
+        List<String> out = new ArrayList<>();
+        // RT throttling that cost a HARD thread: kept at SCHED_OTHER (or throttled at FIFO) and preempted when it
+        // waited worst
+        List<String> throttled = new ArrayList<>();
+        for (ThreadPolicy p : policies) {
+            if (p.context() == RtContext.HARD
+                    && p.note().contains("RT throttling")
+                    && !Boolean.FALSE.equals(machine.throttled())
+                    && preempted(p.thread(), worst, worstCauses, Set.of("preemption")) > 0) {
+                throttled.add(p.thread() + " (runs " + p.applied() + ")");
+            }
+        }
+        if (!throttled.isEmpty()) {
+            out.add("RT throttling: " + String.join(", ", throttled) + " ran under the policy RT throttling left it"
+                    + " and was preempted during its worst waits"
+                    + (machine.rtRuntimeUs() == null ? "" : " (sched_rt_runtime_us " + machine.rtRuntimeUs() + ")")
+                    + ". ./rtsem tune --apply sets sched_rt_runtime_us to -1 (./rtsem tune --revert restores it), so "
+                    + "a pinned HARD thread's default is SCHED_FIFO and FIFO is never stopped for the rest of each "
+                    + "period; docs/DEPLOYING.md.");
+        }
+        // a request the kernel refused: capabilities, rtprio limits
+        List<String> refused = new ArrayList<>();
+        for (ThreadPolicy p : policies) {
+            if (!p.asRequested()) {
+                refused.add(p.thread() + " (" + p.context() + ") asked " + p.requested() + ", runs " + p.applied());
+            }
+        }
+        if (!refused.isEmpty()) {
+            String caps = machine.capSysNice() == null
+                    ? ""
+                    : machine.capSysNice()
+                            ? " This JVM has CAP_SYS_NICE: a container or security module refused it."
+                            : " This JVM lacks CAP_SYS_NICE (RLIMIT_RTPRIO soft " + machine.rtprioSoft() + ", hard "
+                                    + machine.rtprioHard() + ").";
+            out.add("capabilities: " + String.join("; ", refused) + ": the kernel refused the policy and the thread"
+                    + " fell back (/prefer)." + caps + " Give the JVM CAP_SYS_NICE (systemd AmbientCapabilities="
+                    + "CAP_SYS_NICE, or setcap cap_sys_nice+ep on the java binary) or an RLIMIT_RTPRIO at least the "
+                    + "priority asked (limits.conf rtprio, systemd LimitRTPRIO=); docs/DEPLOYING.md.");
+        }
+        // preemption or migration of a pinned HARD thread on a CPU the kernel does not keep clear
+        List<String> shared = new ArrayList<>();
+        Set<Integer> cpus = new java.util.TreeSet<>();
+        for (ThreadPolicy p : policies) {
+            if (p.context() != RtContext.HARD || p.cpu() < 0) {
+                continue;
+            }
+            boolean isolated = machine.isolated() != null && machine.isolated().get(p.cpu());
+            boolean tickless = machine.nohzFull() != null && machine.nohzFull().get(p.cpu());
+            int n = preempted(p.thread(), worst, worstCauses, Set.of("preemption", "migration"));
+            if (n > 0 && !(isolated && tickless)) {
+                shared.add(p.thread() + " on CPU " + p.cpu() + " in " + n + " of its worst waits (CPU " + p.cpu()
+                        + (isolated ? " isolated" : " not in isolcpus") + ", "
+                        + (tickless ? "tickless" : "not in nohz_full") + ")");
+                cpus.add(p.cpu());
+            }
+        }
+        if (!shared.isEmpty()) {
+            String list = cpus.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+            out.add("isolcpus/nohz_full: the OS preempted or moved " + String.join("; ", shared) + ". Boot with "
+                    + "isolcpus=" + list + " nohz_full=" + list + " rcu_nocbs=" + list + " and keep interrupts off "
+                    + "those CPUs (irqaffinity= at boot; ./rtsem tune --apply moves IRQ affinity at run time); "
+                    + "docs/DEPLOYING.md.");
+        }
+        // priority inversion
+        if (peer.total() > 0 && rtsem.total() == 0) {
+            out.add("priority inversion: the j.u.c. peer had " + peer.total() + " episode(s) " + peer.episodes()
+                    + " (a real-time waiter blocked by a lower-context holder that was not running), rtsem none"
+                    + boosts(rtsem) + ": rtsem's priority boost kept the holders running (ARCHITECTURE P1-P9).");
+        } else if (rtsem.total() > 0) {
+            StringBuilder sb = new StringBuilder("priority inversion: rtsem had ")
+                    .append(rtsem.total())
+                    .append(" episode(s) ")
+                    .append(rtsem.episodes())
+                    .append(" (the peer ")
+                    .append(peer.total())
+                    .append(")")
+                    .append(boosts(rtsem))
+                    .append(". Check: ");
+            Set<String> waiters = new java.util.LinkedHashSet<>();
+            rtsem.list().forEach(e -> waiters.add(e.waiter()));
+            List<String> notRealTime = new ArrayList<>();
+            for (ThreadPolicy p : policies) {
+                if (waiters.contains(p.thread())
+                        && !p.applied().startsWith("FIFO")
+                        && !p.applied().startsWith("RR")) {
+                    notRealTime.add(p.thread() + " runs " + p.applied());
+                }
+            }
+            if (!notRealTime.isEmpty()) {
+                sb.append("the waiters run under no real-time policy (")
+                        .append(String.join(", ", notRealTime))
+                        .append("), and only a waiter whose RtThread set a FIFO or RR policy boosts its holders "
+                                + "(P2, P8): give it scheduling: default or fifo:N; ");
+            }
+            if (rtsem.priorityBoostsRefused() != null && rtsem.priorityBoostsRefused() > 0) {
+                sb.append("the kernel refused ")
+                        .append(rtsem.priorityBoostsRefused())
+                        .append(" boost(s) (P9: CAP_SYS_NICE, RLIMIT_RTPRIO; docs/DEPLOYING.md); ");
+            }
+            if (rtsem.priorityBoosts() != null && rtsem.priorityBoosts() == 0) {
+                sb.append("no boost was applied: is priorityBoost on for the semaphore (RtSemaphore.Builder"
+                        + ".priorityBoost, default on), and did a SOFT or HARD RtThread exist when the holder "
+                        + "acquired (P1)? ");
+            }
+            sb.append("a HARD waiter's holder is boosted by the bridge's wake service, within 1 ms (P3); a holder "
+                    + "that is not preempted but outranked by another FIFO thread of higher priority is not helped.");
+            out.add(sb.toString());
+        }
+        return List.copyOf(out);
+    }
+
+    private static String boosts(InversionEpisodes.Result r) {
+        return r.priorityBoosts() == null
+                ? ""
+                : "; rtsem boosted holders " + r.priorityBoosts() + " time(s), " + r.priorityBoostsRefused()
+                        + " refused";
+    }
+
+    /** @return how many of the worst waits of {@code thread} have a cause of one of {@code kinds} */
+    private static int preempted(String thread, List<WaitSample> worst, List<List<Cause>> causes, Set<String> kinds) {
+        int n = 0;
+        for (int i = 0; i < worst.size(); i++) {
+            if (worst.get(i).thread().equals(thread)
+                    && causes.get(i).stream().anyMatch(c -> kinds.contains(c.kind()))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Methods of HdrHistogram that a scenario thread runs when it records a value. */
     private static final Set<String> RECORD_PATH = Set.of(
             "recordValue",
@@ -118,6 +338,7 @@ public final class Attribution {
             "PhaseRecorders",
             "WorstWaits",
             "OverBudgetLog",
+            "SpanLog",
             "RtsemUnderTest",
             "JucPeerUnderTest");
 

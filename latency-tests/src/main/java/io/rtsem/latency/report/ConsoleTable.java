@@ -6,6 +6,7 @@ import io.rtsem.latency.config.Budget;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
+import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
 import io.rtsem.latency.run.SubjectResult;
@@ -180,6 +181,7 @@ public final class ConsoleTable {
         for (RunReport.Behind b : report.behind()) {
             sb.append("  behind: ").append(b.describe()).append('\n');
         }
+        inversions(sb, run);
         sb.append(String.format(
                 Locale.ROOT,
                 "%nCPU time by thread during the interleaved phase (ms, warm-up included; "
@@ -216,6 +218,38 @@ public final class ConsoleTable {
         run.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(String.format(Locale.ROOT, "%nfiles: %s%n", run.outDir()));
         return sb.toString();
+    }
+
+    /** The priority-inversion episodes of each subject by waiting context, and rtsem's boosts. */
+    private static void inversions(StringBuilder sb, RunResult run) {
+        if (run.rtsem().inversions().episodes().isEmpty()) {
+            return; // no HARD or SOFT waiter
+        }
+        sb.append(String.format(
+                Locale.ROOT,
+                "%npriority-inversion episodes (a HARD or SOFT wait of 2 planned holds + 100 us or more, "
+                        + "behind a lower-context holder that was runnable but off its CPU; all waits examined):%n"));
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            InversionEpisodes.Result r = s.inversions();
+            StringBuilder line = new StringBuilder("  " + pad(s.subject(), 6));
+            r.episodes().forEach((c, n) -> line.append(String.format(Locale.ROOT, "  %s %d", c, n)));
+            line.append(String.format(Locale.ROOT, "  (of %d long waits)", r.longWaits()));
+            if (r.priorityBoosts() != null) {
+                line.append(String.format(
+                        Locale.ROOT,
+                        "; priority boosts %d, refused %d",
+                        r.priorityBoosts(),
+                        r.priorityBoostsRefused()));
+            }
+            if (r.longWaitsLost() + r.longHoldsLost() > 0) {
+                line.append(String.format(
+                        Locale.ROOT,
+                        "; not logged: %d waits, %d holds (a lower bound)",
+                        r.longWaitsLost(),
+                        r.longHoldsLost()));
+            }
+            sb.append(line).append('\n');
+        }
     }
 
     private static void worst(StringBuilder sb, RunReport report, SubjectResult s) {

@@ -8,6 +8,7 @@ import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.machine.MachineState;
 import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.run.CpuGapMeter;
+import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
@@ -240,6 +241,17 @@ final class ReportJson {
                 worst.add(wm);
             }
             m.put("worstWaits", worst);
+            InversionEpisodes.Result inv = s.inversions();
+            Map<String, Object> im = new LinkedHashMap<>();
+            Map<String, Object> byCtx = new LinkedHashMap<>();
+            inv.episodes().forEach((c, k) -> byCtx.put(c.name(), k));
+            im.put("episodes", byCtx);
+            im.put("longWaitsExamined", inv.longWaits());
+            im.put("longWaitsLost", inv.longWaitsLost());
+            im.put("longHoldsLost", inv.longHoldsLost());
+            im.put("priorityBoosts", inv.priorityBoosts());
+            im.put("priorityBoostsRefused", inv.priorityBoostsRefused());
+            m.put("inversions", im);
             subj.put(s.subject(), m);
         }
         root.put("subjects", subj);

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     /**
      * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one
@@ -179,8 +179,9 @@ public final class RunReport {
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             List<List<Cause>> list = new ArrayList<>();
             for (WaitSample w : s.worst()) {
-                List<Cause> cs = Attribution.causes(w, run.jvmEvents(), s.sched());
-                list.add(cs);
+                List<Cause> cs = new ArrayList<>(Attribution.causes(w, run.jvmEvents(), s.sched()));
+                cs.addAll(Attribution.inversions(w, s.inversions().list()));
+                list.add(List.copyOf(cs));
                 if (s.subject().equals("rtsem")) {
                     rtsemCauses.addAll(cs);
                     StringBuilder stops = new StringBuilder();
@@ -207,7 +208,16 @@ public final class RunReport {
             }
         }
         this.missingJvmOptions = List.copyOf(missing);
-        this.advice = Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions);
+        List<String> allAdvice =
+                new ArrayList<>(Attribution.advice(rtsemCauses, run.jvmArguments(), missingJvmOptions));
+        allAdvice.addAll(Attribution.machineAdvice(
+                run.machine(),
+                policies(run),
+                run.rtsem().worst(),
+                causes.get("rtsem"),
+                run.rtsem().inversions(),
+                run.peer().inversions()));
+        this.advice = List.copyOf(allAdvice);
         judgeSchedules();
         for (RtContext c : run.scenario().waitingContexts()) {
             Histogram h = HiccupFloor.of(run.threads(), c, run.rtsem());
@@ -216,6 +226,26 @@ public final class RunReport {
                 hiccupFloors.put(c, Percentiles.of(h));
             }
         }
+    }
+
+    /** @return each scenario thread's scheduling as the machine advice reads it (none for a synthetic run) */
+    private static List<Attribution.ThreadPolicy> policies(RunResult run) {
+        List<Attribution.ThreadPolicy> out = new ArrayList<>();
+        for (ThreadSpec t : run.threads()) {
+            io.rtsem.core.AppliedScheduling a = run.scheduling().get(t.name());
+            if (a == null) {
+                continue;
+            }
+            out.add(new Attribution.ThreadPolicy(
+                    t.name(),
+                    t.context(),
+                    t.cpu(),
+                    ThreadSpec.schedulingText(t.scheduling()),
+                    a.policy() + " " + a.priority(),
+                    a.asRequested(),
+                    a.note()));
+        }
+        return out;
     }
 
     /** Finds the waiting threads on a fixed schedule that completed less than it held, by more than an interval. */
@@ -399,7 +429,11 @@ public final class RunReport {
         return causes.get(subject);
     }
 
-    /** @return advice for the causes among rtsem's worst waits. */
+    /**
+     * @return advice for the causes among rtsem's worst waits, then about the machine and the scheduling where they
+     *         cost the run (RT throttling, capabilities, isolcpus/nohz_full, priority inversion:
+     *         {@link Attribution#machineAdvice})
+     */
     public List<String> advice() {
         return advice;
     }

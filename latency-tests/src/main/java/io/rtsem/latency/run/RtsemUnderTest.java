@@ -94,6 +94,14 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
                 + ".idle(attempt) between attempts: spins, then yields (not under a real-time policy), then naps" + via;
     }
 
+    /**
+     * {@inheritDoc} Two volatile reads. {0, 0} with the boost off ({@code RtSemaphore.priorityBoost()} false).
+     */
+    @Override
+    public long[] priorityBoostCounts() {
+        return new long[] {semaphore.priorityBoosts(), semaphore.priorityBoostsRefused()};
+    }
+
     /** @return the semaphore itself (for tests). */
     public RtSemaphore semaphore() {
         return semaphore;

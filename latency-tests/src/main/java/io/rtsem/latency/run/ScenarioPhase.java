@@ -142,6 +142,7 @@ final class ScenarioPhase {
             hiccups.interleave(slices);
         }
         ThreadSchedMonitor sched = new ThreadSchedMonitor(epochOffset);
+        long[][] boostsAtStart = new long[n][];
         List<Map<RtContext, HistogramLogWriter>> logs = new ArrayList<>();
         Set<RtContext> waiting = scenario.waitingContexts();
         try {
@@ -149,6 +150,7 @@ final class ScenarioPhase {
                 logs.add(warmUpOnly ? new EnumMap<>(RtContext.class) : openLogs(s.name(), measureStart));
             }
             boolean watching = false;
+            boolean boostsTaken = false;
             long nextInterval = measureStart + scenario.intervalNanos();
             long lastIntervalEnd = measureStart;
             long nextProgress = 0;
@@ -161,6 +163,12 @@ final class ScenarioPhase {
                     watching = true;
                 }
                 sched.sample();
+                if (!boostsTaken && now >= measureStart) {
+                    for (int i = 0; i < n; i++) {
+                        boostsAtStart[i] = subjects.get(i).priorityBoostCounts();
+                    }
+                    boostsTaken = true;
+                }
                 if (cpuAfter == cpuBefore && now >= stop - 20_000_000L) {
                     cpuAfter = ThreadCpuSnapshot.take(); // while the scenario threads are still alive
                 }
@@ -215,7 +223,15 @@ final class ScenarioPhase {
         for (int i = 0; i < n; i++) {
             Histogram subjectHiccups = n == 1 ? sum(phaseHiccups) : phaseHiccups[i];
             results.add(subjectResult(
-                    i, subjects.get(i), schedule, workers, measured[i], subjectHiccups, sched, warmUpOnly));
+                    i,
+                    subjects.get(i),
+                    schedule,
+                    workers,
+                    measured[i],
+                    subjectHiccups,
+                    sched,
+                    warmUpOnly,
+                    boostsSince(boostsAtStart[i], subjects.get(i).priorityBoostCounts())));
         }
         Map<String, AppliedScheduling> scheduling = new LinkedHashMap<>();
         for (int i = 0; i < running.size(); i++) {
@@ -285,7 +301,8 @@ final class ScenarioPhase {
             PhaseRecorders measured,
             Histogram subjectHiccups,
             ThreadSchedMonitor sched,
-            boolean warmUpOnly) {
+            boolean warmUpOnly,
+            long[] boosts) {
         Slices slices = schedule.slices();
         long start = schedule.startNanoTime();
         long measureStart = schedule.measureStartNanoTime();
@@ -361,7 +378,52 @@ final class ScenarioPhase {
                 List.copyOf(sched.changes()),
                 measureStart + epochOffset,
                 stop + epochOffset,
-                hiccupFloors);
+                hiccupFloors,
+                warmUpOnly ? InversionEpisodes.Result.NONE : inversions(i, subject, workers, sched, boosts));
+    }
+
+    /** @return the boosts counted between two readings, or null for a subject without them */
+    private static long[] boostsSince(long[] atStart, long[] atEnd) {
+        if (atEnd == null) {
+            return null;
+        }
+        long[] from = atStart == null ? new long[2] : atStart;
+        return new long[] {atEnd[0] - from[0], atEnd[1] - from[1]};
+    }
+
+    /**
+     * The priority-inversion episodes of subject {@code i}: the long waits and overrunning holds its threads logged,
+     * classified against the scheduler monitor's windows ({@link InversionEpisodes}).
+     */
+    private InversionEpisodes.Result inversions(
+            int i, SemaphoreUnderTest subject, List<ScenarioWorker> workers, ThreadSchedMonitor sched, long[] boosts) {
+        List<InversionEpisodes.Span> waits = new ArrayList<>();
+        List<InversionEpisodes.Span> holds = new ArrayList<>();
+        long waitsLost = 0;
+        long holdsLost = 0;
+        for (ScenarioWorker w : workers) {
+            ThreadSpec t = w.spec();
+            SpanLog wl = w.longWaits(i);
+            for (int k = 0; k < wl.size(); k++) {
+                waits.add(new InversionEpisodes.Span(
+                        t.name(), t.context(), 0, wl.start(k) + epochOffset, wl.end(k) + epochOffset));
+            }
+            SpanLog hl = w.longHolds(i);
+            for (int k = 0; k < hl.size(); k++) {
+                holds.add(new InversionEpisodes.Span(
+                        t.name(), t.context(), t.holdNanos(), hl.start(k) + epochOffset, hl.end(k) + epochOffset));
+            }
+            waitsLost += wl.lost();
+            holdsLost += hl.lost();
+        }
+        if (waitsLost + holdsLost > 0) {
+            notes.add("priority-inversion episodes on " + subject.name() + ": " + waitsLost + " long wait(s) and "
+                    + holdsLost + " overrunning hold(s) were not logged (" + ScenarioWorker.SPAN_LOG
+                    + " per thread): the count is a lower bound");
+        }
+        List<RtContext> contexts = new ArrayList<>(scenario.waitingContexts());
+        return InversionEpisodes.classify(contexts, waits, holds, sched.changes(), waitsLost, holdsLost)
+                .withBoosts(boosts);
     }
 
     private static Histogram sum(Histogram[] hs) {

@@ -56,6 +56,18 @@ public final class ScenarioWorker implements Runnable {
      */
     static final int GAP_LOG = 1 << 17;
 
+    /**
+     * Spans each thread can log per subject for the priority-inversion classifier ({@link InversionEpisodes}): its
+     * holds that overran their plan, and (HARD, SOFT) its waits that blocked {@link InversionEpisodes#MIN_WAIT_NANOS}
+     * or more; 64 KB per log.
+     */
+    static final int SPAN_LOG = 4096;
+    /**
+     * A hold that ended this much after its planned end is logged: a running holder spins to its deadline and ends
+     * within a clock read of it, so the overrun is time it was stopped.
+     */
+    public static final long LONG_HOLD_OVERRUN_NANOS = 20_000L;
+
     private static final int TAKEN = 0;
     private static final int SKIPPED = 1;
     private static final int STOPPED = 2;
@@ -100,6 +112,14 @@ public final class ScenarioWorker implements Runnable {
     private final long[] gapLength;
     private int gapCount;
     private long gapsLost;
+    /** Per subject: holds that overran their plan by {@link #LONG_HOLD_OVERRUN_NANOS} (measured phase). */
+    private final SpanLog[] longHolds;
+    /** Per subject: waits (call to acquisition) of {@link InversionEpisodes#MIN_WAIT_NANOS} or more (measured phase). */
+    private final SpanLog[] longWaits;
+    /** 1 if this thread logs its long holds (a self-releasing acquirer or bookkeeper), else 0. */
+    private final int logsHolds;
+    /** 1 if this thread logs its long waits (HARD, SOFT), else 0. */
+    private final int logsWaits;
     /** How long a HARD thread spun between iterations: index as {@link #worst}. */
     private final long[] spunNanos;
 
@@ -155,6 +175,14 @@ public final class ScenarioWorker implements Runnable {
         this.completed = new long[laneCount];
         this.unfinished = new long[laneCount];
         RtContext c = spec.context();
+        this.logsHolds = spec.role() != Role.RELEASER && spec.releasesOwn() ? 1 : 0;
+        this.logsWaits = spec.role() != Role.RELEASER && c != RtContext.NON_RT ? 1 : 0;
+        this.longHolds = new SpanLog[laneCount];
+        this.longWaits = new SpanLog[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            this.longHolds[i] = new SpanLog(SPAN_LOG * logsHolds);
+            this.longWaits[i] = new SpanLog(SPAN_LOG * logsWaits);
+        }
         int gapLog = c == RtContext.HARD ? GAP_LOG : 0;
         this.gapStart = new long[gapLog];
         this.gapLength = new long[gapLog];
@@ -199,6 +227,7 @@ public final class ScenarioWorker implements Runnable {
         final long hold = spec.holdNanos();
         final boolean releasesOwn = spec.releasesOwn();
         final boolean bookkeeper = spec.role() == Role.BOOKKEEPER;
+        final long holdLimit = hold + LONG_HOLD_OVERRUN_NANOS;
         long intended = startNanoTime;
         while (!abort) {
             long tCall;
@@ -263,6 +292,12 @@ public final class ScenarioWorker implements Runnable {
             }
             worst[phase * laneCount + subject].offer(wait, intended, tAcq, service);
             lane.overBudget().offer(wait * phase, intended);
+            // spans for the inversion classifier: after the release, so neither the wait nor the hold pays for them;
+            // two plain stores per log on every iteration, kept or not, the same for every subject (no branch:
+            // x >>> 63 is 1 for a negative x). Plain stores suffice: the harness reads them after joining the thread.
+            longHolds[subject].put(tAcq, tRel, phase & logsHolds & (int) ((holdLimit - (tRel - tAcq)) >>> 63));
+            longWaits[subject].put(
+                    tCall, tAcq, phase & logsWaits & (int) ((InversionEpisodes.MIN_WAIT_NANOS - 1 - service) >>> 63));
             completed[subject] += phase;
             iterations++;
             intended += period;
@@ -556,6 +591,25 @@ public final class ScenarioWorker implements Runnable {
      */
     public WorstWaits worstWaits(int subject) {
         return worst[laneCount + subject];
+    }
+
+    /**
+     * @param subject a lane index
+     * @return the holds on that subject that overran their plan by {@link #LONG_HOLD_OVERRUN_NANOS} (measured phase;
+     *         none for releasers and consuming acquirers). Read after the thread was joined.
+     */
+    public SpanLog longHolds(int subject) {
+        return longHolds[subject];
+    }
+
+    /**
+     * @param subject a lane index
+     * @return the waits on that subject that blocked {@link InversionEpisodes#MIN_WAIT_NANOS} or more, from the call
+     *         to acquire to the acquisition (measured phase; HARD and SOFT threads only). Read after the thread was
+     *         joined.
+     */
+    public SpanLog longWaits(int subject) {
+        return longWaits[subject];
     }
 
     /** @return the first subject's over-budget log (drained by the harness). */

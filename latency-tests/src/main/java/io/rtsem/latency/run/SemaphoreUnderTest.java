@@ -41,6 +41,16 @@ public interface SemaphoreUnderTest extends AutoCloseable {
      */
     void unblock(int permits);
 
+    /**
+     * The subject's own count of priority boosts so far: rtsem's {@code RtSemaphore.priorityBoosts()} and
+     * {@code priorityBoostsRefused()}. Harness thread (NON_RT); allocates the array.
+     *
+     * @return {boosts, refused}, or null for a subject without priority inheritance (the j.u.c. peer)
+     */
+    default long[] priorityBoostCounts() {
+        return null;
+    }
+
     /** Releases what the subject started (threads of a bridge). NON_RT; may block briefly. */
     @Override
     void close();

@@ -24,6 +24,8 @@ import org.HdrHistogram.Histogram;
  * @param hiccupFloors         per HARD thread on a fixed schedule: the hiccup floor of its waits on this subject
  *                             ({@link HiccupFloor}, from the gaps it saw on its own CPU while
  *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
+ * @param inversions           priority-inversion episodes on this subject ({@link InversionEpisodes}), with its
+ *                             priority boosts in the measured window (rtsem)
  */
 public record SubjectResult(
         String subject,
@@ -37,7 +39,8 @@ public record SubjectResult(
         List<SchedChange> sched,
         long measureStartEpochNanos,
         long measureEndEpochNanos,
-        Map<String, Histogram> hiccupFloors) {
+        Map<String, Histogram> hiccupFloors,
+        InversionEpisodes.Result inversions) {
 
     /**
      * One of the worst waits.

@@ -278,7 +278,21 @@ class ValidateEndToEndTest {
                         "offsetMs",
                         NUMBER,
                         "causes",
-                        array(obj("kind", STRING, "detail", STRING)))));
+                        array(obj("kind", STRING, "detail", STRING)))),
+                "inversions",
+                obj(
+                        "episodes",
+                        map(Set.of("HARD", "SOFT"), INT),
+                        "longWaitsExamined",
+                        INT,
+                        "longWaitsLost",
+                        INT,
+                        "longHoldsLost",
+                        INT,
+                        "priorityBoosts",
+                        INT_OR_NULL,
+                        "priorityBoostsRefused",
+                        INT_OR_NULL));
         JsonSchema.Type ratios = map(
                 contexts,
                 obj(
@@ -350,7 +364,18 @@ class ValidateEndToEndTest {
                 () -> "report.json against the documented schema; run notes: "
                         + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(4, r.path("schemaVersion").asInt());
+        assertEquals(5, r.path("schemaVersion").asInt());
+        // rtsem counts its priority boosts, the peer has none to count
+        assertTrue(r.path("subjects")
+                .path("rtsem")
+                .path("inversions")
+                .path("priorityBoosts")
+                .isIntegralNumber());
+        assertTrue(r.path("subjects")
+                .path("peer")
+                .path("inversions")
+                .path("priorityBoosts")
+                .isNull());
         // smoke.yaml asks for no policy: every thread runs its context's default (S1-S3), read back from the kernel:
         // SOFT at FIFO 40, NON_RT unchanged (SCHED_OTHER under the test runner), HARD at FIFO 60 only where RT
         // throttling is off (S2), else SCHED_OTHER

@@ -103,7 +103,19 @@ final class Runs {
             r.sample(slot);
         }
         return new SubjectResult(
-                name, name, Map.of(), r, worst, histogram(), 0, schedule, List.of(), 0L, 1_000_000_000L, hiccupFloors);
+                name,
+                name,
+                Map.of(),
+                r,
+                worst,
+                histogram(),
+                0,
+                schedule,
+                List.of(),
+                0L,
+                1_000_000_000L,
+                hiccupFloors,
+                io.rtsem.latency.run.InversionEpisodes.Result.NONE);
     }
 
     static org.HdrHistogram.Histogram histogram(long... values) {

@@ -25,53 +25,8 @@ class HardWaiterBoostThroughBridgeTest {
     private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @Test
-    void theWakeServiceBoostsTheHolderOfAHardWaiter() throws Exception {
+    void theWakeServiceBoostsTheHolderOfAHardWaiterAndItIsRestoredWhenItReleases() throws Exception {
         // Explicitly on (P1): the holder takes its permit before any real-time thread of this JVM exists.
-        final RtSemaphore sem =
-                RtSemaphore.builder().permits(1).priorityBoost(true).build();
-        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
-            final CountDownLatch holding = new CountDownLatch(1);
-            final CountDownLatch release = new CountDownLatch(1);
-            final long[] tid = new long[1];
-            final Thread holder = new Thread(
-                    () -> {
-                        try {
-                            tid[0] = currentTid();
-                            bridge.acquire(1);
-                            holding.countDown();
-                            release.await();
-                            bridge.release(1);
-                        } catch (Exception ex) {
-                            throw new IllegalStateException(ex);
-                        }
-                    },
-                    "non-rt-holder");
-            holder.setDaemon(true);
-            holder.start();
-            assertTrue(holding.await(20, TimeUnit.SECONDS));
-            assertEquals(0, policy(tid[0])[0], "the holder starts at SCHED_OTHER");
-
-            final CompletableFuture<Boolean> got = new CompletableFuture<>();
-            // Pinned, FIFO asked explicitly (RT throttling keeps HARD's default at SCHED_OTHER here); it waits at
-            // most 10 s, so RT throttling bounds what it takes from CPU 1's other threads.
-            RtThread.start("hard-fifo-waiter", RtContext.HARD, 1, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
-                try {
-                    got.complete(sem.tryAcquire(10, TimeUnit.SECONDS));
-                } catch (Throwable ex) {
-                    got.completeExceptionally(ex);
-                }
-            });
-            awaitPolicy(tid[0], 1, RtScheduling.HARD_PRIORITY, "P3: boosted by the wake service");
-            assertEquals(0, sem.parkedWaiters(), "no NON_RT waiter was parked: the idle service served the request");
-            release.countDown();
-            assertTrue(got.get(20, TimeUnit.SECONDS), "the HARD waiter got the permit");
-            holder.join(TimeUnit.SECONDS.toMillis(20));
-            assertTrue(sem.priorityBoosts() >= 1);
-        }
-    }
-
-    @Test
-    void theHolderIsRestoredWhenItReleases() throws Exception {
         final RtSemaphore sem =
                 RtSemaphore.builder().permits(1).priorityBoost(true).build();
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
@@ -98,7 +53,11 @@ class HardWaiterBoostThroughBridgeTest {
             holder.setDaemon(true);
             holder.start();
             assertTrue(holding.await(20, TimeUnit.SECONDS));
+            assertEquals(0, policy(tid[0])[0], "the holder starts at SCHED_OTHER");
+
             final CompletableFuture<Boolean> got = new CompletableFuture<>();
+            // Pinned, FIFO asked explicitly (RT throttling keeps HARD's default at SCHED_OTHER here); it waits at
+            // most 10 s, so RT throttling bounds what it takes from CPU 1's other threads.
             RtThread.start("hard-fifo-waiter", RtContext.HARD, 1, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
                 try {
                     got.complete(sem.tryAcquire(10, TimeUnit.SECONDS));
@@ -107,11 +66,14 @@ class HardWaiterBoostThroughBridgeTest {
                 }
             });
             awaitPolicy(tid[0], 1, RtScheduling.HARD_PRIORITY, "P3: boosted by the wake service");
+            assertEquals(0, sem.parkedWaiters(), "no NON_RT waiter was parked: the idle service served the request");
             release.countDown();
             assertTrue(released.await(20, TimeUnit.SECONDS));
-            assertTrue(got.get(20, TimeUnit.SECONDS));
+            assertTrue(got.get(20, TimeUnit.SECONDS), "the HARD waiter got the permit");
             awaitPolicy(tid[0], 0, 0, "P4: back to SCHED_OTHER after its release");
+            assertTrue(sem.priorityBoosts() >= 1);
             end.countDown();
+            holder.join(TimeUnit.SECONDS.toMillis(20));
         }
     }
 

@@ -678,8 +678,9 @@ public final class NamedSemaphore implements AutoCloseable {
 
     /**
      * N5: one daemon thread per JVM issuing the wakes HARD releasers owe. Parks without timeout while no named
-     * semaphore is open; otherwise polls every {@link #FAST_POLL_NANOS} while a shared word shows registered waiters,
-     * every {@link #SLOW_POLL_NANOS} when none does.
+     * semaphore is open; otherwise polls every {@link #FAST_POLL_NANOS} while a shared word shows registered waiters
+     * and a HARD thread exists in this JVM ({@link RtContext#hardInUse()}: only HARD releases owe wakes), every
+     * {@link #SLOW_POLL_NANOS} otherwise.
      */
     static final class NamedWakeService implements Runnable {
         static final long FAST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
@@ -715,7 +716,10 @@ public final class NamedSemaphore implements AutoCloseable {
                     sem.issueOwedWakes();
                     anyWaiters |= waiters(sem.word()) != 0;
                 }
-                LockSupport.parkNanos(this, anyWaiters ? FAST_POLL_NANOS : SLOW_POLL_NANOS);
+                // Only a HARD release of this JVM leaves a wake owed (N5): without a HARD thread, fast polling would
+                // buy nothing (a fifth of a CPU while anybody sleeps, docs/BRIDGE.md); the slow poll still sees the
+                // first HARD thread's owed wakes within a millisecond.
+                LockSupport.parkNanos(this, anyWaiters && RtContext.hardInUse() ? FAST_POLL_NANOS : SLOW_POLL_NANOS);
             }
         }
     }

@@ -27,6 +27,30 @@ public enum RtContext {
 
     private static final ThreadLocal<RtContext> DECLARED = new ThreadLocal<>();
 
+    /** Set once a thread of this JVM runs as HARD; never cleared. Volatile: written once, read by pollers. */
+    private static volatile boolean hardInUse;
+
+    /**
+     * Whether any thread of this JVM has run as HARD: an {@link RtThread} started in HARD, or a
+     * {@link #enter(RtContext) HARD declaration}. Never goes back to {@code false}. For services that must poll on
+     * behalf of HARD threads (which never make system calls) and need not poll at all without them, such as
+     * rt-bridge's named wake service.
+     *
+     * <p>Any context; one volatile read, no allocation.
+     *
+     * @return {@code true} once a HARD thread has existed in this JVM.
+     */
+    public static boolean hardInUse() {
+        return hardInUse;
+    }
+
+    /** Records that a HARD thread exists (RtThread's constructor, {@link #enter}). */
+    static void markHardInUse() {
+        if (!hardInUse) {
+            hardInUse = true;
+        }
+    }
+
     /**
      * The calling thread's context: its {@link RtThread}'s, else the one it declared with {@link #enter}, else
      * {@code NON_RT}.
@@ -73,6 +97,9 @@ public enum RtContext {
         HolderRecord.declared(context); // a declared HARD thread's holds are not recorded (ARCHITECTURE P1)
         if (context != NON_RT) {
             Holders.arm(); // ARCHITECTURE P1
+        }
+        if (context == HARD) {
+            markHardInUse();
         }
         return new DeclaredScope(thread, previous, context);
     }

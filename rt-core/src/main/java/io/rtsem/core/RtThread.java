@@ -71,6 +71,9 @@ public final class RtThread extends Thread {
         if (context != RtContext.NON_RT) {
             Holders.arm(); // P1: holds are recorded once a SOFT or HARD thread exists
         }
+        if (context == RtContext.HARD) {
+            RtContext.markHardInUse();
+        }
     }
 
     /**

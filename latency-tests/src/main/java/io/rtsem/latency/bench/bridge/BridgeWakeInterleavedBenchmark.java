@@ -56,7 +56,7 @@ public class BridgeWakeInterleavedBenchmark {
     static final int JUC = 0;
     static final int FIFO = 1;
     static final int OTHER = 2;
-    static final String[] NAMES = {"juc", "bridge default", "bridge other"};
+    private final String[] names = {"juc", "bridge default", null};
 
     /**
      * The wake service's poll interval in both bridge arms, in µs (default 20, the bridge's default; with 0 the
@@ -148,8 +148,9 @@ public class BridgeWakeInterleavedBenchmark {
         arms[JUC] = new Arm(new Semaphore(0), null, null);
         arms[FIFO] = bridgeArm(SemaphoreBridge.options());
         arms[OTHER] = bridgeArm(SemaphoreBridge.options().wakeScheduling(RtScheduling.parse(comparedScheduling)));
+        names[OTHER] = "bridge " + comparedScheduling;
         for (int i = 0; i < arms.length; i++) {
-            arms[i].startWaiter("waiter-" + NAMES[i].replace(' ', '-'));
+            arms[i].startWaiter("waiter-" + names[i].replace(' ', '-'));
             measured[i] = new Histogram(3_600_000_000_000L, 3);
         }
         Affinity.setAffinity(1);
@@ -231,7 +232,7 @@ public class BridgeWakeInterleavedBenchmark {
             final Histogram h = measured[i];
             System.out.printf(
                     "[interleaved wake] %-15s %10d %8.1f %8.1f %8.1f %8.1f %9.1f%s%n",
-                    NAMES[i],
+                    names[i],
                     h.getTotalCount(),
                     h.getValueAtPercentile(50) / 1e3,
                     h.getValueAtPercentile(90) / 1e3,
@@ -245,7 +246,7 @@ public class BridgeWakeInterleavedBenchmark {
         for (final int i : new int[] {FIFO, OTHER}) {
             System.out.printf(
                     "[interleaved wake] %-15s %10s %8.2f %8.2f %8.2f %8.2f %9.2f   (ratio to juc)%n",
-                    NAMES[i],
+                    names[i],
                     "",
                     ratio(measured[i], measured[JUC], 50),
                     ratio(measured[i], measured[JUC], 90),

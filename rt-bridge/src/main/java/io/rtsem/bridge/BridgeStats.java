@@ -1,6 +1,8 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -207,6 +209,21 @@ public final class BridgeStats {
     }
 
     /**
+     * What the wake service's scheduling request ({@link CommonOptions#wakeScheduling(RtScheduling)}) became: the
+     * request, the policy and priority the kernel reported for the service's thread when it started, whether that is
+     * what was asked, and, if not, why ({@link AppliedScheduling#note()}: the system call, errno and the fix). Under the
+     * PREFER default a refusal (no {@code CAP_SYS_NICE}) shows here as {@code asRequested() == false} and policy
+     * {@code OTHER}.
+     *
+     * <p>One volatile read, no allocation.
+     *
+     * @return the outcome; {@code null} without a wake service.
+     */
+    public AppliedScheduling wakeServiceScheduling() {
+        return wakeService == null ? null : wakeService.appliedScheduling();
+    }
+
+    /**
      * @return the exception that ended the wake service, or {@code null} (none, or without a wake service). One
      *         volatile read, no allocation.
      */
@@ -229,6 +246,6 @@ public final class BridgeStats {
                 + rejectedRuns() + ", abandonedRuns=" + abandonedRuns() + ", unmatchedReleases=" + unmatchedReleases()
                 + ", untimedHolds=" + untimedHolds() + ", wakeServiceWakes=" + wakeServiceWakes()
                 + ", wakeServicePolls="
-                + wakeServicePolls() + "]";
+                + wakeServicePolls() + ", wakeServiceScheduling=" + wakeServiceScheduling() + "]";
     }
 }

@@ -1,11 +1,13 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.RtScheduling;
+import io.rtsem.core.SchedulingPolicy;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The options a {@link SemaphoreBridge} and an {@code io.rtsem.pool.ResourcePool} share: the mode-switch policy, their
- * wake service's poll interval and timer slack, and the name prefix of their threads. Each product's {@code Options}
+ * wake service's poll interval, timer slack and scheduling, and the name prefix of their threads. Each product's {@code Options}
  * extends it with its own.
  *
  * <p>Not thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a value out of range
@@ -18,12 +20,17 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     private ModeSwitchPolicy modeSwitchPolicy;
     private long wakePollNanos = WakeService.DEFAULT_POLL_NANOS;
     private long timerSlackNanos = WakeService.DEFAULT_TIMER_SLACK_NANOS;
+    /** {@code null}: not set, the default ({@link #wakeScheduling()}). */
+    private RtScheduling wakeScheduling;
+
     private String name;
 
     /**
      * Options with the product's default policy and the shared defaults: poll every 20 µs
      * ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS}), timer slack 1 µs
-     * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), a generated name.
+     * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), the wake service at {@code SCHED_FIFO}
+     * {@value WakeService#DEFAULT_PRIORITY} in PREFER mode ({@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}), a
+     * generated name.
      *
      * @param defaultPolicy the product's default mode-switch policy.
      */
@@ -56,14 +63,61 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
      * that CPU get it first: only with a CPU to spare. Smaller is faster to wake and costs more CPU while waiters are
      * parked; nothing while none are (B2).
      *
+     * <p>0 cannot be combined with a real-time {@link #wakeScheduling(RtScheduling)} set explicitly: under
+     * {@code SCHED_FIFO} or {@code SCHED_RR} {@code sched_yield} gives way only to threads of the same priority, so a
+     * spinning service would keep every lower thread of its CPU off it, the waiters it wakes included
+     * (docs/ARCHITECTURE.md S4). With the default scheduling, a poll interval of 0 leaves the service's policy
+     * unchanged ({@link #wakeScheduling()}).
+     *
      * @param time {@code 0 .. 1 s}.
      * @param unit unit of {@code time}.
      * @return these options.
-     * @throws IllegalArgumentException if out of range.
+     * @throws IllegalArgumentException if out of range, or 0 while a real-time wakeScheduling is set (naming both).
      */
     public T wakePollInterval(long time, TimeUnit unit) {
-        this.wakePollNanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
+        final long nanos = OptionChecks.nanos("wakePollInterval", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
+        refuseSpinningAtRealTime(nanos, wakeScheduling);
+        this.wakePollNanos = nanos;
         return self();
+    }
+
+    /**
+     * The scheduling the wake service applies to its own thread when it starts, before it serves anything
+     * ({@code io.rtsem.core.RtThread.applyToCurrentThread}, NON_RT context: a
+     * {@link RtScheduling#contextDefault() context default} means unchanged).
+     *
+     * <p>Default {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}: {@code SCHED_FIFO} priority
+     * {@value WakeService#DEFAULT_PRIORITY}, above SOFT threads ({@value RtScheduling#SOFT_PRIORITY}), so that a SOFT
+     * thread spinning on the service's CPU cannot keep it from delivering wakes, and below HARD threads
+     * ({@value RtScheduling#HARD_PRIORITY}), so that it never preempts one; in PREFER mode, because ordinary users of
+     * the bridge may lack {@code CAP_SYS_NICE}: where the kernel refuses, the service runs under the policy it has
+     * (with its {@link #timerSlack timer slack}) and the refusal is recorded ({@code stats().wakeServiceScheduling()}
+     * for a bridge, {@code wakeServiceScheduling()} for a pool). A STRICT request ({@code RtScheduling.fifo(45)})
+     * makes {@code attach} / {@code of} throw instead, naming the cause and the fix. docs/BRIDGE.md, "The wake
+     * service's scheduling", gives the reasons and the measured effect.
+     *
+     * @param scheduling the request, not {@code null}.
+     * @return these options.
+     * @throws IllegalArgumentException if {@code scheduling} is real-time while {@code wakePollInterval} is 0 (naming
+     *                                  both).
+     * @throws NullPointerException     if {@code scheduling} is null.
+     */
+    public T wakeScheduling(RtScheduling scheduling) {
+        Objects.requireNonNull(scheduling, "scheduling");
+        refuseSpinningAtRealTime(wakePollNanos, scheduling);
+        this.wakeScheduling = scheduling;
+        return self();
+    }
+
+    private static void refuseSpinningAtRealTime(long pollNanos, RtScheduling scheduling) {
+        if (pollNanos == 0
+                && scheduling != null
+                && scheduling.policy().map(SchedulingPolicy::isRealTime).orElse(false)) {
+            throw new IllegalArgumentException("wakeScheduling " + scheduling + " with wakePollInterval 0: a wake"
+                    + " service spinning at a real-time priority yields only to threads of its own priority and would"
+                    + " keep the waiters it wakes off its CPU; use a poll interval of at least 1 ns, or"
+                    + " wakeScheduling(RtScheduling.other())");
+        }
     }
 
     /**
@@ -108,6 +162,20 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
         return timerSlackNanos;
     }
 
+    /**
+     * The wake service's scheduling request: what {@link #wakeScheduling(RtScheduling)} set, or by default
+     * {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING} ({@code fifo:45/prefer}), or {@link RtScheduling#unchanged()}
+     * while {@link #wakePollNanos()} is 0 (a spinning service stays at the policy it inherited).
+     *
+     * @return the request; no allocation.
+     */
+    public final RtScheduling wakeScheduling() {
+        if (wakeScheduling != null) {
+            return wakeScheduling;
+        }
+        return wakePollNanos == 0 ? RtScheduling.unchanged() : WakeService.DEFAULT_SCHEDULING;
+    }
+
     /** @return the thread name prefix set, or {@code null} for the generated default. */
     public final String name() {
         return name;
@@ -123,6 +191,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
         copy.modeSwitchPolicy = modeSwitchPolicy;
         copy.wakePollNanos = wakePollNanos;
         copy.timerSlackNanos = timerSlackNanos;
+        copy.wakeScheduling = wakeScheduling;
         copy.name = name;
     }
 }

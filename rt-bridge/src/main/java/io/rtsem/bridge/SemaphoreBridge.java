@@ -1,6 +1,7 @@
 package io.rtsem.bridge;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -39,6 +40,13 @@ public final class SemaphoreBridge implements AutoCloseable {
     public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
     /** Default timer slack the wake service sets on itself. */
     public static final long DEFAULT_TIMER_SLACK_NANOS = WakeService.DEFAULT_TIMER_SLACK_NANOS;
+    /**
+     * Default {@code SCHED_FIFO} priority of the wake service: {@value}, above SOFT threads and below HARD ones
+     * (docs/BRIDGE.md, "The wake service's scheduling").
+     */
+    public static final int DEFAULT_WAKE_PRIORITY = WakeService.DEFAULT_PRIORITY;
+    /** Default scheduling request of the wake service: {@code fifo:45/prefer} ({@link Options#wakeScheduling}). */
+    public static final RtScheduling DEFAULT_WAKE_SCHEDULING = WakeService.DEFAULT_SCHEDULING;
 
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
     /** What a HARD caller refused by a mode-switch check is told to do instead. */
@@ -62,7 +70,12 @@ public final class SemaphoreBridge implements AutoCloseable {
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "SemaphoreBridge");
         this.holdTimes = new HoldTimeRecorders(options.holdTimeHighestTrackableNanos);
         this.wakeService = options.wakeService
-                ? new WakeService(semaphore, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake")
+                ? new WakeService(
+                        semaphore,
+                        options.wakePollNanos(),
+                        options.timerSlackNanos(),
+                        options.wakeScheduling(),
+                        name + "-wake")
                 : null;
         this.granter = new AsyncGranter(this, semaphore, name + "-grant");
         this.stats = new BridgeStats(modeSwitch, holdTimes, wakeService, granter);
@@ -72,7 +85,9 @@ public final class SemaphoreBridge implements AutoCloseable {
      * Attaches a bridge with default {@link Options} to {@code semaphore}: starts its wake service (attached as the
      * semaphore's {@link io.rtsem.core.DeferredWaker}) and its grant thread.
      *
-     * <p>NON_RT, set-up time: allocates the bridge and starts two daemon threads.
+     * <p>NON_RT, set-up time: allocates the bridge and starts two daemon threads; waits until the wake service has
+     * applied its scheduling (by default {@code SCHED_FIFO} {@value #DEFAULT_WAKE_PRIORITY} in PREFER mode: a refusal
+     * is recorded in {@code stats().wakeServiceScheduling()}, never thrown).
      *
      * @param semaphore the shared semaphore.
      * @return the bridge; close it when done.
@@ -88,19 +103,25 @@ public final class SemaphoreBridge implements AutoCloseable {
      * semaphore's {@link io.rtsem.core.DeferredWaker}).
      *
      * <p>NON_RT, set-up time: allocates the bridge, its hold-time histograms and the options' copy, and starts its
-     * daemon threads (two, one without a wake service).
+     * daemon threads (two, one without a wake service); waits until the wake service has applied its
+     * {@link Options#wakeScheduling(RtScheduling) scheduling}.
      *
      * @param semaphore the shared semaphore.
      * @param options   the options, see {@link #options()}.
      * @return the bridge; close it when done.
-     * @throws IllegalStateException if another wake service is attached to the semaphore (BA3).
+     * @throws IllegalStateException if another wake service is attached to the semaphore (BA3), or the kernel refused
+     *                               a STRICT {@link Options#wakeScheduling(RtScheduling) wakeScheduling} (naming the
+     *                               request, the system call, errno and the fix); nothing is started or left attached
+     *                               then.
      */
     public static SemaphoreBridge attach(RtSemaphore semaphore, Options options) {
         Objects.requireNonNull(semaphore, "semaphore");
         Objects.requireNonNull(options, "options");
         final SemaphoreBridge bridge = new SemaphoreBridge(semaphore, options.copy());
         if (bridge.wakeService != null) {
-            bridge.wakeService.start(); // throws if another waker is attached: nothing started yet
+            // Throws if another waker is attached (nothing started yet) or a STRICT scheduling was refused (the
+            // service's thread has ended and the service detached): the grant thread is not started either way.
+            bridge.wakeService.start();
         }
         bridge.granter.start();
         return bridge;
@@ -108,7 +129,8 @@ public final class SemaphoreBridge implements AutoCloseable {
 
     /**
      * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every 20 µs
-     * ({@link #DEFAULT_WAKE_POLL_NANOS}) with a timer slack of 1 µs ({@link #DEFAULT_TIMER_SLACK_NANOS}), hold times
+     * ({@link #DEFAULT_WAKE_POLL_NANOS}) with a timer slack of 1 µs ({@link #DEFAULT_TIMER_SLACK_NANOS}) at
+     * {@code SCHED_FIFO} {@value #DEFAULT_WAKE_PRIORITY} in PREFER mode ({@link #DEFAULT_WAKE_SCHEDULING}), hold times
      * tracked up to 10 minutes.
      *
      * @return options to adjust and pass to {@link #attach(RtSemaphore, Options)}. Any context; allocates.

@@ -1,7 +1,12 @@
 package io.rtsem.bridge;
 
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.DeferredWaker;
+import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
+import io.rtsem.core.RtThread;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,8 +41,18 @@ import java.util.concurrent.locks.LockSupport;
  * the park return at once). If this thread dies or is closed nothing is lost: parked waiters wake by themselves
  * after the semaphore's park fallback (ARCHITECTURE G5).
  *
+ * <p><b>Scheduling</b> (docs/BRIDGE.md, "The wake service's scheduling"). Before it serves anything, the thread
+ * applies its scheduling request to itself ({@link RtThread#applyToCurrentThread}): by default
+ * {@code SCHED_FIFO} {@value #DEFAULT_PRIORITY} in PREFER mode, above SOFT threads ({@value
+ * RtScheduling#SOFT_PRIORITY}), so that a SOFT spinner on its CPU cannot keep it from delivering wakes, and below
+ * HARD threads ({@value RtScheduling#HARD_PRIORITY}), so that it never preempts one. A refusal of a PREFER request is
+ * recorded in {@link #appliedScheduling()}; of a STRICT one, makes {@link #start()} throw. {@link #start()} returns
+ * only once the policy is applied (or refused).
+ *
  * <p><b>Timer slack.</b> A {@code parkNanos(pollNanos)} sleeps at least the thread's timer slack longer (50 µs by
- * default on Linux). The service sets its own slack ({@code prctl(PR_SET_TIMERSLACK)}) when asked to.
+ * default on Linux). The service sets its own slack ({@code prctl(PR_SET_TIMERSLACK)}) when asked to. Linux applies
+ * no timer slack to a thread under a real-time policy, so the setting matters where the service runs
+ * {@code SCHED_OTHER}: the PREFER default's fallback, or a request for it.
  */
 public final class WakeService implements DeferredWaker, Runnable {
     /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
@@ -49,11 +64,30 @@ public final class WakeService implements DeferredWaker, Runnable {
      * parked waiter, a HARD waiter's holder is boosted within this long (within {@code pollNanos} otherwise).
      */
     static final long BOOST_REQUEST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * Default {@code SCHED_FIFO} priority of the service ({@link SemaphoreBridge#DEFAULT_WAKE_PRIORITY} is this):
+     * between SOFT ({@value RtScheduling#SOFT_PRIORITY}) and HARD ({@value RtScheduling#HARD_PRIORITY}), below the
+     * kernel's threaded interrupt handlers (50).
+     */
+    static final int DEFAULT_PRIORITY = 45;
+    /** Default scheduling request: {@code fifo:45/prefer}. */
+    static final RtScheduling DEFAULT_SCHEDULING =
+            RtScheduling.fifo(DEFAULT_PRIORITY).preferred();
 
     private final RtSemaphore semaphore;
     private final long pollNanos;
     private final long timerSlackNanos;
+    private final RtScheduling scheduling;
     private final Thread thread;
+    /** Counted down by the service thread once its scheduling is applied or refused; {@link #start()} awaits it. */
+    private final CountDownLatch scheduled = new CountDownLatch(1);
+    /**
+     * Written by the service thread before it counts {@link #scheduled} down (the latch orders it for
+     * {@link #start()}; volatile for later readers such as {@link BridgeStats}); {@code null} until then.
+     */
+    private volatile AppliedScheduling appliedScheduling;
+    /** A STRICT request the kernel refused: written before {@link #scheduled} is counted down, thrown by start(). */
+    private volatile RuntimeException schedulingFailure;
 
     /** Written by the service thread, read by waiters in {@link #waiterParking}: see the Dekker pair above. */
     private volatile boolean idle;
@@ -90,23 +124,59 @@ public final class WakeService implements DeferredWaker, Runnable {
      * @param semaphore       the semaphore whose HARD releases it serves.
      * @param pollNanos       poll interval while waiters are parked, {@code 0}: spin, yielding each turn.
      * @param timerSlackNanos timer slack the thread sets on itself, {@code 0}: inherited.
+     * @param scheduling      the scheduling the thread applies to itself when it starts (a
+     *                        {@link RtScheduling#contextDefault() context default} means NON_RT's: unchanged).
      * @param name            the thread's name.
      */
-    public WakeService(RtSemaphore semaphore, long pollNanos, long timerSlackNanos, String name) {
+    public WakeService(
+            RtSemaphore semaphore, long pollNanos, long timerSlackNanos, RtScheduling scheduling, String name) {
         this.semaphore = semaphore;
         this.pollNanos = pollNanos;
         this.timerSlackNanos = timerSlackNanos;
+        this.scheduling = scheduling;
         this.thread = DaemonThreads.create(this, name);
     }
 
     /**
-     * Attaches to the semaphore (as its {@link DeferredWaker}) and starts the thread. NON_RT, set-up time.
+     * Attaches to the semaphore (as its {@link DeferredWaker}), starts the thread and waits until it has applied its
+     * scheduling. If a STRICT scheduling request was refused, the thread ends without serving, the service detaches
+     * and this throws. NON_RT, set-up time; blocks for the thread's start (microseconds to milliseconds), and an
+     * interrupt does not cut that short (it is restored before this returns or throws).
      *
-     * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then).
+     * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then), or
+     *                               the kernel refused a STRICT scheduling request (naming the request, the system
+     *                               call, errno and the fix; nothing is left attached or running then).
      */
     public void start() {
         semaphore.setDeferredWaker(this);
         thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                scheduled.await();
+                break;
+            } catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        // await() above happens-after the service's countDown(), which follows its write of schedulingFailure.
+        final RuntimeException refused = schedulingFailure;
+        if (refused != null) {
+            if (semaphore.deferredWaker() == this) {
+                semaphore.setDeferredWaker(null);
+            }
+            DaemonThreads.awaitEnd(thread);
+            throw new IllegalStateException(
+                    "the wake service '" + thread.getName() + "' could not be given its scheduling (option"
+                            + " wakeScheduling " + scheduling + "): " + refused.getMessage()
+                            + " The default, wakeScheduling(RtScheduling.fifo(" + DEFAULT_PRIORITY
+                            + ").preferred()), runs the service at the policy it has and records why"
+                            + " (stats().wakeServiceScheduling()).",
+                    refused);
+        }
     }
 
     /**
@@ -124,11 +194,23 @@ public final class WakeService implements DeferredWaker, Runnable {
     /** The service thread's loop (idle, polling, closed: see the class comment). Run by the service thread only. */
     @Override
     public void run() {
-        if (timerSlackNanos > 0 && TimerSlack.set(timerSlackNanos)) {
-            appliedSlackNanos = TimerSlack.get();
-        } else {
-            appliedSlackNanos = TimerSlack.get();
+        try {
+            appliedScheduling = RtThread.applyToCurrentThread(RtContext.NON_RT, scheduling);
+        } catch (RuntimeException | Error ex) {
+            // A STRICT refusal (or a broken JNA): start() detaches and throws. Counted down whatever happened, so
+            // start() never waits for ever.
+            schedulingFailure = ex instanceof RuntimeException
+                    ? (RuntimeException) ex
+                    : new IllegalStateException(ex.toString(), ex);
+            alive = false;
+            scheduled.countDown();
+            return;
         }
+        if (timerSlackNanos > 0) {
+            TimerSlack.set(timerSlackNanos);
+        }
+        appliedSlackNanos = TimerSlack.get();
+        scheduled.countDown();
         try {
             while (!closed) {
                 if (semaphore.hasPendingWake()) {
@@ -228,5 +310,15 @@ public final class WakeService implements DeferredWaker, Runnable {
 
     long appliedTimerSlackNanos() {
         return appliedSlackNanos;
+    }
+
+    /**
+     * What the service's scheduling request became, as the kernel reported it when the thread started. Any context;
+     * one volatile read, no allocation.
+     *
+     * @return the outcome; {@code null} before {@link #start()}, or after a STRICT refusal.
+     */
+    public AppliedScheduling appliedScheduling() {
+        return appliedScheduling;
     }
 }

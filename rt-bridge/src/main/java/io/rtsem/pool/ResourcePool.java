@@ -6,6 +6,7 @@ import io.rtsem.bridge.ModeSwitchPolicy;
 import io.rtsem.bridge.OptionChecks;
 import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.bridge.WakeService;
+import io.rtsem.core.AppliedScheduling;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtSemaphore;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ public final class ResourcePool<R> implements AutoCloseable {
                 .build();
         final String name = options.name() != null ? options.name() : "rtsem-pool-" + System.identityHashCode(this);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "ResourcePool");
-        this.wakeService = new WakeService(free, options.wakePollNanos(), options.timerSlackNanos(), name + "-wake");
+        this.wakeService = new WakeService(
+                free, options.wakePollNanos(), options.timerSlackNanos(), options.wakeScheduling(), name + "-wake");
         this.rings = new PoolRings(options.ringCapacity);
         this.bookkeeper = new Bookkeeper<>(this, leases, options.bookkeepingIntervalNanos, name + "-books");
     }
@@ -103,6 +105,8 @@ public final class ResourcePool<R> implements AutoCloseable {
      * @param <R>       the resource type.
      * @return the pool; close it when done.
      * @throws IllegalArgumentException if {@code resources} is empty.
+     * @throws IllegalStateException if the kernel refused a STRICT {@link Options#wakeScheduling wakeScheduling}
+     *                               (naming the request, the system call, errno and the fix); nothing is started.
      * @throws NullPointerException if {@code resources}, {@code options} or one of the resources is {@code null}.
      */
     public static <R> ResourcePool<R> of(Collection<? extends R> resources, Options options) {
@@ -125,7 +129,7 @@ public final class ResourcePool<R> implements AutoCloseable {
     /**
      * New options with the defaults: rings of 1024 records per thread, a bookkeeping pass every 10 ms, allocate
      * from HARD allowed ({@link ModeSwitchPolicy#ALLOW}: it spins, as HARD waits), maxBypass 1 ms, wake service
-     * polling and timer slack as {@link SemaphoreBridge}'s (20 µs, 1 µs).
+     * polling, timer slack and scheduling as {@link SemaphoreBridge}'s (20 µs, 1 µs, {@code fifo:45/prefer}).
      *
      * @return options. Any context; allocates.
      */
@@ -374,6 +378,18 @@ public final class ResourcePool<R> implements AutoCloseable {
      */
     public long droppedRecords() {
         return rings.set().dropped();
+    }
+
+    /**
+     * What the pool's wake service's scheduling request ({@link Options#wakeScheduling}, default
+     * {@code fifo:45/prefer}) became, as the kernel reported it when the service started; a refusal under PREFER shows
+     * as {@code asRequested() == false} with the reason in its note. See {@code SemaphoreBridge}'s
+     * {@code stats().wakeServiceScheduling()}. Any context; one volatile read, no allocation.
+     *
+     * @return the outcome; {@code null} for a pool whose service was never started.
+     */
+    public AppliedScheduling wakeServiceScheduling() {
+        return wakeService.appliedScheduling();
     }
 
     /** @return leases reclaimed from terminated owners. Any context. */

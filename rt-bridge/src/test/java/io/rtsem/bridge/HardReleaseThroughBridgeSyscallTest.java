@@ -35,6 +35,11 @@ class HardReleaseThroughBridgeSyscallTest {
                 "-Xmx256m",
                 "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:GuaranteedSafepointInterval=0",
+                // C1 only: compiled code that does not profile never asks for a recompilation. A compile request is
+                // a futex broadcast by the requesting thread (CompileBroker::compile_method_base, seen with strace
+                // -k), the JVM's doing, not the bridge's; with the full tiers the HARD thread made 1-3 of them in the
+                // window in 3 of 4 runs once the wake service ran at its FIFO default (1 of 4 at SCHED_OTHER).
+                "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path"),
                 BridgeWakeProbe.class.getName(),

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtsem.bridge.KernelThreadStat;
 import io.rtsem.bridge.ModeSwitchPolicy;
+import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.bridge.Threads;
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
+import io.rtsem.core.SchedulingPolicy;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,23 @@ import org.junit.jupiter.api.Test;
 class ResourcePoolTest {
     private static List<String> resources(int n) {
         return IntStream.range(0, n).mapToObj(i -> "r" + i).collect(Collectors.toList());
+    }
+
+    @Test
+    void thePoolsWakeServiceRunsFifoAtTheBridgesDefaultPriority() throws Exception {
+        try (ResourcePool<String> pool =
+                ResourcePool.of(resources(1), ResourcePool.options().name("wpd"))) {
+            final KernelThreadStat kernel = KernelThreadStat.single("wpd-wake");
+            assertEquals(KernelThreadStat.FIFO, kernel.policy, kernel.toString());
+            assertEquals(SemaphoreBridge.DEFAULT_WAKE_PRIORITY, kernel.rtPriority, kernel.toString());
+            assertEquals(SchedulingPolicy.FIFO, pool.wakeServiceScheduling().policy());
+            assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wpd-books").policy, "the bookkeeper");
+        }
+        try (ResourcePool<String> pool = ResourcePool.of(
+                resources(1), ResourcePool.options().name("wpo").wakeScheduling(RtScheduling.other()))) {
+            assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wpo-wake").policy);
+            assertEquals(RtScheduling.other(), pool.wakeServiceScheduling().requested());
+        }
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -92,17 +94,19 @@ final class KernelScheduler {
     }
 
     /**
+     * Reads the file in one {@code read} call with an 8 KiB buffer ({@link InputStream#readAllBytes}): a sysctl file
+     * answers a read at a non-zero offset with end of file, and {@link Files#readString} sizes its first read by the
+     * file's size, 0 for every /proc file, so it reads one byte, then gets end of file ("9" for 950000, "-" for -1).
+     *
      * @return {@code /proc/sys/kernel/sched_rt_runtime_us}: -1 when FIFO threads run unthrottled, else their budget
      *     per period in microseconds; {@link #UNKNOWN} where it cannot be read.
      */
     static long rtRuntimeMicros() {
-        try {
-            // One read with InputStream's 8 KiB buffer: a sysctl file answers a read at a non-zero offset with end of
-            // file, and Files.readString, seeing the size 0 every /proc file reports, starts with a 1-byte read, so
-            // 950000 came back as "9".
-            try (java.io.InputStream in = Files.newInputStream(RT_RUNTIME)) {
-                return Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
-            }
+        // One read with InputStream's 8 KiB buffer: a sysctl file answers a read at a non-zero offset with end of file,
+        // and Files.readString, seeing the size 0 every /proc file reports, starts with a 1-byte read, so 950000 came
+        // back as "9" (and -1 as "-").
+        try (InputStream in = Files.newInputStream(RT_RUNTIME)) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         } catch (IOException | RuntimeException ex) {
             return UNKNOWN;
         }

@@ -384,22 +384,75 @@ public final class RtThread extends Thread {
 
     /** Runs on this thread, after pinning: resolves, sets and reads back its scheduling (S1-S5). */
     private AppliedScheduling applyScheduling() {
-        final Resolved resolved = resolve(context, requestedScheduling, cpu >= 0, KernelScheduler.rtRuntimeMicros());
+        return apply("RtThread '" + getName() + "'", context, requestedScheduling, cpu >= 0);
+    }
+
+    /**
+     * Applies a scheduling request to the calling thread, which need not be an {@link RtThread}: for a thread that
+     * rtsem's callers create themselves, such as rt-bridge's wake service, which must be a daemon {@link Thread} and
+     * so cannot be started through {@link #start(String, RtContext, int, RtScheduling, Runnable)}. The request is
+     * resolved for {@code context} as at an RtThread's start (S1-S3; the thread counts as pinned when its affinity mask
+     * holds exactly one CPU), set with {@code sched_setscheduler} on the caller's tid (with
+     * {@code SCHED_RESET_ON_FORK} for a real-time policy), and read back from the kernel (S5). A STRICT request the
+     * kernel refuses throws; a {@link RtScheduling#preferred() PREFER} request leaves the thread under the policy it
+     * has and says why in the result's {@link AppliedScheduling#note()}.
+     *
+     * <p>If the caller is an RtThread, its {@link #scheduling()} and the policy its wait strategies read are updated.
+     * Any other thread counts as {@code SCHED_OTHER} for rtsem's wait strategies whatever this sets (S4): give a
+     * thread that waits on an {@link RtSemaphore} under a real-time policy a wait strategy without yields.
+     *
+     * <p>NON_RT, set-up time, on the thread to schedule: makes {@code sched_setscheduler}, {@code sched_getscheduler}
+     * and {@code sched_getparam} system calls, reads {@code /proc/sys/kernel/sched_rt_runtime_us} and the affinity
+     * mask (and, on a refusal, {@code /proc/self/status} and {@code /proc/self/limits}), and allocates. Never call it
+     * on a HARD path.
+     *
+     * @param context    the context whose default {@link RtScheduling#contextDefault()} stands for, not {@code null}.
+     * @param scheduling what to set, not {@code null}.
+     * @return what the request became, as the kernel reports it.
+     * @throws IllegalStateException if a STRICT request was refused (naming the thread, the system call, errno,
+     *                               strerror, this process's CapEff and RLIMIT_RTPRIO, and the fix); the thread's
+     *                               policy is then unchanged.
+     * @throws NullPointerException  if an argument is {@code null}.
+     */
+    public static AppliedScheduling applyToCurrentThread(RtContext context, RtScheduling scheduling) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(scheduling, "scheduling");
+        final Thread current = Thread.currentThread();
+        boolean pinned;
+        try {
+            pinned = Affinity.getAffinity().cardinality() == 1;
+        } catch (RuntimeException | LinkageError ex) {
+            pinned = false;
+        }
+        final String who = (current instanceof RtThread ? "RtThread '" : "thread '") + current.getName() + "'";
+        final AppliedScheduling applied = apply(who, context, scheduling, pinned);
+        if (current instanceof RtThread) {
+            final RtThread self = (RtThread) current;
+            self.scheduling = applied;
+            self.realTimePolicy = applied.realTime(); // plain: written and read by this thread only
+            self.realTimePriority = self.realTimePolicy ? applied.priority() : 0; // ARCHITECTURE P2
+        }
+        return applied;
+    }
+
+    /** Resolves, sets and reads back the calling thread's scheduling (S1-S5); {@code who} names it in messages. */
+    private static AppliedScheduling apply(String who, RtContext context, RtScheduling requested, boolean pinned) {
+        final Resolved resolved = resolve(context, requested, pinned, KernelScheduler.rtRuntimeMicros());
         final RtScheduling request = resolved.request();
         if (context == RtContext.HARD
-                && requestedScheduling.isContextDefault()
+                && requested.isContextDefault()
                 && !resolved.note().isEmpty()
-                && cpu >= 0
+                && pinned
                 && THROTTLING_LOGGED.compareAndSet(false, true)) {
-            System.getLogger(RtThread.class.getName())
-                    .log(System.Logger.Level.WARNING, "RtThread '" + getName() + "': " + resolved.note());
+            System.getLogger(RtThread.class.getName()).log(System.Logger.Level.WARNING, who + ": " + resolved.note());
         }
         final StringBuilder note = new StringBuilder(resolved.note());
         final int tid;
         try {
             tid = Affinity.getThreadId();
         } catch (RuntimeException | LinkageError ex) {
-            return refusedOrRecorded(request, note, "the thread's tid is unavailable (" + ex + ")", ex, -1);
+            return refusedOrRecorded(
+                    who, context, request, note, "the thread's tid is unavailable (" + ex + ")", ex, -1);
         }
         final SchedulingPolicy policy = request.policyOrNull();
         boolean applied = true;
@@ -409,7 +462,8 @@ public final class RtThread extends Thread {
             try {
                 errno = KernelScheduler.set(tid, flags, request.priority());
             } catch (LinkageError ex) {
-                return refusedOrRecorded(request, note, "sched_setscheduler is unavailable (" + ex + ")", ex, tid);
+                return refusedOrRecorded(
+                        who, context, request, note, "sched_setscheduler is unavailable (" + ex + ")", ex, tid);
             }
             if (errno != 0) {
                 final String why = "sched_setscheduler(tid " + tid + ", SCHED_" + policy
@@ -417,9 +471,8 @@ public final class RtThread extends Thread {
                         + ") failed with " + KernelScheduler.describeErrno(errno)
                         + (errno == 1 ? ": " + KernelScheduler.permissionDiagnosis() + ". " + fix(request) : "");
                 if (!request.isPreferred()) {
-                    throw new IllegalStateException("RtThread '" + getName() + "' (" + context
-                            + ") could not be given " + request.strict() + ": " + why
-                            + " To run without it instead, start the thread with " + request.strict()
+                    throw new IllegalStateException(who + " (" + context + ") could not be given " + request.strict()
+                            + ": " + why + " To run without it instead, ask for " + request.strict()
                             + "/prefer (RtScheduling.preferred()).");
                 }
                 append(note, why);
@@ -454,17 +507,21 @@ public final class RtThread extends Thread {
     }
 
     /** A failure other than a refusal (no JNA, no tid): thrown for STRICT, recorded for PREFER. */
-    private AppliedScheduling refusedOrRecorded(
-            RtScheduling request, StringBuilder note, String why, Throwable cause, int tid) {
+    private static AppliedScheduling refusedOrRecorded(
+            String who,
+            RtContext context,
+            RtScheduling request,
+            StringBuilder note,
+            String why,
+            Throwable cause,
+            int tid) {
         if (request.policyOrNull() == null) {
             append(note, why);
             return new AppliedScheduling(request, SchedulingPolicy.OTHER, 0, true, note.toString());
         }
         if (!request.isPreferred()) {
             throw new IllegalStateException(
-                    "RtThread '" + getName() + "' (" + context + ") could not be given " + request.strict() + ": "
-                            + why,
-                    cause);
+                    who + " (" + context + ") could not be given " + request.strict() + ": " + why, cause);
         }
         append(note, why);
         return tid < 0

@@ -71,8 +71,11 @@ class RtThreadSchedulingTest {
 
     @Test
     void hardDefaultFollowsRtThrottlingOnThisMachine() throws Exception {
-        final long runtime = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/sched_rt_runtime_us"))
+        // readAllLines: its first read takes the whole line (Files.readString would read "9" of 950000).
+        final long runtime = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/sched_rt_runtime_us"))
+                .get(0)
                 .trim());
+        assertEquals(runtime, KernelScheduler.rtRuntimeMicros(), "the whole value, not its first character");
         final CompletableFuture<ThreadStat> stat = new CompletableFuture<>();
         final RtThread hard = RtThread.start("hard", RtContext.HARD, 1, () -> {
             try {
@@ -135,6 +138,51 @@ class RtThreadSchedulingTest {
                 .join(JOIN_MILLIS);
         assertEquals(ThreadStat.FIFO, parent.get(20, TimeUnit.SECONDS).policy);
         assertEquals(ThreadStat.OTHER, child.get(20, TimeUnit.SECONDS).policy, "S6: SCHED_RESET_ON_FORK");
+    }
+
+    @Test
+    void applyToCurrentThreadSetsAPlainThreadsPolicyAsTheKernelReportsIt() throws Exception {
+        final CompletableFuture<String> result = new CompletableFuture<>();
+        final Thread plain = new Thread(() -> {
+            try {
+                final AppliedScheduling applied = RtThread.applyToCurrentThread(RtContext.NON_RT, RtScheduling.fifo(7));
+                final ThreadStat fifo = ThreadStat.ofCurrentThread();
+                final AppliedScheduling back = RtThread.applyToCurrentThread(RtContext.NON_RT, RtScheduling.other());
+                final ThreadStat other = ThreadStat.ofCurrentThread();
+                final AppliedScheduling kept =
+                        RtThread.applyToCurrentThread(RtContext.NON_RT, RtScheduling.contextDefault());
+                result.complete(applied + " | " + fifo + " | " + back + " | " + other + " | " + kept + " | "
+                        + ThreadStat.ofCurrentThread());
+            } catch (Exception | Error ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        plain.start();
+        plain.join(JOIN_MILLIS);
+        assertEquals(
+                "asked fifo:7, runs fifo:7 | policy 1, rt_priority 7 | asked other, runs other | policy 0, rt_priority 0"
+                        + " | asked unchanged, runs other | policy 0, rt_priority 0",
+                result.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void applyToCurrentThreadOnAnRtThreadUpdatesWhatItsWaitStrategiesRead() throws Exception {
+        final CompletableFuture<String> seen = new CompletableFuture<>();
+        final RtThread thread = RtThread.start("re-scheduled", RtContext.SOFT, RtThread.NO_PIN, () -> {
+            try {
+                final boolean before = RtThread.currentThreadRealTime();
+                RtThread.applyToCurrentThread(RtContext.SOFT, RtScheduling.other());
+                seen.complete(before + " " + RtThread.currentThreadRealTime() + " " + ThreadStat.ofCurrentThread());
+            } catch (Exception | Error ex) {
+                seen.completeExceptionally(ex);
+            }
+        });
+        thread.join(JOIN_MILLIS);
+        assertEquals("true false policy 0, rt_priority 0", seen.get(20, TimeUnit.SECONDS));
+        assertEquals(
+                SchedulingPolicy.OTHER,
+                thread.scheduling().policy(),
+                thread.scheduling().toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.rtsem.latency.bench.bridge;
 
 import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -33,7 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code juc}: {@link Semaphore}; the releaser unparks the waiter itself (the peer).</li>
  *   <li>{@code bridge-P-S}: {@link RtSemaphore} with a {@link SemaphoreBridge}; a HARD release only leaves the wake
  *   indication, the wake service polling every P µs with timer slack S µs unparks the waiter; P = 0: the service
- *   spins, yielding each turn.</li>
+ *   spins, yielding each turn. The service runs at its default scheduling ({@code fifo:45/prefer}; unchanged for
+ *   P = 0).</li>
+ *   <li>{@code bridge-P-S-SCHED}: the same with the service's scheduling set to SCHED, in
+ *   {@link RtScheduling#parse} syntax: {@code bridge-20-1-other} is the service before it had a policy of its own,
+ *   {@code bridge-20-1-fifo:45} the default made STRICT.</li>
  *   <li>{@code fallback}: no wake service: the waiter wakes by its own 1 ms park fallback (G5), the floor's
  *   opposite.</li>
  * </ul>
@@ -50,9 +55,19 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BridgeWakeBenchmark {
     /**
      * What releases and how the waiter is woken: {@code juc}, {@code bridge-P-S} (wake service polling every P µs,
-     * timer slack S µs; P = 0 spins) or {@code fallback} (see the class comment).
+     * timer slack S µs; P = 0 spins), {@code bridge-P-S-SCHED} (and the service's scheduling SCHED, e.g.
+     * {@code other}) or {@code fallback} (see the class comment).
      */
-    @Param({"juc", "bridge-20-1", "bridge-20-50", "bridge-5-1", "bridge-50-1", "bridge-0-1", "fallback"})
+    @Param({
+        "juc",
+        "bridge-20-1",
+        "bridge-20-1-other",
+        "bridge-20-50-other",
+        "bridge-5-1",
+        "bridge-50-1",
+        "bridge-0-1",
+        "fallback"
+    })
     public String config;
 
     private Semaphore juc;
@@ -83,12 +98,14 @@ public class BridgeWakeBenchmark {
         } else {
             rt = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
             if (config.startsWith("bridge-")) {
-                final String[] f = config.split("-");
-                bridge = SemaphoreBridge.attach(
-                        rt,
-                        SemaphoreBridge.options()
-                                .wakePollInterval(Long.parseLong(f[1]), TimeUnit.MICROSECONDS)
-                                .timerSlack(Long.parseLong(f[2]), TimeUnit.MICROSECONDS));
+                final String[] f = config.split("-", 4);
+                final SemaphoreBridge.Options options = SemaphoreBridge.options()
+                        .wakePollInterval(Long.parseLong(f[1]), TimeUnit.MICROSECONDS)
+                        .timerSlack(Long.parseLong(f[2]), TimeUnit.MICROSECONDS);
+                if (f.length > 3) {
+                    options.wakeScheduling(RtScheduling.parse(f[3]));
+                }
+                bridge = SemaphoreBridge.attach(rt, options);
             }
             hardScope = RtContext.enter(RtContext.HARD); // the releasing benchmark thread is HARD
         }
@@ -164,12 +181,13 @@ public class BridgeWakeBenchmark {
             final long wall = System.nanoTime() - wallStart;
             System.out.printf(
                     "%n[%s] wake service CPU %.1f ms per s of wall time while the waiter was parked "
-                            + "(%d polls, %d wakes, timer slack %d ns)%n",
+                            + "(%d polls, %d wakes, timer slack %d ns, scheduling %s)%n",
                     config,
                     cpu / 1e6 / (wall / 1e9),
                     bridge.stats().wakeServicePolls(),
                     bridge.stats().wakeServiceWakes(),
-                    bridge.stats().wakeServiceTimerSlackNanos());
+                    bridge.stats().wakeServiceTimerSlackNanos(),
+                    bridge.stats().wakeServiceScheduling());
         }
         stop = true;
         if (hardScope != null) {

@@ -1,6 +1,7 @@
 package io.rtsem.latency.bench.bridge;
 
 import io.rtsem.bridge.SemaphoreBridge;
+import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -46,6 +47,13 @@ public class WakeServiceCpuBenchmark {
     @Param({"5", "20", "50"})
     public long pollMicros;
 
+    /**
+     * The wake service's scheduling: {@code default} (the option's default, {@code fifo:45/prefer}) or a request in
+     * {@link RtScheduling#parse} syntax ({@code other}: the service before it had a policy of its own).
+     */
+    @Param({"default", "other"})
+    public String scheduling;
+
     private RtSemaphore sem;
     private SemaphoreBridge bridge;
     private Thread[] waiters;
@@ -67,14 +75,18 @@ public class WakeServiceCpuBenchmark {
     }
 
     /**
-     * Attaches a bridge polling every {@code pollMicros} µs and parks {@code parked} NON_RT waiters on its semaphore
+     * Attaches a bridge polling every {@code pollMicros} µs under {@code scheduling} and parks {@code parked} NON_RT waiters on its semaphore
      * (no permits: they stay parked). Not timed; allocates and starts threads (set-up time).
      */
     @Setup(Level.Trial)
     public void setUp() {
         sem = RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
-        bridge = SemaphoreBridge.attach(
-                sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS));
+        final SemaphoreBridge.Options options =
+                SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS);
+        if (!scheduling.equals("default")) {
+            options.wakeScheduling(RtScheduling.parse(scheduling));
+        }
+        bridge = SemaphoreBridge.attach(sem, options);
         waiters = new Thread[parked];
         for (int i = 0; i < parked; i++) {
             waiters[i] = new Thread(
@@ -137,9 +149,12 @@ public class WakeServiceCpuBenchmark {
     public void tearDown() throws InterruptedException {
         if (measuredWallNanos > 0) {
             System.out.printf(
-                    "%n[parked=%d, poll=%d us] wake service CPU %.1f ms per s of wall time (measurement "
-                            + "iterations)%n",
-                    parked, pollMicros, measuredCpuNanos / 1e6 / (measuredWallNanos / 1e9));
+                    "%n[parked=%d, poll=%d us, scheduling %s] wake service CPU %.1f ms per s of wall time"
+                            + " (measurement iterations)%n",
+                    parked,
+                    pollMicros,
+                    bridge.stats().wakeServiceScheduling(),
+                    measuredCpuNanos / 1e6 / (measuredWallNanos / 1e9));
         }
         for (final Thread waiter : waiters) {
             waiter.interrupt();

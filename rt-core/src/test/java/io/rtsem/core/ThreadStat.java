@@ -53,6 +53,6 @@ final class ThreadStat {
 
     @Override
     public String toString() {
-        return "policy " + policy + ", rt_priority " + rtPriority + ", nice " + nice;
+        return "policy " + policy + ", rt_priority " + rtPriority;
     }
 }

@@ -215,7 +215,7 @@ public final class BridgeStats {
      * PREFER default a refusal (no {@code CAP_SYS_NICE}) shows here as {@code asRequested() == false} and policy
      * {@code OTHER}.
      *
-     * <p>One volatile read, no allocation.
+     * <p>Any context; one volatile read, no allocation.
      *
      * @return the outcome; {@code null} without a wake service.
      */

@@ -131,7 +131,9 @@ public final class NamedSemaphoreFile {
             if (e instanceof NoSuchFileException) {
                 throw e;
             }
-            return of(name, p, "cannot be read: " + e.getReason(), 0L, false, unix, attrs);
+            final String why =
+                    e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            return of(name, p, "cannot be read: " + why, 0L, false, unix, attrs);
         }
     }
 

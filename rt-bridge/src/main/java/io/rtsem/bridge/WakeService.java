@@ -65,6 +65,11 @@ public final class WakeService implements DeferredWaker, Runnable {
      */
     static final long BOOST_REQUEST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
+     * The idle service's look, while the semaphore's boost is on but holds are not recorded yet (no SOFT or HARD
+     * thread in the JVM), at whether they are now: ten wake-ups a second.
+     */
+    static final long ARMING_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
      * Default {@code SCHED_FIFO} priority of the service ({@link SemaphoreBridge#DEFAULT_WAKE_PRIORITY} is this):
      * between SOFT ({@value RtScheduling#SOFT_PRIORITY}) and HARD ({@value RtScheduling#HARD_PRIORITY}), below the
      * kernel's threaded interrupt handlers (50).
@@ -206,11 +211,14 @@ public final class WakeService implements DeferredWaker, Runnable {
             scheduled.countDown();
             return;
         }
-        if (timerSlackNanos > 0) {
-            TimerSlack.set(timerSlackNanos);
+        try {
+            if (timerSlackNanos > 0) {
+                TimerSlack.set(timerSlackNanos);
+            }
+            appliedSlackNanos = TimerSlack.get();
+        } finally {
+            scheduled.countDown(); // whatever happened: start() never waits for ever
         }
-        appliedSlackNanos = TimerSlack.get();
-        scheduled.countDown();
         try {
             while (!closed) {
                 if (semaphore.hasPendingWake()) {
@@ -233,6 +241,10 @@ public final class WakeService implements DeferredWaker, Runnable {
                             // A HARD waiter's boost request (P3) cannot unpark us (HARD makes no system call): while
                             // holds are recorded, the idle park is bounded so a request waits at most this long.
                             LockSupport.parkNanos(this, BOOST_REQUEST_POLL_NANOS);
+                        } else if (semaphore.priorityBoost()) {
+                            // Not recording yet: nothing arms us when the first SOFT/HARD thread starts, so look
+                            // again now and then (a first HARD request then waits up to this long, once).
+                            LockSupport.parkNanos(this, ARMING_CHECK_NANOS);
                         } else {
                             LockSupport.park(this);
                         }

@@ -146,10 +146,8 @@ final class HolderRecord {
             }
             // Volatile store, then the volatile load of `held` (P6): the holder's release does the reverse.
             h.boost = priority;
-            if (h.held() == 0) {
-                h.boost = 0; // released meanwhile: nothing to boost
-                return;
-            }
+            // Released meanwhile or not, recompute: it clears the boost of a released holding and, if the holder's
+            // release read our store too late to come here itself, undoes an earlier boost of this thread (P6).
             recompute(h.holders);
         }
     }
@@ -178,6 +176,14 @@ final class HolderRecord {
      * {@code counter}.
      */
     private void recompute(Holders counter) {
+        try {
+            recomputeOrThrow(counter);
+        } catch (LinkageError | RuntimeException ex) {
+            counter.refused(); // P9: never thrown at a waiter, a releaser or the wake service
+        }
+    }
+
+    private void recomputeOrThrow(Holders counter) {
         int want = 0;
         for (final Holding h : holdings) {
             if (h.held() == 0) {
@@ -213,6 +219,9 @@ final class HolderRecord {
             }
             savedPolicy = policy;
             savedPriority = priority;
+            if (SchedulingPolicy.isDeadlineValue(policy)) {
+                return; // SCHED_DEADLINE outranks every FIFO priority, and sched_setscheduler could not restore it
+            }
             if (SchedulingPolicy.isRealTimeValue(policy) && priority >= want) {
                 return; // already at or above what is asked: its own policy stands
             }

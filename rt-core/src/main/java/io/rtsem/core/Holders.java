@@ -170,8 +170,14 @@ final class Holders {
         final int request = hardRequest;
         if (request != 0) {
             hardRequest = 0;
-            if (boosting.get() != 0) {
-                boost(request);
+            // The service counts itself as a booster while it boosts: a waiter that leaves meanwhile does not
+            // withdraw before the service's boost lands, and if it was the last, the service withdraws after (P5).
+            try {
+                if (boosting.incrementAndGet() > 1) {
+                    boost(request);
+                }
+            } finally {
+                stopBoosting(false);
             }
         }
         if (hardWithdraw) {

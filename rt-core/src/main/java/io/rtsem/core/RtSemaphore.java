@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * are written out). {@code starving} counts waiters that have waited longer than {@link Builder#maxBypass}.
  *
  * <p><b>Fast path:</b> {@link #tryAcquire()} and {@link #release()} are one CAS each on the state word, like glibc's
- * {@code sem_wait}/{@code sem_post}. A release that finds no parked waiter makes no system call in any context; a
+ * {@code sem_wait}/{@code sem_post}. A release that finds no parked waiter makes no system call in any context (but
+ * a holder that a real-time waiter boosted restores its own policy when it releases, ARCHITECTURE P5); a
  * release from HARD never makes one (it leaves a wake indication instead, see {@link DeferredWaker}).
  *
  * <p><b>Ordering:</b> not FIFO. Parked waiters are woken in arrival order, but any thread may take a released permit
@@ -85,7 +86,8 @@ public final class RtSemaphore extends StateWord {
     /**
      * Takes one permit if one is available now.
      *
-     * <p>Any context. One CAS; never blocks, allocates or makes a system call. Fails while a starving waiter is
+     * <p>Any context. One CAS; never blocks. A HARD caller allocates nothing and makes no system call; see
+     * {@link Builder#priorityBoost(boolean)} for what a non-HARD caller's first hold costs. Fails while a starving waiter is
      * being served (G8).
      *
      * @return {@code true} if a permit was taken.
@@ -101,7 +103,8 @@ public final class RtSemaphore extends StateWord {
     /**
      * Takes {@code permits} permits if that many are available now; all or none.
      *
-     * <p>Any context. One CAS; never blocks, allocates or makes a system call.
+     * <p>Any context. One CAS; never blocks. A HARD caller allocates nothing and makes no system call; see
+     * {@link Builder#priorityBoost(boolean)} for what a non-HARD caller's first hold costs.
      *
      * @param permits permits to take, {@code 1..maxPermits}.
      * @return {@code true} if they were taken.
@@ -120,7 +123,9 @@ public final class RtSemaphore extends StateWord {
      * Takes one permit, waiting as the caller's context waits.
      *
      * <p>Any context. HARD spins (no allocation, no system call); SOFT spins, yields and naps; NON_RT parks (allocates
-     * one wait node per blocking call).
+     * one wait node per blocking call). A waiter under a real-time policy boosts the holders it waits for (ARCHITECTURE
+     * P2): a SOFT one calls {@code sched_setscheduler} and takes their record locks itself, a HARD one only leaves a
+     * request for the wake service (P3).
      *
      * @throws InterruptedException if the thread is interrupted before or while waiting; no permit is taken then.
      */
@@ -256,7 +261,9 @@ public final class RtSemaphore extends StateWord {
     /**
      * Returns {@code permits} permits and wakes parked waiters that can use them.
      *
-     * <p>Any context. One CAS. With no parked waiter, no system call in any context. With parked waiters: from HARD,
+     * <p>Any context. One CAS. With no parked waiter, no system call in any context, except that a non-HARD holder that
+     * a real-time waiter boosted gives its boost back when this release empties its holding (one
+     * {@code sched_setscheduler}, under its own record's lock, after the wake: ARCHITECTURE P5). With parked waiters: from HARD,
      * still no system call (a volatile store of the wake indication, consumed by a wake service or by the waiters'
      * fallback, G3/G5); from SOFT or NON_RT, it unparks them directly (may allocate a queue iterator). In binary mode
      * the count saturates at 1.
@@ -272,12 +279,14 @@ public final class RtSemaphore extends StateWord {
         // One CAS (G1); the word it returns says whether anybody is parked (G3, G4). A saturated binary release
         // passes the wake on too (see StateWord.releaseBinary).
         final long s = binary ? releaseBinary() : releasePermits(permits, maxPermits);
-        final Holders h = holders;
-        if (h != null && h.recording()) {
-            h.released(permits); // P1, P5: after the CAS, so only permits really returned are taken off the record
-        }
         if (parked(s) != 0) {
             queue.wakeAfter(RtContext.current());
+        }
+        final Holders h = holders;
+        if (h != null && h.recording()) {
+            // P1, P5: after the CAS, so only permits really returned are taken off the record, and after the wake,
+            // so a boosted holder wakes its waiters before it gives its boost back.
+            h.released(permits);
         }
     }
 
@@ -307,7 +316,8 @@ public final class RtSemaphore extends StateWord {
      * Takes every permit available now and returns how many. Unlike acquiring, it does not defer to starving waiters:
      * it is an administrative reset.
      *
-     * <p>Any context. CAS loop; never blocks, allocates or makes a system call.
+     * <p>Any context. CAS loop; never blocks. The permits count as held by the caller (ARCHITECTURE P1): see
+     * {@link #tryAcquire()} for what that costs.
      *
      * @return the permits taken, {@code >= 0}.
      */
@@ -495,7 +505,8 @@ public final class RtSemaphore extends StateWord {
      * Serves HARD waiters' boost requests (P3): boosts the holders they wait for, or withdraws the boosts once no
      * real-time waiter is left. For rt-bridge's wake service.
      *
-     * <p>NON_RT only: makes {@code sched_setscheduler} system calls and takes holders' record locks; never from HARD.
+     * <p>NON_RT only: makes {@code sched_setscheduler} system calls, allocates their parameter arrays, and takes
+     * holders' record locks; never from HARD.
      */
     public void serveBoostRequests() {
         if (holders != null) {

@@ -51,6 +51,11 @@ public enum SchedulingPolicy {
         return linuxValue;
     }
 
+    /** Whether the Linux policy number {@code value} (flags masked off) is DEADLINE. */
+    static boolean isDeadlineValue(int value) {
+        return (value & ~RESET_ON_FORK) == DEADLINE.linuxValue;
+    }
+
     /** Whether the Linux policy number {@code value} (flags masked off) is FIFO, RR or DEADLINE. */
     static boolean isRealTimeValue(int value) {
         final int policy = value & ~RESET_ON_FORK;

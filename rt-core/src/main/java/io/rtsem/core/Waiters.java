@@ -200,16 +200,19 @@ final class Waiters {
                 }
             }
         } finally {
-            if (!acquired) {
-                // Uncounted BEFORE the pass-on in leave(), as after a take (G7b).
-                waiting.getAndDecrement(cell);
-                leave(context, node, ticket, permits);
-            }
-            if (boosting) {
-                holders.stopBoosting(context == RtContext.HARD); // P5: the last booster withdraws
-            }
-            if (interruptedMeanwhile) {
-                Thread.currentThread().interrupt();
+            try {
+                if (!acquired) {
+                    // Uncounted BEFORE the pass-on in leave(), as after a take (G7b).
+                    waiting.getAndDecrement(cell);
+                    leave(context, node, ticket, permits);
+                }
+            } finally {
+                if (boosting) {
+                    holders.stopBoosting(context == RtContext.HARD); // P5: the last booster withdraws
+                }
+                if (interruptedMeanwhile) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -325,6 +325,32 @@ class PriorityBoostTest {
         }
     }
 
+    /**
+     * P6: the race the release path leaves open on purpose, played step by step. The holder was boosted, then its
+     * release emptied its holding without seeing the boost (no fence: it read the boost before the booster's store
+     * landed). A second booster that then finds the holding empty must give the holder its own policy back, not
+     * just clear its own request and leave the first boost standing.
+     */
+    @Test
+    void aBoostThatFindsTheHoldingReleasedUndoesAnEarlierOne() throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder().permits(1).build();
+        try (Holder holder = new Holder()) {
+            final Holding holding = holder.call(() -> {
+                sem.acquire();
+                return HolderRecord.current().find(sem.holders);
+            });
+            holding.record.boost(holding, 40);
+            awaitStat(holder.tid(), ThreadStat.FIFO, 40, "boosted");
+            holder.call(() -> holding.remove(1)); // the release's store, without its read of the boost
+            holding.record.boost(holding, 45); // a later booster finds the holding empty
+            awaitStat(holder.tid(), ThreadStat.OTHER, 0, "P6: the stale boost is undone");
+            holder.call(() -> {
+                sem.release(); // the permit goes back; the record already says 0
+                return null;
+            });
+        }
+    }
+
     /** The builder's option: off, a FIFO waiter leaves the holder at its own policy and nothing is counted. */
     @Test
     void withTheBoostOffTheHolderKeepsItsPolicy() throws Exception {

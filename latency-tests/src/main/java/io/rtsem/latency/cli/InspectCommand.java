@@ -69,8 +69,11 @@ public final class InspectCommand implements Callable<Integer> {
             err.println("rtsem: inspect: " + e.getMessage());
             return RtsemCommand.EXIT_CONFIG;
         } catch (NoSuchFileException e) {
-            err.println("rtsem: inspect: no named semaphore \"" + name + "\" (no file " + e.getFile()
-                    + "); ./rtsem inspect lists those there are");
+            err.println(
+                    name == null
+                            ? "rtsem: inspect: no directory " + e.getFile() + " (where named semaphores live)"
+                            : "rtsem: inspect: no named semaphore \"" + name + "\" (no file " + e.getFile()
+                                    + "); ./rtsem inspect lists those there are");
             return RtsemCommand.EXIT_CONFIG;
         } catch (IOException e) {
             err.println("rtsem: inspect: cannot read " + dir + ": " + e);

@@ -125,6 +125,51 @@ final class HolderRecord {
         return null;
     }
 
+    /**
+     * How many holdings a record keeps before {@link #pruneReleased} drops released ones: a thread that uses up to
+     * this many semaphores keeps all its holdings and never allocates again for them; one that uses more scans at most
+     * this many (plus the ones it holds now) on each acquire and release.
+     */
+    static final int PRUNE_AT = 8;
+
+    /**
+     * Before a new holding is added: if the record has {@link #PRUNE_AT} holdings or more, drops those released and
+     * not boosted (held 0, boost 0) from this record and from their semaphores' holder lists, so neither grows with
+     * every semaphore the thread ever held. Owner thread only (it alone writes {@code held}, so a holding read as
+     * released here stays released); called with no {@link Holders} lock held, and takes each dropped holding's one
+     * at a time (never two at once: no lock order between semaphores). Allocates.
+     *
+     * <p>Races: a booster that still finds a dropped holding in a snapshot of its semaphore's list may set its boost
+     * after this check; the holding holds nothing, so {@code recompute} never counts it and no boost follows from it.
+     */
+    void pruneReleased() {
+        final Holding[] old = holdings;
+        if (old.length < PRUNE_AT) {
+            return;
+        }
+        int kept = 0;
+        final Holding[] next = new Holding[old.length];
+        for (final Holding h : old) {
+            if (h.held() != 0 || h.boost != 0) {
+                next[kept++] = h;
+            }
+        }
+        if (kept == old.length) {
+            return;
+        }
+        holdings = java.util.Arrays.copyOf(next, kept);
+        for (final Holding h : old) {
+            if (h.held() == 0 && h.boost == 0) {
+                h.holders.deregister(h);
+            }
+        }
+    }
+
+    /** @return how many holdings this record keeps now (tests). */
+    int holdingCount() {
+        return holdings.length;
+    }
+
     /** Adds a holding of {@code holders}' semaphore. Owner thread only; allocates. */
     Holding add(Holders holders) {
         final Holding h = new Holding(this, holders);

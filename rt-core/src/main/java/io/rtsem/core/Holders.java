@@ -77,6 +77,7 @@ final class Holders {
         Holding h = record.find(this);
         if (h == null) {
             record.readTidOnce(); // before the holding is published: boosters find the tid with it
+            record.pruneReleased(); // outside our lock: it takes other semaphores' locks, one at a time
             h = register(record);
         }
         h.add(permits);
@@ -112,6 +113,25 @@ final class Holders {
         next.add(h);
         list = next.toArray(NONE);
         return h;
+    }
+
+    /**
+     * Drops {@code h}, a released holding its thread pruned ({@link HolderRecord#pruneReleased}), and the holdings of
+     * dead threads (P7). The pruning thread only, NON_RT or SOFT; allocates.
+     */
+    synchronized void deregister(Holding h) {
+        final List<Holding> next = new ArrayList<>(list.length);
+        for (final Holding old : list) {
+            if (old != h && old.record.thread.isAlive()) {
+                next.add(old);
+            }
+        }
+        list = next.toArray(NONE);
+    }
+
+    /** @return how many holdings this semaphore's list has now (tests). */
+    int size() {
+        return list.length;
     }
 
     /**

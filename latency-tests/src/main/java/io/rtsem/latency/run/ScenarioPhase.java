@@ -205,6 +205,7 @@ final class ScenarioPhase {
                 drain(workers, subjects);
             }
         } finally {
+            sched.close();
             hiccups.interleave(Slices.single(0, 0));
             for (Map<RtContext, HistogramLogWriter> m : logs) {
                 for (HistogramLogWriter w : m.values()) {

@@ -1,8 +1,12 @@
 package io.rtsem.latency.run;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +18,15 @@ import java.util.List;
  * harness. A change is known only to have happened within a sampling window, so it is reported as "in the same
  * window" as an outlier.
  *
- * <p>One harness thread (NON_RT); reads files, allocates.
+ * <p>One harness thread (NON_RT); reads files. Each watched thread's two files are opened once ({@link #watch}) and
+ * re-read from offset 0 into one reused buffer ({@code pread}), parsed in place: a sample allocates nothing unless it
+ * records a change (the harness samples every 5 ms for the whole run, and reading the files as strings was most of
+ * what the harness allocated, enough to make the young generation fill during a run). {@link #close} closes them.
  */
-public final class ThreadSchedMonitor {
+public final class ThreadSchedMonitor implements AutoCloseable {
+    private static final byte[] MIGRATIONS = "se.nr_migrations".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INVOLUNTARY = "nr_involuntary_switches".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INVOLUNTARY_STATUS = "nonvoluntary_ctxt_switches".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Changes seen for one thread between two samples.
@@ -43,8 +53,11 @@ public final class ThreadSchedMonitor {
 
     private final List<String> names = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
-    private final List<Path> schedstats = new ArrayList<>();
+    private final List<FileChannel> fileChannels = new ArrayList<>();
+    private final List<FileChannel> schedstatChannels = new ArrayList<>();
     private final List<long[]> last = new ArrayList<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+    private long[] scratch = new long[3];
     private final List<SchedChange> changes = new ArrayList<>();
     private final long epochOffsetNanos;
     private long lastSampleEpochNanos;
@@ -68,15 +81,43 @@ public final class ThreadSchedMonitor {
         Path f = Files.exists(dir.resolve("sched")) ? dir.resolve("sched") : dir.resolve("status");
         names.add(name);
         files.add(f);
-        schedstats.add(dir.resolve("schedstat"));
-        last.add(read(f, dir.resolve("schedstat")));
+        fileChannels.add(open(f));
+        schedstatChannels.add(open(dir.resolve("schedstat")));
+        long[] v = new long[3];
+        read(fileChannels.size() - 1, v);
+        last.add(v);
+    }
+
+    private static FileChannel open(Path f) {
+        try {
+            return FileChannel.open(f, StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            return null; // read as "gone"
+        }
+    }
+
+    /** Closes the watched threads' files; {@link #changes} stays readable. */
+    @Override
+    public void close() {
+        for (List<FileChannel> l : List.of(fileChannels, schedstatChannels)) {
+            for (FileChannel c : l) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // a /proc file: nothing to flush
+                }
+            }
+        }
     }
 
     /** Samples every watched thread and records changes since the previous sample. */
     public void sample() {
         long now = System.nanoTime() + epochOffsetNanos;
         for (int i = 0; i < files.size(); i++) {
-            long[] v = read(files.get(i), schedstats.get(i));
+            long[] v = scratch;
+            read(i, v);
             long[] p = last.get(i);
             if (v[0] >= 0 && p[0] >= 0 && (v[0] != p[0] || v[1] != p[1] || v[2] != p[2])) {
                 long runDelay = v[2] >= 0 && p[2] >= 0 ? v[2] - p[2] : SchedChange.UNKNOWN;
@@ -84,6 +125,7 @@ public final class ThreadSchedMonitor {
                         new SchedChange(names.get(i), lastSampleEpochNanos, now, v[0] - p[0], v[1] - p[1], runDelay));
             }
             if (v[0] >= 0) {
+                scratch = p; // swap: the previous sample's array is reused for the next read
                 last.set(i, v);
             }
         }
@@ -101,37 +143,104 @@ public final class ThreadSchedMonitor {
     }
 
     /**
-     * @return {migrations, involuntary switches, run_delay ns (-1 if unreadable)}, or {-1, -1, -1} if the thread is
-     *         gone.
+     * Reads watched thread {@code i} into {@code v}: {migrations, involuntary switches, run_delay ns (-1 if
+     * unreadable)}, or {-1, -1, -1} if the thread is gone. Allocates nothing.
      */
-    private static long[] read(Path f, Path schedstat) {
-        long migrations = 0;
-        long involuntary = -1;
+    private void read(int i, long[] v) {
+        int n = readFully(fileChannels.get(i));
+        if (n < 0) {
+            v[0] = v[1] = v[2] = -1;
+            return;
+        }
+        byte[] b = buffer.array();
+        long involuntary = valueAfter(b, n, INVOLUNTARY);
+        if (involuntary == -1) {
+            involuntary = valueAfter(b, n, INVOLUNTARY_STATUS);
+        }
+        long migrations = valueAfter(b, n, MIGRATIONS);
+        v[0] = migrations < 0 ? 0 : migrations;
+        v[1] = involuntary;
+        int m = readFully(schedstatChannels.get(i));
+        v[2] = m < 0 ? -1 : secondField(b, m);
+    }
+
+    /** Reads a whole /proc file from offset 0 into {@link #buffer}; returns its length, or -1 if unreadable. */
+    private int readFully(FileChannel c) {
+        if (c == null) {
+            return -1;
+        }
+        buffer.clear();
         try {
-            for (String line : Files.readAllLines(f)) {
-                if (line.startsWith("se.nr_migrations")) {
-                    migrations = value(line);
-                } else if (line.startsWith("nr_involuntary_switches")
-                        || line.startsWith("nonvoluntary_ctxt_switches")) {
-                    involuntary = value(line);
-                }
+            int r;
+            while (buffer.hasRemaining() && (r = c.read(buffer, buffer.position())) > 0) {
+                buffer.position(buffer.position() + r);
             }
         } catch (IOException | RuntimeException e) {
-            return new long[] {-1, -1, -1};
+            return -1; // the thread is gone (ESRCH) or the file is unreadable
         }
-        return new long[] {migrations, involuntary, runDelay(schedstat)};
+        return buffer.position();
     }
 
     /**
-     * @param schedstat a thread's {@code schedstat}: "time on CPU, run_delay, timeslices", nanoseconds
-     * @return its run_delay, or -1 if the file is missing or malformed (a kernel without CONFIG_SCHED_INFO)
+     * The number after the ':' of the line starting with {@code key} in {@code b[0, n)}, -1 if there is none.
+     * Allocates nothing.
      */
-    static long runDelay(Path schedstat) {
-        try {
-            return parseRunDelay(Files.readString(schedstat));
-        } catch (IOException | RuntimeException e) {
-            return -1;
+    static long valueAfter(byte[] b, int n, byte[] key) {
+        int lineStart = 0;
+        while (lineStart < n) {
+            if (startsWith(b, lineStart, n, key)) {
+                int j = lineStart + key.length;
+                while (j < n && b[j] != ':' && b[j] != '\n') {
+                    j++;
+                }
+                return j < n && b[j] == ':' ? number(b, j + 1, n) : -1;
+            }
+            while (lineStart < n && b[lineStart] != '\n') {
+                lineStart++;
+            }
+            lineStart++;
         }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] b, int at, int n, byte[] key) {
+        if (at + key.length > n) {
+            return false;
+        }
+        for (int k = 0; k < key.length; k++) {
+            if (b[at + k] != key[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The decimal number at {@code from} (after blanks) in {@code b[from, n)}, -1 if there is none. */
+    private static long number(byte[] b, int from, int n) {
+        int j = from;
+        while (j < n && (b[j] == ' ' || b[j] == '\t')) {
+            j++;
+        }
+        long v = 0;
+        int digits = 0;
+        while (j < n && b[j] >= '0' && b[j] <= '9') {
+            v = v * 10 + (b[j] - '0');
+            j++;
+            digits++;
+        }
+        return digits == 0 ? -1 : v;
+    }
+
+    /** The second blank-separated field of {@code b[0, n)} as a number (schedstat's run_delay), -1 if none. */
+    static long secondField(byte[] b, int n) {
+        int j = 0;
+        while (j < n && b[j] == ' ') {
+            j++;
+        }
+        while (j < n && b[j] != ' ' && b[j] != '\n') {
+            j++;
+        }
+        return j < n && b[j] == ' ' ? number(b, j, n) : -1;
     }
 
     /**
@@ -139,18 +248,7 @@ public final class ThreadSchedMonitor {
      * @return its second field (run_delay, nanoseconds), or -1 if it has none or it is not a number
      */
     static long parseRunDelay(String schedstat) {
-        String[] f = schedstat.trim().split("\\s+");
-        if (f.length < 2) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(f[1]);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static long value(String line) {
-        return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        byte[] b = schedstat.getBytes(StandardCharsets.US_ASCII);
+        return secondField(b, b.length);
     }
 }

@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>One harness thread (NON_RT); reads files. Each watched thread's two files are opened once ({@link #watch}) and
  * re-read from offset 0 into one reused buffer ({@code pread}), parsed in place: a sample allocates nothing unless it
- * records a change (the harness samples every 5 ms for the whole run, and reading the files as strings was most of
- * what the harness allocated, enough to make the young generation fill during a run). {@link #close} closes them.
+ * records a change (the harness samples every 5 ms for the whole run; what the harness allocates meanwhile fills the
+ * young generation that a collection must then empty). {@link #close} closes them.
  */
 public final class ThreadSchedMonitor implements AutoCloseable {
     private static final byte[] MIGRATIONS = "se.nr_migrations".getBytes(StandardCharsets.US_ASCII);

@@ -61,7 +61,7 @@ class ThreadSchedMonitorTest {
 
     /**
      * Watching a parked thread (its counters do not move, so no change is recorded): 2,000 samples after warm-up
-     * allocate nothing on the sampling thread. Reading the files as strings allocated about 10 KB a sample.
+     * allocate nothing on the sampling thread. Reading the files as strings allocated on every sample.
      */
     @Test
     void aSampleWithNoChangeAllocatesNothing() throws Exception {

@@ -453,7 +453,9 @@ public final class Attribution {
     private static String gcAdvice(List<String> jvmArguments, List<String> missing) {
         List<String> lacked = new ArrayList<>();
         for (String o : missing) {
-            if (o.startsWith("-Xm") || (o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            if (o.startsWith("-Xm")
+                    || o.equals("-XX:+AlwaysPreTouch")
+                    || (o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
                 lacked.add(o);
             }
         }
@@ -461,8 +463,8 @@ public final class Attribution {
         if (!lacked.isEmpty()) {
             sb.append(" This run lacked ")
                     .append(String.join(" ", lacked))
-                    .append(" of configs/jvm.options (a young generation the run does not fill, a heap of "
-                            + "fixed size); ./rtsem applies them.");
+                    .append(" of configs/jvm.options (a young generation the run does not fill, a heap sized "
+                            + "and touched up front); ./rtsem applies them.");
         } else {
             sb.append(" The real-time loops allocate nothing: something else (the harness, JFR, bookkeepers) filled "
                     + "the young generation.");

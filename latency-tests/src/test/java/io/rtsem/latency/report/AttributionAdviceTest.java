@@ -13,6 +13,7 @@ class AttributionAdviceTest {
     private static final List<String> RT_OPTIONS = List.of(
             "-Xms1g",
             "-Xmx1g",
+            "-XX:+AlwaysPreTouch",
             "-XX:+UseSerialGC",
             "-Xmn768m",
             "-XX:+UnlockDiagnosticVMOptions",
@@ -57,8 +58,13 @@ class AttributionAdviceTest {
         String lacking = advice(
                 List.of(new Cause("gc", "GC pause")),
                 List.of("-Xmx1g"),
-                List.of("-Xms1g", "-XX:+UseSerialGC", "-Xmn768m", "-XX:GuaranteedSafepointInterval=0"));
-        assertTrue(lacking.contains("lacked -Xms1g -XX:+UseSerialGC -Xmn768m"), lacking);
+                List.of(
+                        "-Xms1g",
+                        "-XX:+AlwaysPreTouch",
+                        "-XX:+UseSerialGC",
+                        "-Xmn768m",
+                        "-XX:GuaranteedSafepointInterval=0"));
+        assertTrue(lacking.contains("lacked -Xms1g -XX:+AlwaysPreTouch -XX:+UseSerialGC -Xmn768m"), lacking);
         assertFalse(lacking.contains("GuaranteedSafepointInterval"), "not a GC option: " + lacking);
         String zgc = advice(List.of(new Cause("gc", "GC pause")), List.of("-XX:+UseZGC", "-Xmn768m"), List.of());
         assertFalse(zgc.contains("-XX:+UseZGC"), "the run used ZGC already: " + zgc);

@@ -1,6 +1,7 @@
 package io.rtsem.latency.run;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtThread;
 import io.rtsem.latency.config.Role;
 import io.rtsem.latency.config.ThreadSpec;
 import java.io.IOException;
@@ -19,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code allocate-bytes} per iteration on purpose). Between iterations a HARD thread spins and
  * makes no system call of its own besides the clock read; SOFT and NON_RT threads park
  * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
- * thread yields ({@code sched_yield}) and spins, a NON_RT one spins.
+ * thread yields ({@code sched_yield}) and spins, a NON_RT one spins. A SOFT thread that runs under a real-time
+ * policy (read back from the kernel) parks until 80 us before the next start and spins the rest, and a SOFT
+ * releaser waiting for permits to return naps 20 us at a time, as a NON_RT one does: at SCHED_FIFO a yield yields
+ * to nobody (ARCHITECTURE S4), and a loop that yields instead of sleeping keeps every SCHED_OTHER thread of its
+ * CPU off it (the harness, NON_RT holders, the bridge's wake service at SCHED_OTHER).
  *
  * <p>Subjects: the worker has one {@link Lane} per semaphore under test (rtsem, the peer), each with its own gate,
  * release stamp, outstanding-permit count, recorders and over-budget log. Each iteration runs wholly on the lane of
@@ -50,6 +55,16 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_SPIN = 0;
     private static final int PACE_YIELD = 1;
     private static final int PACE_PARK = 2;
+    /**
+     * A SOFT thread under a real-time policy: {@code sched_yield} would yield to nobody (S4), so it naps where a SOFT
+     * thread at SCHED_OTHER yields, and parks until {@link #NAP_MARGIN_NANOS} before a start, not 250 us.
+     */
+    private static final int PACE_NAP = 3;
+    /**
+     * How long before a start a napping (real-time SOFT) thread wakes to spin the rest: a real-time thread gets no
+     * timer slack, and a timer wake-up here is about 45 us late (docs/BRIDGE.md, TimedParkBenchmark).
+     */
+    static final long NAP_MARGIN_NANOS = 80_000L;
     /**
      * Gaps a HARD thread can log in the measured phase (2 MB of arrays; how many a second a HARD thread sees:
      * docs/LATENCY.md, "Platform figures quoted in the code").
@@ -123,7 +138,7 @@ public final class ScenarioWorker implements Runnable {
     /** How long a HARD thread spun between iterations: index as {@link #worst}. */
     private final long[] spunNanos;
 
-    private final int paceMode;
+    private int paceMode; // set by the constructor, and by run() on the scenario thread before its loop
     private final int slotWait;
     private final int slotService;
     private final int slotHold;
@@ -208,6 +223,11 @@ public final class ScenarioWorker implements Runnable {
     @Override
     public void run() {
         nativeTid = readNativeTid();
+        if (paceMode == PACE_YIELD
+                && Thread.currentThread() instanceof RtThread
+                && ((RtThread) Thread.currentThread()).scheduling().realTime()) {
+            paceMode = PACE_NAP; // read back from the kernel at the thread's start
+        }
         try {
             if (spec.role() == Role.RELEASER) {
                 releaseLoop();
@@ -372,7 +392,9 @@ public final class ScenarioWorker implements Runnable {
                 }
                 continue;
             }
-            if ((++spins & 0xFF) == 0) {
+            // every 256 spins, or on every turn when it naps: 256 naps are 16 ms or more here, and a releaser behind
+            // its schedule must find a tick to drop at once, or it falls further behind with every tick it waits on
+            if ((++spins & 0xFF) == 0 || paceMode >= PACE_PARK) {
                 long now = System.nanoTime();
                 if (abort || now >= stopNanoTime + OVERRUN_NANOS) {
                     return STOPPED;
@@ -381,7 +403,7 @@ public final class ScenarioWorker implements Runnable {
                     return SKIPPED;
                 }
             }
-            if (paceMode == PACE_PARK) {
+            if (paceMode >= PACE_PARK) { // PARK or NAP: a real-time SOFT releaser must not spin its CPU away
                 LockSupport.parkNanos(20_000);
             } else if (paceMode == PACE_YIELD && (spins & 0x3F) == 0) {
                 Thread.yield();
@@ -433,7 +455,9 @@ public final class ScenarioWorker implements Runnable {
         }
         while (now < intended) {
             long left = intended - now;
-            if (paceMode != PACE_SPIN && left > 300_000) {
+            if (paceMode == PACE_NAP && left > NAP_MARGIN_NANOS + 20_000) {
+                LockSupport.parkNanos(left - NAP_MARGIN_NANOS); // no timer slack under a real-time policy
+            } else if (paceMode != PACE_SPIN && paceMode != PACE_NAP && left > 300_000) {
                 LockSupport.parkNanos(left - 250_000); // timer slack and wake-up: wake early, spin the rest
             } else if (paceMode == PACE_YIELD && left > 50_000) {
                 Thread.yield();

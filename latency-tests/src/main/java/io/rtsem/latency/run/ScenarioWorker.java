@@ -293,14 +293,9 @@ public final class ScenarioWorker implements Runnable {
             if (tRel >= stallAtNanoTime[subject]) {
                 tRel = stall(tRel, subject);
             }
-            // the hold as the inversion classifier sees it ends when the release call returns: a holder stopped
-            // inside release() (a boosted holder giving its boost back, a preemption) still held the permits then.
-            // One more clock read per iteration, the same for every subject.
-            long tDone = tRel;
             if (releasesOwn) {
                 lane.stamp().setRelease(tRel);
                 lane.gate().release(permits);
-                tDone = System.nanoTime();
             } else {
                 lane.outstanding().getAndAdd(permits);
             }
@@ -320,7 +315,7 @@ public final class ScenarioWorker implements Runnable {
             // spans for the inversion classifier: after the release, so neither the wait nor the hold pays for them;
             // two plain stores per log on every iteration, kept or not, the same for every subject (no branch:
             // x >>> 63 is 1 for a negative x). Plain stores suffice: the harness reads them after joining the thread.
-            longHolds[subject].put(tAcq, tDone, phase & logsHolds & (int) ((holdLimit - (tDone - tAcq)) >>> 63));
+            longHolds[subject].put(tAcq, tRel, phase & logsHolds & (int) ((holdLimit - (tRel - tAcq)) >>> 63));
             longWaits[subject].put(
                     tCall, tAcq, phase & logsWaits & (int) ((InversionEpisodes.MIN_WAIT_NANOS - 1 - service) >>> 63));
             completed[subject] += phase;

@@ -139,35 +139,48 @@ final class HolderRecord {
      * released here stays released); called with no {@link Holders} lock held, and takes each dropped holding's one
      * at a time (never two at once: no lock order between semaphores). Allocates.
      *
-     * <p>Races: a booster that still finds a dropped holding in a snapshot of its semaphore's list may set its boost
-     * after this check; the holding holds nothing, so {@code recompute} never counts it and no boost follows from it.
+     * <p>Races: each holding is judged once, under this record's monitor (which guards {@code boost}), and those
+     * judged released are the ones deregistered. A booster that still finds a dropped holding in a snapshot of its
+     * semaphore's list may set its boost after that; the holding holds nothing and is no longer in the record, so
+     * {@code recompute} never counts it and no boost follows from it.
      */
     void pruneReleased() {
         final Holding[] old = holdings;
         if (old.length < PRUNE_AT) {
             return;
         }
-        int kept = 0;
         final Holding[] next = new Holding[old.length];
-        for (final Holding h : old) {
-            if (h.held() != 0 || h.boost != 0) {
-                next[kept++] = h;
+        final Holding[] dropped = new Holding[old.length];
+        int kept = 0;
+        int drops = 0;
+        // One decision per holding, under the monitor that guards `boost`: a holding is either kept in the record
+        // and left in its semaphore's list, or dropped from both (never kept here but delisted there).
+        synchronized (this) {
+            for (final Holding h : old) {
+                if (h.held() != 0 || h.boost != 0) {
+                    next[kept++] = h;
+                } else {
+                    dropped[drops++] = h;
+                }
             }
-        }
-        if (kept == old.length) {
-            return;
-        }
-        holdings = java.util.Arrays.copyOf(next, kept);
-        for (final Holding h : old) {
-            if (h.held() == 0 && h.boost == 0) {
-                h.holders.deregister(h);
+            if (drops == 0) {
+                return;
             }
+            holdings = java.util.Arrays.copyOf(next, kept);
+        }
+        for (int i = 0; i < drops; i++) {
+            dropped[i].holders.deregister(dropped[i]); // outside the record monitor: Holders' lock alone
         }
     }
 
     /** @return how many holdings this record keeps now (tests). */
     int holdingCount() {
         return holdings.length;
+    }
+
+    /** @return the holdings this record keeps now (tests; the array is never written after it is published). */
+    Holding[] kept() {
+        return holdings;
     }
 
     /** Adds a holding of {@code holders}' semaphore. Owner thread only; allocates. */

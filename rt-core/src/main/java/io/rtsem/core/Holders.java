@@ -134,6 +134,11 @@ final class Holders {
         return list.length;
     }
 
+    /** @return the holdings listed now (tests; the array is never written after it is published). */
+    Holding[] listed() {
+        return list;
+    }
+
     /**
      * A real-time waiter at {@code priority} starts boosting (once per wait, before its first {@link #boost}).
      * Any context: one atomic increment.

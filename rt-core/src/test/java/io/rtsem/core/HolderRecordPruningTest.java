@@ -120,4 +120,56 @@ class HolderRecordPruningTest {
         });
         assertEquals(0, held.holders.size());
     }
+
+    /**
+     * Pruning while a booster boosts and withdraws the holdings it finds in the semaphores' lists: afterwards the
+     * record and the lists agree (a holding kept by the record is listed by its semaphore, and a holding of this
+     * thread listed by a semaphore is kept by the record), and no holding is left boosted. Judging a holding twice
+     * (once to keep, once to delist) could keep it in the record but delist it, hiding a later hold from boosters.
+     */
+    @Test
+    void pruningWhileABoosterWorksLeavesRecordAndListsInAgreement() throws Exception {
+        final List<RtSemaphore> all = semaphores(3 * HolderRecord.PRUNE_AT);
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread booster = new Thread(() -> {
+            while (!stop.get()) {
+                for (final RtSemaphore s : all) {
+                    for (final Holding h : s.holders.listed()) {
+                        h.record.boost(h, 10);
+                        h.record.withdraw(h);
+                    }
+                }
+            }
+        });
+        booster.start();
+        final HolderRecord record;
+        try {
+            record = onHolder(() -> {
+                final long until = System.nanoTime() + 1_000_000_000L;
+                while (System.nanoTime() < until) {
+                    for (final RtSemaphore s : all) {
+                        s.acquire();
+                        s.release();
+                    }
+                }
+                return HolderRecord.current();
+            });
+        } finally {
+            stop.set(true);
+            booster.join();
+        }
+        final java.util.Set<Holding> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        kept.addAll(List.of(record.kept()));
+        for (final Holding h : kept) {
+            assertTrue(List.of(h.holders.listed()).contains(h), "a holding the record keeps is not listed");
+            assertEquals(0, h.boost, "a holding left boosted");
+        }
+        for (final RtSemaphore s : all) {
+            for (final Holding h : s.holders.listed()) {
+                if (h.record == record) {
+                    assertTrue(kept.contains(h), "a listed holding of the thread is not in its record");
+                }
+            }
+        }
+    }
 }

@@ -178,22 +178,26 @@ public final class ThreadSchedMonitor implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return -1; // the thread is gone (ESRCH) or the file is unreadable
         }
-        return buffer.position();
+        // a file that filled the buffer may have been cut short: read as unreadable rather than parse half of it
+        return buffer.hasRemaining() ? buffer.position() : -1;
     }
 
     /**
-     * The number after the ':' of the line starting with {@code key} in {@code b[0, n)}, -1 if there is none.
-     * Allocates nothing.
+     * The number after the ':' of the line that starts with {@code key} followed by blanks and ':' in
+     * {@code b[0, n)}, -1 if there is none. Allocates nothing.
      */
     static long valueAfter(byte[] b, int n, byte[] key) {
         int lineStart = 0;
         while (lineStart < n) {
             if (startsWith(b, lineStart, n, key)) {
                 int j = lineStart + key.length;
-                while (j < n && b[j] != ':' && b[j] != '\n') {
+                while (j < n && (b[j] == ' ' || b[j] == '\t')) {
                     j++;
                 }
-                return j < n && b[j] == ':' ? number(b, j + 1, n) : -1;
+                if (j < n && b[j] == ':') {
+                    return number(b, j + 1, n);
+                }
+                // a longer key that starts with this one ("se.nr_migrations_x"): not it, look further
             }
             while (lineStart < n && b[lineStart] != '\n') {
                 lineStart++;

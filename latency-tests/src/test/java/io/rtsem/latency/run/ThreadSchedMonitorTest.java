@@ -38,8 +38,14 @@ class ThreadSchedMonitorTest {
         assertEquals(17, ThreadSchedMonitor.valueAfter(b, b.length, "se.nr_migrations".getBytes()));
         assertEquals(22, ThreadSchedMonitor.valueAfter(b, b.length, "nr_involuntary_switches".getBytes()));
         assertEquals(-1, ThreadSchedMonitor.valueAfter(b, b.length, "nonvoluntary_ctxt_switches".getBytes()));
-        // a prefix of a key on another line is not that key's value ("nr_switches" vs "nr_voluntary_switches")
         assertEquals(5012, ThreadSchedMonitor.valueAfter(b, b.length, "nr_switches".getBytes()));
+        // a line whose key only starts with the key asked for is not its line
+        String longer = "se.nr_migrations_x                           :                   99\n" + sched;
+        byte[] l = longer.getBytes(StandardCharsets.US_ASCII);
+        assertEquals(17, ThreadSchedMonitor.valueAfter(l, l.length, "se.nr_migrations".getBytes()));
+        // the status file's format (no sched file): key, colon, tab, value
+        byte[] status = "voluntary_ctxt_switches:\t40\nnonvoluntary_ctxt_switches:\t12\n".getBytes();
+        assertEquals(12, ThreadSchedMonitor.valueAfter(status, status.length, "nonvoluntary_ctxt_switches".getBytes()));
         // the real files of this thread, parsed both ways from the same bytes
         Path self = Path.of("/proc/thread-self/sched");
         byte[] real = Files.readAllBytes(self);

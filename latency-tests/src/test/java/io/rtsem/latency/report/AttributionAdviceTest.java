@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 /** Advice follows the run: the options it lacked, the operations behind its safepoints, never an option it had. */
 class AttributionAdviceTest {
     private static final List<String> RT_OPTIONS = List.of(
-            "-Xms1g",
-            "-Xmx1g",
+            "-Xms256m",
+            "-Xmx256m",
             "-XX:+AlwaysPreTouch",
             "-XX:+UseSerialGC",
-            "-Xmn768m",
+            "-Xmn128m",
             "-XX:+UnlockDiagnosticVMOptions",
             "-XX:GuaranteedSafepointInterval=0");
 

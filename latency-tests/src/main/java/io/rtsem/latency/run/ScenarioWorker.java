@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * makes no system call of its own besides the clock read; SOFT and NON_RT threads park
  * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
  * thread yields ({@code sched_yield}) and spins, a NON_RT one spins. A SOFT thread that runs under a real-time
- * policy (read back from the kernel) parks until 150 us before the next start and spins the rest, and a SOFT
+ * policy (read back from the kernel) parks until 150 us (a quarter period if that is less) before the next start and
+ * spins the rest, and a SOFT
  * releaser waiting for permits to return spins 4,096 turns, then naps 20 us at a time, as rtsem's SOFT backoff
  * waits under a real-time policy: at SCHED_FIFO a yield yields
  * to nobody (ARCHITECTURE S4), and a loop that yields instead of sleeping keeps every SCHED_OTHER thread of its
@@ -62,9 +63,11 @@ public final class ScenarioWorker implements Runnable {
      */
     private static final int PACE_NAP = 3;
     /**
-     * How long before a start a napping (real-time SOFT) thread wakes to spin the rest: a real-time thread gets no
-     * timer slack, and a 20 us timed park here ends 45 us late at p50 and 93-163 us late at p99 (docs/BRIDGE.md,
-     * TimedParkBenchmark), so most wake-ups are in time and a late one is late by what the platform adds.
+     * How long before a start a napping (real-time SOFT) thread wakes to spin the rest, at most: a real-time thread
+     * gets no timer slack, and a 20 us timed park here ends 45 us late at p50 and 93-163 us late at p99 (docs/BRIDGE.md,
+     * TimedParkBenchmark), so most wake-ups are in time and a late one is late by what the platform adds. A loop
+     * whose period is under four times this wakes a quarter period early instead ({@code napMarginNanos}), so that
+     * it spins at most a quarter of its time.
      */
     static final long NAP_MARGIN_NANOS = 150_000L;
     /** Spins a napping (real-time SOFT) releaser makes before its first nap while it waits for permits to return. */
@@ -143,6 +146,9 @@ public final class ScenarioWorker implements Runnable {
     private final long[] spunNanos;
 
     private int paceMode; // set by the constructor, and by run() on the scenario thread before its loop
+    /** {@link #NAP_MARGIN_NANOS}, or a quarter of this thread's period if that is less. */
+    private final long napMarginNanos;
+
     private final int slotWait;
     private final int slotService;
     private final int slotHold;
@@ -207,6 +213,7 @@ public final class ScenarioWorker implements Runnable {
         this.gapLength = new long[gapLog];
         this.spunNanos = new long[2 * laneCount];
         this.paceMode = c == RtContext.HARD ? PACE_SPIN : c == RtContext.SOFT ? PACE_YIELD : PACE_PARK;
+        this.napMarginNanos = Math.min(NAP_MARGIN_NANOS, spec.periodNanos() / 4);
         this.slotWait = PhaseRecorders.slot(c, Metric.WAIT);
         this.slotService = PhaseRecorders.slot(c, Metric.SERVICE);
         this.slotHold = PhaseRecorders.slot(c, Metric.HOLD);
@@ -457,8 +464,8 @@ public final class ScenarioWorker implements Runnable {
         }
         while (now < intended) {
             long left = intended - now;
-            if (paceMode == PACE_NAP && left > NAP_MARGIN_NANOS + 20_000) {
-                LockSupport.parkNanos(left - NAP_MARGIN_NANOS); // no timer slack under a real-time policy
+            if (paceMode == PACE_NAP && left > napMarginNanos + 20_000) {
+                LockSupport.parkNanos(left - napMarginNanos); // no timer slack under a real-time policy
             } else if (paceMode != PACE_SPIN && paceMode != PACE_NAP && left > 300_000) {
                 LockSupport.parkNanos(left - 250_000); // timer slack and wake-up: wake early, spin the rest
             } else if (paceMode == PACE_YIELD && left > 50_000) {

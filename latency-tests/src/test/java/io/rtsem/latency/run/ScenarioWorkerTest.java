@@ -152,7 +152,7 @@ class ScenarioWorkerTest {
     /**
      * A SOFT loop under a real-time policy sleeps between iterations instead of yielding, which at SCHED_FIFO yields to
      * nobody: at 3 kHz (333 us periods, which the SCHED_OTHER pacing never parks for) it must leave most of its CPU to
-     * the SCHED_OTHER threads there. Napping, it used 13-15 % of the wall time in this test; yielding, 68 % (and
+     * the SCHED_OTHER threads there. Napping, it used 11-15 % of the wall time in this test; yielding, 68 % (and
      * trading-burst's SOFT releaser 10.3 s of CPU in 12 s). The bound, 40 %, is a behaviour bound between the two.
      */
     @Test

@@ -238,7 +238,11 @@ final class ScenarioPhase {
         for (int i = 0; i < running.size(); i++) {
             scheduling.put(workers.get(i).spec().name(), running.get(i).scheduling());
         }
-        return new Result(results, slices, cpuAfter.since(cpuBefore, 8), scheduling);
+        Map<String, Long> ended = new LinkedHashMap<>();
+        for (ScenarioWorker w : workers) {
+            ended.put(w.spec().name(), w.cpuNanosAtEnd());
+        }
+        return new Result(results, slices, cpuAfter.since(cpuBefore, 8, ended), scheduling);
     }
 
     /**

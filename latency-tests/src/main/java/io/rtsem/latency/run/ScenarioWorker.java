@@ -145,6 +145,9 @@ public final class ScenarioWorker implements Runnable {
     /** How long a HARD thread spun between iterations: index as {@link #worst}. */
     private final long[] spunNanos;
 
+    /** CPU time of the thread when its loop ended, see {@link #cpuNanosAtEnd()}; volatile: read by the harness. */
+    private volatile long cpuNanosAtEnd = -1;
+
     private int paceMode; // set by the constructor, and by run() on the scenario thread before its loop
     /** {@link #NAP_MARGIN_NANOS}, or a quarter of this thread's period if that is less. */
     private final long napMarginNanos;
@@ -249,6 +252,9 @@ public final class ScenarioWorker implements Runnable {
             failure = t;
         } finally {
             pending.lazySet(Long.MAX_VALUE);
+            // its own CPU time as it ends: a snapshot the harness takes later would miss a thread that ended
+            cpuNanosAtEnd =
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         }
     }
 
@@ -554,6 +560,14 @@ public final class ScenarioWorker implements Runnable {
     /** @return what ended the loop abnormally, or null. Read after the thread was joined. */
     public Throwable failure() {
         return failure;
+    }
+
+    /**
+     * @return the CPU time this worker's thread had used when its loop ended (warm-up included), nanoseconds; -1 while
+     *         it runs, or where the JVM cannot measure it. Harness thread, after the thread ended.
+     */
+    public long cpuNanosAtEnd() {
+        return cpuNanosAtEnd;
     }
 
     /** @return iterations done (warm-up and every subject included). Read after the thread was joined. */

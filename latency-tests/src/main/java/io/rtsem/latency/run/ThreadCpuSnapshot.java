@@ -46,14 +46,33 @@ public final class ThreadCpuSnapshot {
 
     /**
      * CPU milliseconds each thread used since {@code before}, largest first; threads with the same
-     * name are added up. Threads that ended in between are missing (their time is lost).
+     * name are added up. Threads that ended in between are missing (their time is lost) unless given to
+     * {@link #since(ThreadCpuSnapshot, int, Map)}.
      *
      * @param before an earlier snapshot
      * @param limit  how many threads to keep
      * @return thread name to CPU milliseconds
      */
     public Map<String, Double> since(ThreadCpuSnapshot before, int limit) {
+        return since(before, limit, Map.of());
+    }
+
+    /**
+     * As {@link #since(ThreadCpuSnapshot, int)}, with the CPU time of threads that ended before this snapshot was
+     * taken, as they reported it when they ended (threads started after {@code before}: all their time counts).
+     *
+     * @param before an earlier snapshot
+     * @param limit  how many threads to keep
+     * @param ended  thread name to CPU nanoseconds, for threads this snapshot did not see alive
+     * @return thread name to CPU milliseconds
+     */
+    public Map<String, Double> since(ThreadCpuSnapshot before, int limit, Map<String, Long> ended) {
         Map<String, Double> byName = new HashMap<>();
+        for (Map.Entry<String, Long> e : ended.entrySet()) {
+            if (e.getValue() > 0 && !names.containsValue(e.getKey())) {
+                byName.merge(e.getKey(), e.getValue() / 1e6, Double::sum);
+            }
+        }
         for (Map.Entry<Long, Long> e : cpuNanos.entrySet()) {
             long prev = before.cpuNanos.getOrDefault(e.getKey(), 0L);
             double ms = (e.getValue() - prev) / 1e6;

@@ -64,8 +64,8 @@ public final class ScenarioWorker implements Runnable {
     private static final int PACE_NAP = 3;
     /**
      * How long before a start a napping (real-time SOFT) thread wakes to spin the rest, at most: a real-time thread
-     * gets no timer slack, and a 20 us timed park here ends 45 us late at p50 and 93-163 us late at p99 (docs/BRIDGE.md,
-     * TimedParkBenchmark), so most wake-ups are in time and a late one is late by what the platform adds. A loop
+     * gets no timer slack, and a timed park on the project's VM ends late by tens of microseconds, and by up to about
+     * this much at p99 (docs/BRIDGE.md, TimedParkBenchmark, has the figures), so most wake-ups are in time. A loop
      * whose period is under four times this wakes a quarter period early instead ({@code napMarginNanos}), so that
      * it spins at most a quarter of its time.
      */

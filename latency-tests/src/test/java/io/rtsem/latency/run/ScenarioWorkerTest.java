@@ -21,20 +21,27 @@ import org.junit.jupiter.api.Test;
 class ScenarioWorkerTest {
     private static final long MS = 1_000_000L;
 
+    /** One permit, rtsem's defaults, no bridge. */
+    private static SemaphoreSpec onePermit() {
+        return new SemaphoreSpec(
+                1,
+                1,
+                false,
+                Map.of(),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+    }
+
+    private static RtsemUnderTest binarySemaphore() {
+        return new RtsemUnderTest(onePermit(), false);
+    }
+
     @Test
     void hardLoopAllocatesNothingWhileMeasuring() throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ThreadSpec spec = new ThreadSpec(
                 "alloc-check", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1, 1_000L, true, 0);
-        try (RtsemUnderTest subject = new RtsemUnderTest(
-                new SemaphoreSpec(
-                        1,
-                        1,
-                        false,
-                        Map.of(),
-                        SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                        SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS),
-                false)) {
+        try (RtsemUnderTest subject = binarySemaphore()) {
             PhaseRecorders warm = new PhaseRecorders();
             PhaseRecorders measured = new PhaseRecorders();
             long start = System.nanoTime() + 20 * MS;
@@ -91,13 +98,7 @@ class ScenarioWorkerTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ThreadSpec spec = new ThreadSpec(
                 "alloc-check-2", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 100_000L, 1, 1_000L, true, 0);
-        SemaphoreSpec sem = new SemaphoreSpec(
-                1,
-                1,
-                false,
-                Map.of(),
-                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        SemaphoreSpec sem = onePermit();
         try (RtsemUnderTest rtsem = new RtsemUnderTest(sem, false)) {
             JucPeerUnderTest peer = new JucPeerUnderTest(sem);
             PhaseRecorders warm = new PhaseRecorders();
@@ -152,23 +153,15 @@ class ScenarioWorkerTest {
     /**
      * A SOFT loop under a real-time policy sleeps between iterations instead of yielding, which at SCHED_FIFO yields to
      * nobody: at 3 kHz (333 us periods, which the SCHED_OTHER pacing never parks for) it must leave most of its CPU to
-     * the SCHED_OTHER threads there. Napping, it used 11-15 % of the wall time in this test; yielding, 68 % (and
-     * trading-burst's SOFT releaser 10.3 s of CPU in 12 s). The bound, 40 %, is a behaviour bound between the two.
+     * the SCHED_OTHER threads there. The bound, 40 % of the wall time, is a behaviour bound between what napping
+     * and yielding use here (docs/LATENCY.md, "What is measured", has the figures).
      */
     @Test
     void aRealTimeSoftLoopSleepsBetweenIterations() throws InterruptedException {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ThreadSpec spec = new ThreadSpec(
                 "soft-nap", RtContext.SOFT, RtThread.NO_PIN, Role.ACQUIRER, 333_333L, 1, 1_000L, true, 0);
-        try (RtsemUnderTest subject = new RtsemUnderTest(
-                new SemaphoreSpec(
-                        1,
-                        1,
-                        false,
-                        Map.of(),
-                        SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                        SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS),
-                false)) {
+        try (RtsemUnderTest subject = binarySemaphore()) {
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 300 * MS;
             long stop = measureStart + 600 * MS;

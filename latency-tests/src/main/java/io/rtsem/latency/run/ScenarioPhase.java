@@ -10,8 +10,10 @@ import io.rtsem.latency.config.Scenario;
 import io.rtsem.latency.config.StallSpec;
 import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
+import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -522,7 +524,9 @@ final class ScenarioPhase {
         long startMillis = (measureStart + epochOffset) / 1_000_000L;
         for (RtContext c : scenario.waitingContexts()) {
             File f = outDir.resolve(subject + "-" + c.name() + ".hlog").toFile();
-            HistogramLogWriter w = new HistogramLogWriter(f);
+            // a 1 MB buffer holds a whole run's log in memory until close: the disk's interrupts (on CPU 1 only on
+            // the project's VM, the HARD CPU) stay out of the run (docs/LATENCY.md, JVM options)
+            HistogramLogWriter w = new HistogramLogWriter(new BufferedOutputStream(new FileOutputStream(f), 1 << 20));
             w.outputComment("rtsem validate: scenario " + scenario.name() + ", subject " + subject + ", context "
                     + c.name() + ". Values in nanoseconds. Untagged: corrected wait; tags: service, hold, handoff.");
             w.outputLogFormatVersion();

@@ -28,9 +28,8 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     /**
      * Options with the product's default policy and the shared defaults: poll every 20 µs
      * ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS}), timer slack 1 µs
-     * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), the wake service at {@code SCHED_FIFO}
-     * {@value WakeService#DEFAULT_PRIORITY} in PREFER mode ({@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}), a
-     * generated name.
+     * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), the wake service at {@code SCHED_OTHER}
+     * ({@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}), a generated name.
      *
      * @param defaultPolicy the product's default mode-switch policy.
      */
@@ -86,15 +85,16 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
      * ({@code io.rtsem.core.RtThread.applyToCurrentThread}, NON_RT context: a
      * {@link RtScheduling#contextDefault() context default} means unchanged).
      *
-     * <p>Default {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}: {@code SCHED_FIFO} priority
-     * {@value WakeService#DEFAULT_PRIORITY}, above SOFT threads ({@value RtScheduling#SOFT_PRIORITY}), so that a SOFT
-     * thread spinning on the service's CPU cannot keep it from delivering wakes, and below HARD threads
-     * ({@value RtScheduling#HARD_PRIORITY}), so that it never preempts one; in PREFER mode, because ordinary users of
-     * the bridge may lack {@code CAP_SYS_NICE}: where the kernel refuses, the service runs under the policy it has
-     * (with its {@link #timerSlack timer slack}) and the refusal is recorded ({@code stats().wakeServiceScheduling()}
-     * for a bridge, {@code wakeServiceScheduling()} for a pool). A STRICT request ({@code RtScheduling.fifo(45)})
-     * makes {@code attach} / {@code of} throw instead, naming the cause and the fix. docs/BRIDGE.md, "The wake
-     * service's scheduling", gives the reasons and the measured effect.
+     * <p>Default {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}: {@code SCHED_OTHER}, with the
+     * {@link #timerSlack timer slack} option cutting its polls' slack; on the project's VM it wakes NON_RT waiters
+     * sooner than a real-time service, with or without a SOFT thread's work on its CPU (docs/BRIDGE.md, "The wake
+     * service's scheduling", gives the figures). To run it real-time ask for
+     * {@code RtScheduling.fifo(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY)} (priority
+     * {@value WakeService#REAL_TIME_PRIORITY}: above SOFT threads, {@value RtScheduling#SOFT_PRIORITY}, below HARD
+     * ones, {@value RtScheduling#HARD_PRIORITY}, so that it never preempts one): STRICT makes {@code attach} /
+     * {@code of} throw where the kernel refuses, naming the cause and the fix; {@code .preferred()} runs the service
+     * under the policy it has and records the refusal ({@code stats().wakeServiceScheduling()} for a bridge,
+     * {@code wakeServiceScheduling()} for a pool).
      *
      * @param scheduling the request, not {@code null}.
      * @return these options.
@@ -164,7 +164,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
 
     /**
      * The wake service's scheduling request: what {@link #wakeScheduling(RtScheduling)} set, or by default
-     * {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING} ({@code fifo:45/prefer}), or {@link RtScheduling#unchanged()}
+     * {@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING} ({@code other}), or {@link RtScheduling#unchanged()}
      * while {@link #wakePollNanos()} is 0 (a spinning service stays at the policy it inherited).
      *
      * @return the request; no allocation.

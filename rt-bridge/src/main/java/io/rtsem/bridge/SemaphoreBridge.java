@@ -41,11 +41,15 @@ public final class SemaphoreBridge implements AutoCloseable {
     /** Default timer slack the wake service sets on itself. */
     public static final long DEFAULT_TIMER_SLACK_NANOS = WakeService.DEFAULT_TIMER_SLACK_NANOS;
     /**
-     * Default {@code SCHED_FIFO} priority of the wake service: {@value}, above SOFT threads and below HARD ones
-     * (docs/BRIDGE.md, "The wake service's scheduling").
+     * The {@code SCHED_FIFO} priority to ask for when the wake service must run real-time: {@value}, above SOFT
+     * threads and below HARD ones ({@code wakeScheduling(RtScheduling.fifo(REAL_TIME_WAKE_PRIORITY))}; not the
+     * default, docs/BRIDGE.md, "The wake service's scheduling", says why and when).
      */
-    public static final int DEFAULT_WAKE_PRIORITY = WakeService.DEFAULT_PRIORITY;
-    /** Default scheduling request of the wake service: {@code fifo:45/prefer} ({@link Options#wakeScheduling}). */
+    public static final int REAL_TIME_WAKE_PRIORITY = WakeService.REAL_TIME_PRIORITY;
+    /**
+     * Default scheduling request of the wake service: {@code SCHED_OTHER} ({@link Options#wakeScheduling}), which
+     * needs no privilege.
+     */
     public static final RtScheduling DEFAULT_WAKE_SCHEDULING = WakeService.DEFAULT_SCHEDULING;
 
     private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
@@ -86,8 +90,8 @@ public final class SemaphoreBridge implements AutoCloseable {
      * semaphore's {@link io.rtsem.core.DeferredWaker}) and its grant thread.
      *
      * <p>NON_RT, set-up time: allocates the bridge and starts two daemon threads; waits until the wake service has
-     * applied its scheduling (by default {@code SCHED_FIFO} {@value #DEFAULT_WAKE_PRIORITY} in PREFER mode: a refusal
-     * is recorded in {@code stats().wakeServiceScheduling()}, never thrown).
+     * applied its scheduling (by default {@code SCHED_OTHER}; a refusal of a PREFER request is recorded in
+     * {@code stats().wakeServiceScheduling()}, never thrown).
      *
      * @param semaphore the shared semaphore.
      * @return the bridge; close it when done.
@@ -130,7 +134,7 @@ public final class SemaphoreBridge implements AutoCloseable {
     /**
      * New options with every default: {@link ModeSwitchPolicy#THROW}, wake service on, polling every 20 µs
      * ({@link #DEFAULT_WAKE_POLL_NANOS}) with a timer slack of 1 µs ({@link #DEFAULT_TIMER_SLACK_NANOS}) at
-     * {@code SCHED_FIFO} {@value #DEFAULT_WAKE_PRIORITY} in PREFER mode ({@link #DEFAULT_WAKE_SCHEDULING}), hold times
+     * {@code SCHED_OTHER} ({@link #DEFAULT_WAKE_SCHEDULING}), hold times
      * tracked up to 10 minutes.
      *
      * @return options to adjust and pass to {@link #attach(RtSemaphore, Options)}. Any context; allocates.

@@ -42,10 +42,10 @@ import java.util.concurrent.locks.LockSupport;
  * after the semaphore's park fallback (ARCHITECTURE G5).
  *
  * <p><b>Scheduling</b> (docs/BRIDGE.md, "The wake service's scheduling"). Before it serves anything, the thread
- * applies its scheduling request to itself ({@link RtThread#applyToCurrentThread}): by default
- * {@code SCHED_FIFO} {@value #DEFAULT_PRIORITY} in PREFER mode, above SOFT threads ({@value
- * RtScheduling#SOFT_PRIORITY}), so that a SOFT spinner on its CPU cannot keep it from delivering wakes, and below
- * HARD threads ({@value RtScheduling#HARD_PRIORITY}), so that it never preempts one. A refusal of a PREFER request is
+ * applies its scheduling request to itself ({@link RtThread#applyToCurrentThread}): by default {@code SCHED_OTHER}
+ * (measured better than a real-time priority on the project's VM, docs/BRIDGE.md); asked to run real-time, at
+ * {@code SCHED_FIFO} {@value #REAL_TIME_PRIORITY}, above SOFT threads ({@value RtScheduling#SOFT_PRIORITY}) and below
+ * HARD ones ({@value RtScheduling#HARD_PRIORITY}), so that it never preempts one. A refusal of a PREFER request is
  * recorded in {@link #appliedScheduling()}; of a STRICT one, makes {@link #start()} throw. {@link #start()} returns
  * only once the policy is applied (or refused).
  *
@@ -70,14 +70,16 @@ public final class WakeService implements DeferredWaker, Runnable {
      */
     static final long ARMING_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
-     * Default {@code SCHED_FIFO} priority of the service ({@link SemaphoreBridge#DEFAULT_WAKE_PRIORITY} is this):
-     * between SOFT ({@value RtScheduling#SOFT_PRIORITY}) and HARD ({@value RtScheduling#HARD_PRIORITY}), below the
-     * kernel's threaded interrupt handlers (50).
+     * The {@code SCHED_FIFO} priority for a service asked to run real-time
+     * ({@link SemaphoreBridge#REAL_TIME_WAKE_PRIORITY} is this): between SOFT ({@value RtScheduling#SOFT_PRIORITY})
+     * and HARD ({@value RtScheduling#HARD_PRIORITY}), below the kernel's threaded interrupt handlers (50).
      */
-    static final int DEFAULT_PRIORITY = 45;
-    /** Default scheduling request: {@code fifo:45/prefer}. */
-    static final RtScheduling DEFAULT_SCHEDULING =
-            RtScheduling.fifo(DEFAULT_PRIORITY).preferred();
+    static final int REAL_TIME_PRIORITY = 45;
+    /**
+     * Default scheduling request: {@code SCHED_OTHER}. Measured better than FIFO 45 with and without a SOFT thread's
+     * work on the service's CPU (docs/BRIDGE.md, "The wake service's scheduling").
+     */
+    static final RtScheduling DEFAULT_SCHEDULING = RtScheduling.other();
 
     private final RtSemaphore semaphore;
     private final long pollNanos;
@@ -177,9 +179,9 @@ public final class WakeService implements DeferredWaker, Runnable {
             throw new IllegalStateException(
                     "the wake service '" + thread.getName() + "' could not be given its scheduling (option"
                             + " wakeScheduling " + scheduling + "): " + refused.getMessage()
-                            + " The default, wakeScheduling(RtScheduling.fifo(" + DEFAULT_PRIORITY
+                            + " A PREFER request, wakeScheduling(RtScheduling.fifo(" + REAL_TIME_PRIORITY
                             + ").preferred()), runs the service at the policy it has and records why"
-                            + " (stats().wakeServiceScheduling()).",
+                            + " (stats().wakeServiceScheduling()); the default, SCHED_OTHER, needs no privilege.",
                     refused);
         }
     }

@@ -129,7 +129,7 @@ public final class ResourcePool<R> implements AutoCloseable {
     /**
      * New options with the defaults: rings of 1024 records per thread, a bookkeeping pass every 10 ms, allocate
      * from HARD allowed ({@link ModeSwitchPolicy#ALLOW}: it spins, as HARD waits), maxBypass 1 ms, wake service
-     * polling, timer slack and scheduling as {@link SemaphoreBridge}'s (20 µs, 1 µs, {@code fifo:45/prefer}).
+     * polling, timer slack and scheduling as {@link SemaphoreBridge}'s (20 µs, 1 µs, {@code SCHED_OTHER}).
      *
      * @return options. Any context; allocates.
      */
@@ -382,7 +382,7 @@ public final class ResourcePool<R> implements AutoCloseable {
 
     /**
      * What the pool's wake service's scheduling request ({@link Options#wakeScheduling}, default
-     * {@code fifo:45/prefer}) became, as the kernel reported it when the service started; a refusal under PREFER shows
+     * {@code SCHED_OTHER}) became, as the kernel reported it when the service started; a refusal under PREFER shows
      * as {@code asRequested() == false} with the reason in its note. See {@code SemaphoreBridge}'s
      * {@code stats().wakeServiceScheduling()}. Any context; one volatile read, no allocation.
      *

@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Child-JVM program for {@link WakeServiceSchedulingTest}, run without CAP_SYS_NICE and with RLIMIT_RTPRIO 0. With
- * {@code args[0]} = "prefer" it attaches a bridge with the default options and prints what the service got
+ * {@code args[0]} = "prefer" it attaches a bridge asking for {@code fifo:45/prefer} and prints what the service got
  * ({@code APPLIED}, {@code ASREQUESTED}, {@code KERNEL} from /proc), then has a HARD release wake a parked NON_RT
- * waiter through that service, every fallback at an hour ({@code WOKEN}). With "strict" it attaches with
+ * waiter through that service, every fallback at an hour ({@code WOKEN}), and what a default bridge's service got
+ * ({@code DEFAULT}). With "strict" it attaches with
  * {@code wakeScheduling(RtScheduling.fifo(45))} and prints {@code REFUSED <message>} or {@code ATTACHED}, then
  * {@code WAKER} (whether anything is left attached to the semaphore), {@code THREADS} (the bridge's threads still in
  * /proc) and {@code REATTACHED} (a default bridge can attach afterwards).
@@ -25,8 +26,12 @@ public final class WakeSchedulingRefusalProbe {
                 .maxBypass(1, TimeUnit.HOURS)
                 .build();
         if (args[0].equals("prefer")) {
-            try (SemaphoreBridge bridge =
-                    SemaphoreBridge.attach(sem, SemaphoreBridge.options().name("wsr"))) {
+            try (SemaphoreBridge bridge = SemaphoreBridge.attach(
+                    sem,
+                    SemaphoreBridge.options()
+                            .name("wsr")
+                            .wakeScheduling(RtScheduling.fifo(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY)
+                                    .preferred()))) {
                 final AppliedScheduling applied = bridge.stats().wakeServiceScheduling();
                 System.out.println("APPLIED " + applied);
                 System.out.println("ASREQUESTED " + applied.asRequested() + " POLICY " + applied.policy());
@@ -42,6 +47,9 @@ public final class WakeSchedulingRefusalProbe {
                 });
                 System.out.println("WOKEN " + waiter.get(20, TimeUnit.SECONDS) + " by the service "
                         + (bridge.stats().wakeServiceWakes() >= 1));
+            }
+            try (SemaphoreBridge bridge = SemaphoreBridge.attach(new RtSemaphore(0))) {
+                System.out.println("DEFAULT " + bridge.stats().wakeServiceScheduling());
             }
             return;
         }

@@ -22,36 +22,48 @@ import org.junit.jupiter.api.Test;
  */
 class WakeServiceSchedulingTest {
     @Test
-    void theDefaultPriorityIsAboveSoftAndBelowHard() {
+    void theRealTimePriorityIsAboveSoftAndBelowHardAndTheDefaultIsOther() {
         assertTrue(
-                RtScheduling.SOFT_PRIORITY < SemaphoreBridge.DEFAULT_WAKE_PRIORITY
-                        && SemaphoreBridge.DEFAULT_WAKE_PRIORITY < RtScheduling.HARD_PRIORITY,
-                "SOFT " + RtScheduling.SOFT_PRIORITY + " < wake " + SemaphoreBridge.DEFAULT_WAKE_PRIORITY + " < HARD "
+                RtScheduling.SOFT_PRIORITY < SemaphoreBridge.REAL_TIME_WAKE_PRIORITY
+                        && SemaphoreBridge.REAL_TIME_WAKE_PRIORITY < RtScheduling.HARD_PRIORITY,
+                "SOFT " + RtScheduling.SOFT_PRIORITY + " < wake " + SemaphoreBridge.REAL_TIME_WAKE_PRIORITY + " < HARD "
                         + RtScheduling.HARD_PRIORITY);
-        assertEquals(
-                RtScheduling.fifo(SemaphoreBridge.DEFAULT_WAKE_PRIORITY).preferred(),
-                SemaphoreBridge.DEFAULT_WAKE_SCHEDULING);
+        assertEquals(RtScheduling.other(), SemaphoreBridge.DEFAULT_WAKE_SCHEDULING);
         assertEquals(
                 SemaphoreBridge.DEFAULT_WAKE_SCHEDULING,
                 SemaphoreBridge.options().wakeScheduling());
     }
 
     @Test
-    void byDefaultTheServiceRunsFifoAtItsPriorityAndTheGrantThreadIsLeftAlone() throws Exception {
+    void byDefaultTheServiceRunsOtherWithItsSlackAndTheGrantThreadIsLeftAlone() throws Exception {
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(
                 new RtSemaphore(0), SemaphoreBridge.options().name("wsd"))) {
             final KernelThreadStat kernel = KernelThreadStat.single("wsd-wake");
-            assertEquals(KernelThreadStat.FIFO, kernel.policy, kernel.toString());
-            assertEquals(SemaphoreBridge.DEFAULT_WAKE_PRIORITY, kernel.rtPriority, kernel.toString());
+            assertEquals(KernelThreadStat.OTHER, kernel.policy, kernel.toString());
             final AppliedScheduling applied = bridge.stats().wakeServiceScheduling();
             assertEquals(SemaphoreBridge.DEFAULT_WAKE_SCHEDULING, applied.requested(), applied.toString());
-            assertEquals(SchedulingPolicy.FIFO, applied.policy(), applied.toString());
-            assertEquals(SemaphoreBridge.DEFAULT_WAKE_PRIORITY, applied.priority(), applied.toString());
+            assertEquals(SchedulingPolicy.OTHER, applied.policy(), applied.toString());
             assertTrue(applied.asRequested() && applied.note().isEmpty(), applied.toString());
-            assertTrue(bridge.stats().toString().contains("wakeServiceScheduling=asked fifo:45/prefer, runs fifo:45"));
+            assertEquals(1_000L, bridge.stats().wakeServiceTimerSlackNanos(), "the slack is for SCHED_OTHER");
             assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wsd-grant").policy, "the grant thread");
         }
         assertEquals(List.of(), KernelThreadStat.named("wsd-wake"), "closed: the service has ended");
+    }
+
+    @Test
+    void askedRealTimeTheServiceRunsFifoAtTheRealTimePriority() throws Exception {
+        final RtScheduling realTime =
+                RtScheduling.fifo(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY).preferred();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(
+                new RtSemaphore(0), SemaphoreBridge.options().name("wsq").wakeScheduling(realTime))) {
+            final KernelThreadStat kernel = KernelThreadStat.single("wsq-wake");
+            assertEquals(KernelThreadStat.FIFO, kernel.policy, kernel.toString());
+            assertEquals(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY, kernel.rtPriority, kernel.toString());
+            final AppliedScheduling applied = bridge.stats().wakeServiceScheduling();
+            assertEquals(realTime, applied.requested(), applied.toString());
+            assertEquals(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY, applied.priority(), applied.toString());
+            assertTrue(bridge.stats().toString().contains("wakeServiceScheduling=asked fifo:45/prefer, runs fifo:45"));
+        }
     }
 
     @Test
@@ -101,9 +113,9 @@ class WakeServiceSchedulingTest {
     }
 
     /**
-     * Without CAP_SYS_NICE (bounding set) and with RLIMIT_RTPRIO 0, in a child JVM: the PREFER default records the
-     * refusal and the service still serves; a STRICT request makes attach throw with the cause and the fix, leaving
-     * nothing attached or running.
+     * Without CAP_SYS_NICE (bounding set) and with RLIMIT_RTPRIO 0, in a child JVM: a PREFER request for FIFO 45
+     * records the refusal and the service still serves; a STRICT request makes attach throw with the cause and the
+     * fix, leaving nothing attached or running; the default (SCHED_OTHER) needs nothing.
      */
     @Test
     void aRefusedWakeSchedulingIsRecordedUnderPreferAndLoudUnderStrict() throws Exception {
@@ -116,6 +128,7 @@ class WakeServiceSchedulingTest {
         assertTrue(prefer.contains("ASREQUESTED false POLICY OTHER"), prefer);
         assertTrue(prefer.contains("policy 0, rt_priority 0"), "the kernel's view:\n" + prefer);
         assertTrue(prefer.contains("WOKEN true by the service true"), prefer);
+        assertTrue(prefer.contains("DEFAULT asked other, runs other"), prefer);
 
         final String strict = runWithoutSysNice("strict");
         final String refusal = strict.lines()

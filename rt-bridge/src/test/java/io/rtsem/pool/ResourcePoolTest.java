@@ -37,19 +37,25 @@ class ResourcePoolTest {
     }
 
     @Test
-    void thePoolsWakeServiceRunsFifoAtTheBridgesDefaultPriority() throws Exception {
+    void thePoolsWakeServiceRunsAtTheBridgesDefaultOrTheRealTimePriorityAsked() throws Exception {
         try (ResourcePool<String> pool =
                 ResourcePool.of(resources(1), ResourcePool.options().name("wpd"))) {
-            final KernelThreadStat kernel = KernelThreadStat.single("wpd-wake");
-            assertEquals(KernelThreadStat.FIFO, kernel.policy, kernel.toString());
-            assertEquals(SemaphoreBridge.DEFAULT_WAKE_PRIORITY, kernel.rtPriority, kernel.toString());
-            assertEquals(SchedulingPolicy.FIFO, pool.wakeServiceScheduling().policy());
+            assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wpd-wake").policy);
+            assertEquals(
+                    SemaphoreBridge.DEFAULT_WAKE_SCHEDULING,
+                    pool.wakeServiceScheduling().requested());
+            assertEquals(SchedulingPolicy.OTHER, pool.wakeServiceScheduling().policy());
             assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wpd-books").policy, "the bookkeeper");
         }
         try (ResourcePool<String> pool = ResourcePool.of(
-                resources(1), ResourcePool.options().name("wpo").wakeScheduling(RtScheduling.other()))) {
-            assertEquals(KernelThreadStat.OTHER, KernelThreadStat.single("wpo-wake").policy);
-            assertEquals(RtScheduling.other(), pool.wakeServiceScheduling().requested());
+                resources(1),
+                ResourcePool.options()
+                        .name("wpf")
+                        .wakeScheduling(RtScheduling.fifo(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY)))) {
+            final KernelThreadStat kernel = KernelThreadStat.single("wpf-wake");
+            assertEquals(KernelThreadStat.FIFO, kernel.policy, kernel.toString());
+            assertEquals(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY, kernel.rtPriority, kernel.toString());
+            assertEquals(SchedulingPolicy.FIFO, pool.wakeServiceScheduling().policy());
         }
     }
 

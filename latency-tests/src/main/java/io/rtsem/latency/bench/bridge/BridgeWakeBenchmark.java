@@ -34,11 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code juc}: {@link Semaphore}; the releaser unparks the waiter itself (the peer).</li>
  *   <li>{@code bridge-P-S}: {@link RtSemaphore} with a {@link SemaphoreBridge}; a HARD release only leaves the wake
  *   indication, the wake service polling every P µs with timer slack S µs unparks the waiter; P = 0: the service
- *   spins, yielding each turn. The service runs at its default scheduling ({@code fifo:45/prefer}; unchanged for
- *   P = 0).</li>
+ *   spins, yielding each turn. The service runs at its default scheduling ({@code other} since 2026-12-02;
+ *   unchanged for P = 0).</li>
  *   <li>{@code bridge-P-S-SCHED}: the same with the service's scheduling set to SCHED, in
- *   {@link RtScheduling#parse} syntax: {@code bridge-20-1-other} is the service before it had a policy of its own,
- *   {@code bridge-20-1-fifo:45} the default made STRICT.</li>
+ *   {@link RtScheduling#parse} syntax: {@code bridge-20-1-other} is the default spelled out,
+ *   {@code bridge-20-1-fifo:45} the service at the real-time priority (STRICT).</li>
  *   <li>{@code fallback}: no wake service: the waiter wakes by its own 1 ms park fallback (G5), the floor's
  *   opposite.</li>
  * </ul>

@@ -4,9 +4,11 @@ import io.rtsem.bridge.SemaphoreBridge;
 import io.rtsem.core.RtContext;
 import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
+import io.rtsem.core.RtThread;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import net.openhft.affinity.Affinity;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,8 +29,9 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * {@link BridgeWakeBenchmark}'s measurement with its arms <em>interleaved</em>: j.u.c.Semaphore (the releaser unparks
- * the waiter), a bridge whose wake service runs at its default scheduling ({@code fifo:45/prefer}) and a bridge whose
- * service runs at {@code SCHED_OTHER} (as before it had a policy of its own), sample after sample in turn, so that
+ * the waiter), a bridge whose wake service runs at its default scheduling ({@code SCHED_OTHER} since 2026-12-02) and
+ * a bridge whose service runs at {@code comparedScheduling} (default {@code fifo:45}, the real-time priority the
+ * service had by default before), sample after sample in turn, so that
  * the three see the same machine: on a VM shared with other work, arms run one after the other (JMH params) can see
  * quite different loads, and their ratio then measures the load.
  *
@@ -54,8 +57,8 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Thread)
 public class BridgeWakeInterleavedBenchmark {
     static final int JUC = 0;
-    static final int FIFO = 1;
-    static final int OTHER = 2;
+    static final int DEFAULT = 1;
+    static final int COMPARED = 2;
     private final String[] names = {"juc", "bridge default", null};
 
     /**
@@ -65,8 +68,8 @@ public class BridgeWakeInterleavedBenchmark {
     @Param({"20"})
     public long pollMicros;
 
-    /** The scheduling of the second bridge arm, in {@link RtScheduling#parse} syntax (default {@code other}). */
-    @Param({"other"})
+    /** The scheduling of the second bridge arm, in {@link RtScheduling#parse} syntax (default {@code fifo:45}). */
+    @Param({"fifo:45"})
     public String comparedScheduling;
 
     /**
@@ -77,6 +80,17 @@ public class BridgeWakeInterleavedBenchmark {
      */
     @Param({"0"})
     public long releaseDelayMicros;
+
+    /**
+     * CPU work, in µs per millisecond, of a SOFT thread (its context's default scheduling, FIFO 40 where allowed)
+     * on CPU 0 beside the waiters and the wake services for the whole trial: the load a real-time wake service was
+     * for (0: none, the default). The work spins; between bursts the thread parks.
+     */
+    @Param({"0"})
+    public long softWorkMicros;
+
+    private volatile boolean softStop;
+    private Thread softWorker;
 
     private long random = 0x9E3779B97F4A7C15L;
 
@@ -146,12 +160,29 @@ public class BridgeWakeInterleavedBenchmark {
     public void setUp() {
         Affinity.setAffinity(0);
         arms[JUC] = new Arm(new Semaphore(0), null, null);
-        arms[FIFO] = bridgeArm(SemaphoreBridge.options());
-        arms[OTHER] = bridgeArm(SemaphoreBridge.options().wakeScheduling(RtScheduling.parse(comparedScheduling)));
-        names[OTHER] = "bridge " + comparedScheduling;
+        arms[DEFAULT] = bridgeArm(SemaphoreBridge.options());
+        arms[COMPARED] = bridgeArm(SemaphoreBridge.options().wakeScheduling(RtScheduling.parse(comparedScheduling)));
+        names[COMPARED] = "bridge " + comparedScheduling;
         for (int i = 0; i < arms.length; i++) {
             arms[i].startWaiter("waiter-" + names[i].replace(' ', '-'));
             measured[i] = new Histogram(3_600_000_000_000L, 3);
+        }
+        if (softWorkMicros > 0) {
+            final long work = softWorkMicros * 1_000L;
+            softWorker = RtThread.start("soft-work", RtContext.SOFT, RtThread.NO_PIN, () -> {
+                long next = System.nanoTime();
+                while (!softStop) {
+                    next += 1_000_000L;
+                    final long until = System.nanoTime() + work;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // the SOFT thread's work: CPU 0 is busy at FIFO 40
+                    }
+                    final long left = next - System.nanoTime();
+                    if (left > 0) {
+                        LockSupport.parkNanos(left);
+                    }
+                }
+            }); // started while this thread's affinity is CPU 0: it inherits it
         }
         Affinity.setAffinity(1);
         hardScope = RtContext.enter(RtContext.HARD);
@@ -226,8 +257,8 @@ public class BridgeWakeInterleavedBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
         System.out.printf(
-                "%n[interleaved wake, poll %d us, release delay 0..%d us] µs   %10s %8s %8s %8s %8s %9s%n",
-                pollMicros, releaseDelayMicros, "count", "p50", "p90", "p99", "p99.9", "max");
+                "%n[interleaved wake, poll %d us, release delay 0..%d us, SOFT work %d us/ms] µs   %10s %8s %8s %8s %8s %9s%n",
+                pollMicros, releaseDelayMicros, softWorkMicros, "count", "p50", "p90", "p99", "p99.9", "max");
         for (int i = 0; i < arms.length; i++) {
             final Histogram h = measured[i];
             System.out.printf(
@@ -243,7 +274,7 @@ public class BridgeWakeInterleavedBenchmark {
                             ? ""
                             : "   (" + arms[i].bridge.stats().wakeServiceScheduling() + ")");
         }
-        for (final int i : new int[] {FIFO, OTHER}) {
+        for (final int i : new int[] {DEFAULT, COMPARED}) {
             System.out.printf(
                     "[interleaved wake] %-15s %10s %8.2f %8.2f %8.2f %8.2f %9.2f   (ratio to juc)%n",
                     names[i],
@@ -255,6 +286,10 @@ public class BridgeWakeInterleavedBenchmark {
                     (double) measured[i].getMaxValue() / Math.max(1, measured[JUC].getMaxValue()));
         }
         hardScope.close();
+        if (softWorker != null) {
+            softStop = true;
+            softWorker.join(5_000);
+        }
         for (final Arm arm : arms) {
             arm.stop = true;
             arm.gate.release();

@@ -48,10 +48,10 @@ public class WakeServiceCpuBenchmark {
     public long pollMicros;
 
     /**
-     * The wake service's scheduling: {@code default} (the option's default, {@code fifo:45/prefer}) or a request in
-     * {@link RtScheduling#parse} syntax ({@code other}: the service before it had a policy of its own).
+     * The wake service's scheduling: {@code default} (the option's default, {@code other} since 2026-12-02) or a
+     * request in {@link RtScheduling#parse} syntax ({@code fifo:45}: the real-time priority, its default before).
      */
-    @Param({"default", "other"})
+    @Param({"default", "fifo:45"})
     public String scheduling;
 
     private RtSemaphore sem;

@@ -36,6 +36,28 @@ class ScenarioWorkerTest {
         return new RtsemUnderTest(onePermit(), false);
     }
 
+    /** A worker on one subject, rtsem, logging waits over {@code overBudgetNanos} for JFR. */
+    private static ScenarioWorker singleLane(
+            ThreadSpec spec,
+            RtsemUnderTest subject,
+            PhaseSchedule schedule,
+            PhaseRecorders measured,
+            PhaseRecorders warm,
+            long overBudgetNanos) {
+        return new ScenarioWorker(
+                spec,
+                schedule,
+                new ScenarioWorker.Lane[] {
+                    new ScenarioWorker.Lane(
+                            subject.gateFor(spec),
+                            new ReleaseStamp(),
+                            new AtomicLong(),
+                            measured,
+                            new OverBudgetLog(overBudgetNanos, 1024))
+                },
+                warm);
+    }
+
     @Test
     void hardLoopAllocatesNothingWhileMeasuring() throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -49,18 +71,8 @@ class ScenarioWorkerTest {
             // compilations make the thread allocate a few dozen bytes, once)
             long measureStart = start + 2_000 * MS;
             long stop = measureStart + 600 * MS;
-            ScenarioWorker worker = new ScenarioWorker(
-                    spec,
-                    PhaseSchedule.single(start, measureStart, stop),
-                    new ScenarioWorker.Lane[] {
-                        new ScenarioWorker.Lane(
-                                subject.gateFor(spec),
-                                new ReleaseStamp(),
-                                new AtomicLong(),
-                                measured,
-                                new OverBudgetLog(1, 1024))
-                    },
-                    warm);
+            ScenarioWorker worker =
+                    singleLane(spec, subject, PhaseSchedule.single(start, measureStart, stop), measured, warm, 1);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             sleepUntil(measureStart + 100 * MS);
             long before = threads.getThreadAllocatedBytes(t.getId());
@@ -165,18 +177,13 @@ class ScenarioWorkerTest {
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 300 * MS;
             long stop = measureStart + 600 * MS;
-            ScenarioWorker worker = new ScenarioWorker(
+            ScenarioWorker worker = singleLane(
                     spec,
+                    subject,
                     PhaseSchedule.single(start, measureStart, stop),
-                    new ScenarioWorker.Lane[] {
-                        new ScenarioWorker.Lane(
-                                subject.gateFor(spec),
-                                new ReleaseStamp(),
-                                new AtomicLong(),
-                                new PhaseRecorders(),
-                                new OverBudgetLog(Long.MAX_VALUE, 1024))
-                    },
-                    new PhaseRecorders());
+                    new PhaseRecorders(),
+                    new PhaseRecorders(),
+                    Long.MAX_VALUE);
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             assertTrue(
                     t.scheduling().realTime(), "the SOFT default is a real-time policy (as root): " + t.scheduling());

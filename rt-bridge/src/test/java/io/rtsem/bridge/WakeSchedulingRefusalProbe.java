@@ -60,6 +60,13 @@ public final class WakeSchedulingRefusalProbe {
             System.out.println("REFUSED " + ex.getMessage());
         }
         System.out.println("WAKER " + (sem.deferredWaker() == null ? "none" : sem.deferredWaker()));
+        // a joined thread's kernel task leaves /proc a moment later: look for up to 5 s before reporting
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((!KernelThreadStat.named("wss-wake").isEmpty()
+                        || !KernelThreadStat.named("wss-grant").isEmpty())
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
         System.out.println("THREADS " + KernelThreadStat.named("wss-wake").size() + " wake, "
                 + KernelThreadStat.named("wss-grant").size() + " grant");
         try (SemaphoreBridge again = SemaphoreBridge.attach(sem)) {

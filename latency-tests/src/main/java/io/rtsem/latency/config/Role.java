@@ -21,7 +21,15 @@ public enum Role {
      * An ordinary (NON_RT) thread that takes permits through the rt-bridge on a fixed schedule,
      * does allocating bookkeeping work while holding them, and gives them back.
      */
-    BOOKKEEPER("bookkeeper");
+    BOOKKEEPER("bookkeeper"),
+    /**
+     * A thread that never touches the semaphore: each period ({@code rate-hz}) it runs busy for {@code busy}, then
+     * sleeps until the next period. Under a real-time policy below the waiters' ({@code scheduling: fifo:30} beside a
+     * SOFT waiter at FIFO 40) it is the "medium-priority" thread of the classic priority inversion: it keeps a
+     * lower-priority holder off their shared CPU while a higher-priority thread waits for that holder. It has no waits
+     * to report and no budget; the same thread, under the same policy, runs in rtsem's slices and the peer's.
+     */
+    HOG("hog");
 
     private final String alias;
 

@@ -214,7 +214,8 @@ final class ScenarioReader {
                             "hold",
                             "releases",
                             "allocate-bytes",
-                            "scheduling"));
+                            "scheduling",
+                            "busy"));
             String name = reqText(t, "name", key + ".name");
             if (!name.matches("[A-Za-z0-9._-]{1,40}")) {
                 throw error(key + ".name", "expected 1-40 letters, digits, '.', '_' or '-', got " + quote(name));
@@ -232,8 +233,35 @@ final class ScenarioReader {
                         key + ".permits",
                         "expected at most semaphore.max-permits (" + sem.maxPermits() + "), got " + permits);
             }
-            long hold = duration(t, "hold", key + ".hold", 0, 0, 1_000_000_000L);
-            if (period > 0 && role != Role.RELEASER && hold >= period) {
+            if (role == Role.HOG) {
+                for (String k : List.of("permits", "hold", "releases", "allocate-bytes")) {
+                    if (t.has(k)) {
+                        throw error(
+                                key + "." + k,
+                                "a hog never touches the semaphore; expected only name, context, cpu, role, rate-hz, "
+                                        + "busy and scheduling");
+                    }
+                }
+            } else if (t.has("busy")) {
+                throw error(
+                        key + ".busy",
+                        "only a hog has this key (how long it runs each period); a " + role.alias()
+                                + " busy-waits its hold");
+            }
+            // a hog's busy time each period is kept where the others keep their hold (ThreadSpec.holdNanos)
+            long hold = role == Role.HOG
+                    ? duration(t, "busy", key + ".busy", -1, 1_000L, 1_000_000_000L)
+                    : duration(t, "hold", key + ".hold", 0, 0, 1_000_000_000L);
+            if (hold < 0) {
+                throw error(key + ".busy", "missing; a hog needs the time it runs busy each period, such as 20ms");
+            }
+            if (role == Role.HOG && hold >= period) {
+                throw error(
+                        key + ".busy",
+                        "expected a busy time shorter than the period (" + period / 1000 + " us at rate-hz): a hog "
+                                + "that never sleeps would starve its CPU, got " + hold / 1000 + " us");
+            }
+            if (period > 0 && role != Role.RELEASER && role != Role.HOG && hold >= period) {
                 throw error(
                         key + ".hold",
                         "expected a hold shorter than the loop period (" + period / 1000 + " us at rate-hz), got "
@@ -479,7 +507,7 @@ final class ScenarioReader {
                 return r;
             }
         }
-        throw error(key, "expected acquirer, releaser or bookkeeper, got " + quote(s));
+        throw error(key, "expected acquirer, releaser, bookkeeper or hog, got " + quote(s));
     }
 
     private int cpu(JsonNode n, String key) throws ConfigException {
@@ -543,7 +571,7 @@ final class ScenarioReader {
 
     private long rate(JsonNode n, String key, Role role) throws ConfigException {
         if (n == null || (n.isTextual() && n.asText().equals("max"))) {
-            if (role == Role.RELEASER || role == Role.BOOKKEEPER) {
+            if (role == Role.RELEASER || role == Role.BOOKKEEPER || role == Role.HOG) {
                 throw error(
                         key,
                         "a " + role.alias() + " needs a fixed rate; expected a number of iterations "
@@ -559,7 +587,7 @@ final class ScenarioReader {
 
     private boolean releases(JsonNode n, String key, Role role) throws ConfigException {
         if (n == null) {
-            return role != Role.RELEASER;
+            return role == Role.ACQUIRER || role == Role.BOOKKEEPER;
         }
         if (!n.isTextual() || !(n.asText().equals("self") || n.asText().equals("none"))) {
             throw error(key, "expected \"self\" or \"none\", got " + describe(n));

@@ -14,7 +14,8 @@ import io.rtsem.core.RtThread;
  * @param role          what the thread does
  * @param periodNanos   the fixed schedule's period, or {@code 0} for "as fast as possible"
  * @param permits       permits per acquisition or release
- * @param holdNanos     how long permits are held (busy-waited) after each acquisition
+ * @param holdNanos     how long permits are held (busy-waited) after each acquisition; for a {@link Role#HOG}, how
+ *                      long it runs busy each period (key {@code busy})
  * @param releasesOwn   an acquirer that gives its permits back ({@code releases: self})
  * @param allocateBytes garbage a bookkeeper allocates per iteration while holding permits
  * @param scheduling    the scheduling its {@code RtThread} asks for at start (key {@code scheduling}; default
@@ -133,6 +134,6 @@ public record ThreadSpec(
 
     /** @return true if the thread waits on the semaphore (and so has wait latencies to report). */
     public boolean waits() {
-        return role != Role.RELEASER;
+        return role == Role.ACQUIRER || role == Role.BOOKKEEPER;
     }
 }

@@ -14,9 +14,10 @@ import org.HdrHistogram.Histogram;
  * start (the gap detector's method, run by the thread itself while it measures, so the floor meets the same weather
  * as the waits, not the floor phase's). A gap of {@code g} delays every iteration whose intended start falls inside
  * it until it ends: with starts {@code period} apart at a random phase, that is {@code g / period} iterations, their
- * waits spread evenly over {@code (0, g]}; each such wait belongs to the subject whose slice its intended start falls
- * in (a gap that runs over a slice boundary delays iterations of both), and the iterations that start outside every
- * gap wait (next to) nothing. That is the part of a HARD thread's wait tail the platform (the host, the OS, the JVM's
+ * waits spread evenly over {@code (0, g]}; all of them belong to the subject whose slice the gap started in, as the
+ * waits do (the first iteration the gap delays is that subject's, and the ones it makes late stay with it:
+ * {@link ScenarioWorker}, "the backlog stays with the subject that made it"), and the iterations that start outside
+ * every gap wait (next to) nothing. That is the part of a HARD thread's wait tail the platform (the host, the OS, the JVM's
  * safepoints) takes before any semaphore does, so a percentile of the wait is divided by this floor's (the HARD wait,
  * mostly an uncontended CAS and a clock read, is not set beside a cache-line hand-off any more).
  *
@@ -61,13 +62,15 @@ public final class HiccupFloor {
     /**
      * The waits a schedule of {@code periodNanos} would have met from logged gaps: each gap {@code g} starting at
      * {@code s} gives the wait {@code g - x} to an iteration intended at {@code s + x}, for {@code x} in steps of
-     * {@code periodNanos / STEPS} from half a step, each counting {@code 1/STEPS} of an iteration, where
-     * {@code counts(s + x)}; the rest of the {@code STEPS * spunNanos / periodNanos} samples are 0.
+     * {@code periodNanos / STEPS} from half a step, each counting {@code 1/STEPS} of an iteration, for a gap where
+     * {@code owns(s)} and where {@code counts(s + x)}; the rest of the {@code STEPS * spunNanos / periodNanos} samples
+     * are 0.
      *
      * @param count       logged gaps
      * @param start       the start of gap {@code i} ({@code nanoTime})
      * @param length      its length, nanoseconds
-     * @param counts      which intended starts count (the subject's measured slices)
+     * @param owns        which gaps are the subject's, by their start (the subject's slices)
+     * @param counts      which intended starts count (the measured window)
      * @param spunNanos   the time the thread spun there, which the gaps are part of
      * @param periodNanos the schedule's period, positive
      * @return the waits, nanoseconds; empty when {@code spunNanos} is 0
@@ -76,6 +79,7 @@ public final class HiccupFloor {
             int count,
             IntToLongFunction start,
             IntToLongFunction length,
+            LongPredicate owns,
             LongPredicate counts,
             long spunNanos,
             long periodNanos) {
@@ -85,6 +89,9 @@ public final class HiccupFloor {
         for (int i = 0; i < count; i++) {
             long s = start.applyAsLong(i);
             long g = length.applyAsLong(i);
+            if (!owns.test(s)) {
+                continue;
+            }
             // at most MAX_SAMPLES values per gap, each then standing for several steps (a fast schedule, a long gap)
             long per = Math.max(1, (long) Math.ceil(g / step / MAX_SAMPLES));
             for (double x = step * per / 2; x < g; x += step * per) {

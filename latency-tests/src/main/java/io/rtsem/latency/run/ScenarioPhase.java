@@ -356,7 +356,8 @@ final class ScenarioPhase {
         Map<String, Histogram> hiccupFloors = new LinkedHashMap<>();
         for (ScenarioWorker w : workers) {
             if (w.spec().context() == RtContext.HARD && w.spec().fixedRate() && !warmUpOnly) {
-                LongPredicate mine = t -> t >= measureStart && t < stop && slices.subjectAt(t) == i;
+                LongPredicate mine = t -> slices.subjectAt(t) == i;
+                LongPredicate inWindow = t -> t >= measureStart && t < stop;
                 hiccupFloors.put(
                         w.spec().name(),
                         HiccupFloor.fromGaps(
@@ -364,6 +365,7 @@ final class ScenarioPhase {
                                 w::gapStart,
                                 w::gapLength,
                                 mine,
+                                inWindow,
                                 w.spunNanos(i),
                                 w.spec().periodNanos()));
                 if (i == 0 && w.gapsLost() > 0) {

@@ -31,7 +31,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Subjects: the worker has one {@link Lane} per semaphore under test (rtsem, the peer), each with its own gate,
  * release stamp, outstanding-permit count, recorders and over-budget log. Each iteration runs wholly on the lane of
  * the {@link Slices slice} its intended start falls in, so a slice boundary never mixes subjects: a thread that holds
- * a permit of one subject when the slice changes finishes that iteration on it. A releaser returns only the permits
+ * a permit of one subject when the slice changes finishes that iteration on it. <b>The backlog stays with the subject
+ * that made it:</b> an iteration intended before the end of the thread's last iteration that was not itself carried
+ * runs on that iteration's subject, whatever slice its intended start is in (a thread that gives its own permits back:
+ * acquirers with {@code releases: self} and bookkeepers). Without it, a thread that waited 40 ms on one subject near
+ * the end of its slice started the other's next iterations 40 ms late, and the corrected waits of those iterations
+ * (the coordinated-omission correction) charged the first subject's wait to the second. The window is one iteration
+ * long and never extended by a carried iteration, so a thread that is always behind still alternates with the slices.
+ * An acquirer with {@code releases: none} is not carried: its permits come from a releaser that follows the slices.
+ * A releaser returns only the permits
  * its tick's subject has outstanding; a tick that finds none when its slice is over and no releases-none acquirer has
  * an iteration of that slice left is dropped (those acquirers have moved to the other subject and would never
  * consume more there), so the releaser never waits a whole slice on a subject nobody uses.
@@ -203,8 +211,8 @@ public final class ScenarioWorker implements Runnable {
         this.completed = new long[laneCount];
         this.unfinished = new long[laneCount];
         RtContext c = spec.context();
-        this.logsHolds = spec.role() != Role.RELEASER && spec.releasesOwn() ? 1 : 0;
-        this.logsWaits = spec.role() != Role.RELEASER && c != RtContext.NON_RT ? 1 : 0;
+        this.logsHolds = spec.waits() && spec.releasesOwn() ? 1 : 0;
+        this.logsWaits = spec.waits() && c != RtContext.NON_RT ? 1 : 0;
         this.longHolds = new SpanLog[laneCount];
         this.longWaits = new SpanLog[laneCount];
         for (int i = 0; i < laneCount; i++) {
@@ -245,6 +253,8 @@ public final class ScenarioWorker implements Runnable {
         try {
             if (spec.role() == Role.RELEASER) {
                 releaseLoop();
+            } else if (spec.role() == Role.HOG) {
+                hogLoop();
             } else {
                 acquireLoop();
             }
@@ -265,20 +275,28 @@ public final class ScenarioWorker implements Runnable {
         final boolean releasesOwn = spec.releasesOwn();
         final boolean bookkeeper = spec.role() == Role.BOOKKEEPER;
         final long holdLimit = hold + LONG_HOLD_OVERRUN_NANOS;
+        // the backlog stays with the subject that made it (class doc): 1 for a thread that gives its own permits back
+        final int carries = releasesOwn ? 1 : 0;
+        long carryUntil = startNanoTime - 1; // the end of the last iteration that was not carried
+        int carrySubject = 0; // its subject
         long intended = startNanoTime;
         while (!abort) {
             long tCall;
             int subject;
             int phase;
+            int carried;
             if (period > 0) {
                 if (intended >= stopNanoTime) {
                     break;
                 }
                 pending.lazySet(intended);
-                // the subject of the slice the intended start falls in, and 1 for iterations intended from the
-                // measurement start on, else 0: indexes, not branches (see class doc); by intended time, so a warm-up
-                // backlog stays in the warm-up and an iteration stays on its slice's subject however late it runs
-                subject = slices.subjectAt(intended);
+                // the subject of the slice the intended start falls in, unless the last iteration that was not carried
+                // ended after this intended start (then it made this one late: its subject's), and 1 for iterations
+                // intended from the measurement start on, else 0: indexes, not branches (see class doc); the phase by
+                // intended time, so a warm-up backlog stays in the warm-up
+                carried = carries & (int) ((intended - carryUntil) >>> 63);
+                int bySlice = slices.subjectAt(intended);
+                subject = bySlice ^ ((bySlice ^ carrySubject) & -carried);
                 phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
                 tCall = pace(intended, phase * laneCount + subject);
                 if (tCall >= stopNanoTime + OVERRUN_NANOS) {
@@ -293,6 +311,7 @@ public final class ScenarioWorker implements Runnable {
                 pending.lazySet(intended);
                 subject = slices.subjectAt(intended);
                 phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+                carried = 0; // no schedule, no backlog: each call starts when the last ended
             }
             Lane lane = lanes[subject];
             try {
@@ -338,6 +357,10 @@ public final class ScenarioWorker implements Runnable {
             completed[subject] += phase;
             iterations++;
             intended += period;
+            // an iteration that was not carried opens a carry window until it ended (plain selects, no branch)
+            long keep = -(long) carried;
+            carryUntil = (carryUntil & keep) | (tRel & ~keep);
+            carrySubject = (carrySubject & -carried) | (subject & ~-carried);
         }
     }
 
@@ -386,6 +409,41 @@ public final class ScenarioWorker implements Runnable {
                 iterations++;
             }
             intended += period;
+        }
+    }
+
+    /**
+     * A hog's loop: sleeps until each period's start, then runs busy for its {@code busy} time from when it got the
+     * CPU, whichever subject's slice it is in (it never touches either). A period it starts too late for is dropped,
+     * not caught up: a hog behind its schedule must not run busy back to back. Counts its bursts per subject as
+     * completed iterations.
+     */
+    private void hogLoop() {
+        final long period = spec.periodNanos();
+        final long busy = spec.holdNanos();
+        long intended = startNanoTime;
+        while (!abort && intended < stopNanoTime) {
+            long now = System.nanoTime();
+            while (now < intended) {
+                LockSupport.parkNanos(intended - now);
+                if (abort) {
+                    return;
+                }
+                now = System.nanoTime();
+            }
+            int subject = slices.subjectAt(intended);
+            int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
+            long end = Math.min(now + busy, stopNanoTime + OVERRUN_NANOS);
+            while (now < end && !abort) {
+                Thread.onSpinWait();
+                now = System.nanoTime();
+            }
+            completed[subject] += phase;
+            iterations++;
+            intended += period;
+            if (intended < now) { // behind: the next start still ahead
+                intended += ((now - intended) / period + 1) * period;
+            }
         }
     }
 

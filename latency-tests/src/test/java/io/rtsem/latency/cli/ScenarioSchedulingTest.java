@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Scenario threads run under the scheduling their file asks for, and the report says what the kernel gave them
  * (src/test/resources/scenarios/soft-fifo.yaml, about 2 s): a SOFT loop asks {@code fifo:10} and runs at SCHED_FIFO 10;
  * a NON_RT loop with {@code inherit} keeps the test runner's SCHED_OTHER, as does one with {@code default} (NON_RT's
- * default is no change). The policies in report.json come from {@code sched_getscheduler}/{@code sched_getparam} on
+ * default is no change), and a hog asks {@code fifo:5} and runs its bursts at SCHED_FIFO 5. The policies in report.json come from {@code sched_getscheduler}/{@code sched_getparam} on
  * each thread's tid right after it set them (RtThread), not from the scenario. Needs CAP_SYS_NICE (root here): a
  * refused STRICT request exits 2.
  */
@@ -55,6 +55,31 @@ class ScenarioSchedulingTest {
                         .asText());
         assertTrue(report.path("scheduling").path("samePolicyForPeer").asBoolean());
         assertTrue(run.out().contains("soft-fifo      SOFT    asked fifo:10, runs FIFO 10"), run.out());
+    }
+
+    @Test
+    void aHogRunsItsBurstsUnderItsOwnPolicyAndHasNoWaits() {
+        JsonNode hog = thread("hog");
+        assertEquals("FIFO", hog.path("policy").asText(), hog.toString());
+        assertEquals(5, hog.path("priority").asInt(), hog.toString());
+        JsonNode spec = report.path("scenario").path("threads").get(3);
+        assertEquals("hog", spec.path("role").asText(), spec.toString());
+        assertEquals(2000.0, spec.path("busyUs").asDouble(), spec.toString());
+        assertTrue(spec.path("holdUs").isNull() && spec.path("permits").isNull(), spec.toString());
+        for (String subject : new String[] {"rtsem", "peer"}) {
+            JsonNode bursts =
+                    report.path("subjects").path(subject).path("schedule").path("hog");
+            // 300 ms per subject at 50 Hz: about 7 bursts each (a burst it starts late for is dropped, not caught up)
+            assertTrue(
+                    bursts.path("completed").asLong() >= 1
+                            && bursts.path("completed").asLong()
+                                    <= bursts.path("scheduled").asLong() + 1,
+                    subject + ": " + bursts);
+        }
+        assertTrue(
+                report.path("subjects").path("rtsem").path("contexts").has("NON_RT"),
+                "the NON_RT acquirers' waits are reported");
+        assertTrue(run.out().contains("hog            NON_RT  asked fifo:5, runs FIFO 5"), run.out());
     }
 
     @Test

@@ -153,6 +153,51 @@ class ScenarioLoaderTest {
                 "a duration needs its unit");
     }
 
+    private static final String HOG =
+            "  - { name: hog, context: NON_RT, cpu: none, role: hog, rate-hz: 10, busy: 20ms, scheduling: fifo:30 }\n";
+
+    @Test
+    void aHogRunsBusyEachPeriodNeverWaitsAndHasNoBudget() throws ConfigException {
+        Scenario sc = loader.parse("configs/x.yaml", VALID.replace("budgets:", HOG + "budgets:"));
+        ThreadSpec hog = sc.threads().get(2);
+        assertEquals(Role.HOG, hog.role());
+        assertEquals(100_000_000L, hog.periodNanos());
+        assertEquals(20_000_000L, hog.holdNanos(), "busy is kept where the others keep their hold");
+        assertEquals("fifo:30", ThreadSpec.schedulingText(hog.scheduling()));
+        assertEquals(false, hog.waits(), "a hog never touches the semaphore");
+        assertEquals(false, hog.releasesOwn());
+        assertEquals(java.util.Set.of(RtContext.HARD, RtContext.NON_RT), sc.waitingContexts());
+    }
+
+    @Test
+    void aHogIsRejectedWithoutItsBusyTimeOrWithTheSemaphoresKeys() {
+        String base = VALID.replace("budgets:", HOG + "budgets:");
+        ConfigException missing = reject(base.replace(", busy: 20ms", ""));
+        assertEquals("threads[2].busy", missing.key());
+        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+        ConfigException tooLong = reject(base.replace("busy: 20ms", "busy: 100ms"));
+        assertEquals("threads[2].busy", tooLong.key());
+        assertTrue(tooLong.getMessage().contains("shorter than the period (100000 us"), tooLong.getMessage());
+        ConfigException noRate = reject(base.replace("rate-hz: 10, busy", "rate-hz: max, busy"));
+        assertEquals("threads[2].rate-hz", noRate.key());
+        assertTrue(noRate.getMessage().contains("a hog needs a fixed rate"), noRate.getMessage());
+        for (String key : List.of("hold: 1ms", "permits: 1", "releases: self", "allocate-bytes: 8")) {
+            ConfigException e = reject(base.replace("busy: 20ms", "busy: 20ms, " + key));
+            assertEquals("threads[2]." + key.substring(0, key.indexOf(':')), e.key(), key);
+            assertTrue(e.getMessage().contains("a hog never touches the semaphore"), e.getMessage());
+        }
+        ConfigException busyElsewhere = reject(VALID.replace("hold: 5us }", "hold: 5us, busy: 1ms }"));
+        assertEquals("threads[0].busy", busyElsewhere.key());
+        assertTrue(busyElsewhere.getMessage().contains("only a hog has this key"), busyElsewhere.getMessage());
+        ConfigException role = reject(VALID.replace("role: acquirer", "role: hogg"));
+        assertTrue(
+                role.getMessage().contains("expected acquirer, releaser, bookkeeper or hog, got \"hogg\""),
+                role.getMessage());
+        ConfigException onlyHog =
+                reject("threads:\n  - { name: hog, context: NON_RT, role: hog, rate-hz: 10, busy: 1ms }\n");
+        assertEquals("threads", onlyHog.key(), "a hog alone measures nothing");
+    }
+
     @Test
     void twoSpinnersOnOneCpuAreRejected() {
         String yaml = VALID.replace(

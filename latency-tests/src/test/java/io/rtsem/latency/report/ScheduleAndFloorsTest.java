@@ -101,7 +101,7 @@ class ScheduleAndFloorsTest {
 
     /** A gap log: gap i starts at starts[i] and lasts lengths[i]. */
     private static Histogram floor(long[] starts, long[] lengths, LongPredicate counts, long spun, long period) {
-        return HiccupFloor.fromGaps(starts.length, i -> starts[i], i -> lengths[i], counts, spun, period);
+        return HiccupFloor.fromGaps(starts.length, i -> starts[i], i -> lengths[i], t -> true, counts, spun, period);
     }
 
     @Test

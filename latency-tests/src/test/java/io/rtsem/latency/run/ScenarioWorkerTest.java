@@ -200,6 +200,89 @@ class ScenarioWorkerTest {
         }
     }
 
+    @Test
+    void theBacklogOfALongWaitStaysWithTheSubjectThatMadeIt() throws InterruptedException {
+        // two subjects in 50 ms slices, a 1 kHz SOFT acquirer; subject 0's only permit is held by the test until 60 ms
+        // after its first slice ended, so the thread waits on subject 0 into subject 1's whole next slice
+        ThreadSpec spec = new ThreadSpec("carry", RtContext.SOFT, RtThread.NO_PIN, Role.ACQUIRER, MS, 1, 0, true, 0);
+        try (RtsemUnderTest first = binarySemaphore();
+                RtsemUnderTest second = binarySemaphore()) {
+            assertTrue(first.semaphore().tryAcquire(1));
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders[] measured = {new PhaseRecorders(), new PhaseRecorders()};
+            RtsemUnderTest[] subjects = {first, second};
+            ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[2];
+            for (int i = 0; i < 2; i++) {
+                lanes[i] = new ScenarioWorker.Lane(
+                        subjects[i].gateFor(spec),
+                        new ReleaseStamp(),
+                        new AtomicLong(),
+                        measured[i],
+                        new OverBudgetLog(Long.MAX_VALUE, 1024));
+            }
+            long measureStart = System.nanoTime() + 50 * MS;
+            Slices slices = Slices.interleaved(measureStart, 200 * MS, 50 * MS);
+            assertEquals(0, slices.subjectAt(measureStart), "the first slice is subject 0's");
+            long firstEnd = slices.sliceEnd(measureStart);
+            long secondEnd = slices.sliceEnd(firstEnd);
+            ScenarioWorker worker =
+                    new ScenarioWorker(spec, new PhaseSchedule(slices, measureStart, measureStart, null), lanes, warm);
+            RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
+            long releaseAt = secondEnd + 10 * MS; // after subject 1's whole second slice
+            sleepUntil(releaseAt);
+            first.semaphore().release(1);
+            t.join(10_000);
+            assertTrue(!t.isAlive());
+            assertNull(worker.failure());
+            long carried = (secondEnd - firstEnd) / MS; // subject 1's iterations intended while the thread waited
+            // subject 0 completed its own 200 plus the ones intended while it held the thread up; subject 1 the rest
+            assertEquals(400, worker.completed(0) + worker.completed(1));
+            assertTrue(
+                    worker.completed(0) >= 200 + carried - 2 && worker.completed(1) <= 200 - carried + 2,
+                    "the " + carried + " iterations intended in subject 1's slice while the thread waited on subject 0"
+                            + " ran on subject 0: completed " + worker.completed(0) + " / " + worker.completed(1));
+            long longest = measured[0]
+                    .sample(PhaseRecorders.slot(RtContext.SOFT, Metric.WAIT))
+                    .getMaxValue();
+            assertTrue(longest >= releaseAt - measureStart - MS, "subject 0's first wait lasted until the release");
+        }
+    }
+
+    @Test
+    void aHogRunsBusyEachPeriodAndNeverTouchesTheSemaphore() throws InterruptedException {
+        // 100 Hz, 2 ms busy; the only permit is taken first, so a hog that tried to acquire would block forever
+        ThreadSpec spec =
+                new ThreadSpec("hog", RtContext.NON_RT, RtThread.NO_PIN, Role.HOG, 10 * MS, 1, 2 * MS, false, 0);
+        try (RtsemUnderTest subject = binarySemaphore()) {
+            assertTrue(subject.semaphore().tryAcquire(1));
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders measured = new PhaseRecorders();
+            long start = System.nanoTime() + 20 * MS;
+            long measureStart = start + 50 * MS;
+            long stop = measureStart + 300 * MS;
+            ScenarioWorker worker =
+                    singleLane(spec, subject, PhaseSchedule.single(start, measureStart, stop), measured, warm, 1);
+            RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
+            t.join(10_000);
+            assertTrue(!t.isAlive(), "the hog ended by itself at its stop time");
+            assertNull(worker.failure());
+            long bursts = worker.completed(0);
+            assertTrue(bursts >= 1 && bursts <= 30, "at most one burst per 10 ms period measured: " + bursts);
+            // it spun its busy time in each burst (a loose bound: a busy CI machine may preempt the spin)
+            assertTrue(
+                    worker.cpuNanosAtEnd() >= worker.iterations() * 2 * MS / 4,
+                    worker.iterations() + " bursts of 2 ms used " + worker.cpuNanosAtEnd() / 1e6 + " ms of CPU");
+            for (RtContext c : RtContext.values()) {
+                assertEquals(
+                        0,
+                        measured.sample(PhaseRecorders.slot(c, Metric.WAIT)).getTotalCount(),
+                        "a hog records no wait");
+            }
+            assertEquals(0, subject.semaphore().availablePermits(), "the permit taken first is still out");
+            assertEquals(0, worker.overBudget().count());
+        }
+    }
+
     private static void sleepUntil(long nanoTime) throws InterruptedException {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {

@@ -185,11 +185,20 @@ public final class BridgeStats {
     }
 
     /**
-     * @return polls the wake service made while waiters were parked (timed parks, or yields with a poll interval of
-     *         0; {@code 0} without a wake service). One volatile read, no allocation.
+     * @return polls the wake service made while waiters were parked (timed parks, and yields inside its spin window or
+     *         with a poll interval of 0; {@code 0} without a wake service). One volatile read, no allocation.
      */
     public long wakeServicePolls() {
         return wakeService == null ? 0L : wakeService.polls();
+    }
+
+    /**
+     * @return the polls of {@link #wakeServicePolls()} that were yields rather than timed parks: turns inside the spin
+     *         window ({@link CommonOptions#wakeSpin}), or every turn with a poll interval of 0 ({@code 0} without a
+     *         wake service). One volatile read, no allocation.
+     */
+    public long wakeServiceSpinTurns() {
+        return wakeService == null ? 0L : wakeService.spinTurns();
     }
 
     /**
@@ -246,6 +255,7 @@ public final class BridgeStats {
                 + rejectedRuns() + ", abandonedRuns=" + abandonedRuns() + ", unmatchedReleases=" + unmatchedReleases()
                 + ", untimedHolds=" + untimedHolds() + ", wakeServiceWakes=" + wakeServiceWakes()
                 + ", wakeServicePolls="
-                + wakeServicePolls() + ", wakeServiceScheduling=" + wakeServiceScheduling() + "]";
+                + wakeServicePolls() + ", wakeServiceSpinTurns=" + wakeServiceSpinTurns() + ", wakeServiceScheduling="
+                + wakeServiceScheduling() + "]";
     }
 }

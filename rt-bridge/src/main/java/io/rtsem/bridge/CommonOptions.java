@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The options a {@link SemaphoreBridge} and an {@code io.rtsem.pool.ResourcePool} share: the mode-switch policy, their
- * wake service's poll interval, timer slack and scheduling, and the name prefix of their threads. Each product's {@code Options}
+ * wake service's spin window, poll interval, timer slack and scheduling, and the name prefix of their threads. Each product's {@code Options}
  * extends it with its own.
  *
  * <p>Not thread-safe; set-up time only, NON_RT. The setters allocate nothing unless they throw; a value out of range
@@ -22,11 +22,14 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     private long timerSlackNanos = WakeService.DEFAULT_TIMER_SLACK_NANOS;
     /** {@code null}: not set, the default ({@link #wakeScheduling()}). */
     private RtScheduling wakeScheduling;
+    /** {@code -1}: not set, the default ({@link #wakeSpinNanos()}). */
+    private long wakeSpinNanos = -1L;
 
     private String name;
 
     /**
-     * Options with the product's default policy and the shared defaults: poll every 20 µs
+     * Options with the product's default policy and the shared defaults: no spin window
+     * ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}), a poll every 20 µs
      * ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS}), timer slack 1 µs
      * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), the wake service at {@code SCHED_OTHER}
      * ({@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}), a generated name.
@@ -105,8 +108,53 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     public T wakeScheduling(RtScheduling scheduling) {
         Objects.requireNonNull(scheduling, "scheduling");
         refuseSpinningAtRealTime(wakePollNanos, scheduling);
+        refuseSpinWindowAtRealTime(wakeSpinNanos, scheduling);
         this.wakeScheduling = scheduling;
         return self();
+    }
+
+    /**
+     * How long the wake service spins, yielding the CPU on every turn ({@code sched_yield}), when it leaves its idle
+     * park because a waiter parked, before it falls back to polling every {@link #wakePollInterval} (default
+     * {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}, 0: poll from the start). A HARD release inside the window is seen
+     * on the service's next turn and its waiter unparked at once, as a releaser's own unpark would; one after it waits
+     * for the next poll (a timed park: on the project's VM about 45 µs longer than asked, docs/BRIDGE.md). The window
+     * opens once per parking episode (from idle to the first waiter parked), not again while waiters stay parked, so
+     * its CPU cost is bounded by the window times the rate at which waiters start parking on an idle service.
+     *
+     * <p>When it pays (measured on the project's 2-vCPU VM, docs/BRIDGE.md "The spin window"): where HARD holds are
+     * much shorter than the window, so that releases come right after the park (p99 1.1-1.6x j.u.c.'s against 2.9-12x
+     * without a window). Not otherwise: a release near the window's end waits for the first timed poll after a spin,
+     * which on that VM sometimes ends a millisecond late, and a yield gives the CPU to a SCHED_OTHER thread the
+     * scheduler finds eligible, not always to the waiter just woken (EEVDF). Hence no window by default.
+     *
+     * <p>Never under a real-time policy: {@code sched_yield} under {@code SCHED_FIFO} or {@code SCHED_RR} gives way
+     * only to threads of the same priority (docs/ARCHITECTURE.md S4). A service whose applied policy is real-time
+     * (asked with {@link #wakeScheduling(RtScheduling)}) skips the window, and an explicit window above 0 together
+     * with an explicit real-time wakeScheduling is refused.
+     *
+     * @param time {@code 0 .. 1 s}.
+     * @param unit unit of {@code time}.
+     * @return these options.
+     * @throws IllegalArgumentException if out of range, or above 0 while a real-time wakeScheduling is set (naming
+     *                                  both).
+     */
+    public T wakeSpin(long time, TimeUnit unit) {
+        final long nanos = OptionChecks.nanos("wakeSpin", time, unit, 0L, OptionChecks.MAX_POLL_NANOS);
+        refuseSpinWindowAtRealTime(nanos, wakeScheduling);
+        this.wakeSpinNanos = nanos;
+        return self();
+    }
+
+    private static void refuseSpinWindowAtRealTime(long spinNanos, RtScheduling scheduling) {
+        if (spinNanos > 0
+                && scheduling != null
+                && scheduling.policy().map(SchedulingPolicy::isRealTime).orElse(false)) {
+            throw new IllegalArgumentException("wakeSpin " + spinNanos + " ns with wakeScheduling " + scheduling
+                    + ": a wake service yielding at a real-time priority yields only to threads of its own priority and"
+                    + " would keep the waiters it wakes off its CPU; use wakeSpin 0 with a real-time wakeScheduling,"
+                    + " or wakeScheduling(RtScheduling.other())");
+        }
     }
 
     private static void refuseSpinningAtRealTime(long pollNanos, RtScheduling scheduling) {
@@ -176,6 +224,16 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
         return wakePollNanos == 0 ? RtScheduling.unchanged() : WakeService.DEFAULT_SCHEDULING;
     }
 
+    /**
+     * The wake service's spin window: what {@link #wakeSpin} set, or {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}.
+     * A service whose applied policy is real-time skips it whatever this says.
+     *
+     * @return nanoseconds; no allocation.
+     */
+    public final long wakeSpinNanos() {
+        return wakeSpinNanos >= 0 ? wakeSpinNanos : WakeService.DEFAULT_SPIN_NANOS;
+    }
+
     /** @return the thread name prefix set, or {@code null} for the generated default. */
     public final String name() {
         return name;
@@ -192,6 +250,7 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
         copy.wakePollNanos = wakePollNanos;
         copy.timerSlackNanos = timerSlackNanos;
         copy.wakeScheduling = wakeScheduling;
+        copy.wakeSpinNanos = wakeSpinNanos;
         copy.name = name;
     }
 }

@@ -38,6 +38,12 @@ import java.util.concurrent.TimeUnit;
 public final class SemaphoreBridge implements AutoCloseable {
     /** Default poll interval of the wake service while waiters are parked (see docs/BRIDGE.md for the trade-off). */
     public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
+    /**
+     * Default spin window of the wake service ({@code Options.wakeSpin}): 0, none; the service polls every
+     * {@link #DEFAULT_WAKE_POLL_NANOS} from the start (docs/BRIDGE.md, "The spin window", has the trade-off and the
+     * figures).
+     */
+    public static final long DEFAULT_WAKE_SPIN_NANOS = WakeService.DEFAULT_SPIN_NANOS;
     /** Default timer slack the wake service sets on itself. */
     public static final long DEFAULT_TIMER_SLACK_NANOS = WakeService.DEFAULT_TIMER_SLACK_NANOS;
     /**
@@ -76,6 +82,7 @@ public final class SemaphoreBridge implements AutoCloseable {
         this.wakeService = options.wakeService
                 ? new WakeService(
                         semaphore,
+                        options.wakeSpinNanos(),
                         options.wakePollNanos(),
                         options.timerSlackNanos(),
                         options.wakeScheduling(),

@@ -20,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
  * timeout, so it uses no CPU at all; but while the semaphore records holds for priority inheritance (a SOFT or HARD
  * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts at most 1 ms, because a HARD waiter's
- * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Polling</em> while at least one waiter is parked: every {@code pollNanos}
+ * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Spinning</em>
+ * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
+ * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
+ * served on the next turn; skipped under a real-time policy (S4). <em>Polling</em> after that while at least one
+ * waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
  * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
  * on its next turn instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
@@ -57,6 +61,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class WakeService implements DeferredWaker, Runnable {
     /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
     static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /**
+     * Default spin window ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS} is this): none. Measured on the project's
+     * VM, a window helps only a release that comes right after the park and hurts one that comes near its end or
+     * beside a SOFT thread's work (docs/BRIDGE.md, "The spin window").
+     */
+    static final long DEFAULT_SPIN_NANOS = 0L;
     /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
     static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
     /**
@@ -82,6 +92,9 @@ public final class WakeService implements DeferredWaker, Runnable {
     static final RtScheduling DEFAULT_SCHEDULING = RtScheduling.other();
 
     private final RtSemaphore semaphore;
+    /** The spin window asked for; the service uses 0 instead if its applied policy is real-time. */
+    private final long spinNanos;
+
     private final long pollNanos;
     private final long timerSlackNanos;
     private final RtScheduling scheduling;
@@ -118,6 +131,8 @@ public final class WakeService implements DeferredWaker, Runnable {
     // Statistics: single writer (the service thread), so a plain increment of a volatile is exact.
     private volatile long wakeCalls;
     private volatile long polls;
+    /** The polls that were yields (inside the spin window, or with a poll interval of 0); service thread only. */
+    private volatile long spinTurns;
     /** Times the service served HARD waiters' boost requests (P3); written by the service thread only. */
     private volatile long boostServes;
 
@@ -129,6 +144,7 @@ public final class WakeService implements DeferredWaker, Runnable {
      * <p>NON_RT, set-up time; allocates the service and its (daemon) thread.
      *
      * @param semaphore       the semaphore whose HARD releases it serves.
+     * @param spinNanos       spin window when a waiter parks on the idle service, before polling; {@code 0}: none.
      * @param pollNanos       poll interval while waiters are parked, {@code 0}: spin, yielding each turn.
      * @param timerSlackNanos timer slack the thread sets on itself, {@code 0}: inherited.
      * @param scheduling      the scheduling the thread applies to itself when it starts (a
@@ -136,8 +152,14 @@ public final class WakeService implements DeferredWaker, Runnable {
      * @param name            the thread's name.
      */
     public WakeService(
-            RtSemaphore semaphore, long pollNanos, long timerSlackNanos, RtScheduling scheduling, String name) {
+            RtSemaphore semaphore,
+            long spinNanos,
+            long pollNanos,
+            long timerSlackNanos,
+            RtScheduling scheduling,
+            String name) {
         this.semaphore = semaphore;
+        this.spinNanos = spinNanos;
         this.pollNanos = pollNanos;
         this.timerSlackNanos = timerSlackNanos;
         this.scheduling = scheduling;
@@ -221,6 +243,9 @@ public final class WakeService implements DeferredWaker, Runnable {
         } finally {
             scheduled.countDown(); // whatever happened: start() never waits for ever
         }
+        // Never yield-spin under a real-time policy: sched_yield there gives way only to equal priorities (S4).
+        final long spin = appliedScheduling.realTime() ? 0L : spinNanos;
+        long spinUntil = System.nanoTime() + spin; // the spin window's end: opened again on every idle-to-polling step
         try {
             while (!closed) {
                 if (semaphore.hasPendingWake()) {
@@ -252,11 +277,13 @@ public final class WakeService implements DeferredWaker, Runnable {
                         }
                     }
                     idle = false;
-                } else if (pollNanos > 0) {
+                    spinUntil = System.nanoTime() + spin;
+                } else if (pollNanos > 0 && (spin == 0 || System.nanoTime() - spinUntil >= 0)) {
                     polls++;
                     LockSupport.parkNanos(this, pollNanos);
                 } else {
                     polls++;
+                    spinTurns++;
                     Thread.yield(); // not onSpinWait: a woken waiter on this CPU must get it (see the class comment)
                 }
             }
@@ -308,6 +335,14 @@ public final class WakeService implements DeferredWaker, Runnable {
 
     long polls() {
         return polls;
+    }
+
+    long spinTurns() {
+        return spinTurns;
+    }
+
+    long spinNanos() {
+        return spinNanos;
     }
 
     long boostServes() {

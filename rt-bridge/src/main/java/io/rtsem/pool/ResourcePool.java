@@ -73,7 +73,12 @@ public final class ResourcePool<R> implements AutoCloseable {
         final String name = options.name() != null ? options.name() : "rtsem-pool-" + System.identityHashCode(this);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "ResourcePool");
         this.wakeService = new WakeService(
-                free, options.wakePollNanos(), options.timerSlackNanos(), options.wakeScheduling(), name + "-wake");
+                free,
+                options.wakeSpinNanos(),
+                options.wakePollNanos(),
+                options.timerSlackNanos(),
+                options.wakeScheduling(),
+                name + "-wake");
         this.rings = new PoolRings(options.ringCapacity);
         this.bookkeeper = new Bookkeeper<>(this, leases, options.bookkeepingIntervalNanos, name + "-books");
     }

@@ -24,9 +24,20 @@ class SemaphoreBridgeTest {
         return new long[] {SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS / 1_000, 0};
     }
 
-    @ParameterizedTest(name = "wake poll {0} us")
-    @MethodSource("pollIntervals")
-    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(long pollMicros) throws Exception { // B1
+    /** (spin window, poll interval) in µs: the defaults, a short window, one that outlasts the test, spinning only. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> spinAndPoll() {
+        final long spin = SemaphoreBridge.DEFAULT_WAKE_SPIN_NANOS / 1_000;
+        final long poll = SemaphoreBridge.DEFAULT_WAKE_POLL_NANOS / 1_000;
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(spin, poll),
+                org.junit.jupiter.params.provider.Arguments.of(200L, poll),
+                org.junit.jupiter.params.provider.Arguments.of(1_000_000L, poll),
+                org.junit.jupiter.params.provider.Arguments.of(0L, 0L));
+    }
+
+    @ParameterizedTest(name = "wake spin {0} us, poll {1} us")
+    @MethodSource("spinAndPoll")
+    void nonRtWaiterIsWokenByTheWakeServiceAfterAHardRelease(long spinMicros, long pollMicros) throws Exception { // B1
         // A park fallback of one hour: only the wake service can turn the HARD release into a wake-up.
         // (maxBypass too: a waiter also wakes by itself when it is about to become starving.)
         final RtSemaphore sem = RtSemaphore.builder()
@@ -34,7 +45,10 @@ class SemaphoreBridgeTest {
                 .maxBypass(1, TimeUnit.HOURS)
                 .build();
         try (SemaphoreBridge bridge = SemaphoreBridge.attach(
-                sem, SemaphoreBridge.options().wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
+                sem,
+                SemaphoreBridge.options()
+                        .wakeSpin(spinMicros, TimeUnit.MICROSECONDS)
+                        .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
             final Thread[] waiterThread = new Thread[1];
             final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
                 waiterThread[0] = Thread.currentThread();
@@ -77,6 +91,73 @@ class SemaphoreBridgeTest {
             assertTrue(bridge.stats().wakeServicePolls() > polls, "polled while a waiter was parked");
             Threads.awaitWaiting(bridge.wakeServiceThread());
         }
+    }
+
+    /** Parks a NON_RT waiter for 100 ms (nobody releases) on a bridge with these options; returns its stats. */
+    private static BridgeStats parkOnce(SemaphoreBridge.Options options) throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder().priorityBoost(false).build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem, options)) {
+            Threads.awaitWaiting(bridge.wakeServiceThread());
+            final FutureTask<Boolean> waiter =
+                    Threads.start("waiter", RtContext.NON_RT, () -> bridge.tryAcquire(1, 100, TimeUnit.MILLISECONDS));
+            assertFalse(waiter.get(20, TimeUnit.SECONDS));
+            Threads.awaitWaiting(bridge.wakeServiceThread());
+            return bridge.stats();
+        }
+    }
+
+    @Test
+    void theSpinWindowYieldsOnEveryTurnThenTheServicePolls() throws Exception {
+        // a window longer than the 100 ms park: every turn of the service while the waiter was parked was a yield
+        final BridgeStats spun = parkOnce(SemaphoreBridge.options().wakeSpin(1, TimeUnit.SECONDS));
+        assertTrue(spun.wakeServiceSpinTurns() > 0, spun.toString());
+        assertEquals(spun.wakeServicePolls(), spun.wakeServiceSpinTurns(), "no timed poll inside the window: " + spun);
+        // no window: every turn a timed poll
+        final BridgeStats polled = parkOnce(SemaphoreBridge.options().wakeSpin(0, TimeUnit.NANOSECONDS));
+        assertTrue(polled.wakeServicePolls() > 0, polled.toString());
+        assertEquals(0, polled.wakeServiceSpinTurns(), polled.toString());
+        // a 1 us window: it yields, then polls for the rest of the 100 ms
+        final BridgeStats both = parkOnce(SemaphoreBridge.options().wakeSpin(1, TimeUnit.MICROSECONDS));
+        assertTrue(both.wakeServicePolls() > both.wakeServiceSpinTurns(), "timed polls after the window: " + both);
+    }
+
+    @Test
+    void aWakeServiceThatInheritsARealTimePolicySkipsTheSpinWindow() throws Exception { // S4
+        // sched_yield at FIFO yields to no lower thread: a service that runs real-time must never spin its window.
+        // Its policy can be real-time without a real-time wakeScheduling (refused together with a window): attached
+        // with wakeScheduling(unchanged) from a thread put on FIFO from outside (chrt, no SCHED_RESET_ON_FORK), the
+        // service inherits FIFO.
+        final BridgeStats[] stats = new BridgeStats[1];
+        final Throwable[] failure = new Throwable[1];
+        final Thread attacher = new Thread(
+                () -> {
+                    try {
+                        final long tid = net.openhft.affinity.Affinity.getThreadId();
+                        final Process chrt = new ProcessBuilder("chrt", "-f", "-p", "10", Long.toString(tid))
+                                .redirectErrorStream(true)
+                                .start();
+                        final String out = new String(chrt.getInputStream().readAllBytes());
+                        assertEquals(0, chrt.waitFor(), "chrt: " + out);
+                        final KernelThreadStat self = KernelThreadStat.single("fifo-attacher");
+                        assertEquals(KernelThreadStat.FIFO, self.policy, "FIFO in the kernel's view: " + self);
+                        assertEquals(10, self.rtPriority, self.toString());
+                        stats[0] = parkOnce(SemaphoreBridge.options()
+                                .wakeScheduling(io.rtsem.core.RtScheduling.unchanged())
+                                .wakeSpin(1, TimeUnit.SECONDS));
+                    } catch (Throwable t) {
+                        failure[0] = t;
+                    }
+                },
+                "fifo-attacher");
+        attacher.start();
+        attacher.join(30_000);
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+        final BridgeStats fifo = stats[0];
+        assertTrue(fifo.wakeServiceScheduling().realTime(), "inherited: " + fifo.wakeServiceScheduling());
+        assertTrue(fifo.wakeServicePolls() > 0, fifo.toString());
+        assertEquals(0, fifo.wakeServiceSpinTurns(), "no yield at FIFO, window or not: " + fifo);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.rtsem.core.RtContext;
 import io.rtsem.core.RtScheduling;
 import io.rtsem.core.RtSemaphore;
 import io.rtsem.core.RtThread;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,9 +30,10 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * {@link BridgeWakeBenchmark}'s measurement with its arms <em>interleaved</em>: j.u.c.Semaphore (the releaser unparks
- * the waiter), a bridge whose wake service runs at its default scheduling ({@code SCHED_OTHER} since 2026-12-02) and
- * a bridge whose service runs at {@code comparedScheduling} (default {@code fifo:45}, the real-time priority the
- * service had by default before), sample after sample in turn, so that
+ * the waiter), a bridge with the default wake service ({@code SCHED_OTHER}, no spin window, 20 µs polls) and a bridge
+ * whose service runs at {@code comparedScheduling} with a spin window of {@code comparedSpinMicros} (default
+ * {@code other} and 200 µs; {@code -p comparedScheduling=fifo:45 -p comparedSpinMicros=0} for the real-time
+ * service), sample after sample in turn, so that
  * the three see the same machine: on a VM shared with other work, arms run one after the other (JMH params) can see
  * quite different loads, and their ratio then measures the load.
  *
@@ -41,7 +43,8 @@ import org.openjdk.jmh.runner.IterationType;
  * the arm's HdrHistogram. The gate keeps the two arms not being sampled from having a waiter parked, so their wake
  * services are idle ({@code park()}, no CPU) and do not disturb the arm being sampled. For the rtsem arms the release
  * is HARD: it leaves the wake indication and the arm's wake service unparks the waiter; the semaphores keep their
- * default 1 ms park fallback, and {@code maxBypass} is an hour as in {@link BridgeWakeBenchmark}.
+ * default 1 ms park fallback ({@code parkFallbackMicros}), and {@code maxBypass} is an hour as in
+ * {@link BridgeWakeBenchmark}.
  *
  * <p>JMH's own score mixes the arms and includes the untimed steps; the result is the table printed at the end of
  * the trial: each arm's p50, p90, p99, p99.9 and max over the measurement iterations, and each bridge arm's ratio to
@@ -68,9 +71,24 @@ public class BridgeWakeInterleavedBenchmark {
     @Param({"20"})
     public long pollMicros;
 
-    /** The scheduling of the second bridge arm, in {@link RtScheduling#parse} syntax (default {@code fifo:45}). */
-    @Param({"fifo:45"})
+    /**
+     * The scheduling of the second bridge arm, in {@link RtScheduling#parse} syntax (default {@code other}, the
+     * default's; a real-time one needs {@code comparedSpinMicros=0}).
+     */
+    @Param({"other"})
     public String comparedScheduling;
+
+    /**
+     * The bridge arms' semaphores' park fallback (ARCHITECTURE G5), µs: default 1000, the semaphore's default. An hour
+     * ({@code 3600000000}) shows whether any sample was woken by the fallback rather than the wake service: such a
+     * sample would then take an hour (the trial would hang), not a millisecond.
+     */
+    @Param({"1000"})
+    public long parkFallbackMicros;
+
+    /** The spin window of the second bridge arm, µs (default 200; 0: none, polls from the start, as the default). */
+    @Param({"200"})
+    public long comparedSpinMicros;
 
     /**
      * Once the waiter is parked, the releaser waits a pseudo-random 0 .. this many µs (untimed, the same sequence for
@@ -98,6 +116,9 @@ public class BridgeWakeInterleavedBenchmark {
     private final Histogram[] measured = new Histogram[3];
     private final Histogram discarded = new Histogram(3_600_000_000_000L, 3);
     private boolean measuring;
+    /** Each arm's wake service CPU time when measurement started (its cost per sample is printed at the end). */
+    private final long[] serviceCpuAtStart = new long[3];
+
     private long sample;
     private RtContext.Scope hardScope;
 
@@ -161,8 +182,10 @@ public class BridgeWakeInterleavedBenchmark {
         Affinity.setAffinity(0);
         arms[JUC] = new Arm(new Semaphore(0), null, null);
         arms[DEFAULT] = bridgeArm(SemaphoreBridge.options());
-        arms[COMPARED] = bridgeArm(SemaphoreBridge.options().wakeScheduling(RtScheduling.parse(comparedScheduling)));
-        names[COMPARED] = "bridge " + comparedScheduling;
+        arms[COMPARED] = bridgeArm(SemaphoreBridge.options()
+                .wakeSpin(comparedSpinMicros, TimeUnit.MICROSECONDS)
+                .wakeScheduling(RtScheduling.parse(comparedScheduling)));
+        names[COMPARED] = "bridge " + comparedScheduling + " spin " + comparedSpinMicros;
         for (int i = 0; i < arms.length; i++) {
             arms[i].startWaiter("waiter-" + names[i].replace(' ', '-'));
             measured[i] = new Histogram(3_600_000_000_000L, 3);
@@ -193,8 +216,10 @@ public class BridgeWakeInterleavedBenchmark {
     }
 
     private Arm bridgeArm(SemaphoreBridge.Options options) {
-        final RtSemaphore rt =
-                RtSemaphore.builder().maxBypass(1, TimeUnit.HOURS).build();
+        final RtSemaphore rt = RtSemaphore.builder()
+                .maxBypass(1, TimeUnit.HOURS)
+                .parkFallback(parkFallbackMicros, TimeUnit.MICROSECONDS)
+                .build();
         return new Arm(null, rt, SemaphoreBridge.attach(rt, withPoll(options)));
     }
 
@@ -205,7 +230,21 @@ public class BridgeWakeInterleavedBenchmark {
      */
     @Setup(Level.Iteration)
     public void iteration(IterationParams params) {
+        final boolean was = measuring;
         measuring = params.getType() == IterationType.MEASUREMENT;
+        if (measuring && !was) {
+            for (int i = 0; i < arms.length; i++) {
+                serviceCpuAtStart[i] = serviceCpuNanos(arms[i]);
+            }
+        }
+    }
+
+    /** The CPU time of an arm's wake service thread so far, or 0 for the j.u.c. arm. Not timed. */
+    private static long serviceCpuNanos(Arm arm) {
+        return arm.bridge == null
+                ? 0L
+                : ManagementFactory.getThreadMXBean()
+                        .getThreadCpuTime(arm.bridge.wakeServiceThread().getId());
     }
 
     /**
@@ -272,7 +311,12 @@ public class BridgeWakeInterleavedBenchmark {
                     h.getMaxValue() / 1e3,
                     arms[i].bridge == null
                             ? ""
-                            : "   (" + arms[i].bridge.stats().wakeServiceScheduling() + ")");
+                            : String.format(
+                                    "   (%s; wake service CPU %.1f us per sample)",
+                                    arms[i].bridge.stats().wakeServiceScheduling(),
+                                    (serviceCpuNanos(arms[i]) - serviceCpuAtStart[i])
+                                            / 1e3
+                                            / Math.max(1, h.getTotalCount())));
         }
         for (final int i : new int[] {DEFAULT, COMPARED}) {
             System.out.printf(

@@ -42,7 +42,12 @@ import java.util.concurrent.locks.LockSupport;
  * A releaser returns only the permits
  * its tick's subject has outstanding; a tick that finds none when its slice is over and no releases-none acquirer has
  * an iteration of that slice left is dropped (those acquirers have moved to the other subject and would never
- * consume more there), so the releaser never waits a whole slice on a subject nobody uses.
+ * consume more there), so the releaser never waits a whole slice on a subject nobody uses. <b>A releaser follows its
+ * consumers' backlog:</b> a tick serves the slice of the earliest iteration a consumer has still to do, if that is
+ * before the tick. Without it, a consumer late on one subject near a slice's end kept consuming that subject's permits
+ * while the releaser waited on the other subject for permits nobody consumed there: the consumer ran dry and waited
+ * until something else (a bookkeeper's release of its own permits, the stop) let it go on (trading-burst: HARD waits
+ * of about 1 s, tuned, 2026-12-02).
  *
  * <p>Stopping: a wait the harness stops ({@link #stop}: an interrupt) is recorded as ending at the stop (its
  * corrected wait and service time), counted in {@link #unfinished}, and the loop ends; the iterations a thread did
@@ -386,19 +391,22 @@ public final class ScenarioWorker implements Runnable {
         final int permits = spec.permits();
         long intended = startNanoTime;
         while (!abort && intended < stopNanoTime) {
-            int subject = slices.subjectAt(intended);
             int phase = (int) ((measureStartNanoTime - intended - 1) >>> 63);
-            long now = pace(intended, phase * laneCount + subject);
+            long now = pace(intended, phase * laneCount + slices.subjectAt(intended));
             if (now >= stopNanoTime + OVERRUN_NANOS) {
                 break;
             }
+            // the tick serves the subject its consumers are on: the slice of the earliest iteration one of them has
+            // still to do, if that is before the tick (class doc, "a releaser follows its consumers' backlog")
+            long anchor = anchor(intended, earliestConsumerPending());
+            int subject = slices.subjectAt(anchor);
             Lane lane = lanes[subject];
             if (now >= stallAtNanoTime[subject]) {
                 now = stall(now, subject);
             }
             // return only permits some acquirer consumed (an acknowledgement comes after its order):
             // wait, the way the context waits, until there is something to return
-            int got = takeOutstanding(lane.outstanding(), permits, slices.sliceEnd(intended));
+            int got = takeOutstanding(lane.outstanding(), permits, slices.sliceEnd(anchor));
             if (got == STOPPED) {
                 break;
             }
@@ -484,6 +492,33 @@ public final class ScenarioWorker implements Runnable {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * The instant whose slice a releaser's tick serves: the tick's own intended start, or the earliest intended start a
+     * consumer has still to do or is doing, if that is earlier (a consumer behind its schedule on a subject whose
+     * slice is over). Any context; allocation-free.
+     *
+     * @param intended        the tick's intended start
+     * @param earliestPending the earliest pending intended start of the consumers ({@link Long#MIN_VALUE}: none started
+     *                        yet, {@link Long#MAX_VALUE}: all ended or none)
+     * @return the instant
+     */
+    static long anchor(long intended, long earliestPending) {
+        return earliestPending != Long.MIN_VALUE && earliestPending < intended ? earliestPending : intended;
+    }
+
+    /** @return the earliest intended start a consuming acquirer has still to do or is doing; allocation-free */
+    private long earliestConsumerPending() {
+        long min = Long.MAX_VALUE;
+        for (ScenarioWorker c : consumers) {
+            long p = c.pending.get();
+            if (p == Long.MIN_VALUE) {
+                return Long.MIN_VALUE; // one has not started: no backlog to follow yet
+            }
+            min = Math.min(min, p);
+        }
+        return min;
     }
 
     /** @return true if a consuming acquirer has an iteration intended before {@code t} still to do or in progress */

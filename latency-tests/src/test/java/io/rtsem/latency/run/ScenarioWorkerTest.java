@@ -249,6 +249,78 @@ class ScenarioWorkerTest {
     }
 
     @Test
+    void aReleaserFollowsItsConsumersBacklogAcrossASliceBoundary() throws InterruptedException {
+        // permits 0 of 4; a consumer (releases: none) scheduled at 2 kHz gets permits from a releaser at 1 kHz only, so
+        // it falls ever further behind its schedule and is still on the first subject's iterations when the releaser's
+        // ticks are in the second subject's slice. A releaser that went by its own ticks' slices would wait there for
+        // permits nobody consumes, while the consumer waits for it on the first subject: neither would ever go on.
+        ThreadSpec consumer =
+                new ThreadSpec("consumer", RtContext.HARD, RtThread.NO_PIN, Role.ACQUIRER, 500_000L, 1, 0, false, 0);
+        ThreadSpec releaser =
+                new ThreadSpec("acks", RtContext.NON_RT, RtThread.NO_PIN, Role.RELEASER, MS, 1, 0, false, 0);
+        SemaphoreSpec sem = new SemaphoreSpec(
+                0,
+                4,
+                false,
+                Map.of(),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        try (RtsemUnderTest first = new RtsemUnderTest(sem, false);
+                RtsemUnderTest second = new RtsemUnderTest(sem, false)) {
+            RtsemUnderTest[] subjects = {first, second};
+            AtomicLong[] outstanding = {new AtomicLong(4), new AtomicLong(4)}; // max-permits - permits, as the harness
+            ReleaseStamp[] stamps = {new ReleaseStamp(), new ReleaseStamp()};
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders[] measured = {new PhaseRecorders(), new PhaseRecorders()};
+            long measureStart = System.nanoTime() + 50 * MS;
+            Slices slices = Slices.interleaved(measureStart, 100 * MS, 25 * MS);
+            PhaseSchedule schedule = new PhaseSchedule(slices, measureStart, measureStart, null);
+            ScenarioWorker[] workers = new ScenarioWorker[2];
+            ThreadSpec[] specs = {consumer, releaser};
+            for (int w = 0; w < 2; w++) {
+                ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[2];
+                for (int i = 0; i < 2; i++) {
+                    lanes[i] = new ScenarioWorker.Lane(
+                            subjects[i].gateFor(specs[w]),
+                            stamps[i],
+                            outstanding[i],
+                            measured[i],
+                            new OverBudgetLog(Long.MAX_VALUE, 1024));
+                }
+                workers[w] = new ScenarioWorker(specs[w], schedule, lanes, warm);
+            }
+            workers[1].consumers(java.util.List.of(workers[0]));
+            RtThread c = RtThread.start("consumer", RtContext.HARD, RtThread.NO_PIN, workers[0]);
+            RtThread r = RtThread.start("acks", RtContext.NON_RT, RtThread.NO_PIN, workers[1]);
+            // the releaser ends at the stop (its ticks are on time); the consumer, behind, then waits for permits
+            // nobody will release: the harness stops it with an interrupt, as here
+            r.join(10_000);
+            assertTrue(!r.isAlive(), "the releaser ended at the stop");
+            workers[0].stop(System.nanoTime());
+            c.interrupt();
+            c.join(10_000);
+            assertTrue(!c.isAlive());
+            assertNull(workers[0].failure());
+            assertNull(workers[1].failure());
+            // 8 permits outstanding at the start and 200 ticks of one: about 208 iterations; stuck at the first slice
+            // boundary it would have done about 30
+            long done = workers[0].completed(0) + workers[0].completed(1);
+            assertTrue(
+                    done >= 150 && workers[0].completed(1) > 0,
+                    "the consumer went on across the slices: " + workers[0].completed(0) + " + "
+                            + workers[0].completed(1));
+        }
+    }
+
+    @Test
+    void theAnchorOfAReleaserTickIsTheEarliestPendingConsumerIterationIfEarlier() {
+        assertEquals(100, ScenarioWorker.anchor(100, 40 + 60), "a consumer on time");
+        assertEquals(40, ScenarioWorker.anchor(100, 40), "a consumer behind");
+        assertEquals(100, ScenarioWorker.anchor(100, Long.MIN_VALUE), "a consumer not started");
+        assertEquals(100, ScenarioWorker.anchor(100, Long.MAX_VALUE), "consumers ended, or none");
+    }
+
+    @Test
     void aHogRunsBusyEachPeriodAndNeverTouchesTheSemaphore() throws InterruptedException {
         // 100 Hz, 2 ms busy; the only permit is taken first, so a hog that tried to acquire would block forever
         ThreadSpec spec =

@@ -69,7 +69,8 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
      * {@code SCHED_FIFO} or {@code SCHED_RR} {@code sched_yield} gives way only to threads of the same priority, so a
      * spinning service would keep every lower thread of its CPU off it, the waiters it wakes included
      * (docs/ARCHITECTURE.md S4). With the default scheduling, a poll interval of 0 leaves the service's policy
-     * unchanged ({@link #wakeScheduling()}).
+     * unchanged ({@link #wakeScheduling()}); if that policy, inherited from the thread that attaches it, is real-time,
+     * {@code attach} / {@code of} throw, naming it and the fix.
      *
      * @param time {@code 0 .. 1 s}.
      * @param unit unit of {@code time}.
@@ -129,9 +130,10 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
      * scheduler finds eligible, not always to the waiter just woken (EEVDF). Hence no window by default.
      *
      * <p>Never under a real-time policy: {@code sched_yield} under {@code SCHED_FIFO} or {@code SCHED_RR} gives way
-     * only to threads of the same priority (docs/ARCHITECTURE.md S4). A service whose applied policy is real-time
-     * (asked with {@link #wakeScheduling(RtScheduling)}) skips the window, and an explicit window above 0 together
-     * with an explicit real-time wakeScheduling is refused.
+     * only to threads of the same priority (docs/ARCHITECTURE.md S4). An explicit window above 0 together with an
+     * explicit real-time wakeScheduling is refused here; a window (or a poll interval of 0) on a service that inherits
+     * a real-time policy from the thread that attaches it ({@code wakeScheduling(RtScheduling.unchanged())} from a
+     * FIFO thread) makes {@code attach} / {@code of} throw, naming the policy and the fix.
      *
      * @param time {@code 0 .. 1 s}.
      * @param unit unit of {@code time}.

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Spinning</em>
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
- * served on the next turn; skipped under a real-time policy (S4). <em>Polling</em> after that while at least one
+ * served on the next turn; never under a real-time policy (S4: refused, see {@link #start()}). <em>Polling</em> after
+ * that while at least one
  * waiter is parked: every {@code pollNanos}
  * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
  * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
@@ -108,6 +109,12 @@ public final class WakeService implements DeferredWaker, Runnable {
     private volatile AppliedScheduling appliedScheduling;
     /** A STRICT request the kernel refused: written before {@link #scheduled} is counted down, thrown by start(). */
     private volatile RuntimeException schedulingFailure;
+    /**
+     * Set instead of serving when the service runs under a real-time policy it did not ask for (inherited) while it
+     * is configured to yield (a poll interval of 0, or a spin window): written before {@link #scheduled} is counted
+     * down, thrown by start().
+     */
+    private volatile String yieldsAtRealTime;
 
     /** Written by the service thread, read by waiters in {@link #waiterParking}: see the Dekker pair above. */
     private volatile boolean idle;
@@ -172,9 +179,12 @@ public final class WakeService implements DeferredWaker, Runnable {
      * and this throws. NON_RT, set-up time; blocks for the thread's start (microseconds to milliseconds), and an
      * interrupt does not cut that short (it is restored before this returns or throws).
      *
-     * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then), or
+     * @throws IllegalStateException if another deferred waker is attached to the semaphore (nothing started then),
      *                               the kernel refused a STRICT scheduling request (naming the request, the system
-     *                               call, errno and the fix; nothing is left attached or running then).
+     *                               call, errno and the fix; nothing is left attached or running then), or the
+     *                               service runs under a real-time policy it inherited while configured to yield (a
+     *                               poll interval of 0 or a spin window: naming the policy and the fix; nothing is
+     *                               left attached or running then).
      */
     public void start() {
         semaphore.setDeferredWaker(this);
@@ -192,6 +202,14 @@ public final class WakeService implements DeferredWaker, Runnable {
             Thread.currentThread().interrupt();
         }
         // await() above happens-after the service's countDown(), which follows its write of schedulingFailure.
+        final String yields = yieldsAtRealTime;
+        if (yields != null) {
+            if (semaphore.deferredWaker() == this) {
+                semaphore.setDeferredWaker(null);
+            }
+            DaemonThreads.awaitEnd(thread);
+            throw new IllegalStateException(yields);
+        }
         final RuntimeException refused = schedulingFailure;
         if (refused != null) {
             if (semaphore.deferredWaker() == this) {
@@ -235,6 +253,20 @@ public final class WakeService implements DeferredWaker, Runnable {
             scheduled.countDown();
             return;
         }
+        // Never yield under a real-time policy: sched_yield there gives way only to equal priorities (S4), so the
+        // service would keep the waiters it wakes off its CPU. The options refuse an explicit real-time request with
+        // a poll of 0 or a window; a policy inherited from the attaching thread is refused here, by start().
+        if (appliedScheduling.realTime() && (pollNanos == 0 || spinNanos > 0)) {
+            yieldsAtRealTime = "the wake service '" + Thread.currentThread().getName() + "' runs " + appliedScheduling
+                    + ", a real-time policy it inherited from the thread that attached it, and is configured to"
+                    + " yield (" + (pollNanos == 0 ? "wakePollInterval 0" : "wakeSpin " + spinNanos + " ns") + "): at"
+                    + " a real-time priority sched_yield gives way to no lower thread, so it would keep the waiters it"
+                    + " wakes off its CPU. Attach from a SCHED_OTHER thread, or ask for"
+                    + " wakeScheduling(RtScheduling.other()), or use a poll interval above 0 and no spin window.";
+            alive = false;
+            scheduled.countDown();
+            return;
+        }
         try {
             if (timerSlackNanos > 0) {
                 TimerSlack.set(timerSlackNanos);
@@ -243,8 +275,7 @@ public final class WakeService implements DeferredWaker, Runnable {
         } finally {
             scheduled.countDown(); // whatever happened: start() never waits for ever
         }
-        // Never yield-spin under a real-time policy: sched_yield there gives way only to equal priorities (S4).
-        final long spin = appliedScheduling.realTime() ? 0L : spinNanos;
+        final long spin = spinNanos;
         long spinUntil = System.nanoTime() + spin; // the spin window's end: opened again on every idle-to-polling step
         try {
             while (!closed) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The synchronous bridge: wake service (B1-B3), mode switches (B5), hold times (B7), close (B8). */
@@ -121,14 +122,15 @@ class SemaphoreBridgeTest {
         assertTrue(both.wakeServicePolls() > both.wakeServiceSpinTurns(), "timed polls after the window: " + both);
     }
 
-    @Test
-    void aWakeServiceThatInheritsARealTimePolicySkipsTheSpinWindow() throws Exception { // S4
-        // sched_yield at FIFO yields to no lower thread: a service that runs real-time must never spin its window.
-        // Its policy can be real-time without a real-time wakeScheduling (refused together with a window): attached
-        // with wakeScheduling(unchanged) from a thread put on FIFO from outside (chrt, no SCHED_RESET_ON_FORK), the
-        // service inherits FIFO.
-        final BridgeStats[] stats = new BridgeStats[1];
-        final Throwable[] failure = new Throwable[1];
+    @ParameterizedTest(name = "wake spin {0} us, poll {1} us")
+    @CsvSource({"1000000, 20", "0, 0"})
+    void aWakeServiceThatWouldYieldUnderAnInheritedRealTimePolicyIsRefused(long spinMicros, long pollMicros)
+            throws Exception { // S4: sched_yield at FIFO yields to no lower thread
+        // The service's policy can be real-time without a real-time wakeScheduling (which the options refuse with a
+        // window or a poll of 0): attached with wakeScheduling(unchanged) from a thread put on FIFO from outside
+        // (chrt, no SCHED_RESET_ON_FORK), the service inherits FIFO. attach refuses, and leaves nothing behind.
+        final RtSemaphore sem = RtSemaphore.builder().priorityBoost(false).build();
+        final Throwable[] outcome = new Throwable[1];
         final Thread attacher = new Thread(
                 () -> {
                     try {
@@ -141,23 +143,40 @@ class SemaphoreBridgeTest {
                         final KernelThreadStat self = KernelThreadStat.single("fifo-attacher");
                         assertEquals(KernelThreadStat.FIFO, self.policy, "FIFO in the kernel's view: " + self);
                         assertEquals(10, self.rtPriority, self.toString());
-                        stats[0] = parkOnce(SemaphoreBridge.options()
-                                .wakeScheduling(io.rtsem.core.RtScheduling.unchanged())
-                                .wakeSpin(1, TimeUnit.SECONDS));
+                        outcome[0] = assertThrows(
+                                IllegalStateException.class,
+                                () -> SemaphoreBridge.attach(
+                                        sem,
+                                        SemaphoreBridge.options()
+                                                .name("inherits-fifo")
+                                                .wakeScheduling(io.rtsem.core.RtScheduling.unchanged())
+                                                .wakeSpin(spinMicros, TimeUnit.MICROSECONDS)
+                                                .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)));
                     } catch (Throwable t) {
-                        failure[0] = t;
+                        outcome[0] = new AssertionError(t);
                     }
                 },
                 "fifo-attacher");
         attacher.start();
         attacher.join(30_000);
-        if (failure[0] != null) {
-            throw new AssertionError(failure[0]);
+        if (outcome[0] instanceof AssertionError) {
+            throw (AssertionError) outcome[0];
         }
-        final BridgeStats fifo = stats[0];
-        assertTrue(fifo.wakeServiceScheduling().realTime(), "inherited: " + fifo.wakeServiceScheduling());
-        assertTrue(fifo.wakeServicePolls() > 0, fifo.toString());
-        assertEquals(0, fifo.wakeServiceSpinTurns(), "no yield at FIFO, window or not: " + fifo);
+        final String message = outcome[0].getMessage();
+        assertTrue(message.contains("runs fifo:10") && message.contains("inherited"), message);
+        assertTrue(
+                message.contains(pollMicros == 0 ? "wakePollInterval 0" : "wakeSpin " + spinMicros * 1_000 + " ns"),
+                message);
+        assertTrue(message.contains("wakeScheduling(RtScheduling.other())"), "names the fix: " + message);
+        assertEquals(null, sem.deferredWaker(), "nothing left attached");
+        assertTrue(KernelThreadStat.named("inherits-fifo-w").isEmpty(), "no service thread left");
+        // the same options from a SCHED_OTHER thread attach, and the service yields in its window
+        if (spinMicros > 0) {
+            final BridgeStats spun = parkOnce(SemaphoreBridge.options()
+                    .wakeScheduling(io.rtsem.core.RtScheduling.unchanged())
+                    .wakeSpin(spinMicros, TimeUnit.MICROSECONDS));
+            assertTrue(spun.wakeServiceSpinTurns() > 0, spun.toString());
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread yields ({@code sched_yield}) and spins, a NON_RT one spins. A SOFT thread that runs under a real-time
  * policy (read back from the kernel) parks until 150 us (a quarter period if that is less) before the next start and
  * spins the rest, and a SOFT
- * releaser waiting for permits to return spins 4,096 turns, then naps 20 us at a time, as rtsem's SOFT backoff
+ * releaser waiting for permits to return spins 256 turns, then naps 20 us at a time, as rtsem's SOFT backoff
  * waits under a real-time policy: at SCHED_FIFO a yield yields
  * to nobody (ARCHITECTURE S4), and a loop that yields instead of sleeping keeps every SCHED_OTHER thread of its
  * CPU off it (the harness, NON_RT holders, the bridge's wake service at SCHED_OTHER).
@@ -83,8 +83,12 @@ public final class ScenarioWorker implements Runnable {
      * it spins at most a quarter of its time.
      */
     static final long NAP_MARGIN_NANOS = 150_000L;
-    /** Spins a napping (real-time SOFT) releaser makes before its first nap while it waits for permits to return. */
-    static final int NAP_AFTER_SPINS = 4_096;
+    /**
+     * Spins a napping (real-time SOFT) releaser makes before its first nap while it waits for permits to return: 256
+     * (4,096 before 2026-12-02, when trading-burst's releaser at FIFO 40 took about 6.5 s of CPU 0 in 12 s and left its
+     * NON_RT thread little; with 256, about 4.9 s, docs/LATENCY.md "Figures: trading-burst").
+     */
+    static final int NAP_AFTER_SPINS = 256;
     /**
      * Gaps a HARD thread can log in the measured phase (2 MB of arrays; how many a second a HARD thread sees:
      * docs/LATENCY.md, "Platform figures quoted in the code").

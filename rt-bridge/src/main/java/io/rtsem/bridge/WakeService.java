@@ -24,12 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
  * served on the next turn; never under a real-time policy (S4: refused, see {@link #start()}). <em>Polling</em> after
- * that while at least one
- * waiter is parked: every {@code pollNanos}
- * it reads the wake indication and, if set, calls {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos ==
- * 0} it spins instead, yielding the CPU on every turn ({@code sched_yield}): it sees a HARD release's indication
- * on its next turn instead of after a timed park, and a woken waiter sharing the service's CPU gets it at
- * the service's next yield instead of queueing behind a spinner for a scheduler slice. The woken waiter's own
+ * that while at least one waiter is parked: every {@code pollNanos} it reads the wake indication and, if set, calls
+ * {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos == 0} it spins instead, yielding the CPU on every
+ * turn ({@code sched_yield}): it sees a HARD release's indication on its next turn instead of after a timed park, and
+ * a woken waiter sharing the service's CPU gets it at the service's next yield instead of queueing behind a spinner
+ * for a scheduler slice. The woken waiter's own
  * wake-up on that shared CPU then dominates the latency (figures in {@code docs/BRIDGE.md}, "Benchmarks"). It still
  * shows as a whole CPU busy while waiters are parked (other runnable threads on that CPU are served first): only for
  * machines with a CPU to spare.
@@ -93,7 +92,7 @@ public final class WakeService implements DeferredWaker, Runnable {
     static final RtScheduling DEFAULT_SCHEDULING = RtScheduling.other();
 
     private final RtSemaphore semaphore;
-    /** The spin window asked for; the service uses 0 instead if its applied policy is real-time. */
+    /** The spin window: {@link #start()} refuses one above 0 on a service whose applied policy is real-time. */
     private final long spinNanos;
 
     private final long pollNanos;
@@ -275,8 +274,7 @@ public final class WakeService implements DeferredWaker, Runnable {
         } finally {
             scheduled.countDown(); // whatever happened: start() never waits for ever
         }
-        final long spin = spinNanos;
-        long spinUntil = System.nanoTime() + spin; // the spin window's end: opened again on every idle-to-polling step
+        long spinUntil = System.nanoTime() + spinNanos; // the window's end: opened again on every idle-to-polling step
         try {
             while (!closed) {
                 if (semaphore.hasPendingWake()) {
@@ -308,8 +306,8 @@ public final class WakeService implements DeferredWaker, Runnable {
                         }
                     }
                     idle = false;
-                    spinUntil = System.nanoTime() + spin;
-                } else if (pollNanos > 0 && (spin == 0 || System.nanoTime() - spinUntil >= 0)) {
+                    spinUntil = System.nanoTime() + spinNanos;
+                } else if (pollNanos > 0 && (spinNanos == 0 || System.nanoTime() - spinUntil >= 0)) {
                     polls++;
                     LockSupport.parkNanos(this, pollNanos);
                 } else {

@@ -101,6 +101,12 @@ final class ScenarioReader {
         long slice = duration(root, "slice", Math.min(Scenario.DEFAULT_SLICE_NANOS, duration), 1_000_000L, duration);
         SemaphoreSpec sem = semaphore(root.get("semaphore"));
         List<ThreadSpec> threads = threads(root.get("threads"), sem, duration);
+        if (sem.wakeScheduling() != null && threads.stream().noneMatch(t -> t.context() == RtContext.NON_RT)) {
+            throw error(
+                    "semaphore.wake-scheduling",
+                    "rtsem gets a bridge, and so a wake service, only when a NON_RT thread runs; this scenario has"
+                            + " none, so the key would do nothing");
+        }
         Map<RtContext, Budget> budgets = budgets(root.get("budgets"), threads);
         Optional<StallSpec> stall = stall(root.get("stall"), threads, duration);
         return new Scenario(
@@ -131,7 +137,14 @@ final class ScenarioReader {
         ObjectNode m = mapping(
                 node,
                 "semaphore",
-                set("permits", "max-permits", "binary", "strategies", "max-bypass", "park-fallback"));
+                set(
+                        "permits",
+                        "max-permits",
+                        "binary",
+                        "strategies",
+                        "max-bypass",
+                        "park-fallback",
+                        "wake-scheduling"));
         boolean binary = optBool(m, "binary", "semaphore.binary", false);
         int permits = optInt(m, "permits", "semaphore.permits", binary ? 1 : 1, 0, 1_000_000);
         int maxPermits =
@@ -185,7 +198,10 @@ final class ScenarioReader {
                 SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS,
                 1_000L,
                 1_000_000_000L);
-        return new SemaphoreSpec(permits, maxPermits, binary, Map.copyOf(strategies), maxBypass, parkFallback);
+        // the bridge's wake service: absent, the bridge's default (null); "default" would mean NON_RT's, no change
+        RtScheduling wake =
+                m.has("wake-scheduling") ? scheduling(m.get("wake-scheduling"), "semaphore.wake-scheduling") : null;
+        return new SemaphoreSpec(permits, maxPermits, binary, Map.copyOf(strategies), maxBypass, parkFallback, wake);
     }
 
     List<ThreadSpec> threads(JsonNode node, SemaphoreSpec sem, long durationNanos) throws ConfigException {

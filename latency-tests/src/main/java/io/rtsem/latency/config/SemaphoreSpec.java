@@ -1,6 +1,7 @@
 package io.rtsem.latency.config;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.core.RtScheduling;
 import java.util.Map;
 
 /**
@@ -13,6 +14,9 @@ import java.util.Map;
  *                   contexts not named use rtsem's default for the context
  * @param maxBypassNanos    rtsem's starvation bound, {@code RtSemaphore.Builder.maxBypass} (G8), in nanoseconds
  * @param parkFallbackNanos rtsem's longest single park, {@code RtSemaphore.Builder.parkFallback} (G5), in nanoseconds
+ * @param wakeScheduling    the scheduling of rtsem's bridge's wake service ({@code SemaphoreBridge.Options
+ *                          .wakeScheduling}; key {@code wake-scheduling}), which also serves HARD waiters' priority
+ *                          boosts (ARCHITECTURE P3); {@code null}: the bridge's default. The peer has no such thread.
  */
 public record SemaphoreSpec(
         int permits,
@@ -20,7 +24,24 @@ public record SemaphoreSpec(
         boolean binary,
         Map<RtContext, String> strategies,
         long maxBypassNanos,
-        long parkFallbackNanos) {
+        long parkFallbackNanos,
+        RtScheduling wakeScheduling) {
+
+    /**
+     * Options with the bridge's default wake scheduling. Set-up time; allocates.
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException     if {@code strategies} is null
+     */
+    public SemaphoreSpec(
+            int permits,
+            int maxPermits,
+            boolean binary,
+            Map<RtContext, String> strategies,
+            long maxBypassNanos,
+            long parkFallbackNanos) {
+        this(permits, maxPermits, binary, strategies, maxBypassNanos, parkFallbackNanos, null);
+    }
 
     /**
      * @throws IllegalArgumentException if {@code permits} is negative or above {@code maxPermits}, {@code maxPermits}

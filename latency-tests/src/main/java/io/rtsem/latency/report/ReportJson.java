@@ -58,6 +58,11 @@ final class ReportJson {
         sem.put("strategies", strategies);
         sem.put("maxBypassUs", sc.semaphore().maxBypassNanos() / 1e3);
         sem.put("parkFallbackUs", sc.semaphore().parkFallbackNanos() / 1e3);
+        sem.put(
+                "wakeScheduling",
+                sc.semaphore().wakeScheduling() == null
+                        ? null
+                        : ThreadSpec.schedulingText(sc.semaphore().wakeScheduling()));
         scenario.put("semaphore", sem);
         List<Object> threads = new ArrayList<>();
         for (ThreadSpec t : sc.threads()) {

@@ -32,12 +32,22 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
      */
     public RtsemUnderTest(SemaphoreSpec spec, boolean withBridge) {
         this.semaphore = builder(spec).build();
-        this.bridge = withBridge ? SemaphoreBridge.attach(semaphore) : null;
+        this.bridge = withBridge
+                ? SemaphoreBridge.attach(
+                        semaphore,
+                        spec.wakeScheduling() == null
+                                ? SemaphoreBridge.options()
+                                : SemaphoreBridge.options().wakeScheduling(spec.wakeScheduling()))
+                : null;
         this.description = "io.rtsem.core.RtSemaphore(permits=" + spec.permits() + ", maxPermits=" + spec.maxPermits()
                 + (spec.binary() ? ", binary" : "")
                 + (spec.strategies().isEmpty() ? "" : ", strategies=" + spec.strategies())
                 + ", maxBypass=" + spec.maxBypassNanos() / 1e3 + " us, parkFallback=" + spec.parkFallbackNanos() / 1e3
-                + " us)" + (withBridge ? " with io.rtsem.bridge.SemaphoreBridge" : "");
+                + " us)"
+                + (withBridge
+                        ? " with io.rtsem.bridge.SemaphoreBridge (wake service "
+                                + bridge.stats().wakeServiceScheduling() + ")"
+                        : "");
     }
 
     /**

@@ -135,7 +135,9 @@ class ValidateEndToEndTest {
                         "maxBypassUs",
                         NUMBER,
                         "parkFallbackUs",
-                        NUMBER),
+                        NUMBER,
+                        "wakeScheduling",
+                        STRING_OR_NULL),
                 "threads",
                 array(obj(
                         "name",

@@ -199,6 +199,23 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void theBridgesWakeSchedulingIsReadAndNeedsANonRtThread() throws ConfigException {
+        assertEquals(null, loader.parse("configs/x.yaml", VALID).semaphore().wakeScheduling(), "absent: default");
+        String fifo = VALID.replace("max-permits: 2 }", "max-permits: 2, wake-scheduling: fifo:45/prefer }");
+        assertEquals(
+                "fifo:45/prefer",
+                ThreadSpec.schedulingText(
+                        loader.parse("configs/x.yaml", fifo).semaphore().wakeScheduling()));
+        ConfigException bad = reject(fifo.replace("fifo:45/prefer", "fifo:100"));
+        assertEquals("semaphore.wake-scheduling", bad.key());
+        ConfigException noBridge = reject(
+                fifo.replace("context: NON_RT, cpu: none, role: bookkeeper", "context: SOFT, cpu: none, role: acquirer")
+                        .replace(", allocate-bytes: 64", ""));
+        assertEquals("semaphore.wake-scheduling", noBridge.key());
+        assertTrue(noBridge.getMessage().contains("only when a NON_RT thread runs"), noBridge.getMessage());
+    }
+
+    @Test
     void twoSpinnersOnOneCpuAreRejected() {
         String yaml = VALID.replace(
                 "  - { name: b,",

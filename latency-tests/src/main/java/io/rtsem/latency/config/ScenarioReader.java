@@ -258,6 +258,9 @@ final class ScenarioReader {
                                         + "busy and scheduling");
                     }
                 }
+                if (!t.has("busy")) {
+                    throw error(key + ".busy", "missing; a hog needs the time it runs busy each period, such as 20ms");
+                }
             } else if (t.has("busy")) {
                 throw error(
                         key + ".busy",
@@ -266,11 +269,8 @@ final class ScenarioReader {
             }
             // a hog's busy time each period is kept where the others keep their hold (ThreadSpec.holdNanos)
             long hold = role == Role.HOG
-                    ? duration(t, "busy", key + ".busy", -1, 1_000L, 1_000_000_000L)
+                    ? duration(t, "busy", key + ".busy", 0, 1_000L, 1_000_000_000L)
                     : duration(t, "hold", key + ".hold", 0, 0, 1_000_000_000L);
-            if (hold < 0) {
-                throw error(key + ".busy", "missing; a hog needs the time it runs busy each period, such as 20ms");
-            }
             if (role == Role.HOG && hold >= period) {
                 throw error(
                         key + ".busy",

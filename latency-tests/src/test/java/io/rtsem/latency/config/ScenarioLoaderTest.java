@@ -39,6 +39,13 @@ class ScenarioLoaderTest {
         return assertThrows(ConfigException.class, () -> loader.parse("configs/x.yaml", yaml));
     }
 
+    /** Rejects {@code yaml} at {@code key} with a message that contains {@code part}. */
+    private void rejectedAt(String yaml, String key, String part) {
+        ConfigException e = reject(yaml);
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+
     @Test
     void everyShippedScenarioValidates() throws IOException, ConfigException {
         List<Path> files;
@@ -172,30 +179,28 @@ class ScenarioLoaderTest {
     @Test
     void aHogIsRejectedWithoutItsBusyTimeOrWithTheSemaphoresKeys() {
         String base = VALID.replace("budgets:", HOG + "budgets:");
-        ConfigException missing = reject(base.replace(", busy: 20ms", ""));
-        assertEquals("threads[2].busy", missing.key());
-        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
-        ConfigException tooLong = reject(base.replace("busy: 20ms", "busy: 100ms"));
-        assertEquals("threads[2].busy", tooLong.key());
-        assertTrue(tooLong.getMessage().contains("shorter than the period (100000 us"), tooLong.getMessage());
-        ConfigException noRate = reject(base.replace("rate-hz: 10, busy", "rate-hz: max, busy"));
-        assertEquals("threads[2].rate-hz", noRate.key());
-        assertTrue(noRate.getMessage().contains("a hog needs a fixed rate"), noRate.getMessage());
+        rejectedAt(base.replace(", busy: 20ms", ""), "threads[2].busy", "missing");
+        rejectedAt(base.replace("busy: 20ms", "busy: 100ms"), "threads[2].busy", "shorter than the period (100000 us");
+        rejectedAt(
+                base.replace("rate-hz: 10, busy", "rate-hz: max, busy"),
+                "threads[2].rate-hz",
+                "a hog needs a fixed rate");
         for (String key : List.of("hold: 1ms", "permits: 1", "releases: self", "allocate-bytes: 8")) {
-            ConfigException e = reject(base.replace("busy: 20ms", "busy: 20ms, " + key));
-            assertEquals("threads[2]." + key.substring(0, key.indexOf(':')), e.key(), key);
-            assertTrue(e.getMessage().contains("a hog never touches the semaphore"), e.getMessage());
+            rejectedAt(
+                    base.replace("busy: 20ms", "busy: 20ms, " + key),
+                    "threads[2]." + key.substring(0, key.indexOf(':')),
+                    "a hog never touches the semaphore");
         }
-        ConfigException busyElsewhere = reject(VALID.replace("hold: 5us }", "hold: 5us, busy: 1ms }"));
-        assertEquals("threads[0].busy", busyElsewhere.key());
-        assertTrue(busyElsewhere.getMessage().contains("only a hog has this key"), busyElsewhere.getMessage());
-        ConfigException role = reject(VALID.replace("role: acquirer", "role: hogg"));
-        assertTrue(
-                role.getMessage().contains("expected acquirer, releaser, bookkeeper or hog, got \"hogg\""),
-                role.getMessage());
-        ConfigException onlyHog =
-                reject("threads:\n  - { name: hog, context: NON_RT, role: hog, rate-hz: 10, busy: 1ms }\n");
-        assertEquals("threads", onlyHog.key(), "a hog alone measures nothing");
+        rejectedAt(
+                VALID.replace("hold: 5us }", "hold: 5us, busy: 1ms }"), "threads[0].busy", "only a hog has this key");
+        rejectedAt(
+                VALID.replace("role: acquirer", "role: hogg"),
+                "threads[0].role",
+                "expected acquirer, releaser, bookkeeper or hog, got \"hogg\"");
+        rejectedAt(
+                "threads:\n  - { name: hog, context: NON_RT, role: hog, rate-hz: 10, busy: 1ms }\n",
+                "threads",
+                "nobody waits");
     }
 
     @Test
@@ -206,13 +211,12 @@ class ScenarioLoaderTest {
                 "fifo:45/prefer",
                 ThreadSpec.schedulingText(
                         loader.parse("configs/x.yaml", fifo).semaphore().wakeScheduling()));
-        ConfigException bad = reject(fifo.replace("fifo:45/prefer", "fifo:100"));
-        assertEquals("semaphore.wake-scheduling", bad.key());
-        ConfigException noBridge = reject(
+        rejectedAt(fifo.replace("fifo:45/prefer", "fifo:100"), "semaphore.wake-scheduling", "fifo:100");
+        rejectedAt(
                 fifo.replace("context: NON_RT, cpu: none, role: bookkeeper", "context: SOFT, cpu: none, role: acquirer")
-                        .replace(", allocate-bytes: 64", ""));
-        assertEquals("semaphore.wake-scheduling", noBridge.key());
-        assertTrue(noBridge.getMessage().contains("only when a NON_RT thread runs"), noBridge.getMessage());
+                        .replace(", allocate-bytes: 64", ""),
+                "semaphore.wake-scheduling",
+                "only when a NON_RT thread runs");
     }
 
     @Test

@@ -58,6 +58,12 @@ class ScenarioWorkerTest {
                 warm);
     }
 
+    /** A lane on {@code gate} that logs no wait for JFR. */
+    private static ScenarioWorker.Lane lane(
+            PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding, PhaseRecorders measured) {
+        return new ScenarioWorker.Lane(gate, stamp, outstanding, measured, new OverBudgetLog(Long.MAX_VALUE, 1024));
+    }
+
     @Test
     void hardLoopAllocatesNothingWhileMeasuring() throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -116,18 +122,8 @@ class ScenarioWorkerTest {
             PhaseRecorders warm = new PhaseRecorders();
             PhaseRecorders[] measured = {new PhaseRecorders(), new PhaseRecorders()};
             ScenarioWorker.Lane[] lanes = {
-                new ScenarioWorker.Lane(
-                        rtsem.gateFor(spec),
-                        new ReleaseStamp(),
-                        new AtomicLong(),
-                        measured[0],
-                        new OverBudgetLog(Long.MAX_VALUE, 1024)),
-                new ScenarioWorker.Lane(
-                        peer.gateFor(spec),
-                        new ReleaseStamp(),
-                        new AtomicLong(),
-                        measured[1],
-                        new OverBudgetLog(Long.MAX_VALUE, 1024))
+                lane(rtsem.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[0]),
+                lane(peer.gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[1])
             };
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 2_000 * MS; // 20,000 iterations of warm-up, both subjects alternating
@@ -213,12 +209,7 @@ class ScenarioWorkerTest {
             RtsemUnderTest[] subjects = {first, second};
             ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[2];
             for (int i = 0; i < 2; i++) {
-                lanes[i] = new ScenarioWorker.Lane(
-                        subjects[i].gateFor(spec),
-                        new ReleaseStamp(),
-                        new AtomicLong(),
-                        measured[i],
-                        new OverBudgetLog(Long.MAX_VALUE, 1024));
+                lanes[i] = lane(subjects[i].gateFor(spec), new ReleaseStamp(), new AtomicLong(), measured[i]);
             }
             long measureStart = System.nanoTime() + 50 * MS;
             Slices slices = Slices.interleaved(measureStart, 200 * MS, 50 * MS);
@@ -280,12 +271,7 @@ class ScenarioWorkerTest {
             for (int w = 0; w < 2; w++) {
                 ScenarioWorker.Lane[] lanes = new ScenarioWorker.Lane[2];
                 for (int i = 0; i < 2; i++) {
-                    lanes[i] = new ScenarioWorker.Lane(
-                            subjects[i].gateFor(specs[w]),
-                            stamps[i],
-                            outstanding[i],
-                            measured[i],
-                            new OverBudgetLog(Long.MAX_VALUE, 1024));
+                    lanes[i] = lane(subjects[i].gateFor(specs[w]), stamps[i], outstanding[i], measured[i]);
                 }
                 workers[w] = new ScenarioWorker(specs[w], schedule, lanes, warm);
             }

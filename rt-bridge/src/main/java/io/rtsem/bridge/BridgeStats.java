@@ -202,6 +202,15 @@ public final class BridgeStats {
     }
 
     /**
+     * @return the spin window the wake service applies ({@link CommonOptions#wakeSpin}: the one asked for, or the
+     *         default, which a service under a real-time policy drops to 0); -1 without a wake service. One volatile
+     *         read, no allocation.
+     */
+    public long wakeServiceSpinWindowNanos() {
+        return wakeService == null ? -1L : wakeService.windowNanos();
+    }
+
+    /**
      * @return times the wake service went idle (parked with no timeout; {@code 0} without a wake service). One
      *         volatile read, no allocation.
      */
@@ -255,7 +264,9 @@ public final class BridgeStats {
                 + rejectedRuns() + ", abandonedRuns=" + abandonedRuns() + ", unmatchedReleases=" + unmatchedReleases()
                 + ", untimedHolds=" + untimedHolds() + ", wakeServiceWakes=" + wakeServiceWakes()
                 + ", wakeServicePolls="
-                + wakeServicePolls() + ", wakeServiceSpinTurns=" + wakeServiceSpinTurns() + ", wakeServiceScheduling="
+                + wakeServicePolls() + ", wakeServiceSpinTurns=" + wakeServiceSpinTurns()
+                + ", wakeServiceSpinWindowNanos="
+                + wakeServiceSpinWindowNanos() + ", wakeServiceScheduling="
                 + wakeServiceScheduling() + "]";
     }
 }

@@ -28,8 +28,8 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     private String name;
 
     /**
-     * Options with the product's default policy and the shared defaults: no spin window
-     * ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}), a poll every 20 µs
+     * Options with the product's default policy and the shared defaults: a spin window of 2 ms where the wake service
+     * does not run real-time ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}), then a poll every 20 µs
      * ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS}), timer slack 1 µs
      * ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS}), the wake service at {@code SCHED_OTHER}
      * ({@link SemaphoreBridge#DEFAULT_WAKE_SCHEDULING}), a generated name.
@@ -117,23 +117,30 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     /**
      * How long the wake service spins, yielding the CPU on every turn ({@code sched_yield}), when it leaves its idle
      * park because a waiter parked, before it falls back to polling every {@link #wakePollInterval} (default
-     * {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}, 0: poll from the start). A HARD release inside the window is seen
+     * {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}, 2 ms, where the service does not run real-time; 0: poll from the
+     * start). A HARD release inside the window is seen
      * on the service's next turn and its waiter unparked at once, as a releaser's own unpark would; one after it waits
      * for the next poll (a timed park: on the project's VM about 45 µs longer than asked, docs/BRIDGE.md). The window
      * opens once per parking episode (from idle to the first waiter parked), not again while waiters stay parked, so
      * its CPU cost is bounded by the window times the rate at which waiters start parking on an idle service.
      *
-     * <p>When it pays (measured on the project's 2-vCPU VM, docs/BRIDGE.md "The spin window"): where HARD holds are
-     * much shorter than the window, so that releases come right after the park (p99 1.1-1.6x j.u.c.'s against 2.9-12x
-     * without a window). Not otherwise: a release near the window's end waits for the first timed poll after a spin,
-     * which on that VM sometimes ends a millisecond late, and a yield gives the CPU to a SCHED_OTHER thread the
-     * scheduler finds eligible, not always to the waiter just woken (EEVDF). Hence no window by default.
+     * <p>Why a window by default (measured on the project's 2-vCPU VM, docs/BRIDGE.md "The spin window" has the
+     * figures): a HARD release within the window wakes the waiter about as fast as j.u.c.Semaphore's releaser, which
+     * unparks it itself, and a service that polls from the start does not come close, its timed parks lasting tens of
+     * microseconds longer than asked there. The cost:
+     * the service's CPU for as long as a waiter waits, at most the window per parking episode, yielding to any thread
+     * that wants that CPU. Its limit: a yield hands the CPU to a busy {@code SCHED_OTHER} neighbour for a scheduler
+     * slice (a millisecond or so), so beside CPU-bound threads (a JIT warming up) the window has millisecond outliers;
+     * and a release after the window waits for the polls. Choose 0 where CPU matters more than wake latency, or a
+     * window that covers your HARD holds.
      *
      * <p>Never under a real-time policy: {@code sched_yield} under {@code SCHED_FIFO} or {@code SCHED_RR} gives way
-     * only to threads of the same priority (docs/ARCHITECTURE.md S4). An explicit window above 0 together with an
-     * explicit real-time wakeScheduling is refused here; a window (or a poll interval of 0) on a service that inherits
-     * a real-time policy from the thread that attaches it ({@code wakeScheduling(RtScheduling.unchanged())} from a
-     * FIFO thread) makes {@code attach} / {@code of} throw, naming the policy and the fix.
+     * only to threads of the same priority (docs/ARCHITECTURE.md S4). The default window is dropped there (a real-time
+     * wakeScheduling makes {@link #wakeSpinNanos()} 0; a service that inherits a real-time policy applies none,
+     * {@code stats().wakeServiceSpinWindowNanos()} says 0). A window asked for here is refused instead: together with
+     * an explicit real-time wakeScheduling by this method or that one; on a service that inherits a real-time policy
+     * from the thread that attaches it ({@code wakeScheduling(RtScheduling.unchanged())} from a FIFO thread), as a
+     * poll interval of 0 is, {@code attach} / {@code of} throw, naming the policy and the fix.
      *
      * @param time {@code 0 .. 1 s}.
      * @param unit unit of {@code time}.
@@ -227,13 +234,24 @@ public abstract class CommonOptions<T extends CommonOptions<T>> {
     }
 
     /**
-     * The wake service's spin window: what {@link #wakeSpin} set, or {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}.
-     * A service whose applied policy is real-time skips it whatever this says.
+     * The wake service's spin window: what {@link #wakeSpin} set; else 0 with a real-time {@link #wakeScheduling()},
+     * else {@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS}. A service that inherits a real-time policy drops the default
+     * window too, when it starts.
      *
      * @return nanoseconds; no allocation.
      */
     public final long wakeSpinNanos() {
-        return wakeSpinNanos >= 0 ? wakeSpinNanos : WakeService.DEFAULT_SPIN_NANOS;
+        if (wakeSpinNanos >= 0) {
+            return wakeSpinNanos;
+        }
+        return wakeScheduling().policy().map(SchedulingPolicy::isRealTime).orElse(false)
+                ? 0L
+                : WakeService.DEFAULT_SPIN_NANOS;
+    }
+
+    /** @return whether {@link #wakeSpin} set the window (a real-time service refuses it) rather than the default. */
+    final boolean wakeSpinAsked() {
+        return wakeSpinNanos >= 0;
     }
 
     /** @return the thread name prefix set, or {@code null} for the generated default. */

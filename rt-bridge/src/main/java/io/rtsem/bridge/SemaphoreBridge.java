@@ -39,9 +39,9 @@ public final class SemaphoreBridge implements AutoCloseable {
     /** Default poll interval of the wake service while waiters are parked (see docs/BRIDGE.md for the trade-off). */
     public static final long DEFAULT_WAKE_POLL_NANOS = WakeService.DEFAULT_POLL_NANOS;
     /**
-     * Default spin window of the wake service ({@code Options.wakeSpin}): 0, none; the service polls every
-     * {@link #DEFAULT_WAKE_POLL_NANOS} from the start (docs/BRIDGE.md, "The spin window", has the trade-off and the
-     * figures).
+     * Default spin window of the wake service ({@code Options.wakeSpin}): 2 ms, where the service does not run under a
+     * real-time policy (none there); then it polls every {@link #DEFAULT_WAKE_POLL_NANOS} (docs/BRIDGE.md, "The spin
+     * window", has the trade-off and the figures).
      */
     public static final long DEFAULT_WAKE_SPIN_NANOS = WakeService.DEFAULT_SPIN_NANOS;
     /** Default timer slack the wake service sets on itself. */
@@ -79,15 +79,7 @@ public final class SemaphoreBridge implements AutoCloseable {
                 options.name() != null ? options.name() : "rtsem-bridge-" + System.identityHashCode(semaphore);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "SemaphoreBridge");
         this.holdTimes = new HoldTimeRecorders(options.holdTimeHighestTrackableNanos);
-        this.wakeService = options.wakeService
-                ? new WakeService(
-                        semaphore,
-                        options.wakeSpinNanos(),
-                        options.wakePollNanos(),
-                        options.timerSlackNanos(),
-                        options.wakeScheduling(),
-                        name + "-wake")
-                : null;
+        this.wakeService = options.wakeService ? WakeService.of(semaphore, options, name + "-wake") : null;
         this.granter = new AsyncGranter(this, semaphore, name + "-grant");
         this.stats = new BridgeStats(modeSwitch, holdTimes, wakeService, granter);
     }

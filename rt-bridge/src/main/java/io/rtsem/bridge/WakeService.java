@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Spinning</em>
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
- * served on the next turn; never under a real-time policy (S4: refused, see {@link #start()}). <em>Polling</em> after
+ * served on the next turn; never under a real-time policy (S4: a window asked for is refused, see {@link #start()}; the
+ * default one is dropped). <em>Polling</em> after
  * that while at least one waiter is parked: every {@code pollNanos} it reads the wake indication and, if set, calls
  * {@link RtSemaphore#wakeParkedWaiters()}. With {@code pollNanos == 0} it spins instead, yielding the CPU on every
  * turn ({@code sched_yield}): it sees a HARD release's indication on its next turn instead of after a timed park, and
@@ -62,11 +63,11 @@ public final class WakeService implements DeferredWaker, Runnable {
     /** Default poll interval while waiters are parked ({@link SemaphoreBridge#DEFAULT_WAKE_POLL_NANOS} is this). */
     static final long DEFAULT_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /**
-     * Default spin window ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS} is this): none. Measured on the project's
-     * VM, a window helps only a release that comes right after the park and hurts one that comes near its end or
-     * beside a SOFT thread's work (docs/BRIDGE.md, "The spin window").
+     * Default spin window ({@link SemaphoreBridge#DEFAULT_WAKE_SPIN_NANOS} is this): 2 ms, applied only where the service
+     * does not run under a real-time policy. A HARD release within 2 ms of a waiter parking is then seen on the service's
+     * next turn instead of after a timed park (docs/BRIDGE.md, "The spin window", has the figures and the cost).
      */
-    static final long DEFAULT_SPIN_NANOS = 0L;
+    static final long DEFAULT_SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Default timer slack the service sets on itself ({@link SemaphoreBridge#DEFAULT_TIMER_SLACK_NANOS} is this). */
     static final long DEFAULT_TIMER_SLACK_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
     /**
@@ -92,8 +93,19 @@ public final class WakeService implements DeferredWaker, Runnable {
     static final RtScheduling DEFAULT_SCHEDULING = RtScheduling.other();
 
     private final RtSemaphore semaphore;
-    /** The spin window: {@link #start()} refuses one above 0 on a service whose applied policy is real-time. */
+    /** The spin window asked for, or the default: see {@link #spinAsked}. */
     private final long spinNanos;
+    /**
+     * Whether {@link #spinNanos} was asked for ({@code wakeSpin}) rather than the default: under a real-time policy the
+     * service refuses an asked window ({@link #start()} throws) and drops the default one ({@link #windowNanos} 0).
+     */
+    private final boolean spinAsked;
+    /**
+     * The window the service applies: {@link #spinNanos}, or 0 for a default window on a service that runs real-time.
+     * Written by the service thread before it counts {@link #scheduled} down, -1 until then; volatile for
+     * {@link BridgeStats}.
+     */
+    private volatile long windowNanos = -1L;
 
     private final long pollNanos;
     private final long timerSlackNanos;
@@ -151,6 +163,8 @@ public final class WakeService implements DeferredWaker, Runnable {
      *
      * @param semaphore       the semaphore whose HARD releases it serves.
      * @param spinNanos       spin window when a waiter parks on the idle service, before polling; {@code 0}: none.
+     * @param spinAsked       whether {@code spinNanos} was asked for rather than the default (a default window is
+     *                        dropped, an asked one refused, under a real-time policy).
      * @param pollNanos       poll interval while waiters are parked, {@code 0}: spin, yielding each turn.
      * @param timerSlackNanos timer slack the thread sets on itself, {@code 0}: inherited.
      * @param scheduling      the scheduling the thread applies to itself when it starts (a
@@ -160,16 +174,40 @@ public final class WakeService implements DeferredWaker, Runnable {
     public WakeService(
             RtSemaphore semaphore,
             long spinNanos,
+            boolean spinAsked,
             long pollNanos,
             long timerSlackNanos,
             RtScheduling scheduling,
             String name) {
         this.semaphore = semaphore;
         this.spinNanos = spinNanos;
+        this.spinAsked = spinAsked;
         this.pollNanos = pollNanos;
         this.timerSlackNanos = timerSlackNanos;
         this.scheduling = scheduling;
         this.thread = DaemonThreads.create(this, name);
+    }
+
+    /**
+     * A wake service for {@code semaphore} with the wake options of {@code options} (spin window, poll interval,
+     * timer slack, scheduling), not started. What the bridge and the pool build theirs with.
+     *
+     * <p>NON_RT, set-up time; allocates the service and its (daemon) thread.
+     *
+     * @param semaphore the semaphore whose HARD releases it serves.
+     * @param options   the bridge's or pool's options.
+     * @param name      the thread's name.
+     * @return the service.
+     */
+    public static WakeService of(RtSemaphore semaphore, CommonOptions<?> options, String name) {
+        return new WakeService(
+                semaphore,
+                options.wakeSpinNanos(),
+                options.wakeSpinAsked(),
+                options.wakePollNanos(),
+                options.timerSlackNanos(),
+                options.wakeScheduling(),
+                name);
     }
 
     /**
@@ -255,7 +293,7 @@ public final class WakeService implements DeferredWaker, Runnable {
         // Never yield under a real-time policy: sched_yield there gives way only to equal priorities (S4), so the
         // service would keep the waiters it wakes off its CPU. The options refuse an explicit real-time request with
         // a poll of 0 or a window; a policy inherited from the attaching thread is refused here, by start().
-        if (appliedScheduling.realTime() && (pollNanos == 0 || spinNanos > 0)) {
+        if (appliedScheduling.realTime() && (pollNanos == 0 || (spinAsked && spinNanos > 0))) {
             yieldsAtRealTime = "the wake service '" + Thread.currentThread().getName() + "' runs " + appliedScheduling
                     + ", a real-time policy it inherited from the thread that attached it, and is configured to"
                     + " yield (" + (pollNanos == 0 ? "wakePollInterval 0" : "wakeSpin " + spinNanos + " ns") + "): at"
@@ -266,6 +304,9 @@ public final class WakeService implements DeferredWaker, Runnable {
             scheduled.countDown();
             return;
         }
+        // A default window is dropped under a real-time policy (an asked one was refused above): S4.
+        final long window = appliedScheduling.realTime() ? 0L : spinNanos;
+        windowNanos = window; // before the countDown below: start() and stats read it after
         try {
             if (timerSlackNanos > 0) {
                 TimerSlack.set(timerSlackNanos);
@@ -274,7 +315,7 @@ public final class WakeService implements DeferredWaker, Runnable {
         } finally {
             scheduled.countDown(); // whatever happened: start() never waits for ever
         }
-        long spinUntil = System.nanoTime() + spinNanos; // the window's end: opened again on every idle-to-polling step
+        long spinUntil = System.nanoTime() + window; // the window's end: opened again on every idle-to-polling step
         try {
             while (!closed) {
                 if (semaphore.hasPendingWake()) {
@@ -306,8 +347,8 @@ public final class WakeService implements DeferredWaker, Runnable {
                         }
                     }
                     idle = false;
-                    spinUntil = System.nanoTime() + spinNanos;
-                } else if (pollNanos > 0 && (spinNanos == 0 || System.nanoTime() - spinUntil >= 0)) {
+                    spinUntil = System.nanoTime() + window;
+                } else if (pollNanos > 0 && (window == 0 || System.nanoTime() - spinUntil >= 0)) {
                     polls++;
                     LockSupport.parkNanos(this, pollNanos);
                 } else {
@@ -370,8 +411,9 @@ public final class WakeService implements DeferredWaker, Runnable {
         return spinTurns;
     }
 
-    long spinNanos() {
-        return spinNanos;
+    /** @return the spin window the service applies (see {@link #windowNanos}); -1 before it started. */
+    long windowNanos() {
+        return windowNanos;
     }
 
     long boostServes() {

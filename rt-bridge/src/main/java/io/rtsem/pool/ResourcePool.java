@@ -72,13 +72,7 @@ public final class ResourcePool<R> implements AutoCloseable {
                 .build();
         final String name = options.name() != null ? options.name() : "rtsem-pool-" + System.identityHashCode(this);
         this.modeSwitch = new ModeSwitchCheck(options.modeSwitchPolicy(), "ResourcePool");
-        this.wakeService = new WakeService(
-                free,
-                options.wakeSpinNanos(),
-                options.wakePollNanos(),
-                options.timerSlackNanos(),
-                options.wakeScheduling(),
-                name + "-wake");
+        this.wakeService = WakeService.of(free, options, name + "-wake");
         this.rings = new PoolRings(options.ringCapacity);
         this.bookkeeper = new Bookkeeper<>(this, leases, options.bookkeepingIntervalNanos, name + "-books");
     }

@@ -53,10 +53,16 @@ class OptionsValidationTest {
                 () -> SemaphoreBridge.options().wakeScheduling(fifo).wakeSpin(1, TimeUnit.NANOSECONDS));
         assertTrue(
                 fifoFirst.getMessage().contains("wakeSpin 1 ns with wakeScheduling fifo:45"), fifoFirst.getMessage());
-        // the default window with a real-time service, or no window: accepted (the service skips a default window)
+        // the default window with a real-time service, or no window: accepted; the default window is then none
+        assertEquals(0, SemaphoreBridge.options().wakeScheduling(fifo).wakeSpinNanos());
+        assertEquals(
+                0, SemaphoreBridge.options().wakeScheduling(fifo.preferred()).wakeSpinNanos(), "prefer too");
         assertEquals(
                 SemaphoreBridge.DEFAULT_WAKE_SPIN_NANOS,
-                SemaphoreBridge.options().wakeScheduling(fifo).wakeSpinNanos());
+                SemaphoreBridge.options().wakeSpinNanos());
+        assertEquals(
+                SemaphoreBridge.DEFAULT_WAKE_SPIN_NANOS,
+                SemaphoreBridge.options().wakeScheduling(RtScheduling.other()).wakeSpinNanos());
         assertEquals(
                 0,
                 SemaphoreBridge.options()

@@ -122,6 +122,87 @@ class SemaphoreBridgeTest {
         assertTrue(both.wakeServicePolls() > both.wakeServiceSpinTurns(), "timed polls after the window: " + both);
     }
 
+    @Test
+    void theDefaultSpinWindowAppliesAtSchedOtherAndNotUnderARealTimeWakeScheduling() throws Exception {
+        // the default: a window of DEFAULT_WAKE_SPIN_NANOS, then timed polls for the rest of the 100 ms park
+        final BridgeStats byDefault = parkOnce(SemaphoreBridge.options());
+        assertEquals(
+                SemaphoreBridge.DEFAULT_WAKE_SPIN_NANOS, byDefault.wakeServiceSpinWindowNanos(), byDefault.toString());
+        assertTrue(byDefault.wakeServiceSpinTurns() > 0, "yields inside the default window: " + byDefault);
+        assertTrue(
+                byDefault.wakeServicePolls() > byDefault.wakeServiceSpinTurns(),
+                "timed polls after the default window: " + byDefault);
+        // a real-time service (as root here): no window, every turn a timed poll (S4)
+        final BridgeStats fifo = parkOnce(
+                SemaphoreBridge.options().wakeScheduling(RtScheduling.fifo(SemaphoreBridge.REAL_TIME_WAKE_PRIORITY)));
+        assertEquals(0, fifo.wakeServiceSpinWindowNanos(), fifo.toString());
+        assertTrue(fifo.wakeServicePolls() > 0, fifo.toString());
+        assertEquals(0, fifo.wakeServiceSpinTurns(), "no yield at FIFO: " + fifo);
+    }
+
+    @Test
+    void aServiceThatInheritsARealTimePolicyDropsTheDefaultWindow() throws Exception { // S4
+        // Attached with wakeScheduling(unchanged) from a thread put on FIFO from outside, the service inherits FIFO.
+        // An asked window is refused there (next test); the default one is dropped: it attaches, never yields, and
+        // still wakes a NON_RT waiter after a HARD release (every fallback at an hour).
+        final RtSemaphore sem = RtSemaphore.builder()
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        final SemaphoreBridge[] attached = new SemaphoreBridge[1];
+        final Throwable[] failed = new Throwable[1];
+        final Thread attacher = new Thread(
+                () -> {
+                    try {
+                        final long tid = net.openhft.affinity.Affinity.getThreadId();
+                        final Process chrt = new ProcessBuilder("chrt", "-f", "-p", "10", Long.toString(tid))
+                                .redirectErrorStream(true)
+                                .start();
+                        final String out = new String(chrt.getInputStream().readAllBytes());
+                        assertEquals(0, chrt.waitFor(), "chrt: " + out);
+                        attached[0] = SemaphoreBridge.attach(
+                                sem,
+                                SemaphoreBridge.options()
+                                        .name("inh-fifo-dflt")
+                                        .wakeScheduling(RtScheduling.unchanged()));
+                    } catch (Throwable t) {
+                        failed[0] = t;
+                    }
+                },
+                "fifo-attacher-default");
+        attacher.start();
+        attacher.join(30_000);
+        if (failed[0] != null) {
+            throw new AssertionError("attach from a FIFO thread with the default window", failed[0]);
+        }
+        try (SemaphoreBridge bridge = attached[0]) {
+            final KernelThreadStat service = KernelThreadStat.single("inh-fifo-dflt-w");
+            assertEquals(KernelThreadStat.FIFO, service.policy, "the service inherited FIFO: " + service);
+            assertEquals(
+                    0,
+                    bridge.stats().wakeServiceSpinWindowNanos(),
+                    bridge.stats().toString());
+            final Thread[] waiterThread = new Thread[1];
+            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
+                waiterThread[0] = Thread.currentThread();
+                bridge.acquire(1);
+                return true;
+            });
+            Threads.awaitTrue(
+                    "waiter parked",
+                    () -> sem.parkedWaiters() == 1
+                            && waiterThread[0] != null
+                            && waiterThread[0].getState() == Thread.State.TIMED_WAITING);
+            Threads.call(RtContext.HARD, () -> {
+                sem.release(1);
+                return null;
+            });
+            assertTrue(waiter.get(20, TimeUnit.SECONDS));
+            assertTrue(bridge.stats().wakeServiceWakes() >= 1, "the wake service did the wake-up");
+            assertEquals(0, bridge.stats().wakeServiceSpinTurns(), "never yielded at FIFO: " + bridge.stats());
+        }
+    }
+
     @ParameterizedTest(name = "wake spin {0} us, poll {1} us")
     @CsvSource({"1000000, 20", "0, 0"})
     void aWakeServiceThatWouldYieldUnderAnInheritedRealTimePolicyIsRefused(long spinMicros, long pollMicros)

@@ -30,10 +30,10 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * {@link BridgeWakeBenchmark}'s measurement with its arms <em>interleaved</em>: j.u.c.Semaphore (the releaser unparks
- * the waiter), a bridge with the default wake service ({@code SCHED_OTHER}, no spin window, 20 µs polls) and a bridge
- * whose service runs at {@code comparedScheduling} with a spin window of {@code comparedSpinMicros} (default
- * {@code other} and 200 µs; {@code -p comparedScheduling=fifo:45 -p comparedSpinMicros=0} for the real-time
- * service), sample after sample in turn, so that
+ * the waiter), a bridge with the default wake service ({@code SCHED_OTHER}, a 2 ms spin window, then 20 µs polls) and a
+ * bridge whose service runs at {@code comparedScheduling} with a spin window of {@code comparedSpinMicros} (default
+ * {@code other} and 0, the service that polls from the start, the default before 2026-12-02;
+ * {@code -p comparedScheduling=fifo:45} for the real-time service), sample after sample in turn, so that
  * the three see the same machine: on a VM shared with other work, arms run one after the other (JMH params) can see
  * quite different loads, and their ratio then measures the load.
  *
@@ -86,8 +86,11 @@ public class BridgeWakeInterleavedBenchmark {
     @Param({"1000"})
     public long parkFallbackMicros;
 
-    /** The spin window of the second bridge arm, µs (default 200; 0: none, polls from the start, as the default). */
-    @Param({"200"})
+    /**
+     * The spin window of the second bridge arm, µs (default 0: none, it polls from the start; a real-time
+     * {@code comparedScheduling} needs 0).
+     */
+    @Param({"0"})
     public long comparedSpinMicros;
 
     /**

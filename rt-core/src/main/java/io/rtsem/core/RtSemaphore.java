@@ -503,7 +503,8 @@ public final class RtSemaphore extends StateWord {
 
     /**
      * Serves HARD waiters' boost requests (P3): boosts the holders they wait for, or withdraws the boosts once no
-     * real-time waiter is left. For rt-bridge's wake service.
+     * real-time waiter is left. For rt-bridge's wake service; SOFT and NON_RT waiters of this semaphore do the same on
+     * their own wait paths (ARCHITECTURE P3a).
      *
      * <p>NON_RT only: makes {@code sched_setscheduler} system calls, allocates their parameter arrays, and takes
      * holders' record locks; never from HARD.

@@ -160,6 +160,12 @@ final class Waiters {
                     continue;
                 }
                 lookForHolders = true; // P2: look again at every check
+                if (context != RtContext.HARD && holders != null && holders.requestPending()) {
+                    // P3a: a SOFT or NON_RT waiter serves a HARD waiter's pending boost request (or withdrawal) on its
+                    // own path, so the boost does not wait for the wake service to get a CPU: a SOFT waiter spinning at
+                    // FIFO on the holder's CPU is often what keeps the holder off it. Two volatile loads when none is.
+                    holders.serveRequests();
+                }
                 // Interrupt check.
                 if (Thread.interrupted()) {
                     if (!interruptible) {

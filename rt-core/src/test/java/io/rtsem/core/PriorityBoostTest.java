@@ -414,6 +414,58 @@ class PriorityBoostTest {
     }
 
     /**
+     * P3a: a NON_RT (or SOFT) waiter serves a HARD waiter's pending request on its own wait path, without a wake
+     * service: the holder runs at the HARD waiter's priority although the NON_RT waiter, at SCHED_OTHER, boosts nobody
+     * of its own (P2). When the HARD waiter gives up, the withdrawal is served the same way.
+     */
+    @Test
+    void aSoftOrNonRtWaiterServesAHardWaitersPendingRequest() throws Exception {
+        final RtSemaphore sem = RtSemaphore.builder().permits(1).build();
+        try (Holder holder = new Holder()) {
+            holder.call(() -> {
+                sem.acquire();
+                return null;
+            });
+            final CompletableFuture<Boolean> hard = new CompletableFuture<>();
+            final RtThread waiter = RtThread.start(
+                    "hard-fifo-waiter", RtContext.HARD, CPU, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
+                        try {
+                            hard.complete(sem.tryAcquire(2, TimeUnit.SECONDS));
+                        } catch (Throwable ex) {
+                            hard.completeExceptionally(ex);
+                        }
+                    });
+            final long end = System.nanoTime() + POLL_LIMIT_NANOS;
+            while (!sem.boostRequestPending() && !hard.isDone() && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+            assertTrue(sem.boostRequestPending(), "the HARD waiter's request");
+            assertEquals(ThreadStat.OTHER, ThreadStat.ofThread(holder.tid()).policy, "nobody served it yet");
+            // a plain NON_RT waiter (SCHED_OTHER: no boost of its own) waits a while on the same semaphore
+            final CompletableFuture<Boolean> other = new CompletableFuture<>();
+            final Thread nonRt = new Thread(
+                    () -> {
+                        try {
+                            other.complete(sem.tryAcquire(1, TimeUnit.SECONDS));
+                        } catch (Throwable ex) {
+                            other.completeExceptionally(ex);
+                        }
+                    },
+                    "non-rt-waiter");
+            nonRt.start();
+            awaitStat(holder.tid(), ThreadStat.FIFO, RtScheduling.HARD_PRIORITY, "P3a: served by the NON_RT waiter");
+            assertFalse(other.get(20, TimeUnit.SECONDS), "the NON_RT waiter timed out");
+            assertFalse(hard.get(20, TimeUnit.SECONDS), "the HARD waiter timed out");
+            waiter.join(TimeUnit.SECONDS.toMillis(20));
+            // the withdrawal: served by the next SOFT/NON_RT waiter's path too
+            assertTrue(sem.boostRequestPending(), "P3: the HARD waiter left its withdrawal");
+            assertFalse(sem.tryAcquire(20, TimeUnit.MILLISECONDS), "a NON_RT waiter's short wait");
+            awaitStat(holder.tid(), ThreadStat.OTHER, 0, "P5: withdrawn by the NON_RT waiter's path");
+            assertFalse(sem.boostRequestPending());
+        }
+    }
+
+    /**
      * P5, P6: holders that take and release in a loop while two FIFO waiters (40 and 45) come and go, for about a
      * second: however the holder's release and the waiters' boosts interleave, once everybody stops no holder is left
      * boosted. Exercises the race P6 leaves open on purpose (a holder that released while a boost was landing) and

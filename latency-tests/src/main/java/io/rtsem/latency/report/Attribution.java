@@ -288,8 +288,10 @@ public final class Attribution {
                         + ".priorityBoost, default on), and did a SOFT or HARD RtThread exist when the holder "
                         + "acquired (P1)? ");
             }
-            sb.append("a HARD waiter's holder is boosted by the bridge's wake service, within 1 ms (P3); a holder "
-                    + "that is not preempted but outranked by another FIFO thread of higher priority is not helped.");
+            sb.append(
+                    "a HARD waiter's holder is boosted by the bridge's wake service, within 1 ms (P3), or sooner by a SOFT or "
+                            + "NON_RT waiter of the same semaphore (P3a); a holder "
+                            + "that is not preempted but outranked by another FIFO thread of higher priority is not helped.");
             out.add(sb.toString());
         }
         return List.copyOf(out);

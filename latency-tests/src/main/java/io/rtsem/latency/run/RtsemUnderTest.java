@@ -46,7 +46,8 @@ public final class RtsemUnderTest implements SemaphoreUnderTest {
                 + " us)"
                 + (withBridge
                         ? " with io.rtsem.bridge.SemaphoreBridge (wake service "
-                                + bridge.stats().wakeServiceScheduling() + ")"
+                                + bridge.stats().wakeServiceScheduling() + ", spin window "
+                                + bridge.stats().wakeServiceSpinWindowNanos() / 1_000 + " us)"
                         : "");
     }
 

@@ -118,7 +118,11 @@ public final class ValidationRun {
 
     private RunResult measure(JvmEventLog jvm, long startedMillis, BitSet harnessAffinity, int cpuCount)
             throws IOException, InterruptedException {
-        try (HiccupMeter hiccups = new HiccupMeter()) {
+        try (HiccupMeter hiccups = new HiccupMeter();
+                StallMeter stallMeter = new StallMeter()) {
+            if (stallMeter.problem() != null) {
+                notes.add(stallMeter.problem());
+            }
             ScenarioPhase phases = new ScenarioPhase(scenario, threads, outDir, epochOffset, progress, notes);
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             if (scenario.warmupNanos() > 0) {
@@ -206,7 +210,8 @@ public final class ValidationRun {
                     interleaving,
                     phase.threadCpuMillis(),
                     machine,
-                    phase.scheduling());
+                    phase.scheduling(),
+                    stallMeter.stalls(epochOffset));
         }
     }
 

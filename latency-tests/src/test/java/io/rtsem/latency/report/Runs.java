@@ -84,7 +84,8 @@ final class Runs {
                         "0",
                         "0",
                         false),
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     private static SubjectResult subject(
@@ -124,5 +125,31 @@ final class Runs {
             h.recordValue(v);
         }
         return h;
+    }
+
+    /** @return {@code r} with {@code stalls} as its platform stalls (everything else the same) */
+    static RunResult withStalls(RunResult r, List<io.rtsem.latency.run.StallMeter.Stall> stalls) {
+        return new RunResult(
+                r.scenario(),
+                r.outDir(),
+                r.startedEpochMillis(),
+                r.floorCpus(),
+                r.floor(),
+                r.floorHiccups(),
+                r.cpuHiccups(),
+                r.rtsem(),
+                r.peer(),
+                r.jvmEvents(),
+                r.jvmArguments(),
+                r.javaVersion(),
+                r.cpus(),
+                r.notes(),
+                r.floorNotes(),
+                r.threads(),
+                r.interleaving(),
+                r.threadCpuMillis(),
+                r.machine(),
+                r.scheduling(),
+                stalls);
     }
 }

@@ -5,13 +5,11 @@ import io.rtsem.latency.machine.MachineState;
 import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
-import io.rtsem.latency.run.StallMeter;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import io.rtsem.latency.run.ThreadSchedMonitor.SchedChange;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,7 +24,7 @@ public final class Attribution {
     /**
      * One cause found for one wait.
      *
-     * @param kind   gc, safepoint, deoptimization, compilation, migration, preemption, inversion or stall
+     * @param kind   gc, safepoint, deoptimization, compilation, migration, preemption or inversion
      * @param detail what exactly (collector, VM operation, method, counts)
      */
     public record Cause(String kind, String detail) {
@@ -120,46 +118,6 @@ public final class Attribution {
             }
         }
         return out;
-    }
-
-    /**
-     * The platform stalls ({@link StallMeter}) that overlap a worst wait, as one cause of kind {@code stall}: how many,
-     * the longest and the total, during the wait (±{@link #TOLERANCE_NANOS}).
-     *
-     * @param w      the wait (its intended start to its acquisition)
-     * @param stalls the run's stalls
-     * @return one cause if any stall overlaps the wait, else none
-     * @throws NullPointerException if an argument is null
-     */
-    public static List<Cause> stalls(WaitSample w, List<StallMeter.Stall> stalls) {
-        java.util.Objects.requireNonNull(w, "w");
-        java.util.Objects.requireNonNull(stalls, "stalls");
-        long from = w.startEpochNanos() - TOLERANCE_NANOS;
-        long to = w.endEpochNanos() + TOLERANCE_NANOS;
-        int count = 0;
-        long longest = 0;
-        long total = 0;
-        for (StallMeter.Stall st : stalls) {
-            if (st.fromEpochNanos() <= to && st.toEpochNanos() >= from) {
-                count++;
-                longest = Math.max(longest, st.nanos());
-                total += Math.min(st.toEpochNanos(), to) - Math.max(st.fromEpochNanos(), from);
-            }
-        }
-        if (count == 0) {
-            return List.of();
-        }
-        return List.of(new Cause(
-                "stall",
-                String.format(
-                        Locale.ROOT,
-                        "the housekeeping CPUs stopped even a SCHED_FIFO %d thread %d time(s) during the wait, %.1f us"
-                                + " in all (longest %.1f us): the kernel or the hypervisor took the CPU, and a holder"
-                                + " or releaser there could not run whatever its priority",
-                        StallMeter.PRIORITY,
-                        count,
-                        total / 1e3,
-                        longest / 1e3)));
     }
 
     /**
@@ -335,28 +293,6 @@ public final class Attribution {
                             + "NON_RT waiter of the same semaphore (P3a); a holder "
                             + "that is not preempted but outranked by another FIFO thread of higher priority is not helped.");
             out.add(sb.toString());
-        }
-        // platform stalls: rtsem's worst waits that overlapped stops even the FIFO stall meter saw
-        int stalled = 0;
-        long stalledWorst = 0;
-        for (int i = 0; i < worst.size(); i++) {
-            if (worstCauses.get(i).stream().anyMatch(c -> c.kind().equals("stall"))) {
-                stalled++;
-                stalledWorst = Math.max(stalledWorst, worst.get(i).waitNanos());
-            }
-        }
-        if (stalled > 0) {
-            out.add(String.format(
-                    Locale.ROOT,
-                    "platform stalls: %d of rtsem's %d worst waits (up to %.1f us) overlapped stops of the housekeeping"
-                            + " CPUs that even a SCHED_FIFO %d thread saw (kind stall): the kernel or the hypervisor"
-                            + " took the CPU, which no semaphore and no priority avoids. A budget decided by waits of"
-                            + " that size needs a machine without such stops: on a VM, dedicated vCPUs (no"
-                            + " overcommit); on bare metal, check SMIs and long interrupt handlers (docs/DEPLOYING.md).",
-                    stalled,
-                    worst.size(),
-                    stalledWorst / 1e3,
-                    StallMeter.PRIORITY));
         }
         return List.copyOf(out);
     }

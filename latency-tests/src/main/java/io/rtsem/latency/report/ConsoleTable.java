@@ -9,7 +9,6 @@ import io.rtsem.latency.run.CpuGapMeter;
 import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
-import io.rtsem.latency.run.StallMeter;
 import io.rtsem.latency.run.SubjectResult;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import io.rtsem.latency.run.ValidationRun;
@@ -106,18 +105,6 @@ public final class ConsoleTable {
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
         }
-        long longest = 0;
-        for (StallMeter.Stall st : run.stalls()) {
-            longest = Math.max(longest, st.nanos());
-        }
-        sb.append(String.format(
-                Locale.ROOT,
-                "  platform stalls over the whole run (a SCHED_FIFO %d sleeper on the housekeeping CPUs, woken more than"
-                        + " %d us late: the kernel or the hypervisor): %d, longest %.1f us%n",
-                StallMeter.PRIORITY,
-                StallMeter.STALL_NANOS / 1000,
-                run.stalls().size(),
-                longest / 1e3));
         header(
                 sb,
                 "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "

@@ -14,7 +14,6 @@ import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
 import io.rtsem.latency.run.Metric;
 import io.rtsem.latency.run.RunResult;
-import io.rtsem.latency.run.StallMeter;
 import io.rtsem.latency.run.SubjectResult;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import io.rtsem.latency.run.ValidationRun;
@@ -305,18 +304,6 @@ final class ReportJson {
         jvm.put("stopsOfRealTimeThreads", report.jvmStopNotes());
         jvm.put("advice", report.advice());
         root.put("jvm", jvm);
-
-        long longest = 0;
-        long total = 0;
-        for (StallMeter.Stall st : run.stalls()) {
-            longest = Math.max(longest, st.nanos());
-            total += st.nanos();
-        }
-        Map<String, Object> stalls = new LinkedHashMap<>();
-        stalls.put("count", run.stalls().size());
-        stalls.put("longest", longest / 1e3);
-        stalls.put("total", total / 1e3);
-        root.put("platformStalls", stalls);
         return root;
     }
 

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 5;
 
     /**
      * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one
@@ -181,7 +181,6 @@ public final class RunReport {
             for (WaitSample w : s.worst()) {
                 List<Cause> cs = new ArrayList<>(Attribution.causes(w, run.jvmEvents(), s.sched()));
                 cs.addAll(Attribution.inversions(w, s.inversions().list()));
-                cs.addAll(Attribution.stalls(w, run.stalls()));
                 list.add(List.copyOf(cs));
                 if (s.subject().equals("rtsem")) {
                     rtsemCauses.addAll(cs);

@@ -39,9 +39,6 @@ import org.HdrHistogram.Histogram;
  * @param scheduling     per scenario thread (by name, scenario order), the scheduling it ran under in the measured
  *                       phase, as its {@code RtThread} read it back from the kernel at start; the same for rtsem's
  *                       slices and the peer's (one thread serves both); empty for synthetic runs
- * @param stalls         stops of the housekeeping CPUs that even a {@code SCHED_FIFO} {@value StallMeter#PRIORITY}
- *                       thread saw ({@link StallMeter}), over the whole run, oldest first; empty if none, or if the
- *                       meter could not run (then a note says why)
  */
 public record RunResult(
         Scenario scenario,
@@ -63,8 +60,7 @@ public record RunResult(
         Interleaving interleaving,
         Map<String, Double> threadCpuMillis,
         MachineState machine,
-        Map<String, AppliedScheduling> scheduling,
-        List<StallMeter.Stall> stalls) {
+        Map<String, AppliedScheduling> scheduling) {
 
     /**
      * How the subjects alternated in the measured phase ({@link Slices}).

@@ -118,11 +118,7 @@ public final class ValidationRun {
 
     private RunResult measure(JvmEventLog jvm, long startedMillis, BitSet harnessAffinity, int cpuCount)
             throws IOException, InterruptedException {
-        try (HiccupMeter hiccups = new HiccupMeter();
-                StallMeter stallMeter = new StallMeter()) {
-            if (stallMeter.problem() != null) {
-                notes.add(stallMeter.problem());
-            }
+        try (HiccupMeter hiccups = new HiccupMeter()) {
             ScenarioPhase phases = new ScenarioPhase(scenario, threads, outDir, epochOffset, progress, notes);
             boolean nonRt = scenario.threads().stream().anyMatch(t -> t.context() == RtContext.NON_RT);
             if (scenario.warmupNanos() > 0) {
@@ -210,8 +206,7 @@ public final class ValidationRun {
                     interleaving,
                     phase.threadCpuMillis(),
                     machine,
-                    phase.scheduling(),
-                    stallMeter.stalls(epochOffset));
+                    phase.scheduling());
         }
     }
 

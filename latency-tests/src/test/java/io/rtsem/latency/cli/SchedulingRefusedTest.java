@@ -41,17 +41,6 @@ class SchedulingRefusedTest {
         for (final String part : List.of("EPERM", "CAP_SYS_NICE", "RLIMIT_RTPRIO is 0")) {
             assertTrue(note.contains(part), "the note names '" + part + "': " + note);
         }
-        // the platform-stall meter needs SCHED_FIFO too: the run says it had none, and logs no stall
-        final JsonNode report =
-                new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertTrue(
-                report.path("run").path("notes").toString().contains("no platform-stall meter"),
-                "a note says the stall meter could not run: "
-                        + report.path("run").path("notes"));
-        assertEquals(
-                0,
-                report.path("platformStalls").path("count").asInt(),
-                report.path("platformStalls").toString());
     }
 
     @Test

@@ -12,7 +12,6 @@ import io.rtsem.latency.report.Attribution.Cause;
 import io.rtsem.latency.report.Attribution.ThreadPolicy;
 import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.InversionEpisodes.Episode;
-import io.rtsem.latency.run.StallMeter;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import java.util.BitSet;
 import java.util.List;
@@ -208,32 +207,6 @@ class AttributionMachineAdviceTest {
         assertEquals(List.of(), Attribution.inversions(other, List.of(e)), "another waiter's episode");
         WaitSample later = new WaitSample("hard-loop", "HARD", 1_000_000, 1_000_000, 5_000_000, 6_000_000);
         assertEquals(List.of(), Attribution.inversions(later, List.of(e)), "outside the wait");
-    }
-
-    @Test
-    void worstWaitsDuringAPlatformStallGetAStallCauseAndTheAdviceNamesThePlatform() {
-        // HARD_WORST spans epoch 0 .. 3 ms; a 2 ms stall inside it, one 1 ms after it, one long before it
-        List<StallMeter.Stall> stalls = List.of(
-                new StallMeter.Stall(-50_000_000L, -49_000_000L),
-                new StallMeter.Stall(500_000L, 2_500_000L),
-                new StallMeter.Stall(4_000_000L, 5_000_000L));
-        List<Cause> c = Attribution.stalls(HARD_WORST, stalls);
-        assertEquals(1, c.size(), c.toString());
-        assertEquals("stall", c.get(0).kind());
-        assertTrue(
-                c.get(0).detail().contains("1 time(s)") && c.get(0).detail().contains("longest 2000.0 us"),
-                c.get(0).detail());
-        WaitSample later = new WaitSample("hard-loop", "HARD", 1_000_000, 1_000_000, 10_000_000, 11_000_000);
-        assertEquals(List.of(), Attribution.stalls(later, stalls), "no stall overlaps it");
-        String a = only(
-                advice(machine(false, true, "1", "1"), List.of(HARD_PLAIN), c, NONE_RTSEM, NONE_PEER),
-                "platform stalls");
-        assertTrue(a.contains("1 of rtsem's 1 worst waits") && a.contains("3000.0 us"), a);
-        assertTrue(a.contains("dedicated vCPUs"), "names the fix: " + a);
-        assertEquals(
-                List.of(),
-                advice(machine(false, true, "1", "1"), List.of(HARD_PLAIN), List.of(GC), NONE_RTSEM, NONE_PEER),
-                "no stall among the causes: nothing to say");
     }
 
     @Test

@@ -84,8 +84,7 @@ final class Runs {
                         "0",
                         "0",
                         false),
-                Map.of(),
-                List.of());
+                Map.of());
     }
 
     private static SubjectResult subject(
@@ -125,31 +124,5 @@ final class Runs {
             h.recordValue(v);
         }
         return h;
-    }
-
-    /** @return {@code r} with {@code stalls} as its platform stalls (everything else the same) */
-    static RunResult withStalls(RunResult r, List<io.rtsem.latency.run.StallMeter.Stall> stalls) {
-        return new RunResult(
-                r.scenario(),
-                r.outDir(),
-                r.startedEpochMillis(),
-                r.floorCpus(),
-                r.floor(),
-                r.floorHiccups(),
-                r.cpuHiccups(),
-                r.rtsem(),
-                r.peer(),
-                r.jvmEvents(),
-                r.jvmArguments(),
-                r.javaVersion(),
-                r.cpus(),
-                r.notes(),
-                r.floorNotes(),
-                r.threads(),
-                r.interleaving(),
-                r.threadCpuMillis(),
-                r.machine(),
-                r.scheduling(),
-                stalls);
     }
 }

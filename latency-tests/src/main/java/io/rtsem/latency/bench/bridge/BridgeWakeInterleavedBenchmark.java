@@ -52,7 +52,10 @@ import org.openjdk.jmh.runner.IterationType;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 1, time = 1)
+// Six warm-up iterations: with one (1 s), the fork's C2 threads (and the JMH parent JVM's) were still compiling on
+// CPU 0 during measurement, and a wake service that yields there gave them its CPU for a scheduler slice
+// (docs/BRIDGE.md, "The spin window"). Each JMH fork warms up anew.
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 3, time = 2)
 @Fork(
         value = 1,

@@ -50,25 +50,71 @@ class SemaphoreBridgeTest {
                 SemaphoreBridge.options()
                         .wakeSpin(spinMicros, TimeUnit.MICROSECONDS)
                         .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
-            final Thread[] waiterThread = new Thread[1];
-            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
-                waiterThread[0] = Thread.currentThread();
-                bridge.acquire(1);
-                return true;
-            });
-            Threads.awaitTrue(
-                    "waiter parked",
-                    () -> sem.parkedWaiters() == 1
-                            && waiterThread[0] != null
-                            && waiterThread[0].getState() == Thread.State.TIMED_WAITING);
-            Threads.call(RtContext.HARD, () -> {
-                sem.release(1);
-                return null;
-            });
-            assertTrue(waiter.get(20, TimeUnit.SECONDS));
-            assertTrue(bridge.stats().wakeServiceWakes() >= 1, "the wake service did the wake-up");
+            aHardReleaseWakesAParkedNonRtWaiter(sem, bridge);
             assertEquals(0, sem.availablePermits());
         }
+    }
+
+    /**
+     * Parks a NON_RT waiter on {@code bridge}, releases one permit from a HARD thread and checks that the wake service
+     * woke the waiter (the semaphore's fallbacks at an hour make any other way a hang).
+     */
+    private static void aHardReleaseWakesAParkedNonRtWaiter(RtSemaphore sem, SemaphoreBridge bridge) throws Exception {
+        final Thread[] waiterThread = new Thread[1];
+        final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
+            waiterThread[0] = Thread.currentThread();
+            bridge.acquire(1);
+            return true;
+        });
+        Threads.awaitTrue(
+                "waiter parked",
+                () -> sem.parkedWaiters() == 1
+                        && waiterThread[0] != null
+                        && waiterThread[0].getState() == Thread.State.TIMED_WAITING);
+        Threads.call(RtContext.HARD, () -> {
+            sem.release(1);
+            return null;
+        });
+        assertTrue(waiter.get(20, TimeUnit.SECONDS));
+        assertTrue(bridge.stats().wakeServiceWakes() >= 1, "the wake service did the wake-up");
+    }
+
+    /**
+     * Runs {@code task} on a new thread named {@code name} that {@code chrt} put on SCHED_FIFO 10 from outside (so
+     * that threads it starts inherit FIFO 10, without SCHED_RESET_ON_FORK), and returns its result.
+     */
+    private static <T> T onThreadPutOnFifo10(String name, java.util.concurrent.Callable<T> task) throws Exception {
+        final Object[] result = new Object[1];
+        final Throwable[] failed = new Throwable[1];
+        final Thread thread = new Thread(
+                () -> {
+                    try {
+                        final long tid = net.openhft.affinity.Affinity.getThreadId();
+                        final Process chrt = new ProcessBuilder("chrt", "-f", "-p", "10", Long.toString(tid))
+                                .redirectErrorStream(true)
+                                .start();
+                        final String out = new String(chrt.getInputStream().readAllBytes());
+                        assertEquals(0, chrt.waitFor(), "chrt: " + out);
+                        final KernelThreadStat self = KernelThreadStat.single(name);
+                        assertEquals(KernelThreadStat.FIFO, self.policy, "FIFO in the kernel's view: " + self);
+                        assertEquals(10, self.rtPriority, self.toString());
+                        result[0] = task.call();
+                    } catch (Throwable t) {
+                        failed[0] = t;
+                    }
+                },
+                name);
+        thread.start();
+        thread.join(30_000);
+        if (failed[0] instanceof AssertionError) {
+            throw (AssertionError) failed[0];
+        }
+        if (failed[0] != null) {
+            throw new AssertionError("on the FIFO 10 thread " + name, failed[0]);
+        }
+        @SuppressWarnings("unchecked")
+        final T t = (T) result[0];
+        return t;
     }
 
     @ParameterizedTest(name = "wake poll {0} us")
@@ -149,56 +195,18 @@ class SemaphoreBridgeTest {
                 .parkFallback(1, TimeUnit.HOURS)
                 .maxBypass(1, TimeUnit.HOURS)
                 .build();
-        final SemaphoreBridge[] attached = new SemaphoreBridge[1];
-        final Throwable[] failed = new Throwable[1];
-        final Thread attacher = new Thread(
-                () -> {
-                    try {
-                        final long tid = net.openhft.affinity.Affinity.getThreadId();
-                        final Process chrt = new ProcessBuilder("chrt", "-f", "-p", "10", Long.toString(tid))
-                                .redirectErrorStream(true)
-                                .start();
-                        final String out = new String(chrt.getInputStream().readAllBytes());
-                        assertEquals(0, chrt.waitFor(), "chrt: " + out);
-                        attached[0] = SemaphoreBridge.attach(
-                                sem,
-                                SemaphoreBridge.options()
-                                        .name("inh-fifo-dflt")
-                                        .wakeScheduling(RtScheduling.unchanged()));
-                    } catch (Throwable t) {
-                        failed[0] = t;
-                    }
-                },
-                "fifo-attacher-default");
-        attacher.start();
-        attacher.join(30_000);
-        if (failed[0] != null) {
-            throw new AssertionError("attach from a FIFO thread with the default window", failed[0]);
-        }
-        try (SemaphoreBridge bridge = attached[0]) {
+        final SemaphoreBridge attached = onThreadPutOnFifo10(
+                "fifo-attacher-d",
+                () -> SemaphoreBridge.attach(
+                        sem, SemaphoreBridge.options().name("inh-fifo-dflt").wakeScheduling(RtScheduling.unchanged())));
+        try (SemaphoreBridge bridge = attached) {
             final KernelThreadStat service = KernelThreadStat.single("inh-fifo-dflt-w");
             assertEquals(KernelThreadStat.FIFO, service.policy, "the service inherited FIFO: " + service);
             assertEquals(
                     0,
                     bridge.stats().wakeServiceSpinWindowNanos(),
                     bridge.stats().toString());
-            final Thread[] waiterThread = new Thread[1];
-            final FutureTask<Boolean> waiter = Threads.start("waiter", RtContext.NON_RT, () -> {
-                waiterThread[0] = Thread.currentThread();
-                bridge.acquire(1);
-                return true;
-            });
-            Threads.awaitTrue(
-                    "waiter parked",
-                    () -> sem.parkedWaiters() == 1
-                            && waiterThread[0] != null
-                            && waiterThread[0].getState() == Thread.State.TIMED_WAITING);
-            Threads.call(RtContext.HARD, () -> {
-                sem.release(1);
-                return null;
-            });
-            assertTrue(waiter.get(20, TimeUnit.SECONDS));
-            assertTrue(bridge.stats().wakeServiceWakes() >= 1, "the wake service did the wake-up");
+            aHardReleaseWakesAParkedNonRtWaiter(sem, bridge);
             assertEquals(0, bridge.stats().wakeServiceSpinTurns(), "never yielded at FIFO: " + bridge.stats());
         }
     }
@@ -211,39 +219,18 @@ class SemaphoreBridgeTest {
         // window or a poll of 0): attached with wakeScheduling(unchanged) from a thread put on FIFO from outside
         // (chrt, no SCHED_RESET_ON_FORK), the service inherits FIFO. attach refuses, and leaves nothing behind.
         final RtSemaphore sem = RtSemaphore.builder().priorityBoost(false).build();
-        final Throwable[] outcome = new Throwable[1];
-        final Thread attacher = new Thread(
-                () -> {
-                    try {
-                        final long tid = net.openhft.affinity.Affinity.getThreadId();
-                        final Process chrt = new ProcessBuilder("chrt", "-f", "-p", "10", Long.toString(tid))
-                                .redirectErrorStream(true)
-                                .start();
-                        final String out = new String(chrt.getInputStream().readAllBytes());
-                        assertEquals(0, chrt.waitFor(), "chrt: " + out);
-                        final KernelThreadStat self = KernelThreadStat.single("fifo-attacher");
-                        assertEquals(KernelThreadStat.FIFO, self.policy, "FIFO in the kernel's view: " + self);
-                        assertEquals(10, self.rtPriority, self.toString());
-                        outcome[0] = assertThrows(
-                                IllegalStateException.class,
-                                () -> SemaphoreBridge.attach(
-                                        sem,
-                                        SemaphoreBridge.options()
-                                                .name("inherits-fifo")
-                                                .wakeScheduling(io.rtsem.core.RtScheduling.unchanged())
-                                                .wakeSpin(spinMicros, TimeUnit.MICROSECONDS)
-                                                .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS)));
-                    } catch (Throwable t) {
-                        outcome[0] = new AssertionError(t);
-                    }
-                },
-                "fifo-attacher");
-        attacher.start();
-        attacher.join(30_000);
-        if (outcome[0] instanceof AssertionError) {
-            throw (AssertionError) outcome[0];
-        }
-        final String message = outcome[0].getMessage();
+        final IllegalStateException refused = onThreadPutOnFifo10(
+                "fifo-attacher",
+                () -> assertThrows(
+                        IllegalStateException.class,
+                        () -> SemaphoreBridge.attach(
+                                sem,
+                                SemaphoreBridge.options()
+                                        .name("inherits-fifo")
+                                        .wakeScheduling(RtScheduling.unchanged())
+                                        .wakeSpin(spinMicros, TimeUnit.MICROSECONDS)
+                                        .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))));
+        final String message = refused.getMessage();
         assertTrue(message.contains("runs fifo:10") && message.contains("inherited"), message);
         assertTrue(
                 message.contains(pollMicros == 0 ? "wakePollInterval 0" : "wakeSpin " + spinMicros * 1_000 + " ns"),

@@ -381,23 +381,8 @@ class PriorityBoostTest {
     void aHardWaitersBoostIsAppliedByWhoeverServesItsRequests() throws Exception {
         final RtSemaphore sem = RtSemaphore.builder().permits(1).build();
         try (Holder holder = new Holder()) {
-            holder.call(() -> {
-                sem.acquire();
-                return null;
-            });
-            final CompletableFuture<Boolean> hard = new CompletableFuture<>();
-            final RtThread waiter = RtThread.start(
-                    "hard-fifo-waiter", RtContext.HARD, CPU, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
-                        try {
-                            hard.complete(sem.tryAcquire(300, TimeUnit.MILLISECONDS));
-                        } catch (Throwable ex) {
-                            hard.completeExceptionally(ex);
-                        }
-                    });
-            final long end = System.nanoTime() + POLL_LIMIT_NANOS;
-            while (!sem.boostRequestPending() && !hard.isDone() && System.nanoTime() - end < 0) {
-                Thread.onSpinWait();
-            }
+            final HardWaiter waiter = hardFifoWaiterBehind(holder, sem, 300);
+            final CompletableFuture<Boolean> hard = waiter.result();
             assertEquals(
                     ThreadStat.OTHER, ThreadStat.ofThread(holder.tid()).policy, "P3: the HARD waiter did not boost");
             sem.serveBoostRequests();
@@ -405,7 +390,7 @@ class PriorityBoostTest {
                     ThreadStat.FIFO, ThreadStat.ofThread(holder.tid()).policy, "P3: served, the holder runs at FIFO");
             assertEquals(RtScheduling.HARD_PRIORITY, ThreadStat.ofThread(holder.tid()).rtPriority);
             assertFalse(hard.get(20, TimeUnit.SECONDS), "the HARD waiter timed out");
-            waiter.join(TimeUnit.SECONDS.toMillis(20));
+            waiter.thread().join(TimeUnit.SECONDS.toMillis(20));
             assertTrue(sem.boostRequestPending(), "P3: its withdrawal waits for the wake service");
             sem.serveBoostRequests();
             assertEquals(ThreadStat.OTHER, ThreadStat.ofThread(holder.tid()).policy, "P5: withdrawn");
@@ -422,23 +407,8 @@ class PriorityBoostTest {
     void aSoftOrNonRtWaiterServesAHardWaitersPendingRequest() throws Exception {
         final RtSemaphore sem = RtSemaphore.builder().permits(1).build();
         try (Holder holder = new Holder()) {
-            holder.call(() -> {
-                sem.acquire();
-                return null;
-            });
-            final CompletableFuture<Boolean> hard = new CompletableFuture<>();
-            final RtThread waiter = RtThread.start(
-                    "hard-fifo-waiter", RtContext.HARD, CPU, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
-                        try {
-                            hard.complete(sem.tryAcquire(2, TimeUnit.SECONDS));
-                        } catch (Throwable ex) {
-                            hard.completeExceptionally(ex);
-                        }
-                    });
-            final long end = System.nanoTime() + POLL_LIMIT_NANOS;
-            while (!sem.boostRequestPending() && !hard.isDone() && System.nanoTime() - end < 0) {
-                Thread.onSpinWait();
-            }
+            final HardWaiter waiter = hardFifoWaiterBehind(holder, sem, 2_000);
+            final CompletableFuture<Boolean> hard = waiter.result();
             assertTrue(sem.boostRequestPending(), "the HARD waiter's request");
             assertEquals(ThreadStat.OTHER, ThreadStat.ofThread(holder.tid()).policy, "nobody served it yet");
             // a plain NON_RT waiter (SCHED_OTHER: no boost of its own) waits a while on the same semaphore
@@ -456,7 +426,7 @@ class PriorityBoostTest {
             awaitStat(holder.tid(), ThreadStat.FIFO, RtScheduling.HARD_PRIORITY, "P3a: served by the NON_RT waiter");
             assertFalse(other.get(20, TimeUnit.SECONDS), "the NON_RT waiter timed out");
             assertFalse(hard.get(20, TimeUnit.SECONDS), "the HARD waiter timed out");
-            waiter.join(TimeUnit.SECONDS.toMillis(20));
+            waiter.thread().join(TimeUnit.SECONDS.toMillis(20));
             // the withdrawal: served by the next SOFT/NON_RT waiter's path too
             assertTrue(sem.boostRequestPending(), "P3: the HARD waiter left its withdrawal");
             assertFalse(sem.tryAcquire(20, TimeUnit.MILLISECONDS), "a NON_RT waiter's short wait");
@@ -559,6 +529,34 @@ class PriorityBoostTest {
             }
         });
         return got;
+    }
+
+    /** A HARD waiter at FIFO {@value RtScheduling#HARD_PRIORITY} and what its timed acquire returned. */
+    private record HardWaiter(RtThread thread, CompletableFuture<Boolean> result) {}
+
+    /**
+     * Lets {@code holder} take {@code sem}'s permit, then starts a HARD waiter at FIFO pinned to {@link #CPU} that
+     * tries for {@code millis} to take it, and returns once the waiter's boost request is pending (P3), or it ended.
+     */
+    private static HardWaiter hardFifoWaiterBehind(Holder holder, RtSemaphore sem, long millis) throws Exception {
+        holder.call(() -> {
+            sem.acquire();
+            return null;
+        });
+        final CompletableFuture<Boolean> hard = new CompletableFuture<>();
+        final RtThread waiter = RtThread.start(
+                "hard-fifo-waiter", RtContext.HARD, CPU, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
+                    try {
+                        hard.complete(sem.tryAcquire(millis, TimeUnit.MILLISECONDS));
+                    } catch (Throwable ex) {
+                        hard.completeExceptionally(ex);
+                    }
+                });
+        final long end = System.nanoTime() + POLL_LIMIT_NANOS;
+        while (!sem.boostRequestPending() && !hard.isDone() && System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+        return new HardWaiter(waiter, hard);
     }
 
     /** Polls thread {@code tid}'s stat until it shows {@code policy} and {@code priority}, at most 10 s. */

@@ -292,7 +292,8 @@ public final class WakeService implements DeferredWaker, Runnable {
         }
         // Never yield under a real-time policy: sched_yield there gives way only to equal priorities (S4), so the
         // service would keep the waiters it wakes off its CPU. The options refuse an explicit real-time request with
-        // a poll of 0 or a window; a policy inherited from the attaching thread is refused here, by start().
+        // a poll of 0 or an asked window; a policy inherited from the attaching thread is refused here, by start(),
+        // and the default window is dropped below.
         if (appliedScheduling.realTime() && (pollNanos == 0 || (spinAsked && spinNanos > 0))) {
             yieldsAtRealTime = "the wake service '" + Thread.currentThread().getName() + "' runs " + appliedScheduling
                     + ", a real-time policy it inherited from the thread that attached it, and is configured to"

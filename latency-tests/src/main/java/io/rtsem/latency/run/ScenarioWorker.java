@@ -22,11 +22,14 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code LockSupport.parkNanos}, a system call) until 250 us before the next start, then a SOFT
  * thread yields ({@code sched_yield}) and spins, a NON_RT one spins. A SOFT thread that runs under a real-time
  * policy (read back from the kernel) parks until 150 us (a quarter period if that is less) before the next start and
- * spins the rest, and a SOFT
- * releaser waiting for permits to return spins 256 turns, then naps 20 us at a time, as rtsem's SOFT backoff
+ * spins the rest (a releaser parks until the start itself: its lateness is no wait of its own), and a SOFT
+ * releaser waiting for permits to return spins 256 turns, then naps, as rtsem's SOFT backoff
  * waits under a real-time policy: at SCHED_FIFO a yield yields
  * to nobody (ARCHITECTURE S4), and a loop that yields instead of sleeping keeps every SCHED_OTHER thread of its
- * CPU off it (the harness, NON_RT holders, the bridge's wake service at SCHED_OTHER).
+ * CPU off it (the harness, NON_RT holders, the bridge's wake service at SCHED_OTHER). <b>A releaser sleeps like a
+ * gateway blocked on its socket:</b> each nap lasts until its consumers can have consumed what it still waits for,
+ * at their schedule ({@link #ackNapNanos}), not 20 us; until late on 2026-12-02 trading-burst's releaser at FIFO 40 spun and
+ * napped about 5 s of CPU 0's 12 s away from the NON_RT thread that shares it.
  *
  * <p>Subjects: the worker has one {@link Lane} per semaphore under test (rtsem, the peer), each with its own gate,
  * release stamp, outstanding-permit count, recorders and over-budget log. Each iteration runs wholly on the lane of
@@ -177,6 +180,9 @@ public final class ScenarioWorker implements Runnable {
     private final AtomicLong pending = new AtomicLong(Long.MIN_VALUE);
 
     private ScenarioWorker[] consumers = new ScenarioWorker[0];
+    /** For a releaser: about how long its consumers together take to consume one permit, or 0 if unknown. */
+    private long nanosPerConsumedPermit;
+
     private long iterations;
     private byte[] sink;
 
@@ -233,7 +239,7 @@ public final class ScenarioWorker implements Runnable {
         this.gapLength = new long[gapLog];
         this.spunNanos = new long[2 * laneCount];
         this.paceMode = c == RtContext.HARD ? PACE_SPIN : c == RtContext.SOFT ? PACE_YIELD : PACE_PARK;
-        this.napMarginNanos = Math.min(NAP_MARGIN_NANOS, spec.periodNanos() / 4);
+        this.napMarginNanos = spec.role() == Role.RELEASER ? 0 : Math.min(NAP_MARGIN_NANOS, spec.periodNanos() / 4);
         this.slotWait = PhaseRecorders.slot(c, Metric.WAIT);
         this.slotService = PhaseRecorders.slot(c, Metric.SERVICE);
         this.slotHold = PhaseRecorders.slot(c, Metric.HOLD);
@@ -248,6 +254,12 @@ public final class ScenarioWorker implements Runnable {
      */
     void consumers(java.util.List<ScenarioWorker> acquirers) {
         this.consumers = acquirers.toArray(new ScenarioWorker[0]);
+        long fastest = Long.MAX_VALUE;
+        for (ScenarioWorker c : consumers) {
+            fastest = Math.min(fastest, c.spec.periodNanos());
+        }
+        // the consumers together take about one permit per (fastest period / their number); 0 if one runs back to back
+        this.nanosPerConsumedPermit = consumers.length == 0 ? 0 : fastest / consumers.length;
     }
 
     /** Runs the loop until the stop time, {@link #abort}, {@link #stop} or an interrupt. On the scenario thread. */
@@ -487,15 +499,41 @@ public final class ScenarioWorker implements Runnable {
                 if (now >= sliceEnd && !consumerBefore(sliceEnd)) {
                     return SKIPPED;
                 }
+                if (earliestConsumerPending() == Long.MAX_VALUE) {
+                    return STOPPED; // every consumer has ended (a phase's end): nothing more will come back
+                }
             }
             if (napping) { // a real-time SOFT releaser must not spin its CPU away
-                LockSupport.parkNanos(20_000);
+                LockSupport.parkNanos(ackNapNanos(permits - o, nanosPerConsumedPermit));
             } else if (paceMode == PACE_YIELD && (spins & 0x3F) == 0) {
                 Thread.yield();
             } else {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /** The shortest nap of a releaser that waits for permits to return (a timed park's own cost is microseconds). */
+    static final long MIN_ACK_NAP_NANOS = 20_000L;
+    /** The longest: a releaser behind its schedule still looks for a tick to drop at least this often. */
+    static final long MAX_ACK_NAP_NANOS = 1_000_000L;
+
+    /**
+     * How long a napping releaser sleeps while it waits for {@code missing} more permits to be consumed: the time its
+     * consumers take for them at their schedule, within [{@link #MIN_ACK_NAP_NANOS}, {@link #MAX_ACK_NAP_NANOS}]. It
+     * costs the consumers little: while the releaser waits for permits to return, fewer than {@code permits} are
+     * outstanding; the nap ends about when the last permit it waits for is consumed, so its consumers wait for it at most
+     * its wake-up's lateness, as they would for a gateway its socket wakes. Any context; allocation-free.
+     *
+     * @param missing                permits still to be consumed before the tick can return its burst, positive
+     * @param nanosPerConsumedPermit about how long the consumers take per permit, 0 if unknown (back to back)
+     * @return the nap, nanoseconds
+     */
+    static long ackNapNanos(long missing, long nanosPerConsumedPermit) {
+        long due = missing > MAX_ACK_NAP_NANOS / Math.max(1, nanosPerConsumedPermit)
+                ? MAX_ACK_NAP_NANOS
+                : missing * nanosPerConsumedPermit;
+        return Math.max(MIN_ACK_NAP_NANOS, Math.min(MAX_ACK_NAP_NANOS, due));
     }
 
     /**

@@ -95,8 +95,15 @@ public final class HtmlReport {
         sb.append("<p>").append(esc(run.scenario().description())).append("</p>\n");
         if (!report.pass()) {
             sb.append("<ul class=\"fail\">");
-            report.misses()
-                    .forEach(m -> sb.append("<li>").append(esc(m.describe())).append("</li>"));
+            report.misses().forEach(m -> {
+                sb.append("<li>").append(esc(m.describe()));
+                for (PlatformLimits.Limit l : report.platformLimits()) {
+                    if (l.context().equals(m.context()) && l.percentile().equals(m.percentile())) {
+                        sb.append("<br>platform limit: ").append(esc(l.reason()));
+                    }
+                }
+                sb.append("</li>");
+            });
             report.behind()
                     .forEach(b -> sb.append("<li>").append(esc(b.describe())).append("</li>"));
             sb.append("</ul>\n");

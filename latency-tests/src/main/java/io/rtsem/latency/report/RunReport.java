@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     /**
      * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one
@@ -137,6 +137,7 @@ public final class RunReport {
     private final List<Behind> behind = new ArrayList<>();
     private final Map<RtContext, Percentiles> hiccupFloors = new EnumMap<>(RtContext.class);
     private final Map<RtContext, Histogram> hiccupFloorHistograms = new EnumMap<>(RtContext.class);
+    private final List<PlatformLimits.Limit> platformLimits;
 
     /**
      * Judges a run.
@@ -226,6 +227,19 @@ public final class RunReport {
                 hiccupFloors.put(c, Percentiles.of(h));
             }
         }
+        Map<String, String> applied = new java.util.LinkedHashMap<>();
+        policies(run).forEach(p -> applied.put(p.thread(), p.applied()));
+        this.platformLimits = PlatformLimits.of(
+                misses,
+                new PlatformLimits.Evidence(
+                        run.threads(),
+                        applied,
+                        run.scenario().semaphore().wakeScheduling(),
+                        run.rtsem().inversions().priorityBoosts(),
+                        hiccupFloorHistograms,
+                        run.rtsem().episodes(),
+                        run.rtsem().releaserLateWakes(),
+                        run.jvmEvents()));
     }
 
     /** @return each scenario thread's scheduling as the machine advice reads it (none for a synthetic run) */
@@ -323,6 +337,14 @@ public final class RunReport {
     /** @return 0 if every budget was met, 1 otherwise. */
     public int exitCode() {
         return pass() ? 0 : 1;
+    }
+
+    /**
+     * @return the missed budgets the platform itself stopped, with the evidence this run measured
+     *     ({@link PlatformLimits}), in the misses' order; empty if none
+     */
+    public List<PlatformLimits.Limit> platformLimits() {
+        return platformLimits;
     }
 
     /** @return the budgets missed, in scenario order. */

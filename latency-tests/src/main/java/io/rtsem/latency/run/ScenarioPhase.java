@@ -318,8 +318,21 @@ final class ScenarioPhase {
         long overBudget = 0;
         Map<String, SubjectResult.ThreadSchedule> threadSchedules = new LinkedHashMap<>();
         List<WaitSample> worst = new ArrayList<>();
+        Map<String, List<WaitSample>> episodes = new LinkedHashMap<>();
+        List<SubjectResult.LateWake> lateWakes = new ArrayList<>();
         for (ScenarioWorker w : workers) {
             ThreadSpec t = w.spec();
+            SpanLog late = w.lateWakes();
+            for (int k = 0; k < late.size() && !warmUpOnly; k++) {
+                lateWakes.add(
+                        new SubjectResult.LateWake(t.name(), late.start(k) + epochOffset, late.end(k) + epochOffset));
+            }
+            if (i == 0 && late.lost() > 0 && !warmUpOnly) {
+                notes.add("releaser " + t.name() + " woke late (" + ScenarioWorker.LATE_WAKE_NANOS / 1000
+                        + " us or more) more often than its log holds (" + ScenarioWorker.SPAN_LOG + "); "
+                        + late.lost() + " were not logged");
+            }
+            List<WaitSample> own = new ArrayList<>();
             lost += w.overBudget(i).lost();
             overBudget += w.overBudget(i).count();
             long scheduled = t.fixedRate()
@@ -333,7 +346,7 @@ final class ScenarioPhase {
             WorstWaits ww = w.worstWaits(i);
             for (int k = 0; k < ww.capacity(); k++) {
                 if (ww.waitNanos(k) >= 0) {
-                    worst.add(new WaitSample(
+                    own.add(new WaitSample(
                             t.name(),
                             t.context().name(),
                             ww.waitNanos(k),
@@ -342,6 +355,9 @@ final class ScenarioPhase {
                             ww.endNanoTime(k) + epochOffset));
                 }
             }
+            worst.addAll(own);
+            own.sort(Comparator.comparingLong(WaitSample::waitNanos).reversed());
+            episodes.put(t.name(), List.copyOf(own));
         }
         if (lost > 0 && !warmUpOnly) {
             notes.add(lost + " wait(s) over budget on " + subject.name() + " were not turned into "
@@ -388,7 +404,9 @@ final class ScenarioPhase {
                 measureStart + epochOffset,
                 stop + epochOffset,
                 hiccupFloors,
-                warmUpOnly ? InversionEpisodes.Result.NONE : inversions(i, subject, workers, sched, boosts));
+                warmUpOnly ? InversionEpisodes.Result.NONE : inversions(i, subject, workers, sched, boosts),
+                java.util.Collections.unmodifiableMap(episodes),
+                List.copyOf(lateWakes));
     }
 
     /** @return the boosts counted between two readings, or null for a subject without them */

@@ -104,6 +104,14 @@ public final class ScenarioWorker implements Runnable {
      * or more; 64 KB per log.
      */
     static final int SPAN_LOG = 4096;
+
+    /**
+     * A real-time releaser logs each timed sleep that ended this much or more after it was due (cyclictest's measure,
+     * on the thread that feeds the consumers): a timed park under a real-time policy here ends up to about 160 us late
+     * at p99 (docs/LATENCY.md, "What is measured"), and a releaser this late at the highest real-time priority of its
+     * CPU was kept off it by the platform (interrupts, the hypervisor), which the report names (RunReport).
+     */
+    public static final long LATE_WAKE_NANOS = 200_000L;
     /**
      * A hold that ended this much after its planned end is logged: a running holder spins to its deadline and ends
      * within a clock read of it, so the overrun is time it was stopped.
@@ -154,6 +162,13 @@ public final class ScenarioWorker implements Runnable {
     private final long[] gapLength;
     private int gapCount;
     private long gapsLost;
+    /**
+     * A real-time releaser's timed sleeps that ended {@link #LATE_WAKE_NANOS} or more after they were due, measured
+     * phase: when it was due to wake ({@code nanoTime}) to when it ran. Empty for every other thread.
+     */
+    private final SpanLog lateWakes;
+    /** 1 for a releaser, which logs its late wakes, else 0. */
+    private final int logsLateWakes;
     /** Per subject: holds that overran their plan by {@link #LONG_HOLD_OVERRUN_NANOS} (measured phase). */
     private final SpanLog[] longHolds;
     /** Per subject: waits (call to acquisition) of {@link InversionEpisodes#MIN_WAIT_NANOS} or more (measured phase). */
@@ -234,6 +249,8 @@ public final class ScenarioWorker implements Runnable {
             this.longHolds[i] = new SpanLog(SPAN_LOG * logsHolds);
             this.longWaits[i] = new SpanLog(SPAN_LOG * logsWaits);
         }
+        this.logsLateWakes = spec.role() == Role.RELEASER ? 1 : 0;
+        this.lateWakes = new SpanLog(SPAN_LOG * logsLateWakes);
         int gapLog = c == RtContext.HARD ? GAP_LOG : 0;
         this.gapStart = new long[gapLog];
         this.gapLength = new long[gapLog];
@@ -504,7 +521,7 @@ public final class ScenarioWorker implements Runnable {
                 }
             }
             if (napping) { // a real-time SOFT releaser must not spin its CPU away
-                LockSupport.parkNanos(ackNapNanos(permits - o, nanosPerConsumedPermit));
+                sleep(ackNapNanos(permits - o, nanosPerConsumedPermit));
             } else if (paceMode == PACE_YIELD && (spins & 0x3F) == 0) {
                 Thread.yield();
             } else {
@@ -606,7 +623,7 @@ public final class ScenarioWorker implements Runnable {
         while (now < intended) {
             long left = intended - now;
             if (paceMode == PACE_NAP && left > napMarginNanos + 20_000) {
-                LockSupport.parkNanos(left - napMarginNanos); // no timer slack under a real-time policy
+                sleep(left - napMarginNanos); // no timer slack under a real-time policy
             } else if (paceMode != PACE_SPIN && paceMode != PACE_NAP && left > 300_000) {
                 LockSupport.parkNanos(left - 250_000); // timer slack and wake-up: wake early, spin the rest
             } else if (paceMode == PACE_YIELD && left > 50_000) {
@@ -617,6 +634,21 @@ public final class ScenarioWorker implements Runnable {
             now = System.nanoTime();
         }
         return now;
+    }
+
+    /**
+     * A timed park of a real-time (napping) thread; a releaser logs it if it ended {@link #LATE_WAKE_NANOS} or more
+     * late in the measured phase. Two clock reads; allocation-free, no branch on the log.
+     */
+    private void sleep(long nanos) {
+        long from = System.nanoTime();
+        LockSupport.parkNanos(nanos);
+        long to = System.nanoTime();
+        long due = from + nanos;
+        // keep = measured (due at or after the measurement start) and late: x >>> 63 is 1 for a negative x
+        int measured = (int) ((measureStartNanoTime - due - 1) >>> 63);
+        int late = (int) ((LATE_WAKE_NANOS - 1 - (to - due)) >>> 63);
+        lateWakes.put(due, to, logsLateWakes & measured & late);
     }
 
     private static long spinUntil(long deadline) {
@@ -751,6 +783,14 @@ public final class ScenarioWorker implements Runnable {
      */
     public long gapLength(int i) {
         return gapLength[i];
+    }
+
+    /**
+     * @return a releaser's timed sleeps in the measured phase that ended {@link #LATE_WAKE_NANOS} or more after they
+     *         were due (span: due, woke; {@code nanoTime}); empty for other threads. Read after the thread was joined.
+     */
+    public SpanLog lateWakes() {
+        return lateWakes;
     }
 
     /** @return gaps not logged because the log was full. Read after the thread was joined. */

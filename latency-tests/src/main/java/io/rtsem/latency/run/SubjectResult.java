@@ -26,6 +26,10 @@ import org.HdrHistogram.Histogram;
  *                             it spun between iterations), nanoseconds, counts in tenths of an iteration
  * @param inversions           priority-inversion episodes on this subject ({@link InversionEpisodes}), with its
  *                             priority boosts in the measured window (rtsem)
+ * @param episodes             per scenario thread: the worst wait episodes it kept on this subject (up to
+ *                             {@link ScenarioWorker#WORST}), largest first
+ * @param releaserLateWakes    the releasers' timed sleeps in the measured window (both subjects' slices) that ended
+ *                             {@link ScenarioWorker#LATE_WAKE_NANOS} or more late
  */
 public record SubjectResult(
         String subject,
@@ -40,7 +44,23 @@ public record SubjectResult(
         long measureStartEpochNanos,
         long measureEndEpochNanos,
         Map<String, Histogram> hiccupFloors,
-        InversionEpisodes.Result inversions) {
+        InversionEpisodes.Result inversions,
+        Map<String, List<WaitSample>> episodes,
+        List<LateWake> releaserLateWakes) {
+
+    /**
+     * A releaser's timed sleep that ended late (cyclictest's measure, on the thread that feeds the consumers).
+     *
+     * @param thread        the releaser
+     * @param dueEpochNanos when it was due to wake
+     * @param wokeEpochNanos when it ran again
+     */
+    public record LateWake(String thread, long dueEpochNanos, long wokeEpochNanos) {
+        /** @return how late, nanoseconds */
+        public long lateNanos() {
+            return wokeEpochNanos - dueEpochNanos;
+        }
+    }
 
     /**
      * One of the worst waits.

@@ -219,7 +219,9 @@ class ValidateEndToEndTest {
                         "actual",
                         NUMBER_OR_NULL,
                         "overBy",
-                        NUMBER_OR_NULL)),
+                        NUMBER_OR_NULL,
+                        "platformLimit",
+                        STRING_OR_NULL)),
                 "behindSchedule",
                 array(obj(
                         "thread",
@@ -368,7 +370,7 @@ class ValidateEndToEndTest {
                 () -> "report.json against the documented schema; run notes: "
                         + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(5, r.path("schemaVersion").asInt());
+        assertEquals(6, r.path("schemaVersion").asInt());
         // rtsem counts its priority boosts, the peer has none to count
         assertTrue(r.path("subjects")
                 .path("rtsem")

@@ -115,7 +115,9 @@ final class Runs {
                 0L,
                 1_000_000_000L,
                 hiccupFloors,
-                io.rtsem.latency.run.InversionEpisodes.Result.NONE);
+                io.rtsem.latency.run.InversionEpisodes.Result.NONE,
+                Map.of(),
+                List.of());
     }
 
     static org.HdrHistogram.Histogram histogram(long... values) {

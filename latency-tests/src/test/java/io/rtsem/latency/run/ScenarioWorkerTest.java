@@ -367,6 +367,79 @@ class ScenarioWorkerTest {
         }
     }
 
+    /**
+     * A real-time releaser logs the timed sleeps it woke from late, the evidence the report needs to name its CPU's
+     * stalls (PlatformLimits): a FIFO 90 thread spins 5 ms on the releaser's CPU, so the FIFO 40 releaser, due to wake
+     * every 2 ms (a consumer at 250 Hz never runs dry), wakes at least 3 ms late once.
+     */
+    @Test
+    void aRealTimeReleaserKeptOffItsCpuLogsItsLateWakeUp() throws InterruptedException {
+        ThreadSpec releaser = new ThreadSpec("acks", RtContext.SOFT, 0, Role.RELEASER, 2 * MS, 1, 0, false, 0);
+        ThreadSpec consumer =
+                new ThreadSpec("consumer", RtContext.NON_RT, RtThread.NO_PIN, Role.ACQUIRER, 4 * MS, 1, 0, false, 0);
+        SemaphoreSpec sem = new SemaphoreSpec(
+                8,
+                8,
+                false,
+                Map.of(),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+        try (RtsemUnderTest subject = new RtsemUnderTest(sem, false)) {
+            AtomicLong outstanding = new AtomicLong();
+            ReleaseStamp stamp = new ReleaseStamp();
+            PhaseRecorders warm = new PhaseRecorders();
+            PhaseRecorders measured = new PhaseRecorders();
+            long start = System.nanoTime() + 20 * MS;
+            long measureStart = start + 50 * MS;
+            long stop = measureStart + 200 * MS;
+            PhaseSchedule schedule = PhaseSchedule.single(start, measureStart, stop);
+            ThreadSpec[] specs = {consumer, releaser};
+            ScenarioWorker[] workers = new ScenarioWorker[2];
+            for (int w = 0; w < 2; w++) {
+                workers[w] = new ScenarioWorker(
+                        specs[w],
+                        schedule,
+                        new ScenarioWorker.Lane[] {lane(subject.gateFor(specs[w]), stamp, outstanding, measured)},
+                        warm);
+            }
+            workers[1].consumers(java.util.List.of(workers[0]));
+            RtThread c = RtThread.start("consumer", RtContext.NON_RT, RtThread.NO_PIN, workers[0]);
+            RtThread r = RtThread.start("acks", RtContext.SOFT, 0, workers[1]);
+            assertTrue(r.scheduling().realTime(), "the SOFT default is a real-time policy (as root)");
+            sleepUntil(measureStart + 100 * MS);
+            long[] hogged = new long[2];
+            // unpinned for RtThread (which allows one pinned thread per CPU), then moved to CPU 0 by hand
+            RtThread hog = RtThread.start(
+                    "hog", RtContext.SOFT, RtThread.NO_PIN, io.rtsem.core.RtScheduling.parse("fifo:90"), () -> {
+                        net.openhft.affinity.Affinity.setAffinity(0);
+                        hogged[0] = System.nanoTime();
+                        spinFor(5 * MS);
+                        hogged[1] = System.nanoTime();
+                    });
+            hog.join(10_000);
+            c.join(10_000);
+            r.join(10_000);
+            assertNull(workers[0].failure());
+            assertNull(workers[1].failure());
+            SpanLog late = workers[1].lateWakes();
+            boolean seen = false;
+            for (int i = 0; i < late.size(); i++) {
+                seen |= late.start(i) < hogged[1]
+                        && late.end(i) > hogged[0]
+                        && late.end(i) - late.start(i) >= ScenarioWorker.LATE_WAKE_NANOS;
+            }
+            assertTrue(seen, late.size() + " late wake-up(s) logged, none while the FIFO 90 thread held CPU 0");
+            assertEquals(0, workers[0].lateWakes().size(), "only a releaser logs them");
+        }
+    }
+
+    private static void spinFor(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void aReleasersNapLastsUntilItsConsumersCanHaveConsumedWhatItWaitsFor() {
         assertEquals(300_000L, ScenarioWorker.ackNapNanos(3, 100_000L), "3 permits at one per 100 us");

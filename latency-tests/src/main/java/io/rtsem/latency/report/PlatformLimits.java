@@ -28,13 +28,14 @@ import org.HdrHistogram.Histogram;
  *   <li><b>The HARD thread's own CPU.</b> The hiccup floor of the HARD threads ({@code HiccupFloor}: the waits a loop on
  *       the same schedule would meet from the gaps each saw on its own CPU while it spun, in rtsem's slices) is at or
  *       above the budget at the budget's percentile: no semaphore could have met it on that CPU.
- *   <li><b>The CPU of the thread that feeds it.</b> A consuming acquirer ({@code releases: none}) gets its permits only
- *       from the releasers. A releaser under a real-time policy whose priority no other thread that can share its CPUs
- *       reaches (scenario threads, rtsem's wake service, and no priority boost in the run) and that woke from a timed
- *       sleep {@link ScenarioWorker#LATE_WAKE_NANOS} or more late, with no JVM stop (GC pause, safepoint, a
- *       deoptimization of its own) overlapping it, was kept off its CPU by the platform (interrupts, kernel threads,
- *       the hypervisor): cyclictest's measure. The report counts the consumers' wait episodes over the budget that
- *       overlap such a late wake.
+ *   <li><b>The CPU of the thread itself, or of the thread that feeds it.</b> A thread (a SOFT thread, a releaser)
+ *       under a real-time policy whose priority no other thread that can share its CPUs reaches (scenario threads,
+ *       rtsem's wake service, and no priority boost in the run) and that woke from a timed sleep
+ *       {@link ScenarioWorker#LATE_WAKE_NANOS} or more late, with no JVM stop (GC pause, safepoint, a deoptimization
+ *       of its own) overlapping it, was kept off its CPU by the platform (interrupts, kernel threads, the hypervisor):
+ *       cyclictest's measure. The report counts the context's wait episodes over the budget that overlap such a late
+ *       wake of the waiting thread itself or, for a consuming acquirer ({@code releases: none}), of a releaser, from
+ *       which alone its permits come.
  * </ol>
  *
  * <p>Judging code: NON_RT, allocates. Stateless.
@@ -126,7 +127,7 @@ public final class PlatformLimits {
                             + "budget");
                 }
             }
-            String fed = fedByLateReleasers(context, budgetNanos, evidence);
+            String fed = lateWakeUps(context, budgetNanos, evidence);
             if (fed != null) {
                 reasons.add(fed);
             }
@@ -137,33 +138,39 @@ public final class PlatformLimits {
         return List.copyOf(out);
     }
 
-    /** The consumers' episodes over the budget that overlap a late wake of an eligible releaser, or null if none. */
-    private static String fedByLateReleasers(RtContext context, long budgetNanos, Evidence e) {
-        List<String> consumers = new ArrayList<>();
+    /**
+     * The episodes over the budget of the context's threads that overlap a late wake-up of one of their sources: the
+     * thread itself, and for a consuming acquirer the releasers, each only if it runs at the top real-time priority
+     * where it runs; null if none does.
+     */
+    private static String lateWakeUps(RtContext context, long budgetNanos, Evidence e) {
+        if (e.boosts() != null && e.boosts() > 0) {
+            return null; // a boosted holder may have run above the thread: not the platform's alone
+        }
+        List<ThreadSpec> waiting = new ArrayList<>();
         for (ThreadSpec t : e.threads()) {
-            if (t.context() == context && t.role() == Role.ACQUIRER && !t.releasesOwn()) {
-                consumers.add(t.name());
+            if (t.context() == context && t.waits()) {
+                waiting.add(t);
             }
-        }
-        if (consumers.isEmpty() || (e.boosts() != null && e.boosts() > 0)) {
-            return null; // a boosted holder may have run above the releaser: not the platform's alone
-        }
-        Set<String> feeders = new LinkedHashSet<>();
-        for (ThreadSpec r : e.threads()) {
-            if (r.role() == Role.RELEASER && highestWhereItRuns(r, e)) {
-                feeders.add(r.name());
-            }
-        }
-        if (feeders.isEmpty()) {
-            return null;
         }
         int over = 0;
         int overlapping = 0;
         long latest = 0;
         boolean full = false;
         Set<String> late = new LinkedHashSet<>();
-        for (String c : consumers) {
-            List<WaitSample> eps = e.episodes().getOrDefault(c, List.of());
+        for (ThreadSpec t : waiting) {
+            Set<String> sources = new LinkedHashSet<>();
+            if (highestWhereItRuns(t, e)) {
+                sources.add(t.name());
+            }
+            if (t.role() == Role.ACQUIRER && !t.releasesOwn()) {
+                for (ThreadSpec r : e.threads()) {
+                    if (r.role() == Role.RELEASER && highestWhereItRuns(r, e)) {
+                        sources.add(r.name());
+                    }
+                }
+            }
+            List<WaitSample> eps = e.episodes().getOrDefault(t.name(), List.of());
             full |= eps.size() >= ScenarioWorker.WORST
                     && eps.get(eps.size() - 1).waitNanos() > budgetNanos;
             for (WaitSample w : eps) {
@@ -173,7 +180,7 @@ public final class PlatformLimits {
                 over++;
                 boolean hit = false;
                 for (LateWake lw : e.lateWakes()) {
-                    if (feeders.contains(lw.thread())
+                    if (sources.contains(lw.thread())
                             && lw.dueEpochNanos() < w.endEpochNanos()
                             && lw.wokeEpochNanos() > w.startEpochNanos()
                             && !jvmStopped(lw, e.jvmEvents())) {
@@ -188,19 +195,21 @@ public final class PlatformLimits {
         if (overlapping == 0) {
             return null;
         }
+        List<String> names = new ArrayList<>();
+        waiting.forEach(t -> names.add(t.name()));
         List<String> described = new ArrayList<>();
         for (String r : late) {
             described.add(r + " (" + e.policies().get(r) + ")");
         }
         return overlapping + " of the " + (full ? "first " : "") + over + " wait episodes over " + us(budgetNanos)
-                + " us of " + String.join(", ", consumers) + " overlap a late wake-up of "
-                + String.join(", ", described)
-                + ", from which their permits come: at the highest real-time priority that can run where it runs, it "
-                + "woke from timed sleeps up to " + us(latest) + " us late (cyclictest's measure) with no JVM stop "
-                + "then, so its CPU was given to the platform (interrupts, kernel threads, the hypervisor), not to it";
+                + " us of " + String.join(", ", names) + " overlap a late wake-up of " + String.join(", ", described)
+                + " (the waiting thread itself, or a releaser its permits come from): at the highest real-time "
+                + "priority that can run where it runs, it woke from timed sleeps up to " + us(latest) + " us late "
+                + "(cyclictest's measure) with no JVM stop then, so its CPU was given to the platform (interrupts, "
+                + "kernel threads, the hypervisor), not to it";
     }
 
-    /** Whether a JVM stop (GC pause, safepoint, or a deoptimization of the releaser itself) overlaps the late wake. */
+    /** Whether a JVM stop (GC pause, safepoint, or a deoptimization of the sleeper itself) overlaps the late wake. */
     private static boolean jvmStopped(LateWake lw, List<JvmEvent> events) {
         for (JvmEvent ev : events) {
             boolean stop = ev.kind() == JvmEventLog.Kind.GC
@@ -216,8 +225,8 @@ public final class PlatformLimits {
     }
 
     /**
-     * Whether releaser {@code r} runs under a real-time policy that no other thread that can share its CPUs reaches:
-     * a scenario thread, or rtsem's wake service (unpinned: it runs on the housekeeping CPUs).
+     * Whether thread {@code r} runs under a real-time policy that no other thread that can share its CPUs reaches: a
+     * scenario thread, or rtsem's wake service (unpinned: it runs on the housekeeping CPUs).
      */
     private static boolean highestWhereItRuns(ThreadSpec r, Evidence e) {
         int mine = realTimePriority(e.policies().get(r.name()));

@@ -238,7 +238,7 @@ public final class RunReport {
                         run.rtsem().inversions().priorityBoosts(),
                         hiccupFloorHistograms,
                         run.rtsem().episodes(),
-                        run.rtsem().releaserLateWakes(),
+                        run.rtsem().lateWakes(),
                         run.jvmEvents()));
     }
 

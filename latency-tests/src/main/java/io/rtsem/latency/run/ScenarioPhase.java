@@ -328,7 +328,7 @@ final class ScenarioPhase {
                         new SubjectResult.LateWake(t.name(), late.start(k) + epochOffset, late.end(k) + epochOffset));
             }
             if (i == 0 && late.lost() > 0 && !warmUpOnly) {
-                notes.add("releaser " + t.name() + " woke late (" + ScenarioWorker.LATE_WAKE_NANOS / 1000
+                notes.add("thread " + t.name() + " woke late (" + ScenarioWorker.LATE_WAKE_NANOS / 1000
                         + " us or more) more often than its log holds (" + ScenarioWorker.SPAN_LOG + "); "
                         + late.lost() + " were not logged");
             }

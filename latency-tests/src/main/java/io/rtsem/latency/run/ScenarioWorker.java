@@ -106,10 +106,11 @@ public final class ScenarioWorker implements Runnable {
     static final int SPAN_LOG = 4096;
 
     /**
-     * A real-time releaser logs each timed sleep that ended this much or more after it was due (cyclictest's measure,
-     * on the thread that feeds the consumers): a timed park under a real-time policy here ends up to about 160 us late
-     * at p99 (docs/LATENCY.md, "What is measured"), and a releaser this late at the highest real-time priority of its
-     * CPU was kept off it by the platform (interrupts, the hypervisor), which the report names (RunReport).
+     * A real-time SOFT thread or releaser logs each timed sleep that ended this much or more after it was due
+     * (cyclictest's measure, on the thread itself): a timed park under a real-time policy here ends up to about 160 us
+     * late at p99 (docs/LATENCY.md, "What is measured"), and a thread this late at the highest real-time priority of
+     * its CPU was kept off it by the platform (interrupts, kernel threads, the hypervisor), which the report names
+     * (PlatformLimits).
      */
     public static final long LATE_WAKE_NANOS = 200_000L;
     /**
@@ -163,11 +164,11 @@ public final class ScenarioWorker implements Runnable {
     private int gapCount;
     private long gapsLost;
     /**
-     * A real-time releaser's timed sleeps that ended {@link #LATE_WAKE_NANOS} or more after they were due, measured
-     * phase: when it was due to wake ({@code nanoTime}) to when it ran. Empty for every other thread.
+     * A real-time SOFT thread's or releaser's timed sleeps that ended {@link #LATE_WAKE_NANOS} or more after they were
+     * due, measured phase: when it was due to wake ({@code nanoTime}) to when it ran. Empty for every other thread.
      */
     private final SpanLog lateWakes;
-    /** 1 for a releaser, which logs its late wakes, else 0. */
+    /** 1 for a releaser or a SOFT thread, which log their late wakes (when they nap: a real-time policy), else 0. */
     private final int logsLateWakes;
     /** Per subject: holds that overran their plan by {@link #LONG_HOLD_OVERRUN_NANOS} (measured phase). */
     private final SpanLog[] longHolds;
@@ -249,7 +250,7 @@ public final class ScenarioWorker implements Runnable {
             this.longHolds[i] = new SpanLog(SPAN_LOG * logsHolds);
             this.longWaits[i] = new SpanLog(SPAN_LOG * logsWaits);
         }
-        this.logsLateWakes = spec.role() == Role.RELEASER ? 1 : 0;
+        this.logsLateWakes = spec.role() == Role.RELEASER || c == RtContext.SOFT ? 1 : 0;
         this.lateWakes = new SpanLog(SPAN_LOG * logsLateWakes);
         int gapLog = c == RtContext.HARD ? GAP_LOG : 0;
         this.gapStart = new long[gapLog];
@@ -637,8 +638,9 @@ public final class ScenarioWorker implements Runnable {
     }
 
     /**
-     * A timed park of a real-time (napping) thread; a releaser logs it if it ended {@link #LATE_WAKE_NANOS} or more
-     * late in the measured phase. Two clock reads; allocation-free, no branch on the log.
+     * A timed park of a real-time (napping) thread; a releaser or SOFT thread logs it if it ended
+     * {@link #LATE_WAKE_NANOS} or more late in the measured phase. Two clock reads; allocation-free, no branch on the
+     * log.
      */
     private void sleep(long nanos) {
         long from = System.nanoTime();
@@ -786,8 +788,9 @@ public final class ScenarioWorker implements Runnable {
     }
 
     /**
-     * @return a releaser's timed sleeps in the measured phase that ended {@link #LATE_WAKE_NANOS} or more after they
-     *         were due (span: due, woke; {@code nanoTime}); empty for other threads. Read after the thread was joined.
+     * @return a releaser's or SOFT thread's timed sleeps in the measured phase that ended {@link #LATE_WAKE_NANOS} or
+     *         more after they were due (span: due, woke; {@code nanoTime}); empty for other threads and for threads
+     *         that never nap (not real-time). Read after the thread was joined.
      */
     public SpanLog lateWakes() {
         return lateWakes;

@@ -28,8 +28,9 @@ import org.HdrHistogram.Histogram;
  *                             priority boosts in the measured window (rtsem)
  * @param episodes             per scenario thread: the worst wait episodes it kept on this subject (up to
  *                             {@link ScenarioWorker#WORST}), largest first
- * @param releaserLateWakes    the releasers' timed sleeps in the measured window (both subjects' slices) that ended
- *                             {@link ScenarioWorker#LATE_WAKE_NANOS} or more late
+ * @param lateWakes    the timed sleeps of releasers and SOFT threads under a real-time policy in the measured
+ *                             window (both subjects' slices) that ended {@link ScenarioWorker#LATE_WAKE_NANOS} or more
+ *                             late
  */
 public record SubjectResult(
         String subject,
@@ -46,12 +47,12 @@ public record SubjectResult(
         Map<String, Histogram> hiccupFloors,
         InversionEpisodes.Result inversions,
         Map<String, List<WaitSample>> episodes,
-        List<LateWake> releaserLateWakes) {
+        List<LateWake> lateWakes) {
 
     /**
-     * A releaser's timed sleep that ended late (cyclictest's measure, on the thread that feeds the consumers).
+     * A timed sleep of a releaser or SOFT thread that ended late (cyclictest's measure, on the thread itself).
      *
-     * @param thread        the releaser
+     * @param thread        the thread
      * @param dueEpochNanos when it was due to wake
      * @param wokeEpochNanos when it ran again
      */

@@ -200,6 +200,37 @@ class PlatformLimitsTest {
     }
 
     @Test
+    void aSoftThreadWokenLateAtTheTopPriorityOfItsCpuIsItsOwnEvidence() {
+        // control-loop-1khz's shape: a SOFT logger (FIFO 40, unpinned) whose iteration started 29 ms late
+        ThreadSpec logger =
+                new ThreadSpec("logger", RtContext.SOFT, RtThread.NO_PIN, Role.ACQUIRER, 10 * MS, 1, 20 * US, true, 0);
+        ThreadSpec control = new ThreadSpec("control", RtContext.HARD, 1, Role.ACQUIRER, MS, 1, 100 * US, true, 0);
+        RunReport.Miss softMax = new RunReport.Miss("SOFT", "max", 20_000.0, 29_700.0);
+        Map<String, List<WaitSample>> eps =
+                Map.of("logger", List.of(new WaitSample("logger", "SOFT", 29_700 * US, 20 * US, 50 * MS, 79_700 * US)));
+        List<LateWake> own = List.of(new LateWake("logger", 49_850 * US, 79_600 * US));
+        Map<String, String> pol = new HashMap<>(Map.of("logger", "FIFO 40", "control", "OTHER 0", "risk", "OTHER 0"));
+        List<PlatformLimits.Limit> l = PlatformLimits.of(
+                List.of(softMax),
+                new PlatformLimits.Evidence(
+                        List.of(control, logger, RISK), pol, null, 0L, Map.of(), eps, own, List.of()));
+        assertEquals(1, l.size(), l.toString());
+        assertTrue(
+                l.get(0)
+                        .reason()
+                        .startsWith("1 of the 1 wait episodes over 20,000 us of logger overlap a late "
+                                + "wake-up of logger (FIFO 40)"),
+                l.get(0).reason());
+        // a bookkeeper at the same FIFO priority on the same CPUs could have run instead
+        pol.put("risk", "FIFO 40");
+        assertTrue(PlatformLimits.of(
+                        List.of(softMax),
+                        new PlatformLimits.Evidence(
+                                List.of(control, logger, RISK), pol, null, 0L, Map.of(), eps, own, List.of()))
+                .isEmpty());
+    }
+
+    @Test
     void aMissWithoutMeasurementsHasNoLimit() {
         List<RunReport.Miss> misses = new ArrayList<>();
         misses.add(new RunReport.Miss("HARD", RunReport.Miss.NO_MEASUREMENTS, null, null));

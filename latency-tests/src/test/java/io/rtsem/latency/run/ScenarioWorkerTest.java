@@ -429,7 +429,7 @@ class ScenarioWorkerTest {
                         && late.end(i) - late.start(i) >= ScenarioWorker.LATE_WAKE_NANOS;
             }
             assertTrue(seen, late.size() + " late wake-up(s) logged, none while the FIFO 90 thread held CPU 0");
-            assertEquals(0, workers[0].lateWakes().size(), "only a releaser logs them");
+            assertEquals(0, workers[0].lateWakes().size(), "a NON_RT thread logs none");
         }
     }
 

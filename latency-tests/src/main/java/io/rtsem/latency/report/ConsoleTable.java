@@ -105,6 +105,15 @@ public final class ConsoleTable {
         for (CpuGapMeter.CpuGaps g : run.cpuHiccups()) {
             row(sb, "", "", "cpu " + g.cpu(), Percentiles.of(g.gaps()));
         }
+        String late = lateWakeUps(run);
+        if (!late.isEmpty()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "late wake-ups of real-time sleepers (a SOFT thread's or releaser's timed sleep that ended %d us or "
+                            + "more late, cyclictest's measure; by the subject whose slice it was due in): %s%n",
+                    io.rtsem.latency.run.ScenarioWorker.LATE_WAKE_NANOS / 1000,
+                    late));
+        }
         header(
                 sb,
                 "by context: rtsem and peer; wait against the peer and, for HARD, the hiccup floor of its own CPU "
@@ -381,5 +390,29 @@ public final class ConsoleTable {
 
     private static String pad(String s, int n) {
         return String.format(Locale.ROOT, "%-" + n + "s", s);
+    }
+
+    /** @return per late-waking thread: its late wake-ups in each subject's slices and the latest, or "" if none. */
+    private static String lateWakeUps(RunResult run) {
+        Map<String, long[]> byThread = new java.util.LinkedHashMap<>(); // rtsem count, latest, peer count, latest
+        int subject = 0;
+        for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
+            for (SubjectResult.LateWake w : s.lateWakes()) {
+                long[] a = byThread.computeIfAbsent(w.thread(), k -> new long[4]);
+                a[2 * subject]++;
+                a[2 * subject + 1] = Math.max(a[2 * subject + 1], w.lateNanos());
+            }
+            subject++;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        byThread.forEach((t, a) -> out.add(String.format(
+                Locale.ROOT,
+                "%s rtsem %d (latest %s us), peer %d (latest %s us)",
+                t,
+                a[0],
+                num(a[1] / 1e3),
+                a[2],
+                num(a[3] / 1e3))));
+        return String.join("; ", out);
     }
 }

@@ -324,8 +324,10 @@ final class ScenarioPhase {
             ThreadSpec t = w.spec();
             SpanLog late = w.lateWakes();
             for (int k = 0; k < late.size() && !warmUpOnly; k++) {
-                lateWakes.add(
-                        new SubjectResult.LateWake(t.name(), late.start(k) + epochOffset, late.end(k) + epochOffset));
+                if (slices.subjectAt(late.start(k)) == i) { // due in this subject's slices
+                    lateWakes.add(new SubjectResult.LateWake(
+                            t.name(), late.start(k) + epochOffset, late.end(k) + epochOffset));
+                }
             }
             if (i == 0 && late.lost() > 0 && !warmUpOnly) {
                 notes.add("thread " + t.name() + " woke late (" + ScenarioWorker.LATE_WAKE_NANOS / 1000

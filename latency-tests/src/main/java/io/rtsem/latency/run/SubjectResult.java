@@ -28,8 +28,8 @@ import org.HdrHistogram.Histogram;
  *                             priority boosts in the measured window (rtsem)
  * @param episodes             per scenario thread: the worst wait episodes it kept on this subject (up to
  *                             {@link ScenarioWorker#WORST}), largest first
- * @param lateWakes    the timed sleeps of releasers and SOFT threads under a real-time policy in the measured
- *                             window (both subjects' slices) that ended {@link ScenarioWorker#LATE_WAKE_NANOS} or more
+ * @param lateWakes            the timed sleeps of releasers and SOFT threads under a real-time policy, due in this
+ *                             subject's measured slices, that ended {@link ScenarioWorker#LATE_WAKE_NANOS} or more
  *                             late
  */
 public record SubjectResult(

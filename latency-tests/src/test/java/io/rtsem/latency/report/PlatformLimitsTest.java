@@ -74,6 +74,19 @@ class PlatformLimitsTest {
         return new PlatformLimits.Evidence(threads, policies, wake, boosts, floors, episodes(), lateWakes(), List.of());
     }
 
+    /** trading-burst's evidence with these JVM events. */
+    private static List<PlatformLimits.Limit> withJvmEvents(List<JvmEvent> events) {
+        return limits(new PlatformLimits.Evidence(
+                List.of(STRATEGY, ACKS, RISK),
+                policies("FIFO 40", "OTHER 0"),
+                null,
+                0L,
+                Map.of(),
+                episodes(),
+                lateWakes(),
+                events));
+    }
+
     private static List<PlatformLimits.Limit> limits(PlatformLimits.Evidence e) {
         return PlatformLimits.of(List.of(HARD_P999), e);
     }
@@ -128,33 +141,12 @@ class PlatformLimitsTest {
         List<JvmEvent> stops = List.of(
                 new JvmEvent(JvmEventLog.Kind.SAFEPOINT, 9_900 * US, 11_800 * US, "safepoint"),
                 new JvmEvent(JvmEventLog.Kind.DEOPTIMIZATION, 20_200 * US, 20_200 * US, "deopt", "acks"));
-        List<PlatformLimits.Limit> l = PlatformLimits.of(
-                List.of(HARD_P999),
-                new PlatformLimits.Evidence(
-                        List.of(STRATEGY, ACKS, RISK),
-                        policies("FIFO 40", "OTHER 0"),
-                        null,
-                        0L,
-                        Map.of(),
-                        episodes(),
-                        lateWakes(),
-                        stops));
+        List<PlatformLimits.Limit> l = withJvmEvents(stops);
         assertTrue(l.isEmpty(), l.toString());
         // another thread's deoptimization stops only that thread: the second late wake still counts
-        List<PlatformLimits.Limit> other = PlatformLimits.of(
-                List.of(HARD_P999),
-                new PlatformLimits.Evidence(
-                        List.of(STRATEGY, ACKS, RISK),
-                        policies("FIFO 40", "OTHER 0"),
-                        null,
-                        0L,
-                        Map.of(),
-                        episodes(),
-                        lateWakes(),
-                        List.of(
-                                stops.get(0),
-                                new JvmEvent(
-                                        JvmEventLog.Kind.DEOPTIMIZATION, 20_200 * US, 20_200 * US, "deopt", "risk"))));
+        List<PlatformLimits.Limit> other = withJvmEvents(List.of(
+                stops.get(0),
+                new JvmEvent(JvmEventLog.Kind.DEOPTIMIZATION, 20_200 * US, 20_200 * US, "deopt", "risk")));
         assertEquals(1, other.size());
         assertTrue(other.get(0).reason().startsWith("1 of the 3"), other.get(0).reason());
     }

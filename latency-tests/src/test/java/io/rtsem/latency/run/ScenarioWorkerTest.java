@@ -58,6 +58,42 @@ class ScenarioWorkerTest {
                 warm);
     }
 
+    /** Eight permits of eight, rtsem's defaults, no bridge. */
+    private static SemaphoreSpec eightPermits() {
+        return new SemaphoreSpec(
+                8,
+                8,
+                false,
+                Map.of(),
+                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
+                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
+    }
+
+    /**
+     * A consuming acquirer ({@code releases: none}) and the releaser that feeds it, on one subject and one schedule,
+     * sharing its release stamp and outstanding count as the harness does; not started.
+     *
+     * @return the consumer's worker, then the releaser's
+     */
+    private static ScenarioWorker[] consumerAndReleaser(
+            RtsemUnderTest subject, ThreadSpec consumer, ThreadSpec releaser, PhaseSchedule schedule) {
+        AtomicLong outstanding = new AtomicLong();
+        ReleaseStamp stamp = new ReleaseStamp();
+        PhaseRecorders warm = new PhaseRecorders();
+        PhaseRecorders measured = new PhaseRecorders();
+        ThreadSpec[] specs = {consumer, releaser};
+        ScenarioWorker[] workers = new ScenarioWorker[2];
+        for (int w = 0; w < 2; w++) {
+            workers[w] = new ScenarioWorker(
+                    specs[w],
+                    schedule,
+                    new ScenarioWorker.Lane[] {lane(subject.gateFor(specs[w]), stamp, outstanding, measured)},
+                    warm);
+        }
+        workers[1].consumers(java.util.List.of(workers[0]));
+        return workers;
+    }
+
     /** A lane on {@code gate} that logs no wait for JFR. */
     private static ScenarioWorker.Lane lane(
             PermitGate gate, ReleaseStamp stamp, AtomicLong outstanding, PhaseRecorders measured) {
@@ -166,7 +202,6 @@ class ScenarioWorkerTest {
      */
     @Test
     void aRealTimeSoftLoopSleepsBetweenIterations() throws InterruptedException {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ThreadSpec spec = new ThreadSpec(
                 "soft-nap", RtContext.SOFT, RtThread.NO_PIN, Role.ACQUIRER, 333_333L, 1, 1_000L, true, 0);
         try (RtsemUnderTest subject = binarySemaphore()) {
@@ -183,12 +218,9 @@ class ScenarioWorkerTest {
             RtThread t = RtThread.start(spec.name(), spec.context(), spec.cpu(), worker);
             assertTrue(
                     t.scheduling().realTime(), "the SOFT default is a real-time policy (as root): " + t.scheduling());
-            sleepUntil(measureStart);
-            long cpuBefore = threads.getThreadCpuTime(t.getId());
-            long wallBefore = System.nanoTime();
-            sleepUntil(measureStart + 500 * MS);
-            long cpu = threads.getThreadCpuTime(t.getId()) - cpuBefore;
-            long wall = System.nanoTime() - wallBefore;
+            long[] cpuAndWall = cpuAndWall(t, measureStart, measureStart + 500 * MS);
+            long cpu = cpuAndWall[0];
+            long wall = cpuAndWall[1];
             t.join(5_000);
             assertNull(worker.failure());
             assertTrue(cpu < wall * 4 / 10, "the SOFT loop used " + cpu / MS + " ms of CPU in " + wall / MS + " ms");
@@ -307,47 +339,23 @@ class ScenarioWorkerTest {
      */
     @Test
     void aRealTimeReleaserSleepsUntilItsConsumersCanHaveConsumedAndEndsWithThem() throws InterruptedException {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ThreadSpec consumer =
                 new ThreadSpec("consumer", RtContext.NON_RT, RtThread.NO_PIN, Role.ACQUIRER, MS, 1, 0, false, 0);
         ThreadSpec releaser =
                 new ThreadSpec("acks", RtContext.SOFT, RtThread.NO_PIN, Role.RELEASER, 333_333L, 4, 0, false, 0);
-        SemaphoreSpec sem = new SemaphoreSpec(
-                8,
-                8,
-                false,
-                Map.of(),
-                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
-        try (RtsemUnderTest subject = new RtsemUnderTest(sem, false)) {
-            AtomicLong outstanding = new AtomicLong();
-            ReleaseStamp stamp = new ReleaseStamp();
-            PhaseRecorders warm = new PhaseRecorders();
-            PhaseRecorders measured = new PhaseRecorders();
+        try (RtsemUnderTest subject = new RtsemUnderTest(eightPermits(), false)) {
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 100 * MS;
             long stop = measureStart + 600 * MS;
-            PhaseSchedule schedule = PhaseSchedule.single(start, measureStart, stop);
-            ThreadSpec[] specs = {consumer, releaser};
-            ScenarioWorker[] workers = new ScenarioWorker[2];
-            for (int w = 0; w < 2; w++) {
-                workers[w] = new ScenarioWorker(
-                        specs[w],
-                        schedule,
-                        new ScenarioWorker.Lane[] {lane(subject.gateFor(specs[w]), stamp, outstanding, measured)},
-                        warm);
-            }
-            workers[1].consumers(java.util.List.of(workers[0]));
+            ScenarioWorker[] workers =
+                    consumerAndReleaser(subject, consumer, releaser, PhaseSchedule.single(start, measureStart, stop));
             RtThread c = RtThread.start("consumer", RtContext.NON_RT, RtThread.NO_PIN, workers[0]);
             RtThread r = RtThread.start("acks", RtContext.SOFT, RtThread.NO_PIN, workers[1]);
             assertTrue(
                     r.scheduling().realTime(), "the SOFT default is a real-time policy (as root): " + r.scheduling());
-            sleepUntil(measureStart);
-            long cpuBefore = threads.getThreadCpuTime(r.getId());
-            long wallBefore = System.nanoTime();
-            sleepUntil(measureStart + 500 * MS);
-            long cpu = threads.getThreadCpuTime(r.getId()) - cpuBefore;
-            long wall = System.nanoTime() - wallBefore;
+            long[] cpuAndWall = cpuAndWall(r, measureStart, measureStart + 500 * MS);
+            long cpu = cpuAndWall[0];
+            long wall = cpuAndWall[1];
             c.join(10_000);
             assertTrue(!c.isAlive(), "the consumer ended at its stop");
             long consumerEnded = System.nanoTime();
@@ -377,32 +385,12 @@ class ScenarioWorkerTest {
         ThreadSpec releaser = new ThreadSpec("acks", RtContext.SOFT, 0, Role.RELEASER, 2 * MS, 1, 0, false, 0);
         ThreadSpec consumer =
                 new ThreadSpec("consumer", RtContext.NON_RT, RtThread.NO_PIN, Role.ACQUIRER, 4 * MS, 1, 0, false, 0);
-        SemaphoreSpec sem = new SemaphoreSpec(
-                8,
-                8,
-                false,
-                Map.of(),
-                SemaphoreSpec.DEFAULT_MAX_BYPASS_NANOS,
-                SemaphoreSpec.DEFAULT_PARK_FALLBACK_NANOS);
-        try (RtsemUnderTest subject = new RtsemUnderTest(sem, false)) {
-            AtomicLong outstanding = new AtomicLong();
-            ReleaseStamp stamp = new ReleaseStamp();
-            PhaseRecorders warm = new PhaseRecorders();
-            PhaseRecorders measured = new PhaseRecorders();
+        try (RtsemUnderTest subject = new RtsemUnderTest(eightPermits(), false)) {
             long start = System.nanoTime() + 20 * MS;
             long measureStart = start + 50 * MS;
             long stop = measureStart + 200 * MS;
-            PhaseSchedule schedule = PhaseSchedule.single(start, measureStart, stop);
-            ThreadSpec[] specs = {consumer, releaser};
-            ScenarioWorker[] workers = new ScenarioWorker[2];
-            for (int w = 0; w < 2; w++) {
-                workers[w] = new ScenarioWorker(
-                        specs[w],
-                        schedule,
-                        new ScenarioWorker.Lane[] {lane(subject.gateFor(specs[w]), stamp, outstanding, measured)},
-                        warm);
-            }
-            workers[1].consumers(java.util.List.of(workers[0]));
+            ScenarioWorker[] workers =
+                    consumerAndReleaser(subject, consumer, releaser, PhaseSchedule.single(start, measureStart, stop));
             RtThread c = RtThread.start("consumer", RtContext.NON_RT, RtThread.NO_PIN, workers[0]);
             RtThread r = RtThread.start("acks", RtContext.SOFT, 0, workers[1]);
             assertTrue(r.scheduling().realTime(), "the SOFT default is a real-time policy (as root)");
@@ -493,6 +481,19 @@ class ScenarioWorkerTest {
             assertEquals(0, subject.semaphore().availablePermits(), "the permit taken first is still out");
             assertEquals(0, worker.overBudget().count());
         }
+    }
+
+    /**
+     * @return the CPU time {@code t} used from {@code from} to {@code to} ({@code nanoTime}), and the wall time that
+     *     took; the caller sleeps until {@code to}
+     */
+    private static long[] cpuAndWall(Thread t, long from, long to) throws InterruptedException {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        sleepUntil(from);
+        long cpuBefore = threads.getThreadCpuTime(t.getId());
+        long wallBefore = System.nanoTime();
+        sleepUntil(to);
+        return new long[] {threads.getThreadCpuTime(t.getId()) - cpuBefore, System.nanoTime() - wallBefore};
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -399,6 +399,70 @@ class PriorityBoostTest {
     }
 
     /**
+     * P2: a HARD waiter first looks for holders at its first clock check (64 spins, G9), so a wait that ends before it
+     * costs no request and no withdrawal: no atomic increment and no store on lines the wake service also writes. Here
+     * the HARD waiter's own first idle releases a permit (as if a release came during its first spins), so its second
+     * attempt takes it; before the change it left a withdrawal pending for every such wait.
+     */
+    @Test
+    void aHardWaitEndedBeforeItsFirstClockCheckLeavesNoRequest() throws Exception {
+        final java.util.concurrent.atomic.AtomicReference<RtSemaphore> ref =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicInteger idles = new java.util.concurrent.atomic.AtomicInteger();
+        final WaitStrategy releasingOnFirstIdle = new WaitStrategy() {
+            @Override
+            public boolean idle(int attempt, long maxIdleNanos) {
+                if (idles.getAndIncrement() == 0) {
+                    ref.get().release(); // a release arriving during the first spin
+                }
+                Thread.onSpinWait();
+                return true;
+            }
+
+            @Override
+            public boolean blocksAfter(int attempt) {
+                return false;
+            }
+
+            @Override
+            public boolean spinsOnly() {
+                return true;
+            }
+
+            @Override
+            public String alias() {
+                return "releasing-on-first-idle";
+            }
+        };
+        final RtSemaphore sem = RtSemaphore.builder()
+                .permits(1)
+                .maxPermits(2)
+                .waitStrategy(RtContext.HARD, releasingOnFirstIdle)
+                .build();
+        ref.set(sem);
+        try (Holder holder = new Holder()) {
+            holder.call(() -> {
+                sem.acquire(); // a holder a boost would find
+                return null;
+            });
+            final CompletableFuture<Boolean> pendingAfter = new CompletableFuture<>();
+            final RtThread waiter = RtThread.start(
+                    "hard-short-wait", RtContext.HARD, CPU, RtScheduling.fifo(RtScheduling.HARD_PRIORITY), () -> {
+                        try {
+                            sem.acquire();
+                            pendingAfter.complete(sem.boostRequestPending());
+                        } catch (Throwable ex) {
+                            pendingAfter.completeExceptionally(ex);
+                        }
+                    });
+            assertFalse(pendingAfter.get(20, TimeUnit.SECONDS), "P2: no request for a wait shorter than 64 spins");
+            waiter.join(TimeUnit.SECONDS.toMillis(20));
+            assertEquals(1, idles.get(), "the wait lasted one idle");
+            assertEquals(0, sem.priorityBoosts());
+        }
+    }
+
+    /**
      * P3a: a NON_RT (or SOFT) waiter serves a HARD waiter's pending request on its own wait path, without a wake
      * service: the holder runs at the HARD waiter's priority although the NON_RT waiter, at SCHED_OTHER, boosts nobody
      * of its own (P2). When the HARD waiter gives up, the withdrawal is served the same way.

@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * to nobody (ARCHITECTURE S4), and a loop that yields instead of sleeping keeps every SCHED_OTHER thread of its
  * CPU off it (the harness, NON_RT holders, the bridge's wake service at SCHED_OTHER). <b>A releaser sleeps like a
  * gateway blocked on its socket:</b> each nap lasts until its consumers can have consumed what it still waits for,
- * at their schedule ({@link #ackNapNanos}), not 20 us; until late on 2026-12-02 trading-burst's releaser at FIFO 40 spun and
- * napped about 5 s of CPU 0's 12 s away from the NON_RT thread that shares it.
+ * at their schedule ({@link #ackNapNanos}), not 20 us at a time, which kept a FIFO releaser's CPU from the NON_RT
+ * threads that share it (docs/LATENCY.md, "What is measured", has the figures).
  *
  * <p>Subjects: the worker has one {@link Lane} per semaphore under test (rtsem, the peer), each with its own gate,
  * release stamp, outstanding-permit count, recorders and over-budget log. Each iteration runs wholly on the lane of
@@ -107,10 +107,10 @@ public final class ScenarioWorker implements Runnable {
 
     /**
      * A real-time SOFT thread or releaser logs each timed sleep that ended this much or more after it was due
-     * (cyclictest's measure, on the thread itself): a timed park under a real-time policy here ends up to about 160 us
-     * late at p99 (docs/LATENCY.md, "What is measured"), and a thread this late at the highest real-time priority of
-     * its CPU was kept off it by the platform (interrupts, kernel threads, the hypervisor), which the report names
-     * (PlatformLimits).
+     * (cyclictest's measure, on the thread itself): this is above what a timed park under a real-time policy ends late
+     * by at p99 on the project's VM (docs/LATENCY.md, "What is measured", has the figures), and a thread this late at
+     * the highest real-time priority of its CPU was kept off it by the platform (interrupts, kernel threads, the
+     * hypervisor), which the report names (PlatformLimits).
      */
     public static final long LATE_WAKE_NANOS = 200_000L;
     /**

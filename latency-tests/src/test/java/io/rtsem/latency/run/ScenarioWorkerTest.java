@@ -333,8 +333,8 @@ class ScenarioWorkerTest {
     /**
      * A real-time SOFT releaser that waits for its consumers sleeps until they can have consumed what it waits for, like
      * a gateway its socket wakes, and ends when they have: a 3 kHz releaser of 4 permits fed by a 1 kHz consumer waits
-     * about 4 ms for each burst. Napping 20 us at a time (until late on 2026-12-02) it used about a third of its CPU for
-     * that; the bound, 10 % of the wall time, lies between the two. And after the consumer's last iteration it ended
+     * about 4 ms for each burst. Napping 20 us at a time (until late on 2026-12-02) it used several times the bound,
+     * 10 % of the wall time, for that (docs/LATENCY.md has the figure). And after the consumer's last iteration it ended
      * at once, not a second later (OVERRUN_NANOS) as it did when it waited for permits nobody would consume.
      */
     @Test

@@ -409,29 +409,30 @@ class PriorityBoostTest {
         final java.util.concurrent.atomic.AtomicReference<RtSemaphore> ref =
                 new java.util.concurrent.atomic.AtomicReference<>();
         final java.util.concurrent.atomic.AtomicInteger idles = new java.util.concurrent.atomic.AtomicInteger();
+        // busy-spin, but the first idle releases a permit (as if a release came during the first spin)
+        final WaitStrategy spin = BusySpinWaitStrategy.INSTANCE;
         final WaitStrategy releasingOnFirstIdle = new WaitStrategy() {
             @Override
             public boolean idle(int attempt, long maxIdleNanos) {
                 if (idles.getAndIncrement() == 0) {
-                    ref.get().release(); // a release arriving during the first spin
+                    ref.get().release();
                 }
-                Thread.onSpinWait();
-                return true;
+                return spin.idle(attempt, maxIdleNanos);
             }
 
             @Override
             public boolean blocksAfter(int attempt) {
-                return false;
+                return spin.blocksAfter(attempt);
             }
 
             @Override
             public boolean spinsOnly() {
-                return true;
+                return spin.spinsOnly();
             }
 
             @Override
             public String alias() {
-                return "releasing-on-first-idle";
+                return "busy-spin-releasing-once";
             }
         };
         final RtSemaphore sem = RtSemaphore.builder()

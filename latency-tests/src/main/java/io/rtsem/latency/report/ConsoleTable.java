@@ -164,10 +164,9 @@ public final class ConsoleTable {
             }
             for (RunReport.Miss m : report.misses()) {
                 sb.append("  missed: ").append(m.describe()).append('\n');
-                for (PlatformLimits.Limit l : report.platformLimits()) {
-                    if (l.context().equals(m.context()) && l.percentile().equals(m.percentile())) {
-                        sb.append("    platform limit: ").append(l.reason()).append('\n');
-                    }
+                String platform = report.platformLimit(m);
+                if (platform != null) {
+                    sb.append("    platform limit: ").append(platform).append('\n');
                 }
             }
         }

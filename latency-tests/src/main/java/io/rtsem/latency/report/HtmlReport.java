@@ -97,10 +97,9 @@ public final class HtmlReport {
             sb.append("<ul class=\"fail\">");
             report.misses().forEach(m -> {
                 sb.append("<li>").append(esc(m.describe()));
-                for (PlatformLimits.Limit l : report.platformLimits()) {
-                    if (l.context().equals(m.context()) && l.percentile().equals(m.percentile())) {
-                        sb.append("<br>platform limit: ").append(esc(l.reason()));
-                    }
+                String platform = report.platformLimit(m);
+                if (platform != null) {
+                    sb.append("<br>platform limit: ").append(esc(platform));
                 }
                 sb.append("</li>");
             });

@@ -70,7 +70,7 @@ public final class PlatformLimits {
      * @param boosts         rtsem's priority boosts in the measured window, or null if unknown
      * @param ownCpuFloors   rtsem's hiccup floor per context (HARD), nanoseconds
      * @param episodes       rtsem's wait episodes per thread, largest first
-     * @param lateWakes      the releasers' late wake-ups in the measured window
+     * @param lateWakes      the late wake-ups of releasers and SOFT threads in rtsem's measured slices
      * @param jvmEvents      the run's JVM events (a late wake-up that overlaps a JVM stop is the JVM's)
      */
     public record Evidence(
@@ -115,10 +115,7 @@ public final class PlatformLimits {
             List<String> reasons = new ArrayList<>();
             Histogram floor = evidence.ownCpuFloors().get(context);
             if (floor != null && floor.getTotalCount() > 0 && key >= 0) {
-                long v = key == Budget.KEYS.length - 1
-                        ? floor.getMaxValue()
-                        : floor.getValueAtPercentile(Budget.PERCENTILES[key]);
-                long f = floor.lowestEquivalentValue(v);
+                long f = RunReport.judgedAt(floor, key);
                 if (f >= budgetNanos) {
                     reasons.add("the " + context
                             + " threads' own CPU was gone that long: their hiccup floor (the waits "

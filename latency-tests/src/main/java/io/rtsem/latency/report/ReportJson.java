@@ -147,13 +147,7 @@ final class ReportJson {
             mm.put("budget", m.budgetUs());
             mm.put("actual", m.noMeasurements() ? null : Percentiles.round(m.actualUs()));
             mm.put("overBy", m.noMeasurements() ? null : Percentiles.round(m.overByUs()));
-            String platform = null;
-            for (PlatformLimits.Limit l : report.platformLimits()) {
-                if (l.context().equals(m.context()) && l.percentile().equals(m.percentile())) {
-                    platform = l.reason();
-                }
-            }
-            mm.put("platformLimit", platform);
+            mm.put("platformLimit", report.platformLimit(m));
             missed.add(mm);
         }
         verdict.put("missed", missed);

@@ -304,8 +304,22 @@ public final class RunReport {
         if (h.getTotalCount() == 0) {
             return 0;
         }
-        long v = key.equals("max") ? h.getMaxValue() : h.getValueAtPercentile(Budget.PERCENTILES[i]);
-        return h.lowestEquivalentValue(v) / 1e3;
+        return judgedAt(h, i) / 1e3;
+    }
+
+    /**
+     * A histogram's value at budget key {@code keyIndex} as budgets are judged: the lowest value of the bucket that
+     * holds it (see {@link #judged}). Shared with {@link PlatformLimits}, which compares a floor with a budget so.
+     *
+     * @param h        a histogram, not empty
+     * @param keyIndex an index into {@link Budget#KEYS}
+     * @return the value, in the histogram's unit
+     */
+    static long judgedAt(Histogram h, int keyIndex) {
+        long v = keyIndex == Budget.KEYS.length - 1
+                ? h.getMaxValue()
+                : h.getValueAtPercentile(Budget.PERCENTILES[keyIndex]);
+        return h.lowestEquivalentValue(v);
     }
 
     /**
@@ -345,6 +359,19 @@ public final class RunReport {
      */
     public List<PlatformLimits.Limit> platformLimits() {
         return platformLimits;
+    }
+
+    /**
+     * @param miss one of {@link #misses()}
+     * @return the platform limit named for it ({@link PlatformLimits.Limit#reason()}), or null if none
+     */
+    public String platformLimit(Miss miss) {
+        for (PlatformLimits.Limit l : platformLimits) {
+            if (l.context().equals(miss.context()) && l.percentile().equals(miss.percentile())) {
+                return l.reason();
+            }
+        }
+        return null;
     }
 
     /** @return the budgets missed, in scenario order. */

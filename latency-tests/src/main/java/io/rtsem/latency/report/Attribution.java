@@ -1,20 +1,29 @@
 package io.rtsem.latency.report;
 
 import io.rtsem.core.RtContext;
+import io.rtsem.latency.config.Role;
+import io.rtsem.latency.config.ThreadSpec;
 import io.rtsem.latency.machine.MachineState;
 import io.rtsem.latency.run.InversionEpisodes;
 import io.rtsem.latency.run.JvmEventLog;
 import io.rtsem.latency.run.JvmEventLog.JvmEvent;
+import io.rtsem.latency.run.ScenarioWorker;
+import io.rtsem.latency.run.SubjectResult.CpuGap;
+import io.rtsem.latency.run.SubjectResult.LateWake;
 import io.rtsem.latency.run.SubjectResult.WaitSample;
 import io.rtsem.latency.run.ThreadSchedMonitor.SchedChange;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Explains an outlier: which JVM events (GC, safepoint, deoptimization, end of a JIT compilation)
- * and which OS scheduler events (CPU migration, preemption) overlapped a wait, and what would
+ * Explains an outlier: which JVM events (GC, safepoint, deoptimization, end of a JIT compilation),
+ * which OS scheduler events (CPU migration, preemption), which priority inversions and which late
+ * wake-ups of real-time threads on the CPUs the wait depended on overlapped a wait, and what would
  * help. NON_RT; allocates.
  */
 public final class Attribution {
@@ -24,7 +33,7 @@ public final class Attribution {
     /**
      * One cause found for one wait.
      *
-     * @param kind   gc, safepoint, deoptimization, compilation, migration, preemption or inversion
+     * @param kind   gc, safepoint, deoptimization, compilation, migration, preemption, inversion, late-wake or cpu-gap
      * @param detail what exactly (collector, VM operation, method, counts)
      */
     public record Cause(String kind, String detail) {
@@ -111,13 +120,159 @@ public final class Attribution {
         java.util.Objects.requireNonNull(episodes, "episodes");
         List<Cause> out = new ArrayList<>();
         for (InversionEpisodes.Episode e : episodes) {
-            if (e.waiter().equals(w.thread())
-                    && e.waitStartEpochNanos() >= w.startEpochNanos() - TOLERANCE_NANOS
-                    && e.waitEndEpochNanos() <= w.endEpochNanos() + TOLERANCE_NANOS) {
+            if (inside(e, w)) {
                 out.add(new Cause("inversion", e.describe()));
             }
         }
         return out;
+    }
+
+    /**
+     * The late wake-ups of real-time sleepers ({@link LateWake}: a SOFT thread's or releaser's timed sleep that ended
+     * {@link ScenarioWorker#LATE_WAKE_NANOS} or more late) during a worst wait, on a CPU the wait depended on, as causes
+     * of kind {@code late-wake}: the sleeps of the waiting thread itself or of any sleeper that can share a CPU with it
+     * (a waiter that is not real-time logs no sleeps of its own), of the releasers its permits come from (a
+     * consuming acquirer, {@code releases: none}), and of the holder an inversion episode inside the wait names or any
+     * sleeper that can share a CPU with that holder (a holder that is not real-time logs no sleeps of its own: a
+     * real-time thread beside it that woke late says its CPU was gone). A late wake-up that a JVM stop overlaps (a GC
+     * pause, a safepoint, a deoptimization of the sleeper) is the JVM's and is not listed. One cause per sleeper: its
+     * policy, why it counts, how many late wake-ups overlapped the wait and the latest. What ran instead is not known
+     * from here: the platform (interrupts, kernel threads, the hypervisor) or a higher real-time thread of the run.
+     *
+     * @param w         the wait (its intended start to its acquisition)
+     * @param episodes  the subject's inversion episodes
+     * @param lateWakes the subject's late wake-ups
+     * @param threads   the scenario's threads
+     * @param policies  each thread's applied scheduling by name ({@code FIFO 40}), as the report reads it
+     * @param events    the run's JVM events
+     * @return one cause per sleeper, in the order: the waiter, its CPUs, its releasers, the holders' CPUs; possibly none
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Cause> lateWakes(
+            WaitSample w,
+            List<InversionEpisodes.Episode> episodes,
+            List<LateWake> lateWakes,
+            List<ThreadSpec> threads,
+            Map<String, String> policies,
+            List<JvmEvent> events) {
+        java.util.Objects.requireNonNull(w, "w");
+        java.util.Objects.requireNonNull(episodes, "episodes");
+        java.util.Objects.requireNonNull(lateWakes, "lateWakes");
+        java.util.Objects.requireNonNull(threads, "threads");
+        java.util.Objects.requireNonNull(policies, "policies");
+        java.util.Objects.requireNonNull(events, "events");
+        Map<String, ThreadSpec> byName = new LinkedHashMap<>();
+        threads.forEach(t -> byName.put(t.name(), t));
+        ThreadSpec waiter = byName.get(w.thread());
+        if (waiter == null) {
+            return List.of();
+        }
+        Map<String, String> why = new LinkedHashMap<>(); // sleeper -> why its lateness is this wait's
+        why.put(waiter.name(), "the waiting thread itself");
+        for (ThreadSpec t : threads) {
+            if (t != waiter && PlatformLimits.sharesCpu(t, waiter)) {
+                why.putIfAbsent(t.name(), "can run on the CPUs of " + waiter.name() + ", the waiting thread");
+            }
+        }
+        if (waiter.role() == Role.ACQUIRER && !waiter.releasesOwn()) {
+            for (ThreadSpec r : threads) {
+                if (r.role() == Role.RELEASER) {
+                    why.putIfAbsent(r.name(), "a releaser its permits come from");
+                }
+            }
+        }
+        for (InversionEpisodes.Episode e : episodes) {
+            ThreadSpec holder = byName.get(e.holder());
+            if (holder == null || !inside(e, w)) {
+                continue;
+            }
+            why.putIfAbsent(holder.name(), "the holder it waited behind");
+            for (ThreadSpec t : threads) {
+                if (t != holder && PlatformLimits.sharesCpu(t, holder)) {
+                    why.putIfAbsent(
+                            t.name(), "can run on the CPUs of " + holder.name() + ", the holder it waited behind");
+                }
+            }
+        }
+        Map<String, long[]> seen = new LinkedHashMap<>(); // sleeper -> {count, latest}
+        why.keySet().forEach(name -> seen.put(name, new long[2]));
+        for (LateWake lw : lateWakes) {
+            long[] c = seen.get(lw.thread());
+            if (c != null
+                    && lw.dueEpochNanos() < w.endEpochNanos()
+                    && lw.wokeEpochNanos() > w.startEpochNanos()
+                    && !PlatformLimits.jvmStopped(lw, events)) {
+                c[0]++;
+                c[1] = Math.max(c[1], lw.lateNanos());
+            }
+        }
+        List<Cause> out = new ArrayList<>();
+        seen.forEach((name, c) -> {
+            if (c[0] > 0) {
+                out.add(new Cause(
+                        "late-wake",
+                        String.format(
+                                Locale.ROOT,
+                                "%s (%s; %s) woke from a timed sleep %.1f us late during the wait (%d late wake-up(s) "
+                                        + "of %d us or more then, cyclictest's measure, no JVM stop overlapping)",
+                                name,
+                                policies.getOrDefault(name, "policy unknown"),
+                                why.get(name),
+                                c[1] / 1e3,
+                                c[0],
+                                ScenarioWorker.LATE_WAKE_NANOS / 1_000L)));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The gaps a HARD thread saw on its own CPU while it spun to its tick ({@link CpuGap}, {@link
+     * ScenarioWorker#LATE_WAKE_NANOS} or more) that overlap its wait, as one cause of kind {@code cpu-gap}: a wait
+     * that starts late because the thread's CPU was gone when its tick came (the gap log covers the spin between
+     * iterations, not the spin inside {@code acquire}). A gap that a JVM stop overlaps is the JVM's and is not counted.
+     *
+     * @param w      the wait
+     * @param gaps   the subject's gaps
+     * @param events the run's JVM events
+     * @return at most one cause: how many gaps and the longest; possibly none
+     * @throws NullPointerException if an argument is null
+     */
+    public static List<Cause> cpuGaps(WaitSample w, List<CpuGap> gaps, List<JvmEvent> events) {
+        java.util.Objects.requireNonNull(w, "w");
+        java.util.Objects.requireNonNull(gaps, "gaps");
+        java.util.Objects.requireNonNull(events, "events");
+        int count = 0;
+        long longest = 0;
+        for (CpuGap g : gaps) {
+            if (g.thread().equals(w.thread())
+                    && g.startEpochNanos() < w.endEpochNanos()
+                    && g.endEpochNanos() > w.startEpochNanos()
+                    && !PlatformLimits.jvmStopped(g.thread(), g.startEpochNanos(), g.endEpochNanos(), events)) {
+                count++;
+                longest = Math.max(longest, g.lengthNanos());
+            }
+        }
+        if (count == 0) {
+            return List.of();
+        }
+        return List.of(new Cause(
+                "cpu-gap",
+                String.format(
+                        Locale.ROOT,
+                        "%s's own CPU was gone for %.1f us while it spun to its tick (%d gap(s) of %d us or more "
+                                + "between two of its clock reads then, no JVM stop overlapping)",
+                        w.thread(),
+                        longest / 1e3,
+                        count,
+                        ScenarioWorker.LATE_WAKE_NANOS / 1_000L)));
+    }
+
+    /** Whether an inversion episode lies within the wait, as {@link #inversions} matches them. */
+    private static boolean inside(InversionEpisodes.Episode e, WaitSample w) {
+        return e.waiter().equals(w.thread())
+                && e.waitStartEpochNanos() >= w.startEpochNanos() - TOLERANCE_NANOS
+                && e.waitEndEpochNanos() <= w.endEpochNanos() + TOLERANCE_NANOS;
     }
 
     /**
@@ -431,6 +586,22 @@ public final class Attribution {
         if (kinds.contains("preemption")) {
             out.add("preemption: the OS ran something else on the thread's CPU. On a shared machine this is "
                     + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
+        }
+        if (kinds.contains("cpu-gap")) {
+            out.add(
+                    "cpu-gap: a HARD thread's own CPU was taken from it while it spun, with no JVM stop then: by the "
+                            + "platform (interrupts, kernel threads, or the hypervisor stopping the vCPU); the hiccup floor "
+                            + "shows how much of the HARD tail this is. Move interrupts off the real-time CPUs (./rtsem tune "
+                            + "--apply), isolate them (isolcpus, nohz_full), or use dedicated CPUs (bare metal, pinned vCPUs).");
+        }
+        if (kinds.contains("late-wake")) {
+            out.add("late-wake: a real-time thread the wait depended on (the waiter, a releaser, or a thread on the "
+                    + "holder's CPU) woke from a timed sleep far later than due with no JVM stop then: its CPU ran "
+                    + "something above it, the platform (interrupts, kernel threads, or the hypervisor stopping the "
+                    + "vCPU) or a higher real-time thread of the run, and no semaphore shortens a wait for a thread "
+                    + "whose CPU is gone. See that CPU's gaps (hiccups-cpu<N>.hgrm), move interrupts off the "
+                    + "real-time CPUs (./rtsem tune --apply), isolate them (isolcpus, nohz_full), or use dedicated "
+                    + "CPUs (bare metal, pinned vCPUs).");
         }
         return List.copyOf(out);
     }

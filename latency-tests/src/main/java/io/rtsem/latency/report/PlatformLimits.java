@@ -207,14 +207,21 @@ public final class PlatformLimits {
     }
 
     /** Whether a JVM stop (GC pause, safepoint, or a deoptimization of the sleeper itself) overlaps the late wake. */
-    private static boolean jvmStopped(LateWake lw, List<JvmEvent> events) {
+    static boolean jvmStopped(LateWake lw, List<JvmEvent> events) {
+        return jvmStopped(lw.thread(), lw.dueEpochNanos(), lw.wokeEpochNanos(), events);
+    }
+
+    /**
+     * Whether a JVM stop (GC pause, safepoint, or a deoptimization of {@code thread} itself) overlaps the span
+     * {@code (from, to)} in which {@code thread} did not run.
+     */
+    static boolean jvmStopped(String thread, long from, long to, List<JvmEvent> events) {
         for (JvmEvent ev : events) {
             boolean stop = ev.kind() == JvmEventLog.Kind.GC
                     || ev.kind() == JvmEventLog.Kind.GC_NOTIFICATION
                     || ev.kind() == JvmEventLog.Kind.SAFEPOINT
-                    || (ev.kind() == JvmEventLog.Kind.DEOPTIMIZATION
-                            && lw.thread().equals(ev.thread()));
-            if (stop && ev.startEpochNanos() < lw.wokeEpochNanos() && ev.endEpochNanos() > lw.dueEpochNanos()) {
+                    || (ev.kind() == JvmEventLog.Kind.DEOPTIMIZATION && thread.equals(ev.thread()));
+            if (stop && ev.startEpochNanos() < to && ev.endEpochNanos() > from) {
                 return true;
             }
         }

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunReport {
     /** Version of the report.json schema. */
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 7;
 
     /**
      * A waiting thread on a fixed schedule that completed fewer iterations than its schedule held, by more than one
@@ -176,12 +176,17 @@ public final class RunReport {
                 }
             });
         }
+        Map<String, String> applied = new java.util.LinkedHashMap<>();
+        policies(run).forEach(p -> applied.put(p.thread(), p.applied()));
         List<Cause> rtsemCauses = new ArrayList<>();
         for (SubjectResult s : List.of(run.rtsem(), run.peer())) {
             List<List<Cause>> list = new ArrayList<>();
             for (WaitSample w : s.worst()) {
                 List<Cause> cs = new ArrayList<>(Attribution.causes(w, run.jvmEvents(), s.sched()));
                 cs.addAll(Attribution.inversions(w, s.inversions().list()));
+                cs.addAll(Attribution.lateWakes(
+                        w, s.inversions().list(), s.lateWakes(), run.threads(), applied, run.jvmEvents()));
+                cs.addAll(Attribution.cpuGaps(w, s.cpuGaps(), run.jvmEvents()));
                 list.add(List.copyOf(cs));
                 if (s.subject().equals("rtsem")) {
                     rtsemCauses.addAll(cs);
@@ -227,8 +232,6 @@ public final class RunReport {
                 hiccupFloors.put(c, Percentiles.of(h));
             }
         }
-        Map<String, String> applied = new java.util.LinkedHashMap<>();
-        policies(run).forEach(p -> applied.put(p.thread(), p.applied()));
         this.platformLimits = PlatformLimits.of(
                 misses,
                 new PlatformLimits.Evidence(

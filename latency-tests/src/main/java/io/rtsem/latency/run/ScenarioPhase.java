@@ -372,10 +372,18 @@ final class ScenarioPhase {
             styles.put(c, subject.waitStyle(c));
         }
         Map<String, Histogram> hiccupFloors = new LinkedHashMap<>();
+        List<SubjectResult.CpuGap> cpuGaps = new ArrayList<>();
         for (ScenarioWorker w : workers) {
             if (w.spec().context() == RtContext.HARD && w.spec().fixedRate() && !warmUpOnly) {
                 LongPredicate mine = t -> slices.subjectAt(t) == i;
                 LongPredicate inWindow = t -> t >= measureStart && t < stop;
+                for (int k = 0; k < w.gapCount(); k++) {
+                    long from = w.gapStart(k);
+                    if (w.gapLength(k) >= ScenarioWorker.LATE_WAKE_NANOS && mine.test(from) && inWindow.test(from)) {
+                        cpuGaps.add(new SubjectResult.CpuGap(
+                                w.spec().name(), from + epochOffset, from + w.gapLength(k) + epochOffset));
+                    }
+                }
                 hiccupFloors.put(
                         w.spec().name(),
                         HiccupFloor.fromGaps(
@@ -408,7 +416,8 @@ final class ScenarioPhase {
                 hiccupFloors,
                 warmUpOnly ? InversionEpisodes.Result.NONE : inversions(i, subject, workers, sched, boosts),
                 java.util.Collections.unmodifiableMap(episodes),
-                List.copyOf(lateWakes));
+                List.copyOf(lateWakes),
+                List.copyOf(cpuGaps));
     }
 
     /** @return the boosts counted between two readings, or null for a subject without them */

@@ -31,6 +31,9 @@ import org.HdrHistogram.Histogram;
  * @param lateWakes            the timed sleeps of releasers and SOFT threads under a real-time policy, due in this
  *                             subject's measured slices, that ended {@link ScenarioWorker#LATE_WAKE_NANOS} or more
  *                             late
+ * @param cpuGaps              the gaps of {@link ScenarioWorker#LATE_WAKE_NANOS} or more that HARD threads on a fixed
+ *                             schedule saw on their own CPU while they spun to the start of a measured iteration,
+ *                             starting in this subject's measured slices (the gap log behind {@link HiccupFloor})
  */
 public record SubjectResult(
         String subject,
@@ -47,7 +50,22 @@ public record SubjectResult(
         Map<String, Histogram> hiccupFloors,
         InversionEpisodes.Result inversions,
         Map<String, List<WaitSample>> episodes,
-        List<LateWake> lateWakes) {
+        List<LateWake> lateWakes,
+        List<CpuGap> cpuGaps) {
+
+    /**
+     * A gap between two clock reads of a HARD thread spinning to its next tick: its CPU was taken from it that long.
+     *
+     * @param thread          the thread
+     * @param startEpochNanos the clock read before the gap
+     * @param endEpochNanos   the clock read after it
+     */
+    public record CpuGap(String thread, long startEpochNanos, long endEpochNanos) {
+        /** @return the gap's length, nanoseconds */
+        public long lengthNanos() {
+            return endEpochNanos - startEpochNanos;
+        }
+    }
 
     /**
      * A timed sleep of a releaser or SOFT thread that ended late (cyclictest's measure, on the thread itself).

@@ -370,7 +370,7 @@ class ValidateEndToEndTest {
                 () -> "report.json against the documented schema; run notes: "
                         + r.path("run").path("notes"));
         // what the types cannot say
-        assertEquals(6, r.path("schemaVersion").asInt());
+        assertEquals(7, r.path("schemaVersion").asInt());
         // rtsem counts its priority boosts, the peer has none to count
         assertTrue(r.path("subjects")
                 .path("rtsem")

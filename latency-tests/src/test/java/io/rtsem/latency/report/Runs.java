@@ -117,6 +117,7 @@ final class Runs {
                 hiccupFloors,
                 io.rtsem.latency.run.InversionEpisodes.Result.NONE,
                 Map.of(),
+                List.of(),
                 List.of());
     }
 

@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
  * timeout, so it uses no CPU at all; but while the semaphore records holds for priority inheritance (a SOFT or HARD
  * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts at most 1 ms, because a HARD waiter's
- * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests. <em>Spinning</em>
+ * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests; such a turn that
+ * finds no request, no waiter's nudge and no close parks again without reading the semaphore's word, which the HARD
+ * fast path writes (B2a, {@link #idleBoostPolls}). <em>Spinning</em>
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
  * served on the next turn; never under a real-time policy (S4: a window asked for is refused, see {@link #start()}; the
@@ -37,9 +39,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Idle to polling, without a lost wake-up</b> (a Dekker pair on two volatiles):
  * <ol>
  *   <li>the waiter registers in the state word ({@code parked += 1}, a volatile CAS) and then calls
- *   {@link #waiterParking}, which reads {@code idle} and unparks the service if it is set;</li>
- *   <li>the service stores {@code idle = true} and then re-reads {@code parkedWaiters()}; only if it is still 0 does
- *   it park.</li>
+ *   {@link #waiterParking}, which reads {@code idle} and, if it is set, stores {@code nudged = true} and unparks the
+ *   service;</li>
+ *   <li>the service stores {@code idle = true}, then {@code nudged = false}, and then re-reads {@code parkedWaiters()};
+ *   only if it is still 0 does it park. Its bounded boost-request polls park again without re-reading the word
+ *   unless {@code nudged} is set or a park ended early ({@link #idleBoostPolls}, B2a).</li>
  * </ol>
  * Volatile accesses are sequentially consistent, so at least one side sees the other's write: either the service
  * sees the waiter and keeps polling, or the waiter sees {@code idle} and unparks it (an unpark before the park makes
@@ -130,6 +134,12 @@ public final class WakeService implements DeferredWaker, Runnable {
     /** Written by the service thread, read by waiters in {@link #waiterParking}: see the Dekker pair above. */
     private volatile boolean idle;
     /**
+     * Set by a waiter in {@link #waiterParking} (after it read {@code idle == true}, before it unparks the service),
+     * cleared by the service each time it goes idle, right after its store of {@code idle}: tells the idle service's
+     * boost-request polls that a waiter came ({@link #idleBoostPolls}, B2a).
+     */
+    private volatile boolean nudged;
+    /**
      * Set once by {@link #close()}, which then unparks the thread; read by the service at the top of every turn and,
      * as part of the check before the idle park, after its store of {@code idle}. No Dekker pair is needed here, only
      * the order in close() (volatile store of {@code closed}, then unpark): if the service's pre-park read sees
@@ -155,6 +165,11 @@ public final class WakeService implements DeferredWaker, Runnable {
     private volatile long boostServes;
 
     private volatile long idleParks;
+    /**
+     * The idle service's boost-request polls that ran their full time with nothing to do and parked again without
+     * reading the semaphore's word (B2a); written by the service thread only.
+     */
+    private volatile long idlePolls;
 
     /**
      * A wake service for {@code semaphore}, not started.
@@ -271,7 +286,36 @@ public final class WakeService implements DeferredWaker, Runnable {
     public void waiterParking(RtSemaphore sem) {
         // Volatile read AFTER the waiter's registering CAS (see the class comment).
         if (idle) {
+            // Volatile store BEFORE the unpark: an idle service that wakes reads it and looks at the word (B2a).
+            nudged = true;
             LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded: parks for
+     * {@link #BOOST_REQUEST_POLL_NANOS} at a time and returns to the main loop only when a waiter nudged it, {@code close}
+     * was called, a request is pending, holds stopped being recorded, or a park ended early (an unpark, or spurious:
+     * the main loop then looks at everything). A park that ran its full time with none of these parks again without
+     * reading the semaphore's word or its wake indication (B2a): a HARD thread's next CAS on that word would otherwise
+     * have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz (docs/BRIDGE.md, B2a).
+     * Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile reads
+     * it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends the
+     * current park early or leaves a permit that ends the next one at once, and the volatile read of {@code nudged}
+     * after every park sees its store. Service thread only; allocates nothing.
+     */
+    private void idleBoostPolls() {
+        while (true) {
+            final long deadline = System.nanoTime() + BOOST_REQUEST_POLL_NANOS;
+            LockSupport.parkNanos(this, BOOST_REQUEST_POLL_NANOS);
+            if (nudged
+                    || closed
+                    || System.nanoTime() - deadline < 0
+                    || semaphore.boostRequestPending()
+                    || !semaphore.priorityBoostActive()) {
+                return;
+            }
+            idlePolls++;
         }
     }
 
@@ -329,6 +373,9 @@ public final class WakeService implements DeferredWaker, Runnable {
                 }
                 if (semaphore.parkedWaiters() == 0) {
                     idle = true;
+                    // Volatile store of nudged after that of idle: a waiter that reads idle == true from now on
+                    // nudges us after this store, so it cannot be erased (B2a, with waiterParking).
+                    nudged = false;
                     // Volatile store of idle BEFORE this volatile re-read of the word (Dekker with waiterParking).
                     if (semaphore.parkedWaiters() == 0
                             && !semaphore.hasPendingWake()
@@ -338,7 +385,7 @@ public final class WakeService implements DeferredWaker, Runnable {
                         if (semaphore.priorityBoostActive()) {
                             // A HARD waiter's boost request (P3) cannot unpark us (HARD makes no system call): while
                             // holds are recorded, the idle park is bounded so a request waits at most this long.
-                            LockSupport.parkNanos(this, BOOST_REQUEST_POLL_NANOS);
+                            idleBoostPolls();
                         } else if (semaphore.priorityBoost()) {
                             // Not recording yet: nothing arms us when the first SOFT/HARD thread starts, so look
                             // again now and then (a first HARD request then waits up to this long, once).
@@ -423,6 +470,10 @@ public final class WakeService implements DeferredWaker, Runnable {
 
     long idleParks() {
         return idleParks;
+    }
+
+    long idlePolls() {
+        return idlePolls;
     }
 
     long pollNanos() {

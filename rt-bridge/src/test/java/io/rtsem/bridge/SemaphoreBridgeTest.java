@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The synchronous bridge: wake service (B1-B3), mode switches (B5), hold times (B7), close (B8). */
+/** The synchronous bridge: wake service (B1-B3, B2a), mode switches (B5), hold times (B7), close (B8). */
 class SemaphoreBridgeTest {
     /** The wake service's poll intervals under test, in µs: the default, and 0 (spin, yielding each turn). */
     static long[] pollIntervals() {
@@ -52,6 +52,42 @@ class SemaphoreBridgeTest {
                         .wakePollInterval(pollMicros, TimeUnit.MICROSECONDS))) {
             aHardReleaseWakesAParkedNonRtWaiter(sem, bridge);
             assertEquals(0, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void anIdleServicePollingForBoostRequestsWakesEveryWaiterThatParksBetweenItsPolls() throws Exception { // B2a
+        // Holds recorded from the first (priorityBoost(true)): the idle service polls for HARD waiters' boost requests
+        // every 1 ms without reading the semaphore's word, and learns of a parking waiter only from its nudge (or an
+        // early end of its park). Fallbacks at an hour: a nudge lost is a hang, not a 1 ms delay.
+        final RtSemaphore sem = RtSemaphore.builder()
+                .priorityBoost(true)
+                .parkFallback(1, TimeUnit.HOURS)
+                .maxBypass(1, TimeUnit.HOURS)
+                .build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            final java.util.Random random = new java.util.Random(42);
+            for (int round = 0; round < 100; round++) {
+                // The service goes idle after each wake; the next waiter parks at a pseudo-random point of its polls.
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000L + random.nextInt(2_500_000));
+                aHardReleaseWakesAParkedNonRtWaiter(sem, bridge);
+            }
+            assertTrue(bridge.stats().wakeServiceIdlePolls() > 0, "the idle polls ran");
+            assertEquals(0, sem.availablePermits());
+        }
+    }
+
+    @Test
+    void anIdleServicesBoostPollsStayInsideOneIdleParkUntilSomethingHappens() throws Exception { // B2a
+        final RtSemaphore sem = RtSemaphore.builder().priorityBoost(true).build();
+        try (SemaphoreBridge bridge = SemaphoreBridge.attach(sem)) {
+            Threads.awaitTrue("20 idle polls", () -> bridge.stats().wakeServiceIdlePolls() >= 20);
+            // Before B2a every 1 ms poll went round the main loop, re-reading the word and counting an idle park each
+            // time; now the polls with nothing to do park again at once (a spurious early return may add one).
+            final long parks = bridge.stats().wakeServiceIdleParks();
+            assertTrue(
+                    parks >= 1 && parks <= 3,
+                    "idle parks " + parks + " for " + bridge.stats().wakeServiceIdlePolls() + " polls");
         }
     }
 

@@ -139,6 +139,9 @@ public final class WakeService implements DeferredWaker, Runnable {
      * boost-request polls that a waiter came ({@link #idleBoostPolls}, B2a).
      */
     private volatile boolean nudged;
+
+    /** xorshift64 state of the idle polls' periods ({@link #idlePollNanos}); service thread only. */
+    private long pollRandom = 0x9E3779B97F4A7C15L;
     /**
      * Set once by {@link #close()}, which then unparks the thread; read by the service at the top of every turn and,
      * as part of the check before the idle park, after its store of {@code idle}. No Dekker pair is needed here, only
@@ -292,9 +295,28 @@ public final class WakeService implements DeferredWaker, Runnable {
         }
     }
 
+    /** @return the xorshift64 successor of {@code x} (never 0 for {@code x != 0}). Any thread; allocates nothing. */
+    static long nextRandom(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        return x ^ (x << 17);
+    }
+
     /**
-     * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded: parks for
-     * {@link #BOOST_REQUEST_POLL_NANOS} at a time and returns to the main loop only when a waiter nudged it, {@code close}
+     * @param random a pseudo-random value ({@link #nextRandom})
+     * @return the length of one idle boost-request poll: between half of {@link #BOOST_REQUEST_POLL_NANOS} and all of
+     *         it (excluded), spread evenly, so the polls do not lock to the phase of the application's own periodic
+     *         traffic (B2a). Any thread; allocates nothing.
+     */
+    static long idlePollNanos(long random) {
+        final long half = BOOST_REQUEST_POLL_NANOS / 2;
+        return half + Long.remainderUnsigned(random, half);
+    }
+
+    /**
+     * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded: parks for 0.5 to 1 ms
+     * at a time ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default} stayed
+     * above the peer's, spread it did not, docs/BRIDGE.md B2a) and returns to the main loop only when a waiter nudged it, {@code close}
      * was called, a request is pending, holds stopped being recorded, or a park ended early (an unpark, or spurious:
      * the main loop then looks at everything). A park that ran its full time with none of these parks again without
      * reading the semaphore's word or its wake indication (B2a): a HARD thread's next CAS on that word would otherwise
@@ -306,8 +328,10 @@ public final class WakeService implements DeferredWaker, Runnable {
      */
     private void idleBoostPolls() {
         while (true) {
-            final long deadline = System.nanoTime() + BOOST_REQUEST_POLL_NANOS;
-            LockSupport.parkNanos(this, BOOST_REQUEST_POLL_NANOS);
+            pollRandom = nextRandom(pollRandom);
+            final long period = idlePollNanos(pollRandom);
+            final long deadline = System.nanoTime() + period;
+            LockSupport.parkNanos(this, period);
             if (nudged
                     || closed
                     || System.nanoTime() - deadline < 0

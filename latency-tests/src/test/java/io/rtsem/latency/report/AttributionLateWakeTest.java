@@ -74,14 +74,18 @@ class AttributionLateWakeTest {
         return Attribution.lateWakes(w, episodes, late, threads, POLICIES, ev);
     }
 
+    /** The causes for {@link #HARD_WAIT}, which lies behind the bookkeeper's hold. */
+    private static List<Cause> behindBookkeeper(List<LateWake> late, List<ThreadSpec> threads, List<JvmEvent> events) {
+        return lateWakes(HARD_WAIT, List.of(BEHIND_BOOKKEEPER), late, threads, events);
+    }
+
     @Test
     void aSleeperOnTheHoldersCpuThatWokeLateDuringTheWaitIsNamed() {
         List<LateWake> late = List.of(
                 new LateWake("soft-loop", 10_500 * US, 13_900 * US), // 3.4 ms late, inside the wait
                 new LateWake("soft-loop", 11 * MS, 13_950 * US), // a second one inside it
                 new LateWake("soft-loop", 30 * MS, 31 * MS)); // after the wait
-        List<Cause> causes = lateWakes(
-                HARD_WAIT, List.of(BEHIND_BOOKKEEPER), late, List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER), List.of());
+        List<Cause> causes = behindBookkeeper(late, List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER), List.of());
         assertEquals(1, causes.size(), causes.toString());
         Cause c = causes.get(0);
         assertEquals("late-wake", c.kind());
@@ -102,28 +106,14 @@ class AttributionLateWakeTest {
     @Test
     void aSleeperThatCannotShareTheHoldersCpuIsNotNamed() {
         List<LateWake> late = List.of(new LateWake("soft-cpu0", 10_500 * US, 13_900 * US));
-        assertEquals(
-                List.of(),
-                lateWakes(
-                        HARD_WAIT,
-                        List.of(BEHIND_BOOKKEEPER),
-                        late,
-                        List.of(HARD_LOOP, SOFT_ON_CPU0, BOOKKEEPER),
-                        List.of()));
+        assertEquals(List.of(), behindBookkeeper(late, List.of(HARD_LOOP, SOFT_ON_CPU0, BOOKKEEPER), List.of()));
     }
 
     @Test
     void aLateWakeThatAJvmStopOverlapsIsTheJvmsAndNotNamed() {
         List<LateWake> late = List.of(new LateWake("soft-loop", 10_500 * US, 13_900 * US));
         List<JvmEvent> safepoint = List.of(new JvmEvent(JvmEventLog.Kind.SAFEPOINT, 11 * MS, 13 * MS, "safepoint"));
-        assertEquals(
-                List.of(),
-                lateWakes(
-                        HARD_WAIT,
-                        List.of(BEHIND_BOOKKEEPER),
-                        late,
-                        List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER),
-                        safepoint));
+        assertEquals(List.of(), behindBookkeeper(late, List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER), safepoint));
     }
 
     @Test
@@ -131,14 +121,7 @@ class AttributionLateWakeTest {
         List<LateWake> late = List.of(
                 new LateWake("soft-loop", 8 * MS, 10 * MS), // woke as the wait began
                 new LateWake("soft-loop", 14 * MS, 15 * MS)); // due as it ended
-        assertEquals(
-                List.of(),
-                lateWakes(
-                        HARD_WAIT,
-                        List.of(BEHIND_BOOKKEEPER),
-                        late,
-                        List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER),
-                        List.of()));
+        assertEquals(List.of(), behindBookkeeper(late, List.of(HARD_LOOP, SOFT_LOOP, BOOKKEEPER), List.of()));
     }
 
     @Test

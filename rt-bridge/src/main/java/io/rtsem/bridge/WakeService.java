@@ -317,9 +317,9 @@ public final class WakeService implements DeferredWaker, Runnable {
      * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded: parks for 0.5 to 1 ms
      * at a time ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default} stayed
      * above the peer's, spread it did not, docs/BRIDGE.md B2a) and returns to the main loop only when a waiter nudged it, {@code close}
-     * was called, a request is pending, holds stopped being recorded, or a park ended early (an unpark, or spurious:
-     * the main loop then looks at everything). A park that ran its full time with none of these parks again without
-     * reading the semaphore's word or its wake indication (B2a): a HARD thread's next CAS on that word would otherwise
+     * was called, holds stopped being recorded, or a park ended early (an unpark, or spurious: the main loop then looks
+     * at everything). A pending boost request is served here, staying idle. So a park that ran its full time with none
+     * of these parks again without reading the semaphore's word or its wake indication (B2a): a HARD thread's next CAS on that word would otherwise
      * have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz (docs/BRIDGE.md, B2a).
      * Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile reads
      * it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends the
@@ -332,14 +332,17 @@ public final class WakeService implements DeferredWaker, Runnable {
             final long period = idlePollNanos(pollRandom);
             final long deadline = System.nanoTime() + period;
             LockSupport.parkNanos(this, period);
-            if (nudged
-                    || closed
-                    || System.nanoTime() - deadline < 0
-                    || semaphore.boostRequestPending()
-                    || !semaphore.priorityBoostActive()) {
+            if (nudged || closed || System.nanoTime() - deadline < 0 || !semaphore.priorityBoostActive()) {
                 return;
             }
-            idlePolls++;
+            if (semaphore.boostRequestPending()) {
+                // P3, served without leaving the idle state: no waiter is parked (it would have nudged us), so there
+                // is no wake to deliver and nothing that needs the word.
+                boostServes++;
+                semaphore.serveBoostRequests();
+            } else {
+                idlePolls++;
+            }
         }
     }
 

@@ -19,10 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>States.</b> <em>Idle</em> while the semaphore has no parked waiter: the thread is in {@code park()} with no
  * timeout, so it uses no CPU at all; but while the semaphore records holds for priority inheritance (a SOFT or HARD
- * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts at most 1 ms, because a HARD waiter's
- * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests; such a turn that
- * finds no request, no waiter's nudge and no close parks again without reading the semaphore's word, which the HARD
- * fast path writes (B2a, {@link #idleBoostPolls}). <em>Spinning</em>
+ * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts 0.5 to 1 ms, because a HARD waiter's
+ * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests; a turn that finds
+ * no waiter's nudge and no close serves them and parks again, still idle, without reading the semaphore's word, which
+ * the HARD fast path writes (B2a, {@link #idleBoostPolls}). <em>Spinning</em>
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
  * served on the next turn; never under a real-time policy (S4: a window asked for is refused, see {@link #start()}; the

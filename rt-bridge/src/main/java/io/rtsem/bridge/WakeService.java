@@ -314,17 +314,21 @@ public final class WakeService implements DeferredWaker, Runnable {
     }
 
     /**
-     * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded: parks for 0.5 to 1 ms
-     * at a time ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default} stayed
-     * above the peer's, spread it did not, docs/BRIDGE.md B2a) and returns to the main loop only when a waiter nudged it, {@code close}
-     * was called, holds stopped being recorded, or a park ended early (an unpark, or spurious: the main loop then looks
-     * at everything). A pending boost request is served here, staying idle. So a park that ran its full time with none
-     * of these parks again without reading the semaphore's word or its wake indication (B2a): a HARD thread's next CAS on that word would otherwise
-     * have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz (docs/BRIDGE.md, B2a).
-     * Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile reads
-     * it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends the
-     * current park early or leaves a permit that ends the next one at once, and the volatile read of {@code nudged}
-     * after every park sees its store. Service thread only; allocates nothing.
+     * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded (B2a). Each poll parks
+     * for 0.5 to 1 ms ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default}
+     * stayed above the peer's; spread, it did not). Returns to the main loop only when a waiter nudged the service,
+     * {@code close} was called, holds stopped being recorded, or a park ended early (an unpark, or spurious: the main
+     * loop then looks at everything). A pending boost request is served here, staying idle. So a poll with none of
+     * these parks again without reading the semaphore's word or its wake indication: a HARD thread's next CAS on that
+     * word would otherwise have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz.
+     *
+     * <p>Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile
+     * reads it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends
+     * the current park early or leaves a permit that ends the next one at once, and the volatile read of
+     * {@code nudged} after that park sees its store (the unpark follows the store in the waiter's program order, and
+     * HotSpot's park and unpark synchronise on the thread's parker, as the Dekker pair above already assumes). No
+     * waiter is parked while we are idle without a nudge, so a request served here has no wake to go with it. Service
+     * thread only; allocates nothing; system calls only to serve a request.
      */
     private void idleBoostPolls() {
         while (true) {

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * timeout, so it uses no CPU at all; but while the semaphore records holds for priority inheritance (a SOFT or HARD
  * thread exists, {@link RtSemaphore#priorityBoostActive()}) the idle park lasts 0.5 to 1 ms, because a HARD waiter's
  * boost request cannot wake the service (ARCHITECTURE P3), and every turn serves pending requests; a turn that finds
- * no waiter's nudge and no close serves them and parks again, still idle, without reading the semaphore's word, which
+ * no request, no waiter's nudge and no close parks again, still idle, without reading the semaphore's word, which
  * the HARD fast path writes (B2a, {@link #idleBoostPolls}). <em>Spinning</em>
  * for the spin window ({@code spinNanos}) after it leaves the idle park with a waiter parked: it yields
  * ({@code sched_yield}) on every turn and reads the wake indication each time, so a HARD release inside the window is
@@ -317,18 +317,16 @@ public final class WakeService implements DeferredWaker, Runnable {
      * The idle service's polls for HARD waiters' boost requests (P3) while holds are recorded (B2a). Each poll parks
      * for 0.5 to 1 ms ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default}
      * stayed above the peer's; spread, it did not). Returns to the main loop only when a waiter nudged the service,
-     * {@code close} was called, holds stopped being recorded, or a park ended early (an unpark, or spurious: the main
-     * loop then looks at everything). A pending boost request is served here, staying idle. So a poll with none of
-     * these parks again without reading the semaphore's word or its wake indication: a HARD thread's next CAS on that
+     * {@code close} was called, a boost request is pending, holds stopped being recorded, or a park ended early (an
+     * unpark, or spurious: the main loop then looks at everything). So a poll with none of these parks again without reading the semaphore's word or its wake indication: a HARD thread's next CAS on that
      * word would otherwise have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz.
      *
      * <p>Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile
      * reads it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends
      * the current park early or leaves a permit that ends the next one at once, and the volatile read of
      * {@code nudged} after that park sees its store (the unpark follows the store in the waiter's program order, and
-     * HotSpot's park and unpark synchronise on the thread's parker, as the Dekker pair above already assumes). No
-     * waiter is parked while we are idle without a nudge, so a request served here has no wake to go with it. Service
-     * thread only; allocates nothing; system calls only to serve a request.
+     * HotSpot's park and unpark synchronise on the thread's parker, as the Dekker pair above already assumes). Service
+     * thread only; allocates nothing.
      */
     private void idleBoostPolls() {
         while (true) {
@@ -336,17 +334,14 @@ public final class WakeService implements DeferredWaker, Runnable {
             final long period = idlePollNanos(pollRandom);
             final long deadline = System.nanoTime() + period;
             LockSupport.parkNanos(this, period);
-            if (nudged || closed || System.nanoTime() - deadline < 0 || !semaphore.priorityBoostActive()) {
+            if (nudged
+                    || closed
+                    || System.nanoTime() - deadline < 0
+                    || semaphore.boostRequestPending()
+                    || !semaphore.priorityBoostActive()) {
                 return;
             }
-            if (semaphore.boostRequestPending()) {
-                // P3, served without leaving the idle state: no waiter is parked (it would have nudged us), so there
-                // is no wake to deliver and nothing that needs the word.
-                boostServes++;
-                semaphore.serveBoostRequests();
-            } else {
-                idlePolls++;
-            }
+            idlePolls++;
         }
     }
 

@@ -472,6 +472,18 @@ class SoakTest {
             pool.syncBookkeeping();
             Thread.sleep(5);
         }
+        // A release just before the pause may have woken a waiter that has not run yet (the bridge's grant thread, on
+        // a busy CPU): it stays registered until it takes its permits itself (G11), and the permits may then be in
+        // its hands for a moment. Such a wake-up gets the monitor's bound to land; a lost one (the fallback is an
+        // hour) never does, and fails below.
+        final long settleDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALL_BOUND_MS);
+        while ((sem.parkedWaiters() != 0
+                        || sem.starvingWaiters() != 0
+                        || sem.waiters(RtContext.NON_RT) != 0
+                        || sem.availablePermits() + heldByDead.get() != PERMITS)
+                && System.nanoTime() - settleDeadline < 0) {
+            Thread.sleep(1);
+        }
         try {
             assertEquals(
                     PERMITS,

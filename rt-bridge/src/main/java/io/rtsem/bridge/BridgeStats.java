@@ -212,17 +212,17 @@ public final class BridgeStats {
 
     /**
      * @return times the wake service went idle: found no parked waiter, no wake indication and no boost request, and
-     *         parked (untimed, or while the semaphore records holds for priority inheritance, in 1 ms polls); {@code 0}
-     *         without a wake service. Any context: one volatile read, no allocation.
+     *         parked (untimed, or, while the semaphore records holds for priority inheritance, in polls of 0.5 to
+     *         1 ms); {@code 0} without a wake service. Any context: one volatile read, no allocation.
      */
     public long wakeServiceIdleParks() {
         return wakeService == null ? 0L : wakeService.idleParks();
     }
 
     /**
-     * @return the idle wake service's 1 ms polls for HARD waiters' boost requests that found nothing to do and parked
-     *         again without reading the semaphore's state word (docs/BRIDGE.md, B2a); {@code 0} without a wake
-     *         service. Any context: one volatile read, no allocation.
+     * @return the idle wake service's polls (0.5 to 1 ms each) for HARD waiters' boost requests that found nothing
+     *         to do and parked again without reading the semaphore's state word (docs/BRIDGE.md, B2a); {@code 0}
+     *         without a wake service. Any context: one volatile read, no allocation.
      */
     public long wakeServiceIdlePolls() {
         return wakeService == null ? 0L : wakeService.idlePolls();

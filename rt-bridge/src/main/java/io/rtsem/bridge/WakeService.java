@@ -318,8 +318,9 @@ public final class WakeService implements DeferredWaker, Runnable {
      * for 0.5 to 1 ms ({@link #idlePollNanos}: with a fixed 1 ms period a 10 kHz HARD loop's p90 in {@code default}
      * stayed above the peer's; spread, it did not). Returns to the main loop only when a waiter nudged the service,
      * {@code close} was called, a boost request is pending, holds stopped being recorded, or a park ended early (an
-     * unpark, or spurious: the main loop then looks at everything). So a poll with none of these parks again without reading the semaphore's word or its wake indication: a HARD thread's next CAS on that
-     * word would otherwise have to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz.
+     * unpark, or spurious: the main loop then looks at everything). So a poll with none of these parks again without
+     * reading the semaphore's word or its wake indication: a HARD thread's next CAS on that word would otherwise have
+     * to take its cache line back from this CPU, about one HARD acquire in ten at 10 kHz.
      *
      * <p>Safe without reading the word because {@code idle} stays set throughout: a waiter that registers meanwhile
      * reads it, stores {@code nudged} and unparks us, in that order ({@link #waiterParking}); its unpark either ends

@@ -129,9 +129,9 @@ public final class Attribution {
 
     /**
      * The late wake-ups of real-time sleepers ({@link LateWake}: a SOFT thread's or releaser's timed sleep that ended
-     * {@link ScenarioWorker#LATE_WAKE_NANOS} or more late) during a worst wait, on a CPU the wait depended on, as causes
-     * of kind {@code late-wake}: the sleeps of the waiting thread itself or of any sleeper that can share a CPU with it
-     * (a waiter that is not real-time logs no sleeps of its own), of the releasers its permits come from (a
+     * {@link ScenarioWorker#LATE_WAKE_NANOS} or more late) during a worst wait, on a CPU the wait depended on, as
+     * causes of kind {@code late-wake}: the sleeps of the waiting thread itself or of any sleeper that can share a CPU
+     * with it (a waiter that is not real-time logs no sleeps of its own), of the releasers its permits come from (a
      * consuming acquirer, {@code releases: none}), and of the holder an inversion episode inside the wait names or any
      * sleeper that can share a CPU with that holder (a holder that is not real-time logs no sleeps of its own: a
      * real-time thread beside it that woke late says its CPU was gone). A late wake-up that a JVM stop overlaps (a GC
@@ -145,7 +145,8 @@ public final class Attribution {
      * @param threads   the scenario's threads
      * @param policies  each thread's applied scheduling by name ({@code FIFO 40}), as the report reads it
      * @param events    the run's JVM events
-     * @return one cause per sleeper, in the order: the waiter, its CPUs, its releasers, the holders' CPUs; possibly none
+     * @return one cause per sleeper, in the order: the waiter, its CPUs, its releasers, the holders' CPUs; possibly
+     *     none
      * @throws NullPointerException if an argument is null
      */
     public static List<Cause> lateWakes(
@@ -588,11 +589,11 @@ public final class Attribution {
                     + "expected; isolate the CPU (isolcpus, nohz_full) or reduce other load.");
         }
         if (kinds.contains("cpu-gap")) {
-            out.add(
-                    "cpu-gap: a HARD thread's own CPU was taken from it while it spun, with no JVM stop then: by the "
-                            + "platform (interrupts, kernel threads, or the hypervisor stopping the vCPU); the hiccup floor "
-                            + "shows how much of the HARD tail this is. Move interrupts off the real-time CPUs (./rtsem tune "
-                            + "--apply), isolate them (isolcpus, nohz_full), or use dedicated CPUs (bare metal, pinned vCPUs).");
+            out.add("cpu-gap: a HARD thread's own CPU was taken from it while it spun, with no JVM stop then: by "
+                    + "the platform (interrupts, kernel threads, or the hypervisor stopping the vCPU); the hiccup "
+                    + "floor shows how much of the HARD tail this is. Move interrupts off the real-time CPUs "
+                    + "(./rtsem tune --apply), isolate them (isolcpus, nohz_full), or use dedicated CPUs (bare "
+                    + "metal, pinned vCPUs).");
         }
         if (kinds.contains("late-wake")) {
             out.add("late-wake: a real-time thread the wait depended on (the waiter, a releaser, or a thread on the "
